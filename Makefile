@@ -1,0 +1,69 @@
+# The README's two commands: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+# Tests run with DEBUG off, a throwaway key and plain static storage (no collectstatic).
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret STATIC_MANIFEST=false
+PYTEST_ARGS ?=
+
+.PHONY: run test prerequisites install install-dev assets messages migrate demo lint \
+        migrations-check pytest clean
+
+run: export DEBUG ?= true
+run: install assets messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "Serving http://$(HOST)/  (Arabic: /ar/, English: /en/, admin: /ar/admin/)"
+	$(PY) manage.py runserver $(HOST)
+
+test: install-dev assets messages lint migrations-check pytest
+
+prerequisites:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null \
+	  || { echo "Missing prerequisite: Python 3.11 or newer as '$(PYTHON)' (set PYTHON=python3.12 to pick another)."; exit 1; }
+	@command -v npm >/dev/null \
+	  || { echo "Missing prerequisite: npm (Debian: apt-get install npm) for the front-end files."; exit 1; }
+	@command -v msgfmt >/dev/null \
+	  || { echo "Missing prerequisite: gettext's msgfmt (Debian: apt-get install gettext) for translations."; exit 1; }
+	@{ ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so'; } \
+	  || { echo "Missing prerequisite: Pango for WeasyPrint's PDFs (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0)."; exit 1; }
+	@command -v pg_config >/dev/null \
+	  || { echo "Missing prerequisite: libpq headers for psycopg2 (Debian: apt-get install libpq-dev)."; exit 1; }
+
+$(VENV)/.installed: requirements.txt | prerequisites
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+node_modules/.installed: package.json package-lock.json | prerequisites
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: install-dev
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+# pytest's exit code 5 (no tests collected) fails the target like any other failure.
+pytest: install-dev
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,416 @@
+"""Commitments (the OGP template), milestones, agency approval letters, IRM assessments."""
+
+import hashlib
+import json
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ogp_portal.i18n import Translated
+from plans.models import ActionPlan, Organisation
+
+
+class PolicyArea(models.Model):
+    name_ar = models.CharField(_("name (Arabic)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+
+    name = Translated("name")
+
+    class Meta:
+        verbose_name = _("policy area")
+        verbose_name_plural = _("policy areas")
+        ordering = ["name_ar"]
+        constraints = [
+            models.UniqueConstraint(fields=["name_ar"], name="policyarea_unique_name_ar"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CommitmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    UNDER_REVIEW = "under_review", _("Under review")
+    AGREED = "agreed", _("Agreed")
+    IN_IMPLEMENTATION = "in_implementation", _("In implementation")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The parts of the OGP commitment template whose wording an agency approves.
+# Editing any of them makes earlier approval letters stale.
+APPROVED_TEXT_FIELDS = [
+    f"{name}_{code}"
+    for name in ("title", "description", "problem", "causes", "solution", "how_it_solves")
+    for code in ("ar", "en")
+]
+
+
+OGP_VALUE_FIELDS = [
+    "transparency",
+    "civic_participation",
+    "public_accountability",
+    "technology_innovation",
+]
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def in_plan(self, plan):
+        return self.filter(plan=plan)
+
+    def for_listing(self):
+        """What a list of commitments shows: lead institution and milestone weights."""
+        return self.select_related("lead_institution").prefetch_related("milestones")
+
+
+class Commitment(models.Model):
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("plan")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    ogp_id = models.CharField(
+        _("OGP id"), max_length=20, blank=True, help_text=_("For example JO0064.")
+    )
+    title_ar = models.CharField(_("title (Arabic)"), max_length=400)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
+    description_ar = models.TextField(_("brief description (Arabic)"), blank=True)
+    description_en = models.TextField(_("brief description (English)"), blank=True)
+    problem_ar = models.TextField(_("problem addressed (Arabic)"), blank=True)
+    problem_en = models.TextField(_("problem addressed (English)"), blank=True)
+    causes_ar = models.TextField(_("causes of the problem (Arabic)"), blank=True)
+    causes_en = models.TextField(_("causes of the problem (English)"), blank=True)
+    solution_ar = models.TextField(_("what the commitment does (Arabic)"), blank=True)
+    solution_en = models.TextField(_("what the commitment does (English)"), blank=True)
+    how_it_solves_ar = models.TextField(_("how it solves the problem (Arabic)"), blank=True)
+    how_it_solves_en = models.TextField(_("how it solves the problem (English)"), blank=True)
+    # Relevance to OGP values: a flag per value and the reasoning in both languages.
+    transparency = models.BooleanField(_("transparency"), default=False)
+    civic_participation = models.BooleanField(_("civic participation"), default=False)
+    public_accountability = models.BooleanField(_("public accountability"), default=False)
+    technology_innovation = models.BooleanField(_("technology and innovation"), default=False)
+    relevance_ar = models.TextField(_("relevance to OGP values (Arabic)"), blank=True)
+    relevance_en = models.TextField(_("relevance to OGP values (English)"), blank=True)
+    policy_areas = models.ManyToManyField(
+        PolicyArea, verbose_name=_("policy areas"), related_name="commitments", blank=True
+    )
+    lead_institution = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="led_commitments",
+        verbose_name=_("lead institution"),
+    )
+    supporting_institutions = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("supporting institutions"),
+        related_name="supported_commitments",
+        blank=True,
+        help_text=_("Shown grouped by each organisation's sector."),
+    )
+    # Contact: private, never on the public site.
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_title = models.CharField(_("contact title"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CommitmentStatus.choices, default=CommitmentStatus.DRAFT
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(m2m_fields=[policy_areas, supporting_institutions])
+
+    title = Translated("title")
+    description = Translated("description")
+    problem = Translated("problem")
+    causes = Translated("causes")
+    solution = Translated("solution")
+    how_it_solves = Translated("how_it_solves")
+    relevance = Translated("relevance")
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"], name="commitment_unique_number_per_plan"
+            ),
+            models.UniqueConstraint(
+                fields=["ogp_id"], condition=~Q(ogp_id=""), name="commitment_unique_ogp_id"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="commitment_number_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=CommitmentStatus.values), name="commitment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="commitment_dates_in_order",
+            ),
+            models.CheckConstraint(condition=~Q(title_ar=""), name="commitment_title_ar_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "commitments:detail", kwargs={"plan_number": self.plan.number, "number": self.number}
+        )
+
+    @property
+    def ogp_values(self) -> list[str]:
+        """Labels of the OGP values this commitment is relevant to."""
+        return [
+            self._meta.get_field(flag).verbose_name
+            for flag in OGP_VALUE_FIELDS
+            if getattr(self, flag)
+        ]
+
+    def text_fingerprint(self) -> str:
+        """A digest of the wording an agency approves; it changes when that wording changes."""
+        text = {name: getattr(self, name) for name in APPROVED_TEXT_FIELDS}
+        return hashlib.sha256(json.dumps(text, sort_keys=True).encode()).hexdigest()
+
+    @property
+    def progress(self) -> Decimal:
+        """Weighted milestone completion, 0-100; uses prefetched milestones when present."""
+        return weighted_completion(self.milestones.all())
+
+
+def weighted_completion(milestones) -> Decimal:
+    """Percent of milestone weight completed (0 when there are no milestones)."""
+    total = sum(m.weight for m in milestones)
+    if not total:
+        return Decimal(0)
+    done = sum(m.weight for m in milestones if m.status == MilestoneStatus.COMPLETED)
+    return (Decimal(100) * done / total).quantize(Decimal("0.1"))
+
+
+def plan_achievement(commitments) -> Decimal:
+    """A plan's achievement rate: the mean progress of its commitments (milestones prefetched)."""
+    commitments = list(commitments)
+    if not commitments:
+        return Decimal(0)
+    total = sum(commitment.progress for commitment in commitments)
+    return (total / len(commitments)).quantize(Decimal("0.1"))
+
+
+class MilestoneStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    DELAYED = "delayed", _("Delayed")
+
+
+class Milestone(models.Model):
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("commitment"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title_ar = models.CharField(_("title (Arabic)"), max_length=400)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
+    expected_output_ar = models.TextField(_("expected output (Arabic)"), blank=True)
+    expected_output_en = models.TextField(_("expected output (English)"), blank=True)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, help_text=_("Share of the commitment's progress.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.NOT_STARTED
+    )
+    evidence_ar = models.TextField(_("evidence (Arabic)"), blank=True)
+    evidence_en = models.TextField(_("evidence (English)"), blank=True)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    title = Translated("title")
+    expected_output = Translated("expected_output")
+    evidence = Translated("evidence")
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["commitment", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "number"], name="milestone_unique_number_per_commitment"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="milestone_number_positive"),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="milestone_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="milestone_dates_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MilestoneStatus.values), name="milestone_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment.number}.{self.number} {self.title}"
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("Awaiting reply")
+    APPROVED = "approved", _("Approved")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    DECLINED = "declined", _("Declined")
+
+
+class ApprovalLetterQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(decision=Decision.APPROVED)
+
+
+class ApprovalLetter(models.Model):
+    """A letter asking the lead agency to confirm one version of a commitment's text."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="approval_letters",
+        verbose_name=_("commitment"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="approval_letters",
+        verbose_name=_("agency"),
+    )
+    text_fingerprint = models.CharField(
+        _("fingerprint of the text sent"), max_length=64, editable=False
+    )
+    reference = models.CharField(_("letter reference"), max_length=100, blank=True)
+    sent_on = models.DateField(_("sent on"))
+    due_on = models.DateField(_("reply due"), null=True, blank=True)
+    received_on = models.DateField(_("reply received"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    scan = models.FileField(_("scanned letter"), upload_to="approval-letters/%Y/", blank=True)
+
+    objects = ApprovalLetterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("approval letter")
+        verbose_name_plural = _("approval letters")
+        ordering = ["commitment", "-sent_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=Decision.values), name="approval_decision_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True) | Q(due_on__gte=F("sent_on")),
+                name="approval_due_after_sent",
+            ),
+            models.CheckConstraint(
+                condition=Q(received_on__isnull=True) | Q(received_on__gte=F("sent_on")),
+                name="approval_received_after_sent",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision=Decision.PENDING) | Q(received_on__isnull=False),
+                name="approval_decision_has_reply_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment} – {self.get_decision_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self.text_fingerprint:
+            self.text_fingerprint = self.commitment.text_fingerprint()
+        super().save(*args, **kwargs)
+
+    def is_current(self) -> bool:
+        """True while the commitment's text is still the one this letter was about."""
+        return self.text_fingerprint == self.commitment.text_fingerprint()
+
+    def approves_current_text(self) -> bool:
+        return self.decision == Decision.APPROVED and self.is_current()
+
+
+class Potential(models.TextChoices):
+    UNCLEAR = "unclear", _("Unclear")
+    MODEST = "modest", _("Modest")
+    SUBSTANTIAL = "substantial", _("Substantial")
+
+
+class Completion(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    LIMITED = "limited", _("Limited")
+    SUBSTANTIAL = "substantial", _("Substantial")
+    COMPLETE = "complete", _("Complete")
+
+
+class EarlyResults(models.TextChoices):
+    NO_NOTABLE = "no_notable", _("No notable results")
+    MARGINAL = "marginal", _("Marginal")
+    MAJOR = "major", _("Major")
+    OUTSTANDING = "outstanding", _("Outstanding")
+
+
+class IRMAssessment(models.Model):
+    """The Independent Reporting Mechanism's view of one commitment (optional)."""
+
+    commitment = models.OneToOneField(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="irm_assessment",
+        verbose_name=_("commitment"),
+    )
+    verifiable = models.BooleanField(_("verifiable"), default=True)
+    ogp_values_lens = models.BooleanField(
+        _("relevant through the OGP values lens"), default=True
+    )
+    potential_for_results = models.CharField(
+        _("potential for results"), max_length=20, choices=Potential.choices, blank=True
+    )
+    completion = models.CharField(
+        _("completion"), max_length=20, choices=Completion.choices, blank=True
+    )
+    early_results = models.CharField(
+        _("early results"), max_length=20, choices=EarlyResults.choices, blank=True
+    )
+    notes_ar = models.TextField(_("notes (Arabic)"), blank=True)
+    notes_en = models.TextField(_("notes (English)"), blank=True)
+    report_url = models.URLField(_("IRM report"), blank=True)
+
+    notes = Translated("notes")
+
+    class Meta:
+        verbose_name = _("IRM assessment")
+        verbose_name_plural = _("IRM assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(potential_for_results="")
+                | Q(potential_for_results__in=Potential.values),
+                name="irm_potential_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(completion="") | Q(completion__in=Completion.values),
+                name="irm_completion_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(early_results="") | Q(early_results__in=EarlyResults.values),
+                name="irm_early_results_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.commitment)

@@ -1,0 +1,24 @@
+"""Stage gates owned by consultations, registered with `plans.gates` at start-up."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Comment, CommentWindow
+
+
+def every_window_closed_and_answered(plan) -> list[str]:
+    """Stage 7: every comment window closed and every published comment answered."""
+    problems = []
+    now = timezone.now()
+    open_windows = CommentWindow.objects.filter(plan=plan, closes_at__gt=now).count()
+    if open_windows:
+        problems.append(
+            _("%(count)s comment window(s) are still open or not yet opened.")
+            % {"count": open_windows}
+        )
+    unanswered = Comment.objects.filter(window__plan=plan).published().unanswered().count()
+    if unanswered:
+        problems.append(
+            _("%(count)s published comment(s) have no response yet.") % {"count": unanswered}
+        )
+    return problems

@@ -1,0 +1,347 @@
+"""Comment windows, comments, moderation and reasoned responses ("you said, we did").
+
+A window is open or closed by the clock alone (no cron): `window.is_open(now)`.
+"""
+
+import datetime
+import uuid
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import Commitment
+from ogp_portal.i18n import Translated
+from plans.models import ActionPlan, Sector
+
+DEFAULT_WINDOW_DAYS = 14
+COMMENT_MAX_LENGTH = 5000
+
+
+def default_closes_at(opens_at: datetime.datetime, days: int = DEFAULT_WINDOW_DAYS):
+    """The end of the window's last day in Amman: comments are accepted until 23:59:59 local.
+
+    A window opening on 1 March for 14 days takes comments through 14 March; it closes at
+    00:00 on 15 March, Amman time.
+    """
+    amman = ZoneInfo(settings.TIME_ZONE)
+    first_day = opens_at.astimezone(amman).date()
+    day_after_last = first_day + datetime.timedelta(days=days)
+    return datetime.datetime.combine(day_after_last, datetime.time.min, tzinfo=amman)
+
+
+class WindowKind(models.TextChoices):
+    PROPOSALS = "proposals", _("Call for proposals")
+    DRAFT_COMMITMENTS = "draft_commitments", _("Draft commitments")
+    DRAFT_PLAN = "draft_plan", _("Draft plan")
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", _("Everyone")
+    FORUM = "forum", _("Forum members")
+
+
+class WindowQuerySet(models.QuerySet):
+    def open_at(self, moment: datetime.datetime):
+        return self.filter(opens_at__lte=moment, closes_at__gt=moment)
+
+    def public(self):
+        return self.filter(audience=Audience.PUBLIC)
+
+
+class CommentWindow(models.Model):
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.PROTECT, related_name="comment_windows", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=WindowKind.choices)
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    title_ar = models.CharField(_("title (Arabic)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    description_ar = models.TextField(_("description (Arabic)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(
+        _("closes at"), help_text=_("The first moment comments are no longer accepted.")
+    )
+    commitments = models.ManyToManyField(
+        Commitment,
+        verbose_name=_("commitments open for comment"),
+        related_name="comment_windows",
+        blank=True,
+    )
+
+    title = Translated("title")
+    description = Translated("description")
+    objects = WindowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment window")
+        verbose_name_plural = _("comment windows")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="window_closes_after_opens"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=WindowKind.values), name="window_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=Audience.values), name="window_audience_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.opens_at and not self.closes_at:
+            self.closes_at = default_closes_at(self.opens_at)
+        super().save(*args, **kwargs)
+
+    def is_open(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last local day on which comments are accepted."""
+        amman = ZoneInfo(settings.TIME_ZONE)
+        return (self.closes_at - datetime.timedelta(microseconds=1)).astimezone(amman).date()
+
+
+class AnnouncementChannel(models.TextChoices):
+    SITE = "site", _("Unit website")
+    FACEBOOK = "facebook", _("Facebook")
+    X = "x", _("X (Twitter)")
+    EMAIL = "email", _("Email")
+
+
+class Announcement(models.Model):
+    """Where a window was announced, so readers can find the original post."""
+
+    window = models.ForeignKey(
+        CommentWindow,
+        on_delete=models.CASCADE,
+        related_name="announcements",
+        verbose_name=_("window"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=AnnouncementChannel.choices)
+    url = models.URLField(_("link"), blank=True)
+    announced_at = models.DateTimeField(_("announced at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["window", "announced_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=AnnouncementChannel.values),
+                name="announcement_channel_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["window", "channel"], name="announcement_unique_channel_per_window"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.window} – {self.get_channel_display()}"
+
+
+class Channel(models.TextChoices):
+    SITE = "site", _("This website")
+    FACEBOOK = "facebook", _("Facebook")
+    X = "x", _("X (Twitter)")
+    EMAIL = "email", _("Email")
+    WORKSHOP = "workshop", _("Workshop")
+    LETTER = "letter", _("Letter")
+
+
+class CommentPart(models.TextChoices):
+    GENERAL = "general", _("The commitment as a whole")
+    PROBLEM = "problem", _("Problem addressed")
+    CAUSES = "causes", _("Causes")
+    SOLUTION = "solution", _("What the commitment does")
+    MILESTONES = "milestones", _("Milestones")
+    INSTITUTIONS = "institutions", _("Institutions")
+
+
+class Region(models.TextChoices):
+    """Jordan's twelve governorates, and outside Jordan."""
+
+    AMMAN = "amman", _("Amman")
+    IRBID = "irbid", _("Irbid")
+    ZARQA = "zarqa", _("Zarqa")
+    BALQA = "balqa", _("Balqa")
+    MADABA = "madaba", _("Madaba")
+    KARAK = "karak", _("Karak")
+    TAFILAH = "tafilah", _("Tafilah")
+    MAAN = "maan", _("Ma'an")
+    AQABA = "aqaba", _("Aqaba")
+    MAFRAQ = "mafraq", _("Mafraq")
+    JERASH = "jerash", _("Jerash")
+    AJLOUN = "ajloun", _("Ajloun")
+    ABROAD = "abroad", _("Outside Jordan")
+
+
+class ModerationState(models.TextChoices):
+    PENDING = "pending", _("Awaiting moderation")
+    PUBLISHED = "published", _("Published")
+    HIDDEN = "hidden", _("Hidden")
+
+
+class HiddenReason(models.TextChoices):
+    """Published codes: a reader sees why a comment is hidden, never its text."""
+
+    OFF_TOPIC = "off_topic", _("Off topic")
+    ABUSIVE = "abusive", _("Abusive language")
+    PERSONAL_DATA = "personal_data", _("Contains personal data")
+    DUPLICATE = "duplicate", _("Duplicate")
+    SPAM = "spam", _("Advertising or spam")
+
+
+class CommentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=ModerationState.PUBLISHED)
+
+    def visible(self):
+        """What the public list shows: published comments and the codes of hidden ones."""
+        return self.exclude(state=ModerationState.PENDING)
+
+    def unanswered(self):
+        return self.filter(response__isnull=True)
+
+
+class Comment(models.Model):
+    window = models.ForeignKey(
+        CommentWindow, on_delete=models.PROTECT, related_name="comments", verbose_name=_("window")
+    )
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        verbose_name=_("commitment"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for a comment on the plan in general."),
+    )
+    part = models.CharField(
+        _("part of the commitment"),
+        max_length=20,
+        choices=CommentPart.choices,
+        default=CommentPart.GENERAL,
+    )
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
+    author_name = models.CharField(_("name"), max_length=150, blank=True)
+    author_email = models.EmailField(_("email (never published)"), blank=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    region = models.CharField(_("governorate"), max_length=20, choices=Region.choices, blank=True)
+    channel = models.CharField(
+        _("received through"), max_length=10, choices=Channel.choices, default=Channel.SITE
+    )
+    tracking_number = models.CharField(_("tracking number"), max_length=20, editable=False)
+    submission_token = models.UUIDField(_("submission token"), default=uuid.uuid4, editable=False)
+    state = models.CharField(
+        _("moderation"),
+        max_length=10,
+        choices=ModerationState.choices,
+        default=ModerationState.PENDING,
+    )
+    hidden_reason = models.CharField(
+        _("reason hidden"), max_length=20, choices=HiddenReason.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission_token"], name="comment_unique_token"),
+            models.UniqueConstraint(
+                fields=["tracking_number"], name="comment_unique_tracking_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ModerationState.values), name="comment_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="comment_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(part__in=CommentPart.values), name="comment_part_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(state=ModerationState.HIDDEN) & Q(hidden_reason__in=HiddenReason.values))
+                | (~Q(state=ModerationState.HIDDEN) & Q(hidden_reason="")),
+                name="comment_hidden_has_reason",
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.tracking_number or f"#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if not self.tracking_number:
+            self.tracking_number = make_tracking_number(self.created_at)
+        super().save(*args, **kwargs)
+
+
+def make_tracking_number(moment: datetime.datetime) -> str:
+    """A short number a citizen can quote: C-<year>-<8 hex digits>, unique by constraint."""
+    return f"C-{moment.year}-{uuid.uuid4().hex[:8].upper()}"
+
+
+class Outcome(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
+    ALREADY_COVERED = "already_covered", _("Already covered")
+
+
+class Response(models.Model):
+    """The unit's reasoned answer to one comment; together they form "you said, we did"."""
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, related_name="response", verbose_name=_("comment")
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    reason_ar = models.TextField(_("reason (Arabic)"), blank=True)
+    reason_en = models.TextField(_("reason (English)"), blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="comment_responses",
+        verbose_name=_("responded by"),
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    reason = Translated("reason")
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["comment"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment"], name="response_one_per_comment"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=Outcome.values), name="response_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason_ar="") | ~Q(reason_en=""), name="response_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.comment} – {self.get_outcome_display()}"

@@ -1,0 +1,389 @@
+"""Forum bodies, people, memberships, meetings, attendance, agenda items, outcomes, minutes."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from commitments.models import Commitment
+from ogp_portal.i18n import Translated
+from plans.models import ActionPlan, Organisation
+
+
+class BodyKind(models.TextChoices):
+    FORUM = "forum", _("Multi-Stakeholder Forum")
+    WORKING_GROUP = "working_group", _("National working group")
+    TASK_FORCE = "task_force", _("Commitment task force")
+
+
+class Body(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=BodyKind.choices)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.PROTECT,
+        related_name="bodies",
+        verbose_name=_("plan"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for a standing body such as the forum."),
+    )
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.PROTECT,
+        related_name="task_forces",
+        verbose_name=_("commitment"),
+        null=True,
+        blank=True,
+    )
+
+    name = Translated("name")
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["kind", "name_ar"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=BodyKind.values), name="body_kind_valid"),
+            models.CheckConstraint(
+                condition=(Q(kind=BodyKind.TASK_FORCE) & Q(commitment__isnull=False))
+                | (~Q(kind=BodyKind.TASK_FORCE) & Q(commitment__isnull=True)),
+                name="body_task_force_has_commitment",
+            ),
+            models.UniqueConstraint(fields=["name_ar"], name="body_unique_name_ar"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Honorific(models.TextChoices):
+    MR = "mr", _("Mr")
+    MS = "ms", _("Ms")
+    DR = "dr", _("Dr")
+    ENG = "eng", _("Eng.")
+    NONE = "", _("(none)")
+
+
+class Person(models.Model):
+    honorific = models.CharField(
+        _("honorific"), max_length=5, choices=Honorific.choices, blank=True
+    )
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    email = models.EmailField(_("email (private)"), blank=True)
+    phone = models.CharField(_("phone (private)"), max_length=40, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name=_("staff account"),
+        null=True,
+        blank=True,
+    )
+
+    name = Translated("name")
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name_ar"]
+        constraints = [
+            models.UniqueConstraint(fields=["name_ar"], name="person_unique_name_ar"),
+            models.CheckConstraint(condition=~Q(name_ar=""), name="person_name_ar_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ADVISER = "adviser", _("Adviser")
+    LIAISON = "liaison", _("Liaison officer")
+    MEMBER = "member", _("Member")
+
+
+class Membership(models.Model):
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("body")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    position_ar = models.CharField(_("position (Arabic)"), max_length=300, blank=True)
+    position_en = models.CharField(_("position (English)"), max_length=300, blank=True)
+    starts_on = models.DateField(_("member since"), null=True, blank=True)
+    ends_on = models.DateField(_("member until"), null=True, blank=True)
+
+    position = Translated("position")
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["body", "person__name_ar"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "person", "organisation"], name="membership_unique_person_per_body"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="membership_dates_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.body}"
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    REMOTE = "remote", _("Remote")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class MinutesState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    CIRCULATED = "circulated", _("Circulated to members")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(minutes_state=MinutesState.PUBLISHED)
+
+    def for_detail(self):
+        return self.select_related("body", "plan").prefetch_related(
+            "agenda_items", "outcomes", "attendances__person", "attendances__organisation"
+        )
+
+
+class Meeting(models.Model):
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("body")
+    )
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("plan"),
+        null=True,
+        blank=True,
+    )
+    title_ar = models.CharField(_("title (Arabic)"), max_length=400)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices)
+    place_ar = models.CharField(_("place (Arabic)"), max_length=300, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=300, blank=True)
+    platform = models.CharField(
+        _("online platform"), max_length=100, blank=True, help_text=_("For example Webex.")
+    )
+    minutes_state = models.CharField(
+        _("minutes"), max_length=20, choices=MinutesState.choices, default=MinutesState.DRAFT
+    )
+    minutes_ar = models.TextField(_("minutes (Arabic)"), blank=True)
+    minutes_en = models.TextField(_("minutes (English)"), blank=True)
+    minutes_published_at = models.DateTimeField(_("minutes published at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    title = Translated("title")
+    place = Translated("place")
+    minutes = Translated("minutes")
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(mode__in=Mode.values), name="meeting_mode_valid"),
+            models.CheckConstraint(
+                condition=Q(minutes_state__in=MinutesState.values),
+                name="meeting_minutes_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(mode=Mode.IN_PERSON) | ~Q(platform=""),
+                name="meeting_online_has_platform",
+            ),
+            models.CheckConstraint(
+                condition=Q(mode=Mode.REMOTE) | ~Q(place_ar=""),
+                name="meeting_in_person_has_place",
+            ),
+            models.CheckConstraint(
+                condition=~Q(minutes_state=MinutesState.PUBLISHED)
+                | Q(minutes_published_at__isnull=False),
+                name="meeting_published_minutes_have_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", kwargs={"pk": self.pk})
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excused")
+
+
+class Attendance(models.Model):
+    """One person at one meeting, with title and organisation as the minutes recorded them."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name=_("organisation"),
+    )
+    position_ar = models.CharField(_("position (Arabic)"), max_length=300, blank=True)
+    position_en = models.CharField(_("position (English)"), max_length=300, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(
+        _("attendance"),
+        max_length=10,
+        choices=AttendanceStatus.choices,
+        default=AttendanceStatus.PRESENT,
+    )
+    order = models.PositiveSmallIntegerField(_("order in the minutes"), default=0)
+
+    position = Translated("position")
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["meeting", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="attendance_unique_person_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AttendanceStatus.values), name="attendance_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="attendance_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} @ {self.meeting}"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title_ar = models.CharField(_("title (Arabic)"), max_length=400)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
+    discussion_ar = models.TextField(_("discussion (Arabic)"), blank=True)
+    discussion_en = models.TextField(_("discussion (English)"), blank=True)
+    presenter = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        related_name="agenda_items",
+        verbose_name=_("presenter"),
+        null=True,
+        blank=True,
+    )
+    presentation = models.FileField(
+        _("presentation"), upload_to="presentations/%Y/", blank=True
+    )
+
+    title = Translated("title")
+    discussion = Translated("discussion")
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="agendaitem_unique_number_per_meeting"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="agendaitem_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class OutcomeStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Outcome(models.Model):
+    """A decision the meeting agreed, with who does it and by when."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("meeting")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    decision_ar = models.TextField(_("decision (Arabic)"))
+    decision_en = models.TextField(_("decision (English)"), blank=True)
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="meeting_outcomes",
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=OutcomeStatus.choices, default=OutcomeStatus.OPEN
+    )
+    commitments = models.ManyToManyField(
+        Commitment, verbose_name=_("related commitments"), related_name="meeting_outcomes", blank=True
+    )
+
+    decision = Translated("decision")
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="outcome_unique_number_per_meeting"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="outcome_number_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=OutcomeStatus.values), name="outcome_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(decision_ar=""), name="outcome_decision_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.decision}"

@@ -1,0 +1,47 @@
+"""Bilingual content fields.
+
+Every translatable text is stored as two plain columns, `<name>_ar` and `<name>_en`
+(Arabic first). `Translated("<name>")` reads the one for the active language and falls
+back to the other, so templates write `{{ commitment.title }}`.
+
+Why not django-modeltranslation: the portal has exactly two languages, fixed by its users.
+Two explicit columns keep migrations, database constraints, django-simple-history,
+django-import-export and the admin plain Django, with no registration step that patches
+models at start-up (modeltranslation adds fields after `class_prepared`, which history
+tables and import resources then miss).
+"""
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def active_language() -> str:
+    code = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
+class Translated:
+    """Read-only attribute that returns `<name>_<active language>`, else the other language."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __set_name__(self, owner, attr):
+        self.attr = attr
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return self.value_with_language(instance)[0]
+
+    def value_with_language(self, instance) -> tuple[str, str]:
+        """The text and the language it is really in (for `lang`/`dir` on fallbacks)."""
+        preferred = active_language()
+        order = [preferred] + [code for code in LANGUAGE_CODES if code != preferred]
+        for code in order:
+            value = getattr(instance, f"{self.name}_{code}")
+            if value:
+                return value, code
+        return "", preferred

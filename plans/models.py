@@ -1,0 +1,293 @@
+"""Action plans, the seven-stage methodology, organisations and the document repository.
+
+`plans` knows none of the other apps. Facts owned by other apps (is every commitment
+approved? is every comment answered?) reach the stage gates through `plans.gates`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ogp_portal.i18n import Translated
+
+
+class Sector(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    PRIVATE_SECTOR = "private_sector", _("Private sector")
+    ACADEMIA = "academia", _("Academia")
+    PARLIAMENT = "parliament", _("Parliament")
+    YOUTH = "youth", _("Youth")
+    INTERNATIONAL = "international", _("International organisation")
+    MEDIA = "media", _("Media")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def by_sector(self, sector: str):
+        return self.filter(sector=sector)
+
+
+class Organisation(models.Model):
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    website = models.URLField(_("website"), blank=True)
+    focal_points = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agency focal points"),
+        related_name="focal_point_for",
+        blank=True,
+        help_text=_("Staff accounts that confirm commitment texts and report progress for it."),
+    )
+
+    name = Translated("name")
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_ar"]
+        constraints = [
+            models.UniqueConstraint(fields=["name_ar"], name="organisation_unique_name_ar"),
+            models.CheckConstraint(
+                condition=Q(sector__in=Sector.values), name="organisation_sector_valid"
+            ),
+            models.CheckConstraint(condition=~Q(name_ar=""), name="organisation_name_ar_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PlanStatus(models.TextChoices):
+    DRAFTING = "drafting", _("Drafting")
+    CONSULTATION = "consultation", _("Public consultation")
+    FINAL = "final", _("Final")
+    PUBLISHED = "published", _("Published")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    CLOSED = "closed", _("Closed")
+
+
+PUBLISHED_PLAN_STATUSES = [PlanStatus.PUBLISHED, PlanStatus.IMPLEMENTATION, PlanStatus.CLOSED]
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def for_country(self, country_code: str):
+        return self.filter(country_code=country_code)
+
+    def current(self):
+        """The plan the public site opens on: the newest one."""
+        return self.order_by("-number").first()
+
+    def with_stages(self):
+        return self.prefetch_related("stages")
+
+
+class ActionPlan(models.Model):
+    number = models.PositiveSmallIntegerField(_("number"), help_text=_("4 for the 4th plan."))
+    country_code = models.CharField(_("country code"), max_length=2, default="JO")
+    title_ar = models.CharField(_("title (Arabic)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    summary_ar = models.TextField(_("summary (Arabic)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    starts_on = models.DateField(_("period starts"))
+    ends_on = models.DateField(_("period ends"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFTING
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    title = Translated("title")
+    summary = Translated("summary")
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country_code", "number"], name="actionplan_unique_number_per_country"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="actionplan_number_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="actionplan_period_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PlanStatus.values), name="actionplan_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=PUBLISHED_PLAN_STATUSES) | Q(published_on__isnull=False),
+                name="actionplan_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("plan", kwargs={"number": self.number})
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.starts_on.year}–{self.ends_on.year}"
+
+
+STAGE_NAMES = {
+    1: _("Prepare the methodology"),
+    2: _("Collect proposals"),
+    3: _("Form the national working group"),
+    4: _("Develop commitments"),
+    5: _("Review and approve commitments"),
+    6: _("Prepare the draft plan"),
+    7: _("Prepare the final plan"),
+}
+STAGE_COUNT = len(STAGE_NAMES)
+
+
+class StageStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
+class MethodologyStage(models.Model):
+    """One of the seven stages of one plan's co-creation methodology."""
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="stages", verbose_name=_("plan")
+    )
+    number = models.PositiveSmallIntegerField(_("stage"), choices=list(STAGE_NAMES.items()))
+    status = models.CharField(
+        _("status"), max_length=20, choices=StageStatus.choices, default=StageStatus.NOT_STARTED
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    notes_ar = models.TextField(_("notes (Arabic)"), blank=True)
+    notes_en = models.TextField(_("notes (English)"), blank=True)
+    history = HistoricalRecords()
+
+    notes = Translated("notes")
+
+    class Meta:
+        verbose_name = _("methodology stage")
+        verbose_name_plural = _("methodology stages")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="stage_unique_number_per_plan"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=STAGE_COUNT), name="stage_number_1_to_7"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=StageStatus.values), name="stage_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True)
+                | Q(planned_end__gte=F("planned_start")),
+                name="stage_planned_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True)
+                | Q(actual_end__gte=F("actual_start")),
+                name="stage_actual_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=StageStatus.COMPLETED) | Q(actual_end__isnull=False),
+                name="stage_completed_has_end_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+    @property
+    def name(self):
+        return STAGE_NAMES[self.number]
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == StageStatus.COMPLETED
+
+
+class DocumentKind(models.TextChoices):
+    METHODOLOGY = "methodology", _("Methodology")
+    TIMELINE = "timeline", _("Timeline")
+    MINUTES = "minutes", _("Meeting minutes")
+    DRAFT = "draft", _("Draft plan")
+    FINAL_PLAN = "final_plan", _("Final plan")
+    LETTER = "letter", _("Letter")
+    PRESENTATION = "presentation", _("Presentation")
+    REPORT = "report", _("Report")
+    OTHER = "other", _("Other")
+
+
+class DocumentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class Document(models.Model):
+    """The OGP document repository: every published document, timestamped."""
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("plan"),
+        null=True,
+        blank=True,
+    )
+    stage = models.ForeignKey(
+        MethodologyStage,
+        on_delete=models.SET_NULL,
+        related_name="evidence",
+        verbose_name=_("evidence for stage"),
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    language = models.CharField(
+        _("language of the document"), max_length=5, choices=settings.LANGUAGES, default="ar"
+    )
+    file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
+    url = models.URLField(_("link"), blank=True)
+    is_public = models.BooleanField(_("public"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    title = Translated("title")
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-published_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values), name="document_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(url=""), name="document_has_file_or_link"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_public=False) | Q(published_at__isnull=False),
+                name="document_public_has_timestamp",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
