@@ -17,7 +17,10 @@ def every_commitment_approved(plan) -> list[str]:
         letters = commitment.approval_letters.all()
         if not any(letter.approves_current_text() for letter in letters):
             problems.append(
-                _("Commitment %(number)s has no approval from its lead agency for its current text.")
+                _(
+                    "Commitment %(number)s has no approval from its lead agency"
+                    " for its current text."
+                )
                 % {"number": commitment.number}
             )
     return problems

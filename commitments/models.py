@@ -231,7 +231,10 @@ class Milestone(models.Model):
         _("weight"), default=1, help_text=_("Share of the commitment's progress.")
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.NOT_STARTED
+        _("status"),
+        max_length=20,
+        choices=MilestoneStatus.choices,
+        default=MilestoneStatus.NOT_STARTED,
     )
     evidence_ar = models.TextField(_("evidence (Arabic)"), blank=True)
     evidence_en = models.TextField(_("evidence (English)"), blank=True)
@@ -375,9 +378,7 @@ class IRMAssessment(models.Model):
         verbose_name=_("commitment"),
     )
     verifiable = models.BooleanField(_("verifiable"), default=True)
-    ogp_values_lens = models.BooleanField(
-        _("relevant through the OGP values lens"), default=True
-    )
+    ogp_values_lens = models.BooleanField(_("relevant through the OGP values lens"), default=True)
     potential_for_results = models.CharField(
         _("potential for results"), max_length=20, choices=Potential.choices, blank=True
     )

@@ -278,7 +278,9 @@ class Comment(models.Model):
                 condition=Q(part__in=CommentPart.values), name="comment_part_valid"
             ),
             models.CheckConstraint(
-                condition=(Q(state=ModerationState.HIDDEN) & Q(hidden_reason__in=HiddenReason.values))
+                condition=(
+                    Q(state=ModerationState.HIDDEN) & Q(hidden_reason__in=HiddenReason.values)
+                )
                 | (~Q(state=ModerationState.HIDDEN) & Q(hidden_reason="")),
                 name="comment_hidden_has_reason",
             ),

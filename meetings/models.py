@@ -314,9 +314,7 @@ class AgendaItem(models.Model):
         null=True,
         blank=True,
     )
-    presentation = models.FileField(
-        _("presentation"), upload_to="presentations/%Y/", blank=True
-    )
+    presentation = models.FileField(_("presentation"), upload_to="presentations/%Y/", blank=True)
 
     title = Translated("title")
     discussion = Translated("discussion")
@@ -365,7 +363,10 @@ class Outcome(models.Model):
         _("status"), max_length=20, choices=OutcomeStatus.choices, default=OutcomeStatus.OPEN
     )
     commitments = models.ManyToManyField(
-        Commitment, verbose_name=_("related commitments"), related_name="meeting_outcomes", blank=True
+        Commitment,
+        verbose_name=_("related commitments"),
+        related_name="meeting_outcomes",
+        blank=True,
     )
 
     decision = Translated("decision")

@@ -59,7 +59,9 @@ def database_from_env(url: str) -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
     except ValueError as error:
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL we can use: {error}") from None
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database URL we can use: {error}"
+        ) from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
         return sqlite_database(config["NAME"])
     if config["ENGINE"] != "django.db.backends.postgresql":

@@ -36,6 +36,7 @@ def _perms(actions: list[str], models: dict[str, list[str]]) -> list[str]:
         for action in actions
     ]
 
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Runs the plan through its stages, opens and closes windows, publishes.
     COORDINATOR: _perms(["view", "add", "change", "delete"], CONTENT_MODELS),
@@ -57,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "consultations.add_comment",
     ],
 }
+
 
 def sync_roles(**_kwargs) -> None:
     """Create the role groups and give each exactly its permissions (idempotent)."""

@@ -7,276 +7,934 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('plans', '0001_initial'),
+        ("plans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Commitment',
+            name="Commitment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('ogp_id', models.CharField(blank=True, help_text='For example JO0064.', max_length=20, verbose_name='OGP id')),
-                ('title_ar', models.CharField(max_length=400, verbose_name='title (Arabic)')),
-                ('title_en', models.CharField(blank=True, max_length=400, verbose_name='title (English)')),
-                ('description_ar', models.TextField(blank=True, verbose_name='brief description (Arabic)')),
-                ('description_en', models.TextField(blank=True, verbose_name='brief description (English)')),
-                ('problem_ar', models.TextField(blank=True, verbose_name='problem addressed (Arabic)')),
-                ('problem_en', models.TextField(blank=True, verbose_name='problem addressed (English)')),
-                ('causes_ar', models.TextField(blank=True, verbose_name='causes of the problem (Arabic)')),
-                ('causes_en', models.TextField(blank=True, verbose_name='causes of the problem (English)')),
-                ('solution_ar', models.TextField(blank=True, verbose_name='what the commitment does (Arabic)')),
-                ('solution_en', models.TextField(blank=True, verbose_name='what the commitment does (English)')),
-                ('how_it_solves_ar', models.TextField(blank=True, verbose_name='how it solves the problem (Arabic)')),
-                ('how_it_solves_en', models.TextField(blank=True, verbose_name='how it solves the problem (English)')),
-                ('transparency', models.BooleanField(default=False, verbose_name='transparency')),
-                ('civic_participation', models.BooleanField(default=False, verbose_name='civic participation')),
-                ('public_accountability', models.BooleanField(default=False, verbose_name='public accountability')),
-                ('technology_innovation', models.BooleanField(default=False, verbose_name='technology and innovation')),
-                ('relevance_ar', models.TextField(blank=True, verbose_name='relevance to OGP values (Arabic)')),
-                ('relevance_en', models.TextField(blank=True, verbose_name='relevance to OGP values (English)')),
-                ('contact_name', models.CharField(blank=True, max_length=200, verbose_name='contact name')),
-                ('contact_title', models.CharField(blank=True, max_length=200, verbose_name='contact title')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact phone')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='starts')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('under_review', 'Under review'), ('agreed', 'Agreed'), ('in_implementation', 'In implementation'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20, verbose_name='status')),
-                ('is_published', models.BooleanField(default=False, verbose_name='published')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('lead_institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_commitments', to='plans.organisation', verbose_name='lead institution')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='commitments', to='plans.actionplan', verbose_name='plan')),
-                ('supporting_institutions', models.ManyToManyField(blank=True, help_text="Shown grouped by each organisation's sector.", related_name='supported_commitments', to='plans.organisation', verbose_name='supporting institutions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                (
+                    "ogp_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example JO0064.",
+                        max_length=20,
+                        verbose_name="OGP id",
+                    ),
+                ),
+                ("title_ar", models.CharField(max_length=400, verbose_name="title (Arabic)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=400, verbose_name="title (English)"),
+                ),
+                (
+                    "description_ar",
+                    models.TextField(blank=True, verbose_name="brief description (Arabic)"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="brief description (English)"),
+                ),
+                (
+                    "problem_ar",
+                    models.TextField(blank=True, verbose_name="problem addressed (Arabic)"),
+                ),
+                (
+                    "problem_en",
+                    models.TextField(blank=True, verbose_name="problem addressed (English)"),
+                ),
+                (
+                    "causes_ar",
+                    models.TextField(blank=True, verbose_name="causes of the problem (Arabic)"),
+                ),
+                (
+                    "causes_en",
+                    models.TextField(blank=True, verbose_name="causes of the problem (English)"),
+                ),
+                (
+                    "solution_ar",
+                    models.TextField(blank=True, verbose_name="what the commitment does (Arabic)"),
+                ),
+                (
+                    "solution_en",
+                    models.TextField(blank=True, verbose_name="what the commitment does (English)"),
+                ),
+                (
+                    "how_it_solves_ar",
+                    models.TextField(blank=True, verbose_name="how it solves the problem (Arabic)"),
+                ),
+                (
+                    "how_it_solves_en",
+                    models.TextField(
+                        blank=True, verbose_name="how it solves the problem (English)"
+                    ),
+                ),
+                ("transparency", models.BooleanField(default=False, verbose_name="transparency")),
+                (
+                    "civic_participation",
+                    models.BooleanField(default=False, verbose_name="civic participation"),
+                ),
+                (
+                    "public_accountability",
+                    models.BooleanField(default=False, verbose_name="public accountability"),
+                ),
+                (
+                    "technology_innovation",
+                    models.BooleanField(default=False, verbose_name="technology and innovation"),
+                ),
+                (
+                    "relevance_ar",
+                    models.TextField(blank=True, verbose_name="relevance to OGP values (Arabic)"),
+                ),
+                (
+                    "relevance_en",
+                    models.TextField(blank=True, verbose_name="relevance to OGP values (English)"),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="contact name"),
+                ),
+                (
+                    "contact_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="contact title"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact phone"),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="starts")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("under_review", "Under review"),
+                            ("agreed", "Agreed"),
+                            ("in_implementation", "In implementation"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("is_published", models.BooleanField(default=False, verbose_name="published")),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "lead_institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_commitments",
+                        to="plans.organisation",
+                        verbose_name="lead institution",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="commitments",
+                        to="plans.actionplan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "supporting_institutions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Shown grouped by each organisation's sector.",
+                        related_name="supported_commitments",
+                        to="plans.organisation",
+                        verbose_name="supporting institutions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commitment',
-                'verbose_name_plural': 'commitments',
-                'ordering': ['plan', 'number'],
+                "verbose_name": "commitment",
+                "verbose_name_plural": "commitments",
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCommitment',
+            name="HistoricalCommitment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('ogp_id', models.CharField(blank=True, help_text='For example JO0064.', max_length=20, verbose_name='OGP id')),
-                ('title_ar', models.CharField(max_length=400, verbose_name='title (Arabic)')),
-                ('title_en', models.CharField(blank=True, max_length=400, verbose_name='title (English)')),
-                ('description_ar', models.TextField(blank=True, verbose_name='brief description (Arabic)')),
-                ('description_en', models.TextField(blank=True, verbose_name='brief description (English)')),
-                ('problem_ar', models.TextField(blank=True, verbose_name='problem addressed (Arabic)')),
-                ('problem_en', models.TextField(blank=True, verbose_name='problem addressed (English)')),
-                ('causes_ar', models.TextField(blank=True, verbose_name='causes of the problem (Arabic)')),
-                ('causes_en', models.TextField(blank=True, verbose_name='causes of the problem (English)')),
-                ('solution_ar', models.TextField(blank=True, verbose_name='what the commitment does (Arabic)')),
-                ('solution_en', models.TextField(blank=True, verbose_name='what the commitment does (English)')),
-                ('how_it_solves_ar', models.TextField(blank=True, verbose_name='how it solves the problem (Arabic)')),
-                ('how_it_solves_en', models.TextField(blank=True, verbose_name='how it solves the problem (English)')),
-                ('transparency', models.BooleanField(default=False, verbose_name='transparency')),
-                ('civic_participation', models.BooleanField(default=False, verbose_name='civic participation')),
-                ('public_accountability', models.BooleanField(default=False, verbose_name='public accountability')),
-                ('technology_innovation', models.BooleanField(default=False, verbose_name='technology and innovation')),
-                ('relevance_ar', models.TextField(blank=True, verbose_name='relevance to OGP values (Arabic)')),
-                ('relevance_en', models.TextField(blank=True, verbose_name='relevance to OGP values (English)')),
-                ('contact_name', models.CharField(blank=True, max_length=200, verbose_name='contact name')),
-                ('contact_title', models.CharField(blank=True, max_length=200, verbose_name='contact title')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact phone')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='starts')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('under_review', 'Under review'), ('agreed', 'Agreed'), ('in_implementation', 'In implementation'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20, verbose_name='status')),
-                ('is_published', models.BooleanField(default=False, verbose_name='published')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lead_institution', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.organisation', verbose_name='lead institution')),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.actionplan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                (
+                    "ogp_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example JO0064.",
+                        max_length=20,
+                        verbose_name="OGP id",
+                    ),
+                ),
+                ("title_ar", models.CharField(max_length=400, verbose_name="title (Arabic)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=400, verbose_name="title (English)"),
+                ),
+                (
+                    "description_ar",
+                    models.TextField(blank=True, verbose_name="brief description (Arabic)"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="brief description (English)"),
+                ),
+                (
+                    "problem_ar",
+                    models.TextField(blank=True, verbose_name="problem addressed (Arabic)"),
+                ),
+                (
+                    "problem_en",
+                    models.TextField(blank=True, verbose_name="problem addressed (English)"),
+                ),
+                (
+                    "causes_ar",
+                    models.TextField(blank=True, verbose_name="causes of the problem (Arabic)"),
+                ),
+                (
+                    "causes_en",
+                    models.TextField(blank=True, verbose_name="causes of the problem (English)"),
+                ),
+                (
+                    "solution_ar",
+                    models.TextField(blank=True, verbose_name="what the commitment does (Arabic)"),
+                ),
+                (
+                    "solution_en",
+                    models.TextField(blank=True, verbose_name="what the commitment does (English)"),
+                ),
+                (
+                    "how_it_solves_ar",
+                    models.TextField(blank=True, verbose_name="how it solves the problem (Arabic)"),
+                ),
+                (
+                    "how_it_solves_en",
+                    models.TextField(
+                        blank=True, verbose_name="how it solves the problem (English)"
+                    ),
+                ),
+                ("transparency", models.BooleanField(default=False, verbose_name="transparency")),
+                (
+                    "civic_participation",
+                    models.BooleanField(default=False, verbose_name="civic participation"),
+                ),
+                (
+                    "public_accountability",
+                    models.BooleanField(default=False, verbose_name="public accountability"),
+                ),
+                (
+                    "technology_innovation",
+                    models.BooleanField(default=False, verbose_name="technology and innovation"),
+                ),
+                (
+                    "relevance_ar",
+                    models.TextField(blank=True, verbose_name="relevance to OGP values (Arabic)"),
+                ),
+                (
+                    "relevance_en",
+                    models.TextField(blank=True, verbose_name="relevance to OGP values (English)"),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="contact name"),
+                ),
+                (
+                    "contact_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="contact title"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact phone"),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="starts")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("under_review", "Under review"),
+                            ("agreed", "Agreed"),
+                            ("in_implementation", "In implementation"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("is_published", models.BooleanField(default=False, verbose_name="published")),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lead_institution",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.organisation",
+                        verbose_name="lead institution",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.actionplan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical commitment',
-                'verbose_name_plural': 'historical commitments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical commitment",
+                "verbose_name_plural": "historical commitments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCommitment_supporting_institutions',
+            name="HistoricalCommitment_supporting_institutions",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('commitment', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='commitments.commitment')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='commitments.historicalcommitment')),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="commitments.commitment",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="commitments.historicalcommitment",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalCommitment_supporting_institutions',
+                "verbose_name": "HistoricalCommitment_supporting_institutions",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMilestone',
+            name="HistoricalMilestone",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('title_ar', models.CharField(max_length=400, verbose_name='title (Arabic)')),
-                ('title_en', models.CharField(blank=True, max_length=400, verbose_name='title (English)')),
-                ('expected_output_ar', models.TextField(blank=True, verbose_name='expected output (Arabic)')),
-                ('expected_output_en', models.TextField(blank=True, verbose_name='expected output (English)')),
-                ('starts_on', models.DateField(verbose_name='starts')),
-                ('ends_on', models.DateField(verbose_name='ends')),
-                ('weight', models.PositiveSmallIntegerField(default=1, help_text="Share of the commitment's progress.", verbose_name='weight')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('delayed', 'Delayed')], default='not_started', max_length=20, verbose_name='status')),
-                ('evidence_ar', models.TextField(blank=True, verbose_name='evidence (Arabic)')),
-                ('evidence_en', models.TextField(blank=True, verbose_name='evidence (English)')),
-                ('evidence_url', models.URLField(blank=True, verbose_name='evidence link')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('commitment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='commitments.commitment', verbose_name='commitment')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("title_ar", models.CharField(max_length=400, verbose_name="title (Arabic)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=400, verbose_name="title (English)"),
+                ),
+                (
+                    "expected_output_ar",
+                    models.TextField(blank=True, verbose_name="expected output (Arabic)"),
+                ),
+                (
+                    "expected_output_en",
+                    models.TextField(blank=True, verbose_name="expected output (English)"),
+                ),
+                ("starts_on", models.DateField(verbose_name="starts")),
+                ("ends_on", models.DateField(verbose_name="ends")),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="Share of the commitment's progress.",
+                        verbose_name="weight",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("delayed", "Delayed"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("evidence_ar", models.TextField(blank=True, verbose_name="evidence (Arabic)")),
+                ("evidence_en", models.TextField(blank=True, verbose_name="evidence (English)")),
+                ("evidence_url", models.URLField(blank=True, verbose_name="evidence link")),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="commitments.commitment",
+                        verbose_name="commitment",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical milestone',
-                'verbose_name_plural': 'historical milestones',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical milestone",
+                "verbose_name_plural": "historical milestones",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PolicyArea',
+            name="PolicyArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_ar', models.CharField(max_length=150, verbose_name='name (Arabic)')),
-                ('name_en', models.CharField(blank=True, max_length=150, verbose_name='name (English)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_ar", models.CharField(max_length=150, verbose_name="name (Arabic)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=150, verbose_name="name (English)"),
+                ),
             ],
             options={
-                'verbose_name': 'policy area',
-                'verbose_name_plural': 'policy areas',
-                'ordering': ['name_ar'],
-                'constraints': [models.UniqueConstraint(fields=('name_ar',), name='policyarea_unique_name_ar')],
+                "verbose_name": "policy area",
+                "verbose_name_plural": "policy areas",
+                "ordering": ["name_ar"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("name_ar",), name="policyarea_unique_name_ar")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCommitment_policy_areas',
+            name="HistoricalCommitment_policy_areas",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('commitment', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='commitments.commitment')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='commitments.historicalcommitment')),
-                ('policyarea', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='commitments.policyarea')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="commitments.commitment",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="commitments.historicalcommitment",
+                    ),
+                ),
+                (
+                    "policyarea",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="commitments.policyarea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalCommitment_policy_areas',
+                "verbose_name": "HistoricalCommitment_policy_areas",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='commitment',
-            name='policy_areas',
-            field=models.ManyToManyField(blank=True, related_name='commitments', to='commitments.policyarea', verbose_name='policy areas'),
+            model_name="commitment",
+            name="policy_areas",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="commitments",
+                to="commitments.policyarea",
+                verbose_name="policy areas",
+            ),
         ),
         migrations.CreateModel(
-            name='ApprovalLetter',
+            name="ApprovalLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text_fingerprint', models.CharField(editable=False, max_length=64, verbose_name='fingerprint of the text sent')),
-                ('reference', models.CharField(blank=True, max_length=100, verbose_name='letter reference')),
-                ('sent_on', models.DateField(verbose_name='sent on')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='reply due')),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='reply received')),
-                ('decision', models.CharField(choices=[('pending', 'Awaiting reply'), ('approved', 'Approved'), ('changes_requested', 'Changes requested'), ('declined', 'Declined')], default='pending', max_length=20, verbose_name='decision')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('scan', models.FileField(blank=True, upload_to='approval-letters/%Y/', verbose_name='scanned letter')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='approval_letters', to='plans.organisation', verbose_name='agency')),
-                ('commitment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approval_letters', to='commitments.commitment', verbose_name='commitment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "text_fingerprint",
+                    models.CharField(
+                        editable=False, max_length=64, verbose_name="fingerprint of the text sent"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(blank=True, max_length=100, verbose_name="letter reference"),
+                ),
+                ("sent_on", models.DateField(verbose_name="sent on")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="reply due")),
+                (
+                    "received_on",
+                    models.DateField(blank=True, null=True, verbose_name="reply received"),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting reply"),
+                            ("approved", "Approved"),
+                            ("changes_requested", "Changes requested"),
+                            ("declined", "Declined"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "scan",
+                    models.FileField(
+                        blank=True, upload_to="approval-letters/%Y/", verbose_name="scanned letter"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="approval_letters",
+                        to="plans.organisation",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approval_letters",
+                        to="commitments.commitment",
+                        verbose_name="commitment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'approval letter',
-                'verbose_name_plural': 'approval letters',
-                'ordering': ['commitment', '-sent_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('decision__in', ['pending', 'approved', 'changes_requested', 'declined'])), name='approval_decision_valid'), models.CheckConstraint(condition=models.Q(('due_on__isnull', True), ('due_on__gte', models.F('sent_on')), _connector='OR'), name='approval_due_after_sent'), models.CheckConstraint(condition=models.Q(('received_on__isnull', True), ('received_on__gte', models.F('sent_on')), _connector='OR'), name='approval_received_after_sent'), models.CheckConstraint(condition=models.Q(('decision', 'pending'), ('received_on__isnull', False), _connector='OR'), name='approval_decision_has_reply_date')],
+                "verbose_name": "approval letter",
+                "verbose_name_plural": "approval letters",
+                "ordering": ["commitment", "-sent_on"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "decision__in",
+                                ["pending", "approved", "changes_requested", "declined"],
+                            )
+                        ),
+                        name="approval_decision_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("due_on__isnull", True),
+                            ("due_on__gte", models.F("sent_on")),
+                            _connector="OR",
+                        ),
+                        name="approval_due_after_sent",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("received_on__isnull", True),
+                            ("received_on__gte", models.F("sent_on")),
+                            _connector="OR",
+                        ),
+                        name="approval_received_after_sent",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("decision", "pending"), ("received_on__isnull", False), _connector="OR"
+                        ),
+                        name="approval_decision_has_reply_date",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IRMAssessment',
+            name="IRMAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verifiable', models.BooleanField(default=True, verbose_name='verifiable')),
-                ('ogp_values_lens', models.BooleanField(default=True, verbose_name='relevant through the OGP values lens')),
-                ('potential_for_results', models.CharField(blank=True, choices=[('unclear', 'Unclear'), ('modest', 'Modest'), ('substantial', 'Substantial')], max_length=20, verbose_name='potential for results')),
-                ('completion', models.CharField(blank=True, choices=[('not_started', 'Not started'), ('limited', 'Limited'), ('substantial', 'Substantial'), ('complete', 'Complete')], max_length=20, verbose_name='completion')),
-                ('early_results', models.CharField(blank=True, choices=[('no_notable', 'No notable results'), ('marginal', 'Marginal'), ('major', 'Major'), ('outstanding', 'Outstanding')], max_length=20, verbose_name='early results')),
-                ('notes_ar', models.TextField(blank=True, verbose_name='notes (Arabic)')),
-                ('notes_en', models.TextField(blank=True, verbose_name='notes (English)')),
-                ('report_url', models.URLField(blank=True, verbose_name='IRM report')),
-                ('commitment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='irm_assessment', to='commitments.commitment', verbose_name='commitment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("verifiable", models.BooleanField(default=True, verbose_name="verifiable")),
+                (
+                    "ogp_values_lens",
+                    models.BooleanField(
+                        default=True, verbose_name="relevant through the OGP values lens"
+                    ),
+                ),
+                (
+                    "potential_for_results",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("unclear", "Unclear"),
+                            ("modest", "Modest"),
+                            ("substantial", "Substantial"),
+                        ],
+                        max_length=20,
+                        verbose_name="potential for results",
+                    ),
+                ),
+                (
+                    "completion",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("limited", "Limited"),
+                            ("substantial", "Substantial"),
+                            ("complete", "Complete"),
+                        ],
+                        max_length=20,
+                        verbose_name="completion",
+                    ),
+                ),
+                (
+                    "early_results",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_notable", "No notable results"),
+                            ("marginal", "Marginal"),
+                            ("major", "Major"),
+                            ("outstanding", "Outstanding"),
+                        ],
+                        max_length=20,
+                        verbose_name="early results",
+                    ),
+                ),
+                ("notes_ar", models.TextField(blank=True, verbose_name="notes (Arabic)")),
+                ("notes_en", models.TextField(blank=True, verbose_name="notes (English)")),
+                ("report_url", models.URLField(blank=True, verbose_name="IRM report")),
+                (
+                    "commitment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="irm_assessment",
+                        to="commitments.commitment",
+                        verbose_name="commitment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'IRM assessment',
-                'verbose_name_plural': 'IRM assessments',
-                'constraints': [models.CheckConstraint(condition=models.Q(('potential_for_results', ''), ('potential_for_results__in', ['unclear', 'modest', 'substantial']), _connector='OR'), name='irm_potential_valid'), models.CheckConstraint(condition=models.Q(('completion', ''), ('completion__in', ['not_started', 'limited', 'substantial', 'complete']), _connector='OR'), name='irm_completion_valid'), models.CheckConstraint(condition=models.Q(('early_results', ''), ('early_results__in', ['no_notable', 'marginal', 'major', 'outstanding']), _connector='OR'), name='irm_early_results_valid')],
+                "verbose_name": "IRM assessment",
+                "verbose_name_plural": "IRM assessments",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("potential_for_results", ""),
+                            ("potential_for_results__in", ["unclear", "modest", "substantial"]),
+                            _connector="OR",
+                        ),
+                        name="irm_potential_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("completion", ""),
+                            (
+                                "completion__in",
+                                ["not_started", "limited", "substantial", "complete"],
+                            ),
+                            _connector="OR",
+                        ),
+                        name="irm_completion_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("early_results", ""),
+                            (
+                                "early_results__in",
+                                ["no_notable", "marginal", "major", "outstanding"],
+                            ),
+                            _connector="OR",
+                        ),
+                        name="irm_early_results_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('title_ar', models.CharField(max_length=400, verbose_name='title (Arabic)')),
-                ('title_en', models.CharField(blank=True, max_length=400, verbose_name='title (English)')),
-                ('expected_output_ar', models.TextField(blank=True, verbose_name='expected output (Arabic)')),
-                ('expected_output_en', models.TextField(blank=True, verbose_name='expected output (English)')),
-                ('starts_on', models.DateField(verbose_name='starts')),
-                ('ends_on', models.DateField(verbose_name='ends')),
-                ('weight', models.PositiveSmallIntegerField(default=1, help_text="Share of the commitment's progress.", verbose_name='weight')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('delayed', 'Delayed')], default='not_started', max_length=20, verbose_name='status')),
-                ('evidence_ar', models.TextField(blank=True, verbose_name='evidence (Arabic)')),
-                ('evidence_en', models.TextField(blank=True, verbose_name='evidence (English)')),
-                ('evidence_url', models.URLField(blank=True, verbose_name='evidence link')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('commitment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='commitments.commitment', verbose_name='commitment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("title_ar", models.CharField(max_length=400, verbose_name="title (Arabic)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=400, verbose_name="title (English)"),
+                ),
+                (
+                    "expected_output_ar",
+                    models.TextField(blank=True, verbose_name="expected output (Arabic)"),
+                ),
+                (
+                    "expected_output_en",
+                    models.TextField(blank=True, verbose_name="expected output (English)"),
+                ),
+                ("starts_on", models.DateField(verbose_name="starts")),
+                ("ends_on", models.DateField(verbose_name="ends")),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="Share of the commitment's progress.",
+                        verbose_name="weight",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("delayed", "Delayed"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("evidence_ar", models.TextField(blank=True, verbose_name="evidence (Arabic)")),
+                ("evidence_en", models.TextField(blank=True, verbose_name="evidence (English)")),
+                ("evidence_url", models.URLField(blank=True, verbose_name="evidence link")),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="commitments.commitment",
+                        verbose_name="commitment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['commitment', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('commitment', 'number'), name='milestone_unique_number_per_commitment'), models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='milestone_number_positive'), models.CheckConstraint(condition=models.Q(('weight__gte', 1)), name='milestone_weight_positive'), models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='milestone_dates_in_order'), models.CheckConstraint(condition=models.Q(('status__in', ['not_started', 'in_progress', 'completed', 'delayed'])), name='milestone_status_valid')],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["commitment", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("commitment", "number"),
+                        name="milestone_unique_number_per_commitment",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("number__gte", 1)), name="milestone_number_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("weight__gte", 1)), name="milestone_weight_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                        name="milestone_dates_in_order",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["not_started", "in_progress", "completed", "delayed"])
+                        ),
+                        name="milestone_status_valid",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='commitment_unique_number_per_plan'),
+            model_name="commitment",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="commitment_unique_number_per_plan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.UniqueConstraint(condition=models.Q(('ogp_id', ''), _negated=True), fields=('ogp_id',), name='commitment_unique_ogp_id'),
+            model_name="commitment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ogp_id", ""), _negated=True),
+                fields=("ogp_id",),
+                name="commitment_unique_ogp_id",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='commitment_number_positive'),
+            model_name="commitment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="commitment_number_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'under_review', 'agreed', 'in_implementation', 'completed', 'withdrawn'])), name='commitment_status_valid'),
+            model_name="commitment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "draft",
+                            "under_review",
+                            "agreed",
+                            "in_implementation",
+                            "completed",
+                            "withdrawn",
+                        ],
+                    )
+                ),
+                name="commitment_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('starts_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='commitment_dates_in_order'),
+            model_name="commitment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("starts_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="commitment_dates_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(('title_ar', ''), _negated=True), name='commitment_title_ar_not_empty'),
+            model_name="commitment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title_ar", ""), _negated=True),
+                name="commitment_title_ar_not_empty",
+            ),
         ),
     ]

@@ -8,154 +8,496 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('commitments', '0001_initial'),
-        ('plans', '0001_initial'),
+        ("commitments", "0001_initial"),
+        ("plans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CommentWindow',
+            name="CommentWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('proposals', 'Call for proposals'), ('draft_commitments', 'Draft commitments'), ('draft_plan', 'Draft plan')], max_length=20, verbose_name='kind')),
-                ('audience', models.CharField(choices=[('public', 'Everyone'), ('forum', 'Forum members')], default='public', max_length=10, verbose_name='audience')),
-                ('title_ar', models.CharField(max_length=300, verbose_name='title (Arabic)')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('description_ar', models.TextField(blank=True, verbose_name='description (Arabic)')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
-                ('opens_at', models.DateTimeField(verbose_name='opens at')),
-                ('closes_at', models.DateTimeField(help_text='The first moment comments are no longer accepted.', verbose_name='closes at')),
-                ('commitments', models.ManyToManyField(blank=True, related_name='comment_windows', to='commitments.commitment', verbose_name='commitments open for comment')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comment_windows', to='plans.actionplan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("proposals", "Call for proposals"),
+                            ("draft_commitments", "Draft commitments"),
+                            ("draft_plan", "Draft plan"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[("public", "Everyone"), ("forum", "Forum members")],
+                        default="public",
+                        max_length=10,
+                        verbose_name="audience",
+                    ),
+                ),
+                ("title_ar", models.CharField(max_length=300, verbose_name="title (Arabic)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="title (English)"),
+                ),
+                (
+                    "description_ar",
+                    models.TextField(blank=True, verbose_name="description (Arabic)"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description (English)"),
+                ),
+                ("opens_at", models.DateTimeField(verbose_name="opens at")),
+                (
+                    "closes_at",
+                    models.DateTimeField(
+                        help_text="The first moment comments are no longer accepted.",
+                        verbose_name="closes at",
+                    ),
+                ),
+                (
+                    "commitments",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="comment_windows",
+                        to="commitments.commitment",
+                        verbose_name="commitments open for comment",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="comment_windows",
+                        to="plans.actionplan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment window',
-                'verbose_name_plural': 'comment windows',
-                'ordering': ['-opens_at'],
+                "verbose_name": "comment window",
+                "verbose_name_plural": "comment windows",
+                "ordering": ["-opens_at"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('part', models.CharField(choices=[('general', 'The commitment as a whole'), ('problem', 'Problem addressed'), ('causes', 'Causes'), ('solution', 'What the commitment does'), ('milestones', 'Milestones'), ('institutions', 'Institutions')], default='general', max_length=20, verbose_name='part of the commitment')),
-                ('body', models.TextField(max_length=5000, verbose_name='comment')),
-                ('author_name', models.CharField(blank=True, max_length=150, verbose_name='name')),
-                ('author_email', models.EmailField(blank=True, max_length=254, verbose_name='email (never published)')),
-                ('sector', models.CharField(blank=True, choices=[('government', 'Government'), ('civil_society', 'Civil society'), ('private_sector', 'Private sector'), ('academia', 'Academia'), ('parliament', 'Parliament'), ('youth', 'Youth'), ('international', 'International organisation'), ('media', 'Media')], max_length=20, verbose_name='sector')),
-                ('region', models.CharField(blank=True, choices=[('amman', 'Amman'), ('irbid', 'Irbid'), ('zarqa', 'Zarqa'), ('balqa', 'Balqa'), ('madaba', 'Madaba'), ('karak', 'Karak'), ('tafilah', 'Tafilah'), ('maan', "Ma'an"), ('aqaba', 'Aqaba'), ('mafraq', 'Mafraq'), ('jerash', 'Jerash'), ('ajloun', 'Ajloun'), ('abroad', 'Outside Jordan')], max_length=20, verbose_name='governorate')),
-                ('channel', models.CharField(choices=[('site', 'This website'), ('facebook', 'Facebook'), ('x', 'X (Twitter)'), ('email', 'Email'), ('workshop', 'Workshop'), ('letter', 'Letter')], default='site', max_length=10, verbose_name='received through')),
-                ('tracking_number', models.CharField(editable=False, max_length=20, verbose_name='tracking number')),
-                ('submission_token', models.UUIDField(default=uuid.uuid4, editable=False, verbose_name='submission token')),
-                ('state', models.CharField(choices=[('pending', 'Awaiting moderation'), ('published', 'Published'), ('hidden', 'Hidden')], default='pending', max_length=10, verbose_name='moderation')),
-                ('hidden_reason', models.CharField(blank=True, choices=[('off_topic', 'Off topic'), ('abusive', 'Abusive language'), ('personal_data', 'Contains personal data'), ('duplicate', 'Duplicate'), ('spam', 'Advertising or spam')], max_length=20, verbose_name='reason hidden')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='received at')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('commitment', models.ForeignKey(blank=True, help_text='Empty for a comment on the plan in general.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='comments', to='commitments.commitment', verbose_name='commitment')),
-                ('window', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comments', to='consultations.commentwindow', verbose_name='window')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "part",
+                    models.CharField(
+                        choices=[
+                            ("general", "The commitment as a whole"),
+                            ("problem", "Problem addressed"),
+                            ("causes", "Causes"),
+                            ("solution", "What the commitment does"),
+                            ("milestones", "Milestones"),
+                            ("institutions", "Institutions"),
+                        ],
+                        default="general",
+                        max_length=20,
+                        verbose_name="part of the commitment",
+                    ),
+                ),
+                ("body", models.TextField(max_length=5000, verbose_name="comment")),
+                ("author_name", models.CharField(blank=True, max_length=150, verbose_name="name")),
+                (
+                    "author_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="email (never published)"
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("government", "Government"),
+                            ("civil_society", "Civil society"),
+                            ("private_sector", "Private sector"),
+                            ("academia", "Academia"),
+                            ("parliament", "Parliament"),
+                            ("youth", "Youth"),
+                            ("international", "International organisation"),
+                            ("media", "Media"),
+                        ],
+                        max_length=20,
+                        verbose_name="sector",
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("amman", "Amman"),
+                            ("irbid", "Irbid"),
+                            ("zarqa", "Zarqa"),
+                            ("balqa", "Balqa"),
+                            ("madaba", "Madaba"),
+                            ("karak", "Karak"),
+                            ("tafilah", "Tafilah"),
+                            ("maan", "Ma'an"),
+                            ("aqaba", "Aqaba"),
+                            ("mafraq", "Mafraq"),
+                            ("jerash", "Jerash"),
+                            ("ajloun", "Ajloun"),
+                            ("abroad", "Outside Jordan"),
+                        ],
+                        max_length=20,
+                        verbose_name="governorate",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("site", "This website"),
+                            ("facebook", "Facebook"),
+                            ("x", "X (Twitter)"),
+                            ("email", "Email"),
+                            ("workshop", "Workshop"),
+                            ("letter", "Letter"),
+                        ],
+                        default="site",
+                        max_length=10,
+                        verbose_name="received through",
+                    ),
+                ),
+                (
+                    "tracking_number",
+                    models.CharField(editable=False, max_length=20, verbose_name="tracking number"),
+                ),
+                (
+                    "submission_token",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, verbose_name="submission token"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting moderation"),
+                            ("published", "Published"),
+                            ("hidden", "Hidden"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="moderation",
+                    ),
+                ),
+                (
+                    "hidden_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("off_topic", "Off topic"),
+                            ("abusive", "Abusive language"),
+                            ("personal_data", "Contains personal data"),
+                            ("duplicate", "Duplicate"),
+                            ("spam", "Advertising or spam"),
+                        ],
+                        max_length=20,
+                        verbose_name="reason hidden",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="received at",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a comment on the plan in general.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="comments",
+                        to="commitments.commitment",
+                        verbose_name="commitment",
+                    ),
+                ),
+                (
+                    "window",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="comments",
+                        to="consultations.commentwindow",
+                        verbose_name="window",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment',
-                'verbose_name_plural': 'comments',
-                'ordering': ['-created_at'],
+                "verbose_name": "comment",
+                "verbose_name_plural": "comments",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Announcement',
+            name="Announcement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('site', 'Unit website'), ('facebook', 'Facebook'), ('x', 'X (Twitter)'), ('email', 'Email')], max_length=10, verbose_name='channel')),
-                ('url', models.URLField(blank=True, verbose_name='link')),
-                ('announced_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='announced at')),
-                ('window', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='announcements', to='consultations.commentwindow', verbose_name='window')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("site", "Unit website"),
+                            ("facebook", "Facebook"),
+                            ("x", "X (Twitter)"),
+                            ("email", "Email"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="link")),
+                (
+                    "announced_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="announced at"
+                    ),
+                ),
+                (
+                    "window",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="announcements",
+                        to="consultations.commentwindow",
+                        verbose_name="window",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'announcement',
-                'verbose_name_plural': 'announcements',
-                'ordering': ['window', 'announced_at'],
+                "verbose_name": "announcement",
+                "verbose_name_plural": "announcements",
+                "ordering": ["window", "announced_at"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('accepted', 'Accepted'), ('partly_accepted', 'Partly accepted'), ('not_accepted', 'Not accepted'), ('out_of_scope', 'Out of scope'), ('already_covered', 'Already covered')], max_length=20, verbose_name='outcome')),
-                ('reason_ar', models.TextField(blank=True, verbose_name='reason (Arabic)')),
-                ('reason_en', models.TextField(blank=True, verbose_name='reason (English)')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='written at')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('comment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='response', to='consultations.comment', verbose_name='comment')),
-                ('responded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='comment_responses', to=settings.AUTH_USER_MODEL, verbose_name='responded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("accepted", "Accepted"),
+                            ("partly_accepted", "Partly accepted"),
+                            ("not_accepted", "Not accepted"),
+                            ("out_of_scope", "Out of scope"),
+                            ("already_covered", "Already covered"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("reason_ar", models.TextField(blank=True, verbose_name="reason (Arabic)")),
+                ("reason_en", models.TextField(blank=True, verbose_name="reason (English)")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="written at"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                (
+                    "comment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="response",
+                        to="consultations.comment",
+                        verbose_name="comment",
+                    ),
+                ),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="comment_responses",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="responded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'response',
-                'verbose_name_plural': 'responses',
-                'ordering': ['comment'],
+                "verbose_name": "response",
+                "verbose_name_plural": "responses",
+                "ordering": ["comment"],
             },
         ),
         migrations.AddConstraint(
-            model_name='commentwindow',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='window_closes_after_opens'),
+            model_name="commentwindow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_at__gt", models.F("opens_at"))),
+                name="window_closes_after_opens",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commentwindow',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['proposals', 'draft_commitments', 'draft_plan'])), name='window_kind_valid'),
+            model_name="commentwindow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["proposals", "draft_commitments", "draft_plan"])),
+                name="window_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commentwindow',
-            constraint=models.CheckConstraint(condition=models.Q(('audience__in', ['public', 'forum'])), name='window_audience_valid'),
+            model_name="commentwindow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("audience__in", ["public", "forum"])),
+                name="window_audience_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.UniqueConstraint(fields=('submission_token',), name='comment_unique_token'),
+            model_name="comment",
+            constraint=models.UniqueConstraint(
+                fields=("submission_token",), name="comment_unique_token"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.UniqueConstraint(fields=('tracking_number',), name='comment_unique_tracking_number'),
+            model_name="comment",
+            constraint=models.UniqueConstraint(
+                fields=("tracking_number",), name="comment_unique_tracking_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['pending', 'published', 'hidden'])), name='comment_state_valid'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["pending", "published", "hidden"])),
+                name="comment_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['site', 'facebook', 'x', 'email', 'workshop', 'letter'])), name='comment_channel_valid'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("channel__in", ["site", "facebook", "x", "email", "workshop", "letter"])
+                ),
+                name="comment_channel_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(('part__in', ['general', 'problem', 'causes', 'solution', 'milestones', 'institutions'])), name='comment_part_valid'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "part__in",
+                        ["general", "problem", "causes", "solution", "milestones", "institutions"],
+                    )
+                ),
+                name="comment_part_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'hidden'), ('hidden_reason__in', ['off_topic', 'abusive', 'personal_data', 'duplicate', 'spam'])), models.Q(models.Q(('state', 'hidden'), _negated=True), ('hidden_reason', '')), _connector='OR'), name='comment_hidden_has_reason'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("state", "hidden"),
+                        (
+                            "hidden_reason__in",
+                            ["off_topic", "abusive", "personal_data", "duplicate", "spam"],
+                        ),
+                    ),
+                    models.Q(models.Q(("state", "hidden"), _negated=True), ("hidden_reason", "")),
+                    _connector="OR",
+                ),
+                name="comment_hidden_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(('body', ''), _negated=True), name='comment_body_not_empty'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("body", ""), _negated=True), name="comment_body_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='announcement',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['site', 'facebook', 'x', 'email'])), name='announcement_channel_valid'),
+            model_name="announcement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("channel__in", ["site", "facebook", "x", "email"])),
+                name="announcement_channel_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='announcement',
-            constraint=models.UniqueConstraint(fields=('window', 'channel'), name='announcement_unique_channel_per_window'),
+            model_name="announcement",
+            constraint=models.UniqueConstraint(
+                fields=("window", "channel"), name="announcement_unique_channel_per_window"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(fields=('comment',), name='response_one_per_comment'),
+            model_name="response",
+            constraint=models.UniqueConstraint(
+                fields=("comment",), name="response_one_per_comment"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['accepted', 'partly_accepted', 'not_accepted', 'out_of_scope', 'already_covered'])), name='response_outcome_valid'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "outcome__in",
+                        [
+                            "accepted",
+                            "partly_accepted",
+                            "not_accepted",
+                            "out_of_scope",
+                            "already_covered",
+                        ],
+                    )
+                ),
+                name="response_outcome_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('reason_ar', ''), _negated=True), models.Q(('reason_en', ''), _negated=True), _connector='OR'), name='response_has_reason'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("reason_ar", ""), _negated=True),
+                    models.Q(("reason_en", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="response_has_reason",
+            ),
         ),
     ]

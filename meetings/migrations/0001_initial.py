@@ -7,274 +7,793 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('commitments', '0001_initial'),
-        ('plans', '0001_initial'),
+        ("commitments", "0001_initial"),
+        ("plans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Body',
+            name="Body",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('forum', 'Multi-Stakeholder Forum'), ('working_group', 'National working group'), ('task_force', 'Commitment task force')], max_length=20, verbose_name='kind')),
-                ('name_ar', models.CharField(max_length=300, verbose_name='name (Arabic)')),
-                ('name_en', models.CharField(blank=True, max_length=300, verbose_name='name (English)')),
-                ('commitment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='task_forces', to='commitments.commitment', verbose_name='commitment')),
-                ('plan', models.ForeignKey(blank=True, help_text='Empty for a standing body such as the forum.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='bodies', to='plans.actionplan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("forum", "Multi-Stakeholder Forum"),
+                            ("working_group", "National working group"),
+                            ("task_force", "Commitment task force"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name_ar", models.CharField(max_length=300, verbose_name="name (Arabic)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="name (English)"),
+                ),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="task_forces",
+                        to="commitments.commitment",
+                        verbose_name="commitment",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a standing body such as the forum.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bodies",
+                        to="plans.actionplan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'body',
-                'verbose_name_plural': 'bodies',
-                'ordering': ['kind', 'name_ar'],
+                "verbose_name": "body",
+                "verbose_name_plural": "bodies",
+                "ordering": ["kind", "name_ar"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalMeeting',
+            name="HistoricalMeeting",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title_ar', models.CharField(max_length=400, verbose_name='title (Arabic)')),
-                ('title_en', models.CharField(blank=True, max_length=400, verbose_name='title (English)')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(blank=True, null=True, verbose_name='ends at')),
-                ('mode', models.CharField(choices=[('in_person', 'In person'), ('remote', 'Remote'), ('hybrid', 'Hybrid')], max_length=20, verbose_name='mode')),
-                ('place_ar', models.CharField(blank=True, max_length=300, verbose_name='place (Arabic)')),
-                ('place_en', models.CharField(blank=True, max_length=300, verbose_name='place (English)')),
-                ('platform', models.CharField(blank=True, help_text='For example Webex.', max_length=100, verbose_name='online platform')),
-                ('minutes_state', models.CharField(choices=[('draft', 'Draft'), ('circulated', 'Circulated to members'), ('approved', 'Approved'), ('published', 'Published')], default='draft', max_length=20, verbose_name='minutes')),
-                ('minutes_ar', models.TextField(blank=True, verbose_name='minutes (Arabic)')),
-                ('minutes_en', models.TextField(blank=True, verbose_name='minutes (English)')),
-                ('minutes_published_at', models.DateTimeField(blank=True, null=True, verbose_name='minutes published at')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('body', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.body', verbose_name='body')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.actionplan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title_ar", models.CharField(max_length=400, verbose_name="title (Arabic)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=400, verbose_name="title (English)"),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(blank=True, null=True, verbose_name="ends at")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("remote", "Remote"),
+                            ("hybrid", "Hybrid"),
+                        ],
+                        max_length=20,
+                        verbose_name="mode",
+                    ),
+                ),
+                (
+                    "place_ar",
+                    models.CharField(blank=True, max_length=300, verbose_name="place (Arabic)"),
+                ),
+                (
+                    "place_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="place (English)"),
+                ),
+                (
+                    "platform",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example Webex.",
+                        max_length=100,
+                        verbose_name="online platform",
+                    ),
+                ),
+                (
+                    "minutes_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("circulated", "Circulated to members"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="minutes",
+                    ),
+                ),
+                ("minutes_ar", models.TextField(blank=True, verbose_name="minutes (Arabic)")),
+                ("minutes_en", models.TextField(blank=True, verbose_name="minutes (English)")),
+                (
+                    "minutes_published_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="minutes published at"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.body",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.actionplan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical meeting',
-                'verbose_name_plural': 'historical meetings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical meeting",
+                "verbose_name_plural": "historical meetings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title_ar', models.CharField(max_length=400, verbose_name='title (Arabic)')),
-                ('title_en', models.CharField(blank=True, max_length=400, verbose_name='title (English)')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(blank=True, null=True, verbose_name='ends at')),
-                ('mode', models.CharField(choices=[('in_person', 'In person'), ('remote', 'Remote'), ('hybrid', 'Hybrid')], max_length=20, verbose_name='mode')),
-                ('place_ar', models.CharField(blank=True, max_length=300, verbose_name='place (Arabic)')),
-                ('place_en', models.CharField(blank=True, max_length=300, verbose_name='place (English)')),
-                ('platform', models.CharField(blank=True, help_text='For example Webex.', max_length=100, verbose_name='online platform')),
-                ('minutes_state', models.CharField(choices=[('draft', 'Draft'), ('circulated', 'Circulated to members'), ('approved', 'Approved'), ('published', 'Published')], default='draft', max_length=20, verbose_name='minutes')),
-                ('minutes_ar', models.TextField(blank=True, verbose_name='minutes (Arabic)')),
-                ('minutes_en', models.TextField(blank=True, verbose_name='minutes (English)')),
-                ('minutes_published_at', models.DateTimeField(blank=True, null=True, verbose_name='minutes published at')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='meetings.body', verbose_name='body')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='plans.actionplan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title_ar", models.CharField(max_length=400, verbose_name="title (Arabic)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=400, verbose_name="title (English)"),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(blank=True, null=True, verbose_name="ends at")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("remote", "Remote"),
+                            ("hybrid", "Hybrid"),
+                        ],
+                        max_length=20,
+                        verbose_name="mode",
+                    ),
+                ),
+                (
+                    "place_ar",
+                    models.CharField(blank=True, max_length=300, verbose_name="place (Arabic)"),
+                ),
+                (
+                    "place_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="place (English)"),
+                ),
+                (
+                    "platform",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example Webex.",
+                        max_length=100,
+                        verbose_name="online platform",
+                    ),
+                ),
+                (
+                    "minutes_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("circulated", "Circulated to members"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="minutes",
+                    ),
+                ),
+                ("minutes_ar", models.TextField(blank=True, verbose_name="minutes (Arabic)")),
+                ("minutes_en", models.TextField(blank=True, verbose_name="minutes (English)")),
+                (
+                    "minutes_published_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="minutes published at"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="meetings.body",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="plans.actionplan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting',
-                'verbose_name_plural': 'meetings',
-                'ordering': ['-starts_at'],
+                "verbose_name": "meeting",
+                "verbose_name_plural": "meetings",
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('decision_ar', models.TextField(verbose_name='decision (Arabic)')),
-                ('decision_en', models.TextField(blank=True, verbose_name='decision (English)')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('done', 'Done'), ('dropped', 'Dropped')], default='open', max_length=20, verbose_name='status')),
-                ('commitments', models.ManyToManyField(blank=True, related_name='meeting_outcomes', to='commitments.commitment', verbose_name='related commitments')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='meetings.meeting', verbose_name='meeting')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='meeting_outcomes', to='plans.organisation', verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("decision_ar", models.TextField(verbose_name="decision (Arabic)")),
+                ("decision_en", models.TextField(blank=True, verbose_name="decision (English)")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="due")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "commitments",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="meeting_outcomes",
+                        to="commitments.commitment",
+                        verbose_name="related commitments",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meeting_outcomes",
+                        to="plans.organisation",
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outcome',
-                'verbose_name_plural': 'outcomes',
-                'ordering': ['meeting', 'number'],
+                "verbose_name": "outcome",
+                "verbose_name_plural": "outcomes",
+                "ordering": ["meeting", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('honorific', models.CharField(blank=True, choices=[('mr', 'Mr'), ('ms', 'Ms'), ('dr', 'Dr'), ('eng', 'Eng.'), ('', '(none)')], max_length=5, verbose_name='honorific')),
-                ('name_ar', models.CharField(max_length=200, verbose_name='name (Arabic)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email (private)')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone (private)')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL, verbose_name='staff account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "honorific",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("mr", "Mr"),
+                            ("ms", "Ms"),
+                            ("dr", "Dr"),
+                            ("eng", "Eng."),
+                            ("", "(none)"),
+                        ],
+                        max_length=5,
+                        verbose_name="honorific",
+                    ),
+                ),
+                ("name_ar", models.CharField(max_length=200, verbose_name="name (Arabic)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="name (English)"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email (private)"),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="phone (private)"),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="staff account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['name_ar'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["name_ar"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('chair', 'Chair'), ('coordinator', 'Coordinator'), ('adviser', 'Adviser'), ('liaison', 'Liaison officer'), ('member', 'Member')], default='member', max_length=20, verbose_name='role')),
-                ('position_ar', models.CharField(blank=True, max_length=300, verbose_name='position (Arabic)')),
-                ('position_en', models.CharField(blank=True, max_length=300, verbose_name='position (English)')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='member since')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='member until')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='meetings.body', verbose_name='body')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='plans.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='meetings.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "Chair"),
+                            ("coordinator", "Coordinator"),
+                            ("adviser", "Adviser"),
+                            ("liaison", "Liaison officer"),
+                            ("member", "Member"),
+                        ],
+                        default="member",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "position_ar",
+                    models.CharField(blank=True, max_length=300, verbose_name="position (Arabic)"),
+                ),
+                (
+                    "position_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="position (English)"),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="member since")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="member until")),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="meetings.body",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="plans.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="meetings.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['body', 'person__name_ar'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["body", "person__name_ar"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position_ar', models.CharField(blank=True, max_length=300, verbose_name='position (Arabic)')),
-                ('position_en', models.CharField(blank=True, max_length=300, verbose_name='position (English)')),
-                ('role', models.CharField(choices=[('chair', 'Chair'), ('coordinator', 'Coordinator'), ('adviser', 'Adviser'), ('liaison', 'Liaison officer'), ('member', 'Member')], default='member', max_length=20, verbose_name='role')),
-                ('status', models.CharField(choices=[('present', 'Present'), ('absent', 'Absent'), ('excused', 'Excused')], default='present', max_length=10, verbose_name='attendance')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order in the minutes')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='plans.organisation', verbose_name='organisation')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='meetings.meeting', verbose_name='meeting')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='meetings.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position_ar",
+                    models.CharField(blank=True, max_length=300, verbose_name="position (Arabic)"),
+                ),
+                (
+                    "position_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="position (English)"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "Chair"),
+                            ("coordinator", "Coordinator"),
+                            ("adviser", "Adviser"),
+                            ("liaison", "Liaison officer"),
+                            ("member", "Member"),
+                        ],
+                        default="member",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("present", "Present"),
+                            ("absent", "Absent"),
+                            ("excused", "Excused"),
+                        ],
+                        default="present",
+                        max_length=10,
+                        verbose_name="attendance",
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="order in the minutes"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendances",
+                        to="plans.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendances",
+                        to="meetings.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance',
-                'verbose_name_plural': 'attendance',
-                'ordering': ['meeting', 'order', 'pk'],
+                "verbose_name": "attendance",
+                "verbose_name_plural": "attendance",
+                "ordering": ["meeting", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('title_ar', models.CharField(max_length=400, verbose_name='title (Arabic)')),
-                ('title_en', models.CharField(blank=True, max_length=400, verbose_name='title (English)')),
-                ('discussion_ar', models.TextField(blank=True, verbose_name='discussion (Arabic)')),
-                ('discussion_en', models.TextField(blank=True, verbose_name='discussion (English)')),
-                ('presentation', models.FileField(blank=True, upload_to='presentations/%Y/', verbose_name='presentation')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_items', to='meetings.meeting', verbose_name='meeting')),
-                ('presenter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agenda_items', to='meetings.person', verbose_name='presenter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("title_ar", models.CharField(max_length=400, verbose_name="title (Arabic)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=400, verbose_name="title (English)"),
+                ),
+                ("discussion_ar", models.TextField(blank=True, verbose_name="discussion (Arabic)")),
+                (
+                    "discussion_en",
+                    models.TextField(blank=True, verbose_name="discussion (English)"),
+                ),
+                (
+                    "presentation",
+                    models.FileField(
+                        blank=True, upload_to="presentations/%Y/", verbose_name="presentation"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda_items",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
+                (
+                    "presenter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="agenda_items",
+                        to="meetings.person",
+                        verbose_name="presenter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agenda item',
-                'verbose_name_plural': 'agenda items',
-                'ordering': ['meeting', 'number'],
+                "verbose_name": "agenda item",
+                "verbose_name_plural": "agenda items",
+                "ordering": ["meeting", "number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='body',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['forum', 'working_group', 'task_force'])), name='body_kind_valid'),
+            model_name="body",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["forum", "working_group", "task_force"])),
+                name="body_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='body',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'task_force'), ('commitment__isnull', False)), models.Q(models.Q(('kind', 'task_force'), _negated=True), ('commitment__isnull', True)), _connector='OR'), name='body_task_force_has_commitment'),
+            model_name="body",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "task_force"), ("commitment__isnull", False)),
+                    models.Q(
+                        models.Q(("kind", "task_force"), _negated=True),
+                        ("commitment__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="body_task_force_has_commitment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='body',
-            constraint=models.UniqueConstraint(fields=('name_ar',), name='body_unique_name_ar'),
+            model_name="body",
+            constraint=models.UniqueConstraint(fields=("name_ar",), name="body_unique_name_ar"),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('mode__in', ['in_person', 'remote', 'hybrid'])), name='meeting_mode_valid'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("mode__in", ["in_person", "remote", "hybrid"])),
+                name="meeting_mode_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('minutes_state__in', ['draft', 'circulated', 'approved', 'published'])), name='meeting_minutes_state_valid'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("minutes_state__in", ["draft", "circulated", "approved", "published"])
+                ),
+                name="meeting_minutes_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__isnull', True), ('ends_at__gt', models.F('starts_at')), _connector='OR'), name='meeting_ends_after_start'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_at__isnull", True),
+                    ("ends_at__gt", models.F("starts_at")),
+                    _connector="OR",
+                ),
+                name="meeting_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('mode', 'in_person'), models.Q(('platform', ''), _negated=True), _connector='OR'), name='meeting_online_has_platform'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("mode", "in_person"),
+                    models.Q(("platform", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="meeting_online_has_platform",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('mode', 'remote'), models.Q(('place_ar', ''), _negated=True), _connector='OR'), name='meeting_in_person_has_place'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("mode", "remote"), models.Q(("place_ar", ""), _negated=True), _connector="OR"
+                ),
+                name="meeting_in_person_has_place",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('minutes_state', 'published'), _negated=True), ('minutes_published_at__isnull', False), _connector='OR'), name='meeting_published_minutes_have_date'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("minutes_state", "published"), _negated=True),
+                    ("minutes_published_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="meeting_published_minutes_have_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.UniqueConstraint(fields=('meeting', 'number'), name='outcome_unique_number_per_meeting'),
+            model_name="outcome",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "number"), name="outcome_unique_number_per_meeting"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='outcome_number_positive'),
+            model_name="outcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="outcome_number_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'in_progress', 'done', 'dropped'])), name='outcome_status_valid'),
+            model_name="outcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "in_progress", "done", "dropped"])),
+                name="outcome_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.CheckConstraint(condition=models.Q(('decision_ar', ''), _negated=True), name='outcome_decision_not_empty'),
+            model_name="outcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("decision_ar", ""), _negated=True),
+                name="outcome_decision_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(fields=('name_ar',), name='person_unique_name_ar'),
+            model_name="person",
+            constraint=models.UniqueConstraint(fields=("name_ar",), name="person_unique_name_ar"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('name_ar', ''), _negated=True), name='person_name_ar_not_empty'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("name_ar", ""), _negated=True), name="person_name_ar_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('body', 'person', 'organisation'), name='membership_unique_person_per_body'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("body", "person", "organisation"), name="membership_unique_person_per_body"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['chair', 'coordinator', 'adviser', 'liaison', 'member'])), name='membership_role_valid'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("role__in", ["chair", "coordinator", "adviser", "liaison", "member"])
+                ),
+                name="membership_role_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('starts_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='membership_dates_in_order'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("starts_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="membership_dates_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('meeting', 'person'), name='attendance_unique_person_per_meeting'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "person"), name="attendance_unique_person_per_meeting"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['present', 'absent', 'excused'])), name='attendance_status_valid'),
+            model_name="attendance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["present", "absent", "excused"])),
+                name="attendance_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['chair', 'coordinator', 'adviser', 'liaison', 'member'])), name='attendance_role_valid'),
+            model_name="attendance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("role__in", ["chair", "coordinator", "adviser", "liaison", "member"])
+                ),
+                name="attendance_role_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('meeting', 'number'), name='agendaitem_unique_number_per_meeting'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "number"), name="agendaitem_unique_number_per_meeting"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='agendaitem_number_positive'),
+            model_name="agendaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="agendaitem_number_positive"
+            ),
         ),
     ]

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,190 +16,608 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ActionPlan',
+            name="ActionPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(help_text='4 for the 4th plan.', verbose_name='number')),
-                ('country_code', models.CharField(default='JO', max_length=2, verbose_name='country code')),
-                ('title_ar', models.CharField(max_length=300, verbose_name='title (Arabic)')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('summary_ar', models.TextField(blank=True, verbose_name='summary (Arabic)')),
-                ('summary_en', models.TextField(blank=True, verbose_name='summary (English)')),
-                ('starts_on', models.DateField(verbose_name='period starts')),
-                ('ends_on', models.DateField(verbose_name='period ends')),
-                ('status', models.CharField(choices=[('drafting', 'Drafting'), ('consultation', 'Public consultation'), ('final', 'Final'), ('published', 'Published'), ('implementation', 'Implementation'), ('closed', 'Closed')], default='drafting', max_length=20, verbose_name='status')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='published on')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        help_text="4 for the 4th plan.", verbose_name="number"
+                    ),
+                ),
+                (
+                    "country_code",
+                    models.CharField(default="JO", max_length=2, verbose_name="country code"),
+                ),
+                ("title_ar", models.CharField(max_length=300, verbose_name="title (Arabic)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="title (English)"),
+                ),
+                ("summary_ar", models.TextField(blank=True, verbose_name="summary (Arabic)")),
+                ("summary_en", models.TextField(blank=True, verbose_name="summary (English)")),
+                ("starts_on", models.DateField(verbose_name="period starts")),
+                ("ends_on", models.DateField(verbose_name="period ends")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("drafting", "Drafting"),
+                            ("consultation", "Public consultation"),
+                            ("final", "Final"),
+                            ("published", "Published"),
+                            ("implementation", "Implementation"),
+                            ("closed", "Closed"),
+                        ],
+                        default="drafting",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(blank=True, null=True, verbose_name="published on"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
             ],
             options={
-                'verbose_name': 'action plan',
-                'verbose_name_plural': 'action plans',
-                'ordering': ['-number'],
-                'constraints': [models.UniqueConstraint(fields=('country_code', 'number'), name='actionplan_unique_number_per_country'), models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='actionplan_number_positive'), models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='actionplan_period_in_order'), models.CheckConstraint(condition=models.Q(('status__in', ['drafting', 'consultation', 'final', 'published', 'implementation', 'closed'])), name='actionplan_status_valid'), models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['published', 'implementation', 'closed']), _negated=True), ('published_on__isnull', False), _connector='OR'), name='actionplan_published_has_date')],
+                "verbose_name": "action plan",
+                "verbose_name_plural": "action plans",
+                "ordering": ["-number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("country_code", "number"),
+                        name="actionplan_unique_number_per_country",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("number__gte", 1)), name="actionplan_number_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gt", models.F("starts_on"))),
+                        name="actionplan_period_in_order",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "status__in",
+                                [
+                                    "drafting",
+                                    "consultation",
+                                    "final",
+                                    "published",
+                                    "implementation",
+                                    "closed",
+                                ],
+                            )
+                        ),
+                        name="actionplan_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("status__in", ["published", "implementation", "closed"]),
+                                _negated=True,
+                            ),
+                            ("published_on__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="actionplan_published_has_date",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalActionPlan',
+            name="HistoricalActionPlan",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(help_text='4 for the 4th plan.', verbose_name='number')),
-                ('country_code', models.CharField(default='JO', max_length=2, verbose_name='country code')),
-                ('title_ar', models.CharField(max_length=300, verbose_name='title (Arabic)')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('summary_ar', models.TextField(blank=True, verbose_name='summary (Arabic)')),
-                ('summary_en', models.TextField(blank=True, verbose_name='summary (English)')),
-                ('starts_on', models.DateField(verbose_name='period starts')),
-                ('ends_on', models.DateField(verbose_name='period ends')),
-                ('status', models.CharField(choices=[('drafting', 'Drafting'), ('consultation', 'Public consultation'), ('final', 'Final'), ('published', 'Published'), ('implementation', 'Implementation'), ('closed', 'Closed')], default='drafting', max_length=20, verbose_name='status')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='published on')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        help_text="4 for the 4th plan.", verbose_name="number"
+                    ),
+                ),
+                (
+                    "country_code",
+                    models.CharField(default="JO", max_length=2, verbose_name="country code"),
+                ),
+                ("title_ar", models.CharField(max_length=300, verbose_name="title (Arabic)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="title (English)"),
+                ),
+                ("summary_ar", models.TextField(blank=True, verbose_name="summary (Arabic)")),
+                ("summary_en", models.TextField(blank=True, verbose_name="summary (English)")),
+                ("starts_on", models.DateField(verbose_name="period starts")),
+                ("ends_on", models.DateField(verbose_name="period ends")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("drafting", "Drafting"),
+                            ("consultation", "Public consultation"),
+                            ("final", "Final"),
+                            ("published", "Published"),
+                            ("implementation", "Implementation"),
+                            ("closed", "Closed"),
+                        ],
+                        default="drafting",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(blank=True, null=True, verbose_name="published on"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical action plan',
-                'verbose_name_plural': 'historical action plans',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical action plan",
+                "verbose_name_plural": "historical action plans",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMethodologyStage',
+            name="HistoricalMethodologyStage",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(choices=[(1, 'Prepare the methodology'), (2, 'Collect proposals'), (3, 'Form the national working group'), (4, 'Develop commitments'), (5, 'Review and approve commitments'), (6, 'Prepare the draft plan'), (7, 'Prepare the final plan')], verbose_name='stage')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('completed', 'Completed')], default='not_started', max_length=20, verbose_name='status')),
-                ('planned_start', models.DateField(blank=True, null=True, verbose_name='planned start')),
-                ('planned_end', models.DateField(blank=True, null=True, verbose_name='planned end')),
-                ('actual_start', models.DateField(blank=True, null=True, verbose_name='actual start')),
-                ('actual_end', models.DateField(blank=True, null=True, verbose_name='actual end')),
-                ('notes_ar', models.TextField(blank=True, verbose_name='notes (Arabic)')),
-                ('notes_en', models.TextField(blank=True, verbose_name='notes (English)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.actionplan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Prepare the methodology"),
+                            (2, "Collect proposals"),
+                            (3, "Form the national working group"),
+                            (4, "Develop commitments"),
+                            (5, "Review and approve commitments"),
+                            (6, "Prepare the draft plan"),
+                            (7, "Prepare the final plan"),
+                        ],
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "planned_start",
+                    models.DateField(blank=True, null=True, verbose_name="planned start"),
+                ),
+                (
+                    "planned_end",
+                    models.DateField(blank=True, null=True, verbose_name="planned end"),
+                ),
+                (
+                    "actual_start",
+                    models.DateField(blank=True, null=True, verbose_name="actual start"),
+                ),
+                ("actual_end", models.DateField(blank=True, null=True, verbose_name="actual end")),
+                ("notes_ar", models.TextField(blank=True, verbose_name="notes (Arabic)")),
+                ("notes_en", models.TextField(blank=True, verbose_name="notes (English)")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.actionplan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical methodology stage',
-                'verbose_name_plural': 'historical methodology stages',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical methodology stage",
+                "verbose_name_plural": "historical methodology stages",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='MethodologyStage',
+            name="MethodologyStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(choices=[(1, 'Prepare the methodology'), (2, 'Collect proposals'), (3, 'Form the national working group'), (4, 'Develop commitments'), (5, 'Review and approve commitments'), (6, 'Prepare the draft plan'), (7, 'Prepare the final plan')], verbose_name='stage')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('completed', 'Completed')], default='not_started', max_length=20, verbose_name='status')),
-                ('planned_start', models.DateField(blank=True, null=True, verbose_name='planned start')),
-                ('planned_end', models.DateField(blank=True, null=True, verbose_name='planned end')),
-                ('actual_start', models.DateField(blank=True, null=True, verbose_name='actual start')),
-                ('actual_end', models.DateField(blank=True, null=True, verbose_name='actual end')),
-                ('notes_ar', models.TextField(blank=True, verbose_name='notes (Arabic)')),
-                ('notes_en', models.TextField(blank=True, verbose_name='notes (English)')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='plans.actionplan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Prepare the methodology"),
+                            (2, "Collect proposals"),
+                            (3, "Form the national working group"),
+                            (4, "Develop commitments"),
+                            (5, "Review and approve commitments"),
+                            (6, "Prepare the draft plan"),
+                            (7, "Prepare the final plan"),
+                        ],
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "planned_start",
+                    models.DateField(blank=True, null=True, verbose_name="planned start"),
+                ),
+                (
+                    "planned_end",
+                    models.DateField(blank=True, null=True, verbose_name="planned end"),
+                ),
+                (
+                    "actual_start",
+                    models.DateField(blank=True, null=True, verbose_name="actual start"),
+                ),
+                ("actual_end", models.DateField(blank=True, null=True, verbose_name="actual end")),
+                ("notes_ar", models.TextField(blank=True, verbose_name="notes (Arabic)")),
+                ("notes_en", models.TextField(blank=True, verbose_name="notes (English)")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stages",
+                        to="plans.actionplan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'methodology stage',
-                'verbose_name_plural': 'methodology stages',
-                'ordering': ['plan', 'number'],
+                "verbose_name": "methodology stage",
+                "verbose_name_plural": "methodology stages",
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('methodology', 'Methodology'), ('timeline', 'Timeline'), ('minutes', 'Meeting minutes'), ('draft', 'Draft plan'), ('final_plan', 'Final plan'), ('letter', 'Letter'), ('presentation', 'Presentation'), ('report', 'Report'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('title_ar', models.CharField(max_length=300, verbose_name='title (Arabic)')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('language', models.CharField(choices=[('ar', 'Arabic'), ('en', 'English')], default='ar', max_length=5, verbose_name='language of the document')),
-                ('file', models.FileField(blank=True, upload_to='documents/%Y/', verbose_name='file')),
-                ('url', models.URLField(blank=True, verbose_name='link')),
-                ('is_public', models.BooleanField(default=False, verbose_name='public')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='plans.actionplan', verbose_name='plan')),
-                ('stage', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='evidence', to='plans.methodologystage', verbose_name='evidence for stage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("methodology", "Methodology"),
+                            ("timeline", "Timeline"),
+                            ("minutes", "Meeting minutes"),
+                            ("draft", "Draft plan"),
+                            ("final_plan", "Final plan"),
+                            ("letter", "Letter"),
+                            ("presentation", "Presentation"),
+                            ("report", "Report"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title_ar", models.CharField(max_length=300, verbose_name="title (Arabic)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="title (English)"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("ar", "Arabic"), ("en", "English")],
+                        default="ar",
+                        max_length=5,
+                        verbose_name="language of the document",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(blank=True, upload_to="documents/%Y/", verbose_name="file"),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="link")),
+                ("is_public", models.BooleanField(default=False, verbose_name="public")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="plans.actionplan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="evidence",
+                        to="plans.methodologystage",
+                        verbose_name="evidence for stage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documents',
-                'ordering': ['-published_at', '-created_at'],
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+                "ordering": ["-published_at", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_ar', models.CharField(max_length=200, verbose_name='name (Arabic)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
-                ('acronym', models.CharField(blank=True, max_length=30, verbose_name='acronym')),
-                ('sector', models.CharField(choices=[('government', 'Government'), ('civil_society', 'Civil society'), ('private_sector', 'Private sector'), ('academia', 'Academia'), ('parliament', 'Parliament'), ('youth', 'Youth'), ('international', 'International organisation'), ('media', 'Media')], max_length=20, verbose_name='sector')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('focal_points', models.ManyToManyField(blank=True, help_text='Staff accounts that confirm commitment texts and report progress for it.', related_name='focal_point_for', to=settings.AUTH_USER_MODEL, verbose_name='agency focal points')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_ar", models.CharField(max_length=200, verbose_name="name (Arabic)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="name (English)"),
+                ),
+                ("acronym", models.CharField(blank=True, max_length=30, verbose_name="acronym")),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("government", "Government"),
+                            ("civil_society", "Civil society"),
+                            ("private_sector", "Private sector"),
+                            ("academia", "Academia"),
+                            ("parliament", "Parliament"),
+                            ("youth", "Youth"),
+                            ("international", "International organisation"),
+                            ("media", "Media"),
+                        ],
+                        max_length=20,
+                        verbose_name="sector",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "focal_points",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Staff accounts that confirm commitment texts and report progress for it.",
+                        related_name="focal_point_for",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="agency focal points",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name_ar'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name_ar"],
             },
         ),
         migrations.AddConstraint(
-            model_name='methodologystage',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='stage_unique_number_per_plan'),
+            model_name="methodologystage",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="stage_unique_number_per_plan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='methodologystage',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1), ('number__lte', 7)), name='stage_number_1_to_7'),
+            model_name="methodologystage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1), ("number__lte", 7)),
+                name="stage_number_1_to_7",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='methodologystage',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['not_started', 'in_progress', 'completed'])), name='stage_status_valid'),
+            model_name="methodologystage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["not_started", "in_progress", "completed"])),
+                name="stage_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='methodologystage',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_end__isnull', True), ('planned_start__isnull', True), ('planned_end__gte', models.F('planned_start')), _connector='OR'), name='stage_planned_dates_in_order'),
+            model_name="methodologystage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("planned_end__isnull", True),
+                    ("planned_start__isnull", True),
+                    ("planned_end__gte", models.F("planned_start")),
+                    _connector="OR",
+                ),
+                name="stage_planned_dates_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='methodologystage',
-            constraint=models.CheckConstraint(condition=models.Q(('actual_end__isnull', True), ('actual_start__isnull', True), ('actual_end__gte', models.F('actual_start')), _connector='OR'), name='stage_actual_dates_in_order'),
+            model_name="methodologystage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("actual_end__isnull", True),
+                    ("actual_start__isnull", True),
+                    ("actual_end__gte", models.F("actual_start")),
+                    _connector="OR",
+                ),
+                name="stage_actual_dates_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='methodologystage',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'completed'), _negated=True), ('actual_end__isnull', False), _connector='OR'), name='stage_completed_has_end_date'),
+            model_name="methodologystage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "completed"), _negated=True),
+                    ("actual_end__isnull", False),
+                    _connector="OR",
+                ),
+                name="stage_completed_has_end_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['methodology', 'timeline', 'minutes', 'draft', 'final_plan', 'letter', 'presentation', 'report', 'other'])), name='document_kind_valid'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "methodology",
+                            "timeline",
+                            "minutes",
+                            "draft",
+                            "final_plan",
+                            "letter",
+                            "presentation",
+                            "report",
+                            "other",
+                        ],
+                    )
+                ),
+                name="document_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('file', ''), _negated=True), models.Q(('url', ''), _negated=True), _connector='OR'), name='document_has_file_or_link'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("file", ""), _negated=True),
+                    models.Q(("url", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="document_has_file_or_link",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('is_public', False), ('published_at__isnull', False), _connector='OR'), name='document_public_has_timestamp'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_public", False), ("published_at__isnull", False), _connector="OR"
+                ),
+                name="document_public_has_timestamp",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('name_ar',), name='organisation_unique_name_ar'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("name_ar",), name="organisation_unique_name_ar"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('sector__in', ['government', 'civil_society', 'private_sector', 'academia', 'parliament', 'youth', 'international', 'media'])), name='organisation_sector_valid'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "sector__in",
+                        [
+                            "government",
+                            "civil_society",
+                            "private_sector",
+                            "academia",
+                            "parliament",
+                            "youth",
+                            "international",
+                            "media",
+                        ],
+                    )
+                ),
+                name="organisation_sector_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('name_ar', ''), _negated=True), name='organisation_name_ar_not_empty'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("name_ar", ""), _negated=True),
+                name="organisation_name_ar_not_empty",
+            ),
         ),
     ]

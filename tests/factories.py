@@ -1,0 +1,151 @@
+"""Small hand-written factories: each makes one valid row; keyword arguments override."""
+
+import datetime
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from commitments.models import ApprovalLetter, Commitment, Milestone
+from consultations.models import Comment, CommentWindow, Response
+from meetings.models import AgendaItem, Attendance, Body, BodyKind, Meeting, Mode, Outcome, Person
+from plans.models import ActionPlan, MethodologyStage, Organisation, Sector
+
+_counter = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix} {next(_counter)}"
+
+
+def make_user(*, role: str | None = None, username: str | None = None, **fields):
+    user = get_user_model().objects.create_user(
+        username=username or unique("user").replace(" ", ""),
+        password=fields.pop("password", "correct-horse-battery"),
+        **fields,
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_organisation(**fields) -> Organisation:
+    fields.setdefault("name_ar", unique("وزارة"))
+    fields.setdefault("name_en", unique("Ministry"))
+    fields.setdefault("sector", Sector.GOVERNMENT)
+    return Organisation.objects.create(**fields)
+
+
+def make_plan(**fields) -> ActionPlan:
+    fields.setdefault("number", next(_counter) + 100)
+    fields.setdefault("title_ar", "خطة العمل الوطنية")
+    fields.setdefault("title_en", "National action plan")
+    fields.setdefault("starts_on", datetime.date(2021, 1, 1))
+    fields.setdefault("ends_on", datetime.date(2025, 12, 31))
+    return ActionPlan.objects.create(**fields)
+
+
+def make_stages(plan: ActionPlan, **fields) -> list[MethodologyStage]:
+    return [MethodologyStage.objects.create(plan=plan, number=n, **fields) for n in range(1, 8)]
+
+
+def make_commitment(**fields) -> Commitment:
+    if "plan" not in fields:
+        fields["plan"] = make_plan()
+    if "lead_institution" not in fields:
+        fields["lead_institution"] = make_organisation()
+    fields.setdefault("number", next(_counter))
+    fields.setdefault("title_ar", unique("التزام"))
+    fields.setdefault("title_en", unique("Commitment"))
+    fields.setdefault("is_published", True)
+    return Commitment.objects.create(**fields)
+
+
+def make_milestone(**fields) -> Milestone:
+    if "commitment" not in fields:
+        fields["commitment"] = make_commitment()
+    fields.setdefault("number", next(_counter))
+    fields.setdefault("title_ar", unique("معلم"))
+    fields.setdefault("starts_on", datetime.date(2022, 1, 1))
+    fields.setdefault("ends_on", datetime.date(2022, 6, 30))
+    return Milestone.objects.create(**fields)
+
+
+def make_approval_letter(**fields) -> ApprovalLetter:
+    if "commitment" not in fields:
+        fields["commitment"] = make_commitment()
+    fields.setdefault("organisation", fields["commitment"].lead_institution)
+    fields.setdefault("sent_on", datetime.date(2021, 12, 1))
+    return ApprovalLetter.objects.create(**fields)
+
+
+def make_window(**fields) -> CommentWindow:
+    if "plan" not in fields:
+        fields["plan"] = make_plan()
+    fields.setdefault("kind", "draft_commitments")
+    fields.setdefault("title_ar", unique("مسودة الالتزامات"))
+    fields.setdefault("opens_at", timezone.now() - datetime.timedelta(days=1))
+    return CommentWindow.objects.create(**fields)
+
+
+def make_comment(**fields) -> Comment:
+    if "window" not in fields:
+        fields["window"] = make_window()
+    fields.setdefault("body", "تعليق")
+    return Comment.objects.create(**fields)
+
+
+def make_response(**fields) -> Response:
+    if "comment" not in fields:
+        fields["comment"] = make_comment()
+    fields.setdefault("outcome", "accepted")
+    fields.setdefault("reason_ar", "تم الأخذ بالملاحظة")
+    return Response.objects.create(**fields)
+
+
+def make_body(**fields) -> Body:
+    fields.setdefault("kind", BodyKind.FORUM)
+    fields.setdefault("name_ar", unique("الفريق الوطني"))
+    return Body.objects.create(**fields)
+
+
+def make_person(**fields) -> Person:
+    fields.setdefault("name_ar", unique("شخص"))
+    return Person.objects.create(**fields)
+
+
+def make_meeting(**fields) -> Meeting:
+    if "body" not in fields:
+        fields["body"] = make_body()
+    fields.setdefault("title_ar", unique("اجتماع"))
+    fields.setdefault("starts_at", timezone.now())
+    fields.setdefault("mode", Mode.REMOTE)
+    fields.setdefault("platform", "Webex")
+    return Meeting.objects.create(**fields)
+
+
+def make_attendance(**fields) -> Attendance:
+    if "meeting" not in fields:
+        fields["meeting"] = make_meeting()
+    if "person" not in fields:
+        fields["person"] = make_person()
+    if "organisation" not in fields:
+        fields["organisation"] = make_organisation()
+    return Attendance.objects.create(**fields)
+
+
+def make_agenda_item(**fields) -> AgendaItem:
+    if "meeting" not in fields:
+        fields["meeting"] = make_meeting()
+    fields.setdefault("number", next(_counter))
+    fields.setdefault("title_ar", unique("بند"))
+    return AgendaItem.objects.create(**fields)
+
+
+def make_outcome(**fields) -> Outcome:
+    if "meeting" not in fields:
+        fields["meeting"] = make_meeting()
+    fields.setdefault("number", next(_counter))
+    fields.setdefault("decision_ar", unique("قرار"))
+    return Outcome.objects.create(**fields)
