@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "commitments",
     "meetings",
     "consultations",
+    # The project package itself, for site-wide commands (load_demo) that use every app.
+    "ogp_portal",
 ]
 
 MIDDLEWARE = [
