@@ -1,0 +1,212 @@
+"""`manage.py load_demo`: the forum meeting of 2021-11-25 as the minutes record it, and
+a second run that changes nothing."""
+
+import datetime
+import io
+import os
+import stat
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+from django.utils import timezone
+
+from commitments.models import Commitment
+from consultations.models import CommentWindow, Response
+from meetings.models import Attendance, Meeting, Membership, Role
+from ogp_portal import demo
+from plans import roles
+from plans.models import ActionPlan, MethodologyStage, Organisation, PlanStatus, StageStatus
+
+PASSWORD = "demo-test-password-9f2c"
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AMMAN = ZoneInfo("Asia/Amman")
+
+# The attendance list of the minutes: (name, position, organisation), in their order.
+SEED_ATTENDEES = [
+    ("مروان الرفاعي", "أمين عام وزارة التخطيط والتعاون الدولي", "وزارة التخطيط والتعاون الدولي"),
+    ("نزار عوض", "منسق وحدة الحكومة الشفافة", "وزارة التخطيط والتعاون الدولي"),
+    ("مي عليجات", "مستشارة وحدة الحكومة الشفافة", "وزارة التخطيط والتعاون الدولي"),
+    ("سهير الكايد", "ضابط اتصال وحدة الحكومة الشفافة", "وزارة التخطيط والتعاون الدولي"),
+    ("خالد تخاينة", "", "وزارة الخارجية وشؤون المغتربين"),
+    ("ربي الطراونة", "رئيس قسم الامتثال", "هيئة النزاهة ومكافحة الفساد"),
+    ("روان المعاينة", "", "اللجنة الوطنية لشؤون المرأة"),
+    ("عبير مدانات", "المنسقة العامة", 'هيئة تنسيق مؤسسات المجتمع المدني "همم"'),
+    ("عبد الرحيم الزواهرة", "", "هيئة شباب كلنا الأردن"),
+    ("محمد العقيلي", "", "دائرة الموازنة العامة"),
+    ("أحمد عجارمة", "", "وزارة الشؤون السياسية والبرلمانية"),
+    ("طارق الحجازي", "مدير عام الجمعية", "جمعية رجال الأعمال الأردنيين"),
+    ("يسري طهبوب", "عضو مجلس إدارة الجمعية", "جمعية رجال الأعمال الأردنيين"),
+]
+
+SEED_COMMITMENTS = [
+    "تعزيز الحوكمة لمؤسسات المجتمع المدني",
+    "تطوير وتفعيل سياسة دمج النوع الاجتماعي في القطاع العام",
+    "تعزيز المشاركة المجتمعية في عملية صنع القرار من خلال الوسائل الإلكترونية",
+    "تعزيز دور الشباب في عملية بناء وإعداد الخطط والاستراتيجيات الحكومية المرتبطة بالشباب "
+    "وتعزيز مشاركتهم في تنفيذها",
+    "تعزيز النزاهة على المستوى الوطني",
+    "إشراك المجتمعات المحلية/ أصحاب المصلحة خلال المراحل المختلفة للمشاريع الحكومية "
+    "الرأسمالية/ الاستثمارية لغايات دعم موائمة واستجابة هذه المشاريع لاحتياجات المجتمعات "
+    "وتحسين مستوى الخدمات العامة",
+]
+
+
+def load(**options) -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, list[dict]]:
+    """Every row of every table (history and many-to-many tables included), by model."""
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
+@mock.patch.dict(os.environ, {demo.PASSWORD_ENV: PASSWORD})
+class DemoDataTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        with mock.patch.dict(os.environ, {demo.PASSWORD_ENV: PASSWORD}):
+            cls.output = load()
+        cls.plan_5 = ActionPlan.objects.get(number=5)
+        cls.meeting = Meeting.objects.get(starts_at__date=datetime.date(2021, 11, 25))
+
+    def test_attendance_is_the_minutes_list_in_order(self):
+        rows = Attendance.objects.filter(meeting=self.meeting).order_by("order")
+        self.assertEqual(
+            [(a.person.name_ar, a.position_ar, a.organisation.name_ar) for a in rows],
+            SEED_ATTENDEES,
+        )
+        self.assertEqual([a.order for a in rows], list(range(1, 14)))
+        self.assertEqual(
+            [a.role for a in rows[:5]],
+            [Role.CHAIR, Role.COORDINATOR, Role.ADVISER, Role.LIAISON, Role.MEMBER],
+        )
+
+    def test_every_attendee_is_a_forum_member(self):
+        self.assertEqual(
+            Membership.objects.filter(body=self.meeting.body).count(), len(SEED_ATTENDEES)
+        )
+
+    def test_meeting_is_remote_on_webex_with_published_minutes(self):
+        self.assertEqual(self.meeting.platform, "Webex")
+        self.assertEqual(self.meeting.place_ar, "عن بُعد عبر منصة ويبكس (WEBEX)")
+        self.assertEqual(self.meeting.minutes_state, "published")
+        self.assertEqual(self.meeting.agenda_items.count(), 4)
+        self.assertEqual(self.meeting.outcomes.count(), 3)
+        self.assertEqual(self.meeting.outcomes.get(number=1).commitments.count(), 6)
+
+    def test_fifth_plan_has_the_six_commitments_of_the_minutes(self):
+        commitments = Commitment.objects.filter(plan=self.plan_5).order_by("number")
+        self.assertEqual([c.title_ar for c in commitments], SEED_COMMITMENTS)
+        self.assertEqual([c.number for c in commitments], [1, 2, 3, 4, 5, 6])
+        self.assertTrue(all(c.is_published and c.milestones.count() >= 2 for c in commitments))
+
+    def test_each_plan_has_seven_stages_as_they_stood_at_the_meeting(self):
+        for plan in ActionPlan.objects.all():
+            self.assertEqual(plan.stages.count(), 7)
+        self.assertEqual(ActionPlan.objects.get(number=4).status, PlanStatus.CLOSED)
+        self.assertEqual(
+            list(
+                MethodologyStage.objects.filter(plan=self.plan_5)
+                .order_by("number")
+                .values_list("status", flat=True)
+            ),
+            [StageStatus.COMPLETED] * 4 + [StageStatus.IN_PROGRESS] * 2 + [StageStatus.NOT_STARTED],
+        )
+
+    def test_one_window_is_open_now_and_one_has_answered_comments(self):
+        self.assertEqual(CommentWindow.objects.open_at(timezone.now()).count(), 1)
+        open_window = CommentWindow.objects.get(title_ar=demo.OPEN_WINDOW["title_ar"])
+        self.assertTrue(open_window.is_open())
+        self.assertEqual(open_window.commitments.count(), 6)
+        past = CommentWindow.objects.get(title_ar=demo.PAST_WINDOW["title_ar"])
+        self.assertEqual(past.opens_at, datetime.datetime(2021, 12, 5, tzinfo=AMMAN))
+        self.assertEqual(past.last_day, datetime.date(2021, 12, 18))
+        self.assertEqual(past.comments.unanswered().count(), 0)
+        outcomes = set(Response.objects.values_list("outcome", flat=True))
+        self.assertGreaterEqual(len(outcomes), 4)
+
+    def test_sectors_of_the_organisations(self):
+        sectors = dict(Organisation.objects.values_list("name_ar", "sector"))
+        self.assertEqual(sectors['هيئة تنسيق مؤسسات المجتمع المدني "همم"'], "civil_society")
+        self.assertEqual(sectors["جمعية رجال الأعمال الأردنيين"], "private_sector")
+        self.assertEqual(sectors["هيئة شباب كلنا الأردن"], "youth")
+        self.assertEqual(sectors["دائرة الموازنة العامة"], "government")
+        self.assertEqual(
+            Organisation.objects.get(name_ar="هيئة النزاهة ومكافحة الفساد").acronym, "JIACC"
+        )
+
+    def test_second_run_doubles_nothing_and_changes_nothing(self):
+        before = snapshot()
+        output = load()
+        after = snapshot()
+        self.assertEqual(
+            {label: len(rows) for label, rows in after.items()},
+            {label: len(rows) for label, rows in before.items()},
+        )
+        self.assertEqual(after, before)
+        self.assertIn("0 rows created, 0 updated", output)
+
+    def test_run_after_the_open_window_closed_opens_it_again(self):
+        later = timezone.now() + datetime.timedelta(days=30)
+        demo.load_demo(now=later, password=PASSWORD)
+        window = CommentWindow.objects.get(title_ar=demo.OPEN_WINDOW["title_ar"])
+        self.assertTrue(window.is_open(later))
+        self.assertEqual(window.opens_at, demo.start_of_day(later))
+        self.assertEqual(CommentWindow.objects.count(), 2)
+
+    def test_accounts_have_their_role_and_the_password_works(self):
+        User = get_user_model()
+        for role in roles.ROLE_LABELS:
+            user = User.objects.get(username=role)
+            self.assertTrue(user.is_staff)
+            self.assertEqual(list(user.groups.values_list("name", flat=True)), [role])
+            self.assertTrue(self.client.login(username=role, password=PASSWORD))
+        admin = User.objects.get(username="admin")
+        self.assertTrue(admin.is_superuser)
+        self.assertTrue(self.client.login(username="admin", password=PASSWORD))
+
+    def test_focal_point_and_forum_member_are_linked(self):
+        User = get_user_model()
+        focal_point = User.objects.get(username=roles.FOCAL_POINT)
+        self.assertEqual(
+            list(focal_point.focal_point_for.values_list("acronym", flat=True)), ["JIACC"]
+        )
+        forum_member = User.objects.get(username=roles.FORUM_MEMBER)
+        self.assertTrue(
+            Attendance.objects.filter(meeting=self.meeting, person__user=forum_member).exists()
+        )
+
+    def test_output_lists_logins_and_urls(self):
+        for username in ["admin", *roles.ROLE_LABELS]:
+            self.assertIn(username, self.output)
+        self.assertIn(PASSWORD, self.output)
+        self.assertIn("http://127.0.0.1:8000/ar/", self.output)
+        self.assertIn("http://127.0.0.1:8000/ar/admin/", self.output)
+
+
+@pytest.mark.django_db
+def test_generated_password_is_kept_private_and_reused(tmp_path, monkeypatch, settings, client):
+    settings.PASSWORD_HASHERS = FAST_HASHER
+    monkeypatch.delenv(demo.PASSWORD_ENV, raising=False)
+    password_file = tmp_path / "var" / "demo-password.txt"
+
+    load(password_file=password_file)
+    password = password_file.read_text().strip()
+    assert len(password) >= 20
+    assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
+
+    output = load(password_file=password_file)
+    assert password_file.read_text().strip() == password
+    assert password in output
+    assert client.login(username=roles.COORDINATOR, password=password)
