@@ -145,9 +145,16 @@ class Commitment(models.Model):
                 fields=["plan", "number"], name="commitment_unique_number_per_plan"
             ),
             models.UniqueConstraint(
-                fields=["ogp_id"], condition=~Q(ogp_id=""), name="commitment_unique_ogp_id"
+                fields=["ogp_id"],
+                condition=~Q(ogp_id=""),
+                name="commitment_unique_ogp_id",
+                violation_error_message=_("Another commitment already has this OGP id."),
             ),
-            models.CheckConstraint(condition=Q(number__gte=1), name="commitment_number_positive"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="commitment_number_positive",
+                violation_error_message=_("The commitment number must be 1 or more."),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=CommitmentStatus.values), name="commitment_status_valid"
             ),
@@ -156,6 +163,7 @@ class Commitment(models.Model):
                 | Q(starts_on__isnull=True)
                 | Q(ends_on__gte=F("starts_on")),
                 name="commitment_dates_in_order",
+                violation_error_message=_("The commitment must not end before it starts."),
             ),
             models.CheckConstraint(condition=~Q(title_ar=""), name="commitment_title_ar_not_empty"),
         ]
@@ -254,10 +262,20 @@ class Milestone(models.Model):
             models.UniqueConstraint(
                 fields=["commitment", "number"], name="milestone_unique_number_per_commitment"
             ),
-            models.CheckConstraint(condition=Q(number__gte=1), name="milestone_number_positive"),
-            models.CheckConstraint(condition=Q(weight__gte=1), name="milestone_weight_positive"),
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="milestone_dates_in_order"
+                condition=Q(number__gte=1),
+                name="milestone_number_positive",
+                violation_error_message=_("The milestone number must be 1 or more."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1),
+                name="milestone_weight_positive",
+                violation_error_message=_("The milestone weight must be 1 or more."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="milestone_dates_in_order",
+                violation_error_message=_("The milestone must not end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=MilestoneStatus.values), name="milestone_status_valid"
@@ -321,14 +339,17 @@ class ApprovalLetter(models.Model):
             models.CheckConstraint(
                 condition=Q(due_on__isnull=True) | Q(due_on__gte=F("sent_on")),
                 name="approval_due_after_sent",
+                violation_error_message=_("The reply cannot be due before the letter was sent."),
             ),
             models.CheckConstraint(
                 condition=Q(received_on__isnull=True) | Q(received_on__gte=F("sent_on")),
                 name="approval_received_after_sent",
+                violation_error_message=_("The reply cannot arrive before the letter was sent."),
             ),
             models.CheckConstraint(
                 condition=Q(decision=Decision.PENDING) | Q(received_on__isnull=False),
                 name="approval_decision_has_reply_date",
+                violation_error_message=_("A decision needs the date its reply was received."),
             ),
         ]
 

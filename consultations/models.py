@@ -26,11 +26,16 @@ def default_closes_at(opens_at: datetime.datetime, days: int = DEFAULT_WINDOW_DA
 
     A window opening on 1 March for 14 days takes comments through 14 March; it closes at
     00:00 on 15 March, Amman time.
+
+    Returned in UTC: on a clock-change day local midnight may not exist (spring) or happen
+    twice (autumn; the first one is meant), and such a local value would compare unequal
+    to the same instant in any other zone.
     """
     amman = ZoneInfo(settings.TIME_ZONE)
     first_day = opens_at.astimezone(amman).date()
     day_after_last = first_day + datetime.timedelta(days=days)
-    return datetime.datetime.combine(day_after_last, datetime.time.min, tzinfo=amman)
+    midnight = datetime.datetime.combine(day_after_last, datetime.time.min, tzinfo=amman)
+    return midnight.astimezone(datetime.UTC)
 
 
 class WindowKind(models.TextChoices):
@@ -85,7 +90,9 @@ class CommentWindow(models.Model):
         ordering = ["-opens_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes_at__gt=F("opens_at")), name="window_closes_after_opens"
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="window_closes_after_opens",
+                violation_error_message=_("The window must close after it opens."),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=WindowKind.values), name="window_kind_valid"
@@ -283,8 +290,17 @@ class Comment(models.Model):
                 )
                 | (~Q(state=ModerationState.HIDDEN) & Q(hidden_reason="")),
                 name="comment_hidden_has_reason",
+                violation_error_message=_(
+                    "A hidden comment needs a reason; a comment that is not hidden has none."
+                ),
             ),
             models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
+            models.CheckConstraint(
+                condition=Q(sector="") | Q(sector__in=Sector.values), name="comment_sector_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(region="") | Q(region__in=Region.values), name="comment_region_valid"
+            ),
         ]
 
     def __str__(self):
@@ -335,13 +351,15 @@ class Response(models.Model):
         verbose_name = _("response")
         verbose_name_plural = _("responses")
         ordering = ["comment"]
+        # One response per comment: the one-to-one `comment` field's own unique index.
         constraints = [
-            models.UniqueConstraint(fields=["comment"], name="response_one_per_comment"),
             models.CheckConstraint(
                 condition=Q(outcome__in=Outcome.values), name="response_outcome_valid"
             ),
             models.CheckConstraint(
-                condition=~Q(reason_ar="") | ~Q(reason_en=""), name="response_has_reason"
+                condition=~Q(reason_ar="") | ~Q(reason_en=""),
+                name="response_has_reason",
+                violation_error_message=_("Give the reason for the response."),
             ),
         ]
 

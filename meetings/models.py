@@ -52,6 +52,9 @@ class Body(models.Model):
                 condition=(Q(kind=BodyKind.TASK_FORCE) & Q(commitment__isnull=False))
                 | (~Q(kind=BodyKind.TASK_FORCE) & Q(commitment__isnull=True)),
                 name="body_task_force_has_commitment",
+                violation_error_message=_(
+                    "A commitment task force needs its commitment; other bodies have none."
+                ),
             ),
             models.UniqueConstraint(fields=["name_ar"], name="body_unique_name_ar"),
         ]
@@ -94,6 +97,9 @@ class Person(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["name_ar"], name="person_unique_name_ar"),
             models.CheckConstraint(condition=~Q(name_ar=""), name="person_name_ar_not_empty"),
+            models.CheckConstraint(
+                condition=Q(honorific__in=Honorific.values), name="person_honorific_valid"
+            ),
         ]
 
     def __str__(self):
@@ -143,6 +149,7 @@ class Membership(models.Model):
                 | Q(starts_on__isnull=True)
                 | Q(ends_on__gte=F("starts_on")),
                 name="membership_dates_in_order",
+                violation_error_message=_("A membership must not end before it starts."),
             ),
         ]
 
@@ -222,19 +229,23 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
                 name="meeting_ends_after_start",
+                violation_error_message=_("The meeting must end after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(mode=Mode.IN_PERSON) | ~Q(platform=""),
                 name="meeting_online_has_platform",
+                violation_error_message=_("A remote or hybrid meeting needs its online platform."),
             ),
             models.CheckConstraint(
                 condition=Q(mode=Mode.REMOTE) | ~Q(place_ar=""),
                 name="meeting_in_person_has_place",
+                violation_error_message=_("An in-person or hybrid meeting needs its place."),
             ),
             models.CheckConstraint(
                 condition=~Q(minutes_state=MinutesState.PUBLISHED)
                 | Q(minutes_published_at__isnull=False),
                 name="meeting_published_minutes_have_date",
+                violation_error_message=_("Published minutes need their publication time."),
             ),
         ]
 
@@ -327,7 +338,11 @@ class AgendaItem(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "number"], name="agendaitem_unique_number_per_meeting"
             ),
-            models.CheckConstraint(condition=Q(number__gte=1), name="agendaitem_number_positive"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="agendaitem_number_positive",
+                violation_error_message=_("The agenda item number must be 1 or more."),
+            ),
         ]
 
     def __str__(self):
@@ -379,7 +394,11 @@ class Outcome(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "number"], name="outcome_unique_number_per_meeting"
             ),
-            models.CheckConstraint(condition=Q(number__gte=1), name="outcome_number_positive"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="outcome_number_positive",
+                violation_error_message=_("The outcome number must be 1 or more."),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=OutcomeStatus.values), name="outcome_status_valid"
             ),

@@ -116,9 +116,15 @@ class ActionPlan(models.Model):
             models.UniqueConstraint(
                 fields=["country_code", "number"], name="actionplan_unique_number_per_country"
             ),
-            models.CheckConstraint(condition=Q(number__gte=1), name="actionplan_number_positive"),
             models.CheckConstraint(
-                condition=Q(ends_on__gt=F("starts_on")), name="actionplan_period_in_order"
+                condition=Q(number__gte=1),
+                name="actionplan_number_positive",
+                violation_error_message=_("The plan number must be 1 or more."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")),
+                name="actionplan_period_in_order",
+                violation_error_message=_("The plan period must end after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=PlanStatus.values), name="actionplan_status_valid"
@@ -126,6 +132,7 @@ class ActionPlan(models.Model):
             models.CheckConstraint(
                 condition=~Q(status__in=PUBLISHED_PLAN_STATUSES) | Q(published_on__isnull=False),
                 name="actionplan_published_has_date",
+                violation_error_message=_("A published plan needs its publication date."),
             ),
         ]
 
@@ -195,16 +202,19 @@ class MethodologyStage(models.Model):
                 | Q(planned_start__isnull=True)
                 | Q(planned_end__gte=F("planned_start")),
                 name="stage_planned_dates_in_order",
+                violation_error_message=_("The planned end must not be before the planned start."),
             ),
             models.CheckConstraint(
                 condition=Q(actual_end__isnull=True)
                 | Q(actual_start__isnull=True)
                 | Q(actual_end__gte=F("actual_start")),
                 name="stage_actual_dates_in_order",
+                violation_error_message=_("The actual end must not be before the actual start."),
             ),
             models.CheckConstraint(
                 condition=~Q(status=StageStatus.COMPLETED) | Q(actual_end__isnull=False),
                 name="stage_completed_has_end_date",
+                violation_error_message=_("A completed stage needs its actual end date."),
             ),
         ]
 
@@ -281,11 +291,18 @@ class Document(models.Model):
                 condition=Q(kind__in=DocumentKind.values), name="document_kind_valid"
             ),
             models.CheckConstraint(
-                condition=~Q(file="") | ~Q(url=""), name="document_has_file_or_link"
+                condition=~Q(file="") | ~Q(url=""),
+                name="document_has_file_or_link",
+                violation_error_message=_("Upload a file or give a link."),
             ),
             models.CheckConstraint(
                 condition=Q(is_public=False) | Q(published_at__isnull=False),
                 name="document_public_has_timestamp",
+                violation_error_message=_("A public document needs its publication time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _label in settings.LANGUAGES]),
+                name="document_language_valid",
             ),
         ]
 

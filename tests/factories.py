@@ -7,10 +7,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from commitments.models import ApprovalLetter, Commitment, Milestone
-from consultations.models import Comment, CommentWindow, Response
-from meetings.models import AgendaItem, Attendance, Body, BodyKind, Meeting, Mode, Outcome, Person
-from plans.models import ActionPlan, MethodologyStage, Organisation, Sector
+from commitments.models import ApprovalLetter, Commitment, IRMAssessment, Milestone, PolicyArea
+from consultations.models import Announcement, Comment, CommentWindow, Response
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    BodyKind,
+    Meeting,
+    Membership,
+    Mode,
+    Outcome,
+    Person,
+)
+from plans.models import ActionPlan, Document, MethodologyStage, Organisation, Sector
 
 _counter = itertools.count(1)
 
@@ -149,3 +159,38 @@ def make_outcome(**fields) -> Outcome:
     fields.setdefault("number", next(_counter))
     fields.setdefault("decision_ar", unique("قرار"))
     return Outcome.objects.create(**fields)
+
+
+def make_document(**fields) -> Document:
+    fields.setdefault("kind", "minutes")
+    fields.setdefault("title_ar", unique("وثيقة"))
+    fields.setdefault("url", "https://example.org/document.pdf")
+    return Document.objects.create(**fields)
+
+
+def make_policy_area(**fields) -> PolicyArea:
+    fields.setdefault("name_ar", unique("مجال"))
+    return PolicyArea.objects.create(**fields)
+
+
+def make_irm_assessment(**fields) -> IRMAssessment:
+    if "commitment" not in fields:
+        fields["commitment"] = make_commitment()
+    return IRMAssessment.objects.create(**fields)
+
+
+def make_membership(**fields) -> Membership:
+    if "body" not in fields:
+        fields["body"] = make_body()
+    if "person" not in fields:
+        fields["person"] = make_person()
+    if "organisation" not in fields:
+        fields["organisation"] = make_organisation()
+    return Membership.objects.create(**fields)
+
+
+def make_announcement(**fields) -> Announcement:
+    if "window" not in fields:
+        fields["window"] = make_window()
+    fields.setdefault("channel", "site")
+    return Announcement.objects.create(**fields)

@@ -1,0 +1,199 @@
+"""The database refuses commitments, milestones, letters and assessments that break an invariant.
+
+Each test is named after the constraint it covers (see `ConstraintCoverageTests`); the
+validation tests at the end check the messages staff read in forms and the admin.
+"""
+
+import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.test import TestCase
+
+from commitments.models import (
+    Commitment,
+    CommitmentStatus,
+    Completion,
+    Decision,
+    EarlyResults,
+    Milestone,
+    MilestoneStatus,
+    Potential,
+)
+from tests.factories import (
+    make_approval_letter,
+    make_commitment,
+    make_irm_assessment,
+    make_milestone,
+    make_plan,
+    make_policy_area,
+)
+from tests.plans.test_constraints import check_choices, validation_errors, violates
+
+DAY = datetime.date(2022, 1, 1)
+BEFORE = DAY - datetime.timedelta(days=1)
+
+
+class PolicyAreaConstraintTests(TestCase):
+    def test_policyarea_unique_name_ar(self):
+        make_policy_area(name_ar="الحوكمة")
+        with violates("policyarea_unique_name_ar"):
+            make_policy_area(name_ar="الحوكمة")
+        make_policy_area(name_ar="الحوكمة الرقمية")
+
+
+class CommitmentConstraintTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.plan = make_plan()
+
+    def test_commitment_unique_number_per_plan(self):
+        make_commitment(plan=self.plan, number=3)
+        with violates("commitment_unique_number_per_plan"):
+            make_commitment(plan=self.plan, number=3)
+        make_commitment(plan=make_plan(), number=3)
+        make_commitment(plan=self.plan, number=4)
+
+    def test_commitment_unique_ogp_id(self):
+        make_commitment(ogp_id="JO0064")
+        with violates("commitment_unique_ogp_id"):
+            make_commitment(ogp_id="JO0064")
+        make_commitment(ogp_id="JO0065")
+        # Commitments not yet given an OGP id do not collide.
+        make_commitment(ogp_id="")
+        make_commitment(ogp_id="")
+
+    def test_commitment_number_positive(self):
+        with violates("commitment_number_positive"):
+            make_commitment(plan=self.plan, number=0)
+        make_commitment(plan=self.plan, number=1)
+
+    def test_commitment_status_valid(self):
+        check_choices(
+            "commitment_status_valid", make_commitment(), "status", CommitmentStatus.values
+        )
+
+    def test_commitment_dates_in_order(self):
+        with violates("commitment_dates_in_order"):
+            make_commitment(starts_on=DAY, ends_on=BEFORE)
+        make_commitment(starts_on=DAY, ends_on=DAY)
+        make_commitment(starts_on=DAY, ends_on=None)
+
+    def test_commitment_title_ar_not_empty(self):
+        with violates("commitment_title_ar_not_empty"):
+            make_commitment(title_ar="", title_en="Access to information")
+        make_commitment(title_ar="أ", title_en="")
+
+
+class MilestoneConstraintTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.commitment = make_commitment()
+
+    def test_milestone_unique_number_per_commitment(self):
+        make_milestone(commitment=self.commitment, number=1)
+        with violates("milestone_unique_number_per_commitment"):
+            make_milestone(commitment=self.commitment, number=1)
+        make_milestone(commitment=make_commitment(), number=1)
+
+    def test_milestone_number_positive(self):
+        with violates("milestone_number_positive"):
+            make_milestone(commitment=self.commitment, number=0)
+        make_milestone(commitment=self.commitment, number=1)
+
+    def test_milestone_weight_positive(self):
+        with violates("milestone_weight_positive"):
+            make_milestone(commitment=self.commitment, weight=0)
+        make_milestone(commitment=self.commitment, weight=1)
+
+    def test_milestone_dates_in_order(self):
+        with violates("milestone_dates_in_order"):
+            make_milestone(commitment=self.commitment, starts_on=DAY, ends_on=BEFORE)
+        make_milestone(commitment=self.commitment, starts_on=DAY, ends_on=DAY)
+
+    def test_milestone_status_valid(self):
+        milestone = make_milestone(commitment=self.commitment)
+        check_choices("milestone_status_valid", milestone, "status", MilestoneStatus.values)
+
+
+class ApprovalLetterConstraintTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.commitment = make_commitment()
+
+    def test_approval_decision_valid(self):
+        letter = make_approval_letter(commitment=self.commitment, received_on=DAY)
+        check_choices("approval_decision_valid", letter, "decision", Decision.values)
+
+    def test_approval_due_after_sent(self):
+        with violates("approval_due_after_sent"):
+            make_approval_letter(commitment=self.commitment, sent_on=DAY, due_on=BEFORE)
+        make_approval_letter(commitment=self.commitment, sent_on=DAY, due_on=DAY)
+
+    def test_approval_received_after_sent(self):
+        with violates("approval_received_after_sent"):
+            make_approval_letter(commitment=self.commitment, sent_on=DAY, received_on=BEFORE)
+        make_approval_letter(commitment=self.commitment, sent_on=DAY, received_on=DAY)
+
+    def test_approval_decision_has_reply_date(self):
+        for decision in (Decision.APPROVED, Decision.CHANGES_REQUESTED, Decision.DECLINED):
+            with self.subTest(decision=decision), violates("approval_decision_has_reply_date"):
+                make_approval_letter(commitment=self.commitment, decision=decision)
+        make_approval_letter(commitment=self.commitment, decision=Decision.PENDING)
+        make_approval_letter(
+            commitment=self.commitment, decision=Decision.APPROVED, received_on=DAY
+        )
+
+
+class IRMAssessmentConstraintTests(TestCase):
+    """Each IRM rating is either not given yet (empty) or one of the IRM's own words."""
+
+    def test_irm_potential_valid(self):
+        values = ["", *Potential.values]
+        check_choices("irm_potential_valid", make_irm_assessment(), "potential_for_results", values)
+
+    def test_irm_completion_valid(self):
+        values = ["", *Completion.values]
+        check_choices("irm_completion_valid", make_irm_assessment(), "completion", values)
+
+    def test_irm_early_results_valid(self):
+        values = ["", *EarlyResults.values]
+        check_choices("irm_early_results_valid", make_irm_assessment(), "early_results", values)
+
+
+class CommitmentValidationTests(TestCase):
+    """`full_clean()` (forms, the admin) explains a broken rule before the database refuses it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.existing = make_commitment(number=2, ogp_id="JO0064")
+
+    def unsaved_commitment(self, **fields):
+        fields.setdefault("plan", self.existing.plan)
+        fields.setdefault("lead_institution", self.existing.lead_institution)
+        fields.setdefault("number", 3)
+        fields.setdefault("title_ar", "التزام جديد")
+        return Commitment(**fields)
+
+    def test_duplicate_number_in_a_plan_is_explained(self):
+        commitment = self.unsaved_commitment(number=2)
+        assert validation_errors(commitment)[NON_FIELD_ERRORS] == [
+            "Commitment with this Plan and Number already exists."
+        ]
+        self.unsaved_commitment(number=2, plan=make_plan()).full_clean()
+
+    def test_duplicate_ogp_id_is_explained(self):
+        commitment = self.unsaved_commitment(ogp_id="JO0064")
+        assert validation_errors(commitment)[NON_FIELD_ERRORS] == [
+            "Another commitment already has this OGP id."
+        ]
+        self.unsaved_commitment(ogp_id="JO0065").full_clean()
+
+    def test_milestone_ending_before_it_starts_is_explained(self):
+        milestone = Milestone(
+            commitment=self.existing, number=1, title_ar="معلم", starts_on=DAY, ends_on=BEFORE
+        )
+        assert validation_errors(milestone)[NON_FIELD_ERRORS] == [
+            "The milestone must not end before it starts."
+        ]
+        milestone.ends_on = DAY
+        milestone.full_clean()

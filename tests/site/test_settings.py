@@ -1,0 +1,159 @@
+"""Settings come from the environment; a bad value stops start-up with a message naming it.
+
+Each test imports `ogp_portal.settings` in a fresh Python process with a controlled
+environment, as `gunicorn` or `manage.py` would at start-up.
+"""
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(importlib.util.find_spec("ogp_portal.settings").origin).resolve().parent.parent
+
+SNIPPET = """
+import json
+from django.core.exceptions import ImproperlyConfigured
+try:
+    import ogp_portal.settings as s
+except ImproperlyConfigured as error:
+    print(json.dumps({"error": str(error)}))
+else:
+    print(json.dumps(
+        {"DATABASES": s.DATABASES, "CACHES": s.CACHES, "DEBUG": s.DEBUG,
+         "EMAIL_PORT": s.EMAIL_PORT, "SECRET_KEY": s.SECRET_KEY},
+        default=str,
+    ))
+"""
+
+BASE_ENV = {"DEBUG": "false", "SECRET_KEY": "settings-test-key", "STATIC_MANIFEST": "false"}
+
+
+def load_settings(**env: str) -> dict:
+    """The settings a fresh process gets from BASE_ENV updated by `env` (None removes)."""
+    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1"}
+    environment |= BASE_ENV
+    for name, value in env.items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    result = subprocess.run(
+        [sys.executable, "-c", SNIPPET],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def error_for(**env: str) -> str:
+    loaded = load_settings(**env)
+    assert "error" in loaded, f"settings loaded without complaint: {loaded}"
+    return loaded["error"]
+
+
+def test_the_controlled_environment_loads():
+    loaded = load_settings()
+    assert loaded["DEBUG"] is False
+    assert loaded["SECRET_KEY"] == "settings-test-key"
+
+
+def test_missing_secret_key_in_production_is_refused():
+    assert "SECRET_KEY" in error_for(SECRET_KEY=None)
+    assert "SECRET_KEY" in error_for(SECRET_KEY="")
+
+
+def test_missing_secret_key_is_allowed_for_local_debugging():
+    loaded = load_settings(SECRET_KEY=None, DEBUG="true")
+    assert loaded["DEBUG"] is True
+    assert loaded["SECRET_KEY"]
+
+
+@pytest.mark.parametrize("word", ["maybe", "2", "enabled"])
+def test_debug_must_be_a_yes_or_no_word(word):
+    message = error_for(DEBUG=word)
+    assert "DEBUG" in message
+    assert word in message
+
+
+@pytest.mark.parametrize(("word", "expected"), [("TRUE", True), ("yes", True), ("0", False)])
+def test_debug_accepts_common_spellings(word, expected):
+    assert load_settings(DEBUG=word)["DEBUG"] is expected
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://ogp:secret@db.example.org/ogp", "garbage", "http://db.example.org/ogp"]
+)
+def test_unusable_database_url_is_refused(url):
+    assert "DATABASE_URL" in error_for(DATABASE_URL=url)
+
+
+def test_postgres_url_selects_postgresql():
+    database = load_settings(DATABASE_URL="postgres://ogp:secret@db.example.org:5433/ogp")[
+        "DATABASES"
+    ]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["NAME"], database["USER"], database["PASSWORD"]) == ("ogp", "ogp", "secret")
+    assert (database["HOST"], database["PORT"]) == ("db.example.org", 5433)
+    assert database["CONN_MAX_AGE"] == 60
+    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_bad_connection_age_is_refused():
+    message = error_for(
+        DATABASE_URL="postgres://ogp@db.example.org/ogp", DB_CONN_MAX_AGE="a minute"
+    )
+    assert "DB_CONN_MAX_AGE" in message
+
+
+def test_empty_database_url_means_the_embedded_sqlite_file():
+    database = load_settings(DATABASE_URL="")["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"] == str(BASE_DIR / "var" / "db.sqlite3")
+    assert_sqlite_tuned(database)
+
+
+def test_sqlite_url_gets_the_same_tuning():
+    database = load_settings(DATABASE_URL="sqlite:////tmp/ogp-settings-test.sqlite3")["DATABASES"][
+        "default"
+    ]
+    assert database["NAME"] == "/tmp/ogp-settings-test.sqlite3"
+    assert_sqlite_tuned(database)
+
+
+def assert_sqlite_tuned(database: dict) -> None:
+    """WAL lets readers work while one worker writes; IMMEDIATE and a timeout queue writers."""
+    options = database["OPTIONS"]
+    assert "journal_mode=WAL" in options["init_command"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 5
+
+
+def test_redis_url_must_be_redis():
+    assert "REDIS_URL" in error_for(REDIS_URL="http://x")
+
+
+def test_redis_url_selects_the_shared_cache():
+    cache = load_settings(REDIS_URL="redis://cache.example.org:6379/1")["CACHES"]["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://cache.example.org:6379/1"
+
+
+def test_no_redis_url_means_local_memory_cache():
+    cache = load_settings(REDIS_URL=None)["CACHES"]["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_email_port_must_be_a_number():
+    message = error_for(EMAIL_PORT="abc")
+    assert "EMAIL_PORT" in message
+    assert load_settings(EMAIL_PORT="587")["EMAIL_PORT"] == 587
