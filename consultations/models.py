@@ -211,6 +211,12 @@ class HiddenReason(models.TextChoices):
     SPAM = "spam", _("Advertising or spam")
 
 
+def new_tracking_number(received_at: datetime.datetime) -> str:
+    """A short number a citizen can quote: C-<year>-<8 hex digits>, unique by constraint."""
+    year = timezone.localtime(received_at).year
+    return f"C-{year}-{uuid.uuid4().hex[:8].upper()}"
+
+
 class CommentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=ModerationState.PUBLISHED)
@@ -250,7 +256,10 @@ class Comment(models.Model):
     channel = models.CharField(
         _("received through"), max_length=10, choices=Channel.choices, default=Channel.SITE
     )
-    tracking_number = models.CharField(_("tracking number"), max_length=20, editable=False)
+    # Set on first save from created_at; blank until then so full_clean() passes.
+    tracking_number = models.CharField(
+        _("tracking number"), max_length=20, blank=True, editable=False
+    )
     submission_token = models.UUIDField(_("submission token"), default=uuid.uuid4, editable=False)
     state = models.CharField(
         _("moderation"),
@@ -308,13 +317,8 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.tracking_number:
-            self.tracking_number = make_tracking_number(self.created_at)
+            self.tracking_number = new_tracking_number(self.created_at)
         super().save(*args, **kwargs)
-
-
-def make_tracking_number(moment: datetime.datetime) -> str:
-    """A short number a citizen can quote: C-<year>-<8 hex digits>, unique by constraint."""
-    return f"C-{moment.year}-{uuid.uuid4().hex[:8].upper()}"
 
 
 class Outcome(models.TextChoices):

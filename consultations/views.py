@@ -1,6 +1,9 @@
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from commitments.models import Commitment
 
 from .models import CommentWindow
 
@@ -11,8 +14,28 @@ def window_detail(request, pk: int):
     window = get_object_or_404(
         CommentWindow.objects.public()
         .select_related("plan")
-        .prefetch_related("commitments", "announcements"),
+        .prefetch_related(
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.published().select_related("plan", "lead_institution"),
+            ),
+            "announcements",
+        ),
         pk=pk,
     )
-    context = {"window": window, "is_open": window.is_open(timezone.now())}
+    now = timezone.now()
+    if window.is_open(now):
+        state = "open"
+    elif now < window.opens_at:
+        state = "upcoming"
+    else:
+        state = "closed"
+    context = {
+        "window": window,
+        "plan": window.plan,
+        "state": state,
+        "is_open": state == "open",
+        "commitments": list(window.commitments.all()),
+        "announcements": list(window.announcements.all()),
+    }
     return render(request, "consultations/commentwindow_detail.html", context)

@@ -26,7 +26,7 @@ from consultations.models import (
     Region,
     Response,
     WindowKind,
-    make_tracking_number,
+    new_tracking_number,
 )
 from plans.models import Sector
 from tests.factories import (
@@ -184,7 +184,7 @@ class ConsultationValidationTests(TestCase):
             window=self.comment.window,
             body="تعليق آخر",
             submission_token=self.comment.submission_token,
-            tracking_number=make_tracking_number(timezone.now()),
+            tracking_number=new_tracking_number(timezone.now()),
         )
         assert validation_errors(comment) == {
             "submission_token": ["Comment with this Submission token already exists."]

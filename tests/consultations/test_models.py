@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.test import SimpleTestCase, TestCase
 
-from consultations.models import CommentWindow, default_closes_at
+from consultations.models import Comment, CommentWindow, default_closes_at
 from tests.factories import make_comment, make_plan, make_window
 
 AMMAN = ZoneInfo("Asia/Amman")
@@ -178,3 +178,10 @@ class TrackingNumberTests(TestCase):
         comment.save()
         comment.refresh_from_db()
         assert comment.tracking_number == number
+
+    def test_a_new_comment_validates_before_it_has_a_number(self):
+        window = make_window()
+        comment = Comment(window=window, body="ملاحظة على الالتزام الثالث")
+        comment.full_clean()  # a form validating a citizen's comment must not trip on it
+        comment.save()
+        assert comment.tracking_number.startswith("C-")
