@@ -71,7 +71,12 @@ class CommentWindow(models.Model):
     description_en = models.TextField(_("description (English)"), blank=True)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(
-        _("closes at"), help_text=_("The first moment comments are no longer accepted.")
+        _("closes at"),
+        blank=True,
+        help_text=_(
+            "The first moment comments are no longer accepted. Empty: 14 days, the last"
+            " day accepted until 23:59:59 in Amman."
+        ),
     )
     commitments = models.ManyToManyField(
         Commitment,
@@ -105,10 +110,16 @@ class CommentWindow(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        self.fill_default_close()
+
     def save(self, *args, **kwargs):
+        self.fill_default_close()
+        super().save(*args, **kwargs)
+
+    def fill_default_close(self) -> None:
         if self.opens_at and not self.closes_at:
             self.closes_at = default_closes_at(self.opens_at)
-        super().save(*args, **kwargs)
 
     def is_open(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()

@@ -185,3 +185,17 @@ class TrackingNumberTests(TestCase):
         comment.full_clean()  # a form validating a citizen's comment must not trip on it
         comment.save()
         assert comment.tracking_number.startswith("C-")
+
+
+class DefaultCloseTests(TestCase):
+    """Staff may leave the closing time empty: the window then runs the unit's 14 days."""
+
+    def test_full_clean_fills_the_default_close(self):
+        plan = make_plan()
+        opens = datetime.datetime(2021, 12, 5, 10, 0, tzinfo=ZoneInfo("Asia/Amman"))
+        window = CommentWindow(
+            plan=plan, kind="draft_commitments", title_ar="نافذة", opens_at=opens
+        )
+        window.full_clean()
+        assert window.closes_at == default_closes_at(opens)
+        assert window.last_day == datetime.date(2021, 12, 18)
