@@ -110,12 +110,12 @@ class CommentWindow(models.Model):
     def __str__(self):
         return self.title
 
-    def clean(self):
-        self.fill_default_close()
-
     def save(self, *args, **kwargs):
         self.fill_default_close()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self.fill_default_close()
 
     def fill_default_close(self) -> None:
         if self.opens_at and not self.closes_at:
