@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 
 from commitments.models import Commitment, plan_achievement
 from consultations.models import CommentWindow
-from plans.models import ActionPlan
+from meetings.models import Meeting
+from plans.models import STAGE_COUNT, ActionPlan, MethodologyStage, StageStatus
 
 
 @never_cache
@@ -41,18 +42,50 @@ def plan_detail(request, number: int):
     return render_plan(request, plan, template="plans/actionplan_detail.html")
 
 
+def all_stages(plan: ActionPlan) -> list[MethodologyStage]:
+    """The seven stages in order; a stage without a row yet shows as not started (unsaved)."""
+    by_number = {stage.number: stage for stage in plan.stages.all()}
+    return [
+        by_number.get(number) or MethodologyStage(plan=plan, number=number)
+        for number in range(1, STAGE_COUNT + 1)
+    ]
+
+
 def render_plan(request, plan: ActionPlan | None, *, template: str):
-    context = {"plan": plan}
+    """A plan's public overview. A fixed number of queries, whatever the plan's size."""
+    context = {"plan": plan, "stage_total": STAGE_COUNT}
     if plan is not None:
-        commitments = list(Commitment.objects.in_plan(plan).published().for_listing())
-        stages = list(plan.stages.all())
+        commitments = list(
+            # The plan too: each card links to its commitment through `plan.number`.
+            Commitment.objects.in_plan(plan).published().for_listing().select_related("plan")
+        )
+        stages = all_stages(plan)
+        completed = sum(stage.is_completed for stage in stages)
         context |= {
             "stages": stages,
-            "stages_completed": sum(stage.is_completed for stage in stages),
+            "stages_completed": completed,
+            "stages_percent": round(100 * completed / STAGE_COUNT),
+            "current_stage": next(
+                (stage for stage in stages if stage.status == StageStatus.IN_PROGRESS), None
+            ),
             "commitments": commitments,
             "achievement": plan_achievement(commitments),
             "open_windows": list(
-                CommentWindow.objects.filter(plan=plan).public().open_at(timezone.now())
+                CommentWindow.objects.filter(plan=plan)
+                .public()
+                .open_at(timezone.now())
+                .order_by("closes_at")
+            ),
+            "meetings": list(
+                Meeting.objects.published()
+                .filter(plan=plan)
+                .select_related("body")
+                .order_by("-starts_at")
+            ),
+            "other_plans": list(
+                ActionPlan.objects.for_country(plan.country_code)
+                .exclude(pk=plan.pk)
+                .order_by("-number")
             ),
         }
     return render(request, template, context)

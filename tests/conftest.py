@@ -1,8 +1,13 @@
 """Shared fixtures. Browser tests use the system Chromium through Playwright."""
 
+import os
 import shutil
 
 import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety check
+# would then refuse the ORM calls that live_server tests make to set up their data.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
