@@ -52,7 +52,7 @@ node_modules/.installed: package.json package-lock.json | prerequisites
 assets: node_modules/.installed
 
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
