@@ -66,8 +66,15 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(plan=plan)
 
     def for_listing(self):
-        """What a list of commitments shows: lead institution and milestone weights."""
-        return self.select_related("lead_institution").prefetch_related("milestones")
+        """What a list of commitments shows: lead institution, milestone weights, and the
+        plan (each card links through `plan.number`)."""
+        return self.select_related("plan", "lead_institution").prefetch_related("milestones")
+
+    def for_detail(self):
+        """Everything the public commitment page shows, in a fixed number of queries."""
+        return self.select_related("plan", "lead_institution").prefetch_related(
+            "milestones", "supporting_institutions", "policy_areas"
+        )
 
 
 class Commitment(models.Model):

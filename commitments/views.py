@@ -6,13 +6,6 @@ from plans.models import Sector
 from .models import Commitment
 
 
-def for_detail(queryset):
-    """Everything the public commitment page shows, in a fixed number of queries."""
-    return queryset.select_related("plan", "lead_institution").prefetch_related(
-        "milestones", "supporting_institutions", "policy_areas"
-    )
-
-
 def institutions_by_sector(organisations) -> list[tuple[str, list]]:
     """(sector label, organisations) pairs in the order sectors are declared."""
     groups: dict[str, list] = {}
@@ -25,7 +18,7 @@ def institutions_by_sector(organisations) -> list[tuple[str, list]]:
 def commitment_detail(request, plan_number: int, number: int):
     """One published commitment in the OGP template, with its milestones and progress."""
     commitment = get_object_or_404(
-        for_detail(Commitment.objects.published()),
+        Commitment.objects.published().for_detail(),
         plan__number=plan_number,
         number=number,
     )

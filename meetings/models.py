@@ -175,8 +175,22 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(minutes_state=MinutesState.PUBLISHED)
 
     def for_detail(self):
+        """The minutes page in a fixed number of queries: attendees with person and
+        organisation, agenda items with presenter, outcomes with owner and their published
+        related commitments."""
         return self.select_related("body", "plan").prefetch_related(
-            "agenda_items", "outcomes", "attendances__person", "attendances__organisation"
+            models.Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("person", "organisation"),
+            ),
+            models.Prefetch(
+                "agenda_items", queryset=AgendaItem.objects.select_related("presenter")
+            ),
+            models.Prefetch("outcomes", queryset=Outcome.objects.select_related("owner")),
+            models.Prefetch(
+                "outcomes__commitments",
+                queryset=Commitment.objects.published().select_related("plan"),
+            ),
         )
 
 

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from commitments.models import Commitment, plan_achievement
 from consultations.models import CommentWindow
@@ -15,7 +15,7 @@ from plans.models import STAGE_COUNT, ActionPlan, MethodologyStage, StageStatus
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """For load balancers: 200 when the database answers, 503 when it does not."""
     try:
@@ -55,10 +55,7 @@ def render_plan(request, plan: ActionPlan | None, *, template: str):
     """A plan's public overview. A fixed number of queries, whatever the plan's size."""
     context = {"plan": plan, "stage_total": STAGE_COUNT}
     if plan is not None:
-        commitments = list(
-            # The plan too: each card links to its commitment through `plan.number`.
-            Commitment.objects.in_plan(plan).published().for_listing().select_related("plan")
-        )
+        commitments = list(Commitment.objects.in_plan(plan).published().for_listing())
         stages = all_stages(plan)
         completed = sum(stage.is_completed for stage in stages)
         context |= {

@@ -39,4 +39,8 @@ class HealthzTests(TestCase):
     def test_post_is_not_allowed(self):
         response = self.client.post("/healthz")
         assert response.status_code == 405
-        assert response["Allow"] == "GET"
+        assert response["Allow"] == "GET, HEAD"
+
+    def test_head_is_answered_for_load_balancers_that_probe_with_it(self):
+        response = self.client.head("/healthz")
+        assert response.status_code == 200
