@@ -173,6 +173,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Jordanian number and date formats for Arabic (see ogp_portal/formats/ar/formats.py).
+FORMAT_MODULE_PATH = ["ogp_portal.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Amman"
 USE_TZ = True

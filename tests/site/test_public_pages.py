@@ -365,7 +365,7 @@ def test_meeting_page(client, meeting, lang, direction):
 def test_meeting_page_in_arabic_uses_amman_time_and_arabic_months(client, meeting):
     text = client.get(f"/ar/meetings/{meeting.pk}/").content.decode()
 
-    assert "25 نوفمبر، 2021" in text
+    assert "25 تشرين الثاني 2021" in text
     assert "11:00" in text  # Amman time, not UTC (09:00)
     assert "9:00" not in text
     assert "السيد مروان الرفاعي" in text
