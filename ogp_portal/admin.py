@@ -1,0 +1,8 @@
+"""The admin site's name, in the language of the page."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("OGP portal administration")
+admin.site.site_title = _("OGP portal administration")
+admin.site.index_title = _("Raw data and bulk import/export")
