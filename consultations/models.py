@@ -343,6 +343,10 @@ class Outcome(models.TextChoices):
 class Response(models.Model):
     """The unit's reasoned answer to one comment; together they form "you said, we did"."""
 
+    # One response per comment: the one-to-one field's own unique index is that invariant.
+    # A named UniqueConstraint on the same column would be a second index that never fires
+    # (the database reports the field's index first); tests/consultations/test_constraints.py
+    # proves a second response is refused, by the database and by full_clean().
     comment = models.OneToOneField(
         Comment, on_delete=models.CASCADE, related_name="response", verbose_name=_("comment")
     )
