@@ -7,6 +7,8 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name none (the admin's).
+    path("favicon.ico", views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
