@@ -5,6 +5,7 @@ A locked sign-in is refused with its own message even when the password is right
 guessing cannot go on in the background. A successful sign-in clears the account's count.
 """
 
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -46,7 +47,19 @@ def clear_failures(username: str) -> None:
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request else ""
+    """The visitor's address. Behind `TRUSTED_PROXIES` reverse proxies it is the entry they
+    appended to X-Forwarded-For (entries further left are the visitor's to forge)."""
+    if request is None:
+        return ""
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class ThrottledAdminLoginForm(AdminAuthenticationForm):

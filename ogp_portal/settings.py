@@ -104,6 +104,9 @@ if not SECRET_KEY:
 # Empty with DEBUG on means localhost only (Django's own rule).
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# How many reverse proxies (load balancer, nginx) stand before Django; they append the
+# visitor's address to X-Forwarded-For. 0: the visitor connects directly.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

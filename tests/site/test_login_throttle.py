@@ -1,9 +1,9 @@
 """Guessing passwords at the admin sign-in stops after a few tries."""
 
 from django.core.cache import cache
-from django.test import TestCase
+from django.test import RequestFactory, TestCase
 
-from ogp_portal.login_throttle import FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS
+from ogp_portal.login_throttle import FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, client_address
 from tests.factories import make_user
 
 LOGIN = "/ar/admin/login/"
@@ -64,3 +64,24 @@ class LoginThrottleTests(TestCase):
         self.client.logout()
         self.fail(FAILURES_PER_ACCOUNT - 1)
         assert self.sign_in("coordinator", PASSWORD).status_code == 302
+
+
+class ClientAddressTests(TestCase):
+    def request(self, remote: str, forwarded: str | None = None):
+        meta = {"REMOTE_ADDR": remote}
+        if forwarded is not None:
+            meta["HTTP_X_FORWARDED_FOR"] = forwarded
+        return RequestFactory().get("/", **meta)
+
+    def test_without_proxies_the_connecting_address_counts(self):
+        with self.settings(TRUSTED_PROXIES=0):
+            assert client_address(self.request("10.0.0.5", "1.2.3.4")) == "10.0.0.5"
+
+    def test_behind_one_proxy_its_appended_entry_counts_not_a_forged_one(self):
+        with self.settings(TRUSTED_PROXIES=1):
+            request = self.request("10.0.0.1", "6.6.6.6, 203.0.113.7")
+            assert client_address(request) == "203.0.113.7"
+
+    def test_a_missing_header_falls_back_to_the_connection(self):
+        with self.settings(TRUSTED_PROXIES=1):
+            assert client_address(self.request("10.0.0.1")) == "10.0.0.1"
