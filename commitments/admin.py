@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from plans.admin import SpreadsheetImportExportMixin
+from ogp_portal.spreadsheets import SpreadsheetImportExportMixin
 
 from .models import ApprovalLetter, Commitment, IRMAssessment, Milestone, PolicyArea
 from .resources import CommitmentResource, MilestoneResource

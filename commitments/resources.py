@@ -7,8 +7,8 @@ a milestone row names its commitment by plan number and commitment number.
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
+from ogp_portal.spreadsheets import LookupWidget, SpreadsheetResource, StrictManyToManyWidget
 from plans.models import ActionPlan, Organisation
-from plans.resources import LookupWidget, SpreadsheetResource, StrictManyToManyWidget
 
 from .models import Commitment, Milestone, PolicyArea
 

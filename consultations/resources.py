@@ -7,8 +7,8 @@ staff member who wrote it by username.
 from django.contrib.auth import get_user_model
 from import_export import fields
 
+from ogp_portal.spreadsheets import LookupWidget, SpreadsheetResource
 from plans.models import ActionPlan
-from plans.resources import LookupWidget, SpreadsheetResource
 
 from .models import Comment, CommentWindow, Response, default_closes_at
 

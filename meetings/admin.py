@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from plans.admin import SpreadsheetImportExportMixin
+from ogp_portal.spreadsheets import SpreadsheetImportExportMixin
 
 from .models import AgendaItem, Attendance, Body, Meeting, Membership, Outcome, Person
 from .resources import AttendanceResource, MembershipResource, PersonResource

@@ -7,8 +7,8 @@ beside it for the reader.
 
 from import_export import fields
 
+from ogp_portal.spreadsheets import LookupWidget, SpreadsheetResource
 from plans.models import Organisation
-from plans.resources import LookupWidget, SpreadsheetResource
 
 from .models import Attendance, Body, Meeting, Membership, Person
 

@@ -236,7 +236,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Formula injection: every resource prefixes a cell starting with = + - @ (or tab/CR) with
-# an apostrophe (plans.resources.neutralise_formula). The library's own escaping stays off:
+# an apostrophe (ogp_portal.spreadsheets.neutralise_formula). The library's own escaping stays off:
 # in 4.4 it strips a single leading "=" only ("==1+1" stays a live formula, "+", "-", "@"
 # pass through) and turns every XLSX cell into text (empty dates become the word "None").
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False

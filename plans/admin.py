@@ -1,74 +1,16 @@
-"""Django admin for plans, and the import/export mixins every app's admin uses.
+"""Django admin for plans, stages, organisations and documents.
 
 The admin is for superusers and bulk import/export; staff work in the staff workspace.
 """
 
-from django.contrib import admin, messages
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin, ImportExportMixin
-from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
+
+from ogp_portal.spreadsheets import SpreadsheetImportExportMixin
 
 from .models import ActionPlan, Document, MethodologyStage, Organisation
 from .resources import ActionPlanResource, MethodologyStageResource, OrganisationResource
-
-SPREADSHEET_FORMATS = [base_formats.CSV, base_formats.XLSX]
-
-
-def import_error_messages(result) -> list[str]:
-    """One line per problem of a failed import, naming the row and the column."""
-    lines = []
-    for error in result.base_errors:
-        lines.append(str(error.error))
-    for row in result.error_rows:
-        for error in row.errors:
-            lines.append(_("Row %(row)s: %(error)s") % {"row": row.number, "error": error.error})
-    for row in result.invalid_rows:
-        for column, errors in row.error_dict.items():
-            for error in errors:
-                if column == NON_FIELD_ERRORS:
-                    lines.append(_("Row %(row)s: %(error)s") % {"row": row.number, "error": error})
-                else:
-                    lines.append(
-                        _("Row %(row)s, column “%(column)s”: %(error)s")
-                        % {"row": row.number, "column": column, "error": error}
-                    )
-    return lines
-
-
-class SpreadsheetExportMixin(ExportMixin):
-    """Export as CSV or XLSX (the resources neutralise spreadsheet formulae)."""
-
-    formats = SPREADSHEET_FORMATS
-
-
-class SpreadsheetImportExportMixin(ImportExportMixin):
-    """Import and export CSV or XLSX; a failed import saves nothing and says where it failed.
-
-    The preview step already refuses a file with errors. The confirm step imports the file
-    again; if the data changed in between and a row now fails, the resource rolls back the
-    whole file, and this mixin reports the rows instead of django-import-export's
-    "Import finished" message (and writes no log entries for rows that were never saved).
-    """
-
-    formats = SPREADSHEET_FORMATS
-
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            messages.error(
-                request, _("Nothing was imported. Correct the file and import it again.")
-            )
-            for line in import_error_messages(result):
-                messages.error(request, line)
-            url = reverse(
-                "admin:{}_{}_import".format(*self.get_model_info()),
-                current_app=self.admin_site.name,
-            )
-            return HttpResponseRedirect(url)
-        return super().process_result(result, request)
 
 
 @admin.register(Organisation)

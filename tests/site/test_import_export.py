@@ -23,7 +23,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from commitments.models import Commitment, Milestone
 from commitments.resources import CommitmentResource, MilestoneResource
 from consultations.resources import CommentResource
-from plans.admin import import_error_messages
+from ogp_portal.spreadsheets import import_error_messages
 from tests.factories import (
     make_comment,
     make_commitment,

@@ -1,0 +1,398 @@
+"""Spreadsheet import and export (django-import-export), shared by every app's admin.
+
+`SpreadsheetResource` makes an import all or nothing: one bad row and no row is saved.
+django-import-export 4.4 rolls back on database errors by itself, but a row that fails
+validation only rolls the whole file back when `rollback_on_validation_errors=True`, which
+the admin's confirm step does not pass. The base class also runs `full_clean()` and checks
+every model constraint itself, so a constraint violation becomes an error on the column
+the user must fix instead of an IntegrityError without a column.
+
+Foreign keys are written and read by natural keys a person recognises (a plan by its
+number, an organisation by its Arabic name), never by database ids, where such a key exists.
+Exported cells that a spreadsheet would run as a formula are made inert.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+    ValidationError,
+)
+from django.db import IntegrityError, transaction
+from django.db.models import CheckConstraint, F, Q, UniqueConstraint
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from import_export import resources, widgets
+from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.formats import base_formats
+
+# A spreadsheet treats a cell that starts with one of these as a formula (CSV) or may do
+# so on a later edit; tab and carriage return hide the trigger character in some programs.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Prefixed to such a cell on export: spreadsheets show the text and never evaluate it.
+FORMULA_GUARD = "'"
+
+
+def neutralise_formula(value):
+    """The exported cell value, made inert if a spreadsheet would read it as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return FORMULA_GUARD + value
+    return value
+
+
+def strip_formula_guard(value):
+    """Undo `neutralise_formula` so that an exported file imports back unchanged."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_GUARD)
+        and value[1:].startswith(FORMULA_TRIGGERS)
+    ):
+        return value[1:]
+    return value
+
+
+class LookupWidget(widgets.ForeignKeyWidget):
+    """A foreign key looked up by a readable key; a missing or ambiguous key is a cell error.
+
+    The stock widget lets `DoesNotExist` escape, which django-import-export reports as a row
+    error without the column; a `ValueError` is reported on the column.
+    """
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except ObjectDoesNotExist:
+            raise ValueError(
+                _("No %(model)s with %(field)s “%(value)s”.")
+                % {"model": self.model._meta.verbose_name, "field": self.label(), "value": value}
+            ) from None
+        except MultipleObjectsReturned:
+            raise ValueError(
+                _("More than one %(model)s has %(field)s “%(value)s”.")
+                % {"model": self.model._meta.verbose_name, "field": self.label(), "value": value}
+            ) from None
+
+    def label(self):
+        return self.model._meta.get_field(self.field).verbose_name
+
+
+class StrictManyToManyWidget(widgets.ManyToManyWidget):
+    """Many-to-many by readable keys; an unknown key is an error instead of silently dropped."""
+
+    def __init__(self, model, field, separator="|", **kwargs):
+        super().__init__(model, separator=separator, field=field, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return self.model.objects.none()
+        keys = [key.strip() for key in str(value).split(self.separator) if key.strip()]
+        found = self.model.objects.filter(**{f"{self.field}__in": keys})
+        missing = set(keys) - {str(getattr(obj, self.field)) for obj in found}
+        if missing:
+            raise ValueError(
+                _("No %(model)s with %(field)s: %(values)s.")
+                % {
+                    "model": self.model._meta.verbose_name,
+                    "field": self.model._meta.get_field(self.field).verbose_name,
+                    "values": ", ".join(f"“{key}”" for key in sorted(missing)),
+                }
+            )
+        return found
+
+
+class DateCellWidget(widgets.DateWidget):
+    """A date; XLSX gives date cells as datetimes, which would count as a change."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        return super().clean(value, row=row, **kwargs)
+
+
+def not_a_number(field, row) -> ValueError:
+    return ValueError(_("“%(value)s” is not a number.") % {"value": row.get(field.column_name)})
+
+
+def condition_fields(condition) -> list[str]:
+    """Names of the model fields a CheckConstraint's condition mentions, in order."""
+    names: list[str] = []
+
+    def add(name):
+        if name not in names:
+            names.append(name)
+
+    def walk(node):
+        if isinstance(node, Q):
+            for child in node.children:
+                walk(child)
+        elif isinstance(node, tuple):
+            lookup, value = node
+            add(lookup.split("__")[0])
+            if isinstance(value, F):
+                add(value.name.split("__")[0])
+
+    walk(condition)
+    return names
+
+
+class SpreadsheetResource(resources.ModelResource):
+    """All-or-nothing import with errors per row and column; formula-safe export.
+
+    Subclasses list their columns in `Meta.fields` and may set:
+
+    - `constraint_fields`: constraint name → the column its error belongs to, for
+      constraints that mention several fields (the message is the model's);
+    - `export_select_related` / `export_prefetch_related`: what one exported row reads.
+    """
+
+    constraint_fields: dict[str, str] = {}
+    export_select_related: tuple[str, ...] = ()
+    export_prefetch_related: tuple[str, ...] = ()
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        # 4.4 maps TextField to a pass-through widget, so an empty XLSX cell (None) reaches
+        # a NOT NULL column; CharWidget turns it into "" as for CharField.
+        "TextField": widgets.CharWidget,
+        "DateField": DateCellWidget,
+    }
+
+    class Meta:
+        clean_model_instances = True
+        use_transactions = True
+        # Re-importing an unchanged row writes nothing and adds no history record.
+        skip_unchanged = True
+        report_skipped = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.row_number = None
+        self.rows_by_key = {}
+
+    # Import -----------------------------------------------------------------------------
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        """Import every row or none: any error or invalid row rolls the whole file back."""
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.row_number = None
+        self.rows_by_key = {}
+
+    def before_import_row(self, row, **kwargs):
+        self.row_number = kwargs.get("row_number")
+        for column, value in row.items():
+            row[column] = strip_formula_guard(value)
+        super().before_import_row(row, **kwargs)
+
+    def get_instance(self, instance_loader, row):
+        """Report an unreadable or repeated key (for example an unknown plan) on its column.
+
+        Without the repeat check, a second row with the same key would silently overwrite
+        the first one within the same file.
+        """
+        id_fields = [
+            self.fields[name]
+            for name in self.get_import_id_fields()
+            if self.fields[name].column_name in row
+        ]
+        key, errors = [], {}
+        for field in id_fields:
+            try:
+                key.append(self.clean_cell(field, row))
+            except ValueError as error:
+                errors[field.attribute] = ValidationError(str(error), code="invalid")
+        if errors:
+            raise ValidationError(errors)
+        if key and all(part not in (None, "") for part in key):
+            first = self.rows_by_key.setdefault(tuple(key), self.row_number)
+            if first != self.row_number:
+                raise ValidationError(
+                    {
+                        id_fields[-1].attribute: ValidationError(
+                            _("Row %(first)s already has the same %(columns)s.")
+                            % {
+                                "first": first,
+                                "columns": ", ".join(field.column_name for field in id_fields),
+                            },
+                            code="duplicate",
+                        )
+                    }
+                )
+        return super().get_instance(instance_loader, row)
+
+    # IntegerWidget raises decimal.InvalidOperation (an ArithmeticError, not a ValueError)
+    # for text such as "three"; as a ValueError it is reported on its column.
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except ArithmeticError:
+            raise not_a_number(field, row) from None
+
+    def clean_cell(self, field, row):
+        try:
+            return field.clean(row)
+        except ArithmeticError:
+            raise not_a_number(field, row) from None
+
+    def import_instance(self, instance, row, **kwargs):
+        """Also check many-to-many cells now: they are saved only after the row is saved."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row)
+                except ValueError as error:
+                    errors[field.attribute] = [ValidationError(str(error), code="invalid")]
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """`full_clean()`, then every model constraint with its error on the right column."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=set(errors), validate_unique=validate_unique, validate_constraints=False
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        exclude = set(errors)
+        for model_class, constraints in instance.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, instance, exclude=exclude)
+                except ValidationError as error:
+                    field, message = self.constraint_error(constraint, error)
+                    errors.setdefault(field, []).append(ValidationError(message))
+        if errors:
+            raise ValidationError(errors)
+
+    def constraint_error(self, constraint, error) -> tuple[str, object]:
+        """The column a violated constraint is reported on, and the message."""
+        if constraint.name in self.constraint_fields:
+            return self.constraint_fields[constraint.name], error
+        if isinstance(constraint, UniqueConstraint) and constraint.fields:
+            return constraint.fields[-1], error
+        if isinstance(constraint, CheckConstraint):
+            names = condition_fields(constraint.condition)
+            if len(names) == 1:
+                return names[0], error
+        return NON_FIELD_ERRORS, error
+
+    def do_instance_save(self, instance, is_create):
+        """A constraint the checks above missed (a concurrent write) still names its column."""
+        try:
+            with transaction.atomic():
+                super().do_instance_save(instance, is_create)
+        except IntegrityError as error:
+            raise ValidationError(self.integrity_errors(instance, error)) from error
+
+    def integrity_errors(self, instance, error) -> dict:
+        text = str(error)
+        for _model_class, constraints in instance.get_constraints():
+            for constraint in constraints:
+                if constraint.name in text:
+                    field, message = self.constraint_error(
+                        constraint, ValidationError(constraint.get_violation_error_message())
+                    )
+                    return {field: [message]}
+        # NOT NULL and single-column errors name the column, not a constraint:
+        # SQLite says "<table>.<column>", PostgreSQL says 'column "<column>"'.
+        table = instance._meta.db_table
+        for field in instance._meta.concrete_fields:
+            if f"{table}.{field.column}" in text or f'column "{field.column}"' in text:
+                message = _("The database refused this value: %(error)s") % {"error": text}
+                return {field.name: [message]}
+        return {
+            NON_FIELD_ERRORS: [
+                _("The database refused this row: %(error)s") % {"error": text},
+            ]
+        }
+
+    # Export -----------------------------------------------------------------------------
+
+    def get_queryset(self):
+        return self.with_related(super().get_queryset())
+
+    def filter_export(self, queryset, **kwargs):
+        return self.with_related(super().filter_export(queryset, **kwargs))
+
+    def with_related(self, queryset):
+        if self.export_select_related:
+            queryset = queryset.select_related(*self.export_select_related)
+        if self.export_prefetch_related:
+            queryset = queryset.prefetch_related(*self.export_prefetch_related)
+        return queryset
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
+
+
+# Admin ----------------------------------------------------------------------------------
+
+SPREADSHEET_FORMATS = [base_formats.CSV, base_formats.XLSX]
+
+
+def import_error_messages(result) -> list[str]:
+    """One line per problem of a failed import, naming the row and the column."""
+    lines = []
+    for error in result.base_errors:
+        lines.append(str(error.error))
+    for row in result.error_rows:
+        for error in row.errors:
+            lines.append(_("Row %(row)s: %(error)s") % {"row": row.number, "error": error.error})
+    for row in result.invalid_rows:
+        for column, errors in row.error_dict.items():
+            for error in errors:
+                if column == NON_FIELD_ERRORS:
+                    lines.append(_("Row %(row)s: %(error)s") % {"row": row.number, "error": error})
+                else:
+                    lines.append(
+                        _("Row %(row)s, column “%(column)s”: %(error)s")
+                        % {"row": row.number, "column": column, "error": error}
+                    )
+    return lines
+
+
+class SpreadsheetExportMixin(ExportMixin):
+    """Export as CSV or XLSX (the resources neutralise spreadsheet formulae)."""
+
+    formats = SPREADSHEET_FORMATS
+
+
+class SpreadsheetImportExportMixin(ImportExportMixin):
+    """Import and export CSV or XLSX; a failed import saves nothing and says where it failed.
+
+    The preview step already refuses a file with errors. The confirm step imports the file
+    again; if the data changed in between and a row now fails, the resource rolls back the
+    whole file, and this mixin reports the rows instead of django-import-export's
+    "Import finished" message (and writes no log entries for rows that were never saved).
+    """
+
+    formats = SPREADSHEET_FORMATS
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request, _("Nothing was imported. Correct the file and import it again.")
+            )
+            for line in import_error_messages(result):
+                messages.error(request, line)
+            url = reverse(
+                "admin:{}_{}_import".format(*self.get_model_info()),
+                current_app=self.admin_site.name,
+            )
+            return HttpResponseRedirect(url)
+        return super().process_result(result, request)
