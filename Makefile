@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret STATIC_MANIFEST=false
 PYTEST_ARGS ?=
 
-.PHONY: run test prerequisites install install-dev assets messages migrate demo lint \
+.PHONY: run test bench prerequisites install install-dev assets messages migrate demo lint \
         migrations-check pytest clean
 
 run: export DEBUG ?= true
@@ -64,6 +64,10 @@ migrations-check: install-dev
 # pytest's exit code 5 (no tests collected) fails the target like any other failure.
 pytest: install-dev
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Public page cost at two data sizes, measured in one run (see bench/README.md).
+bench: install-dev assets messages
+	$(PY) bench/public_pages.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -1,0 +1,140 @@
+"""Public page cost at two data sizes, measured in one run.
+
+Renders each public page in-process (Django's test client, no network) for a small plan
+(the demo data's size) and a large one (10x the commitments, milestones and attendees),
+alternating small and large requests so that the shared machine's noise hits both alike.
+Prints, per page: SQL queries at each size, median milliseconds at each size, and the
+large/small time ratio. A ratio near 1 means the page's cost does not grow with the data.
+
+    make bench            # or: .venv/bin/python bench/public_pages.py [--rounds 200]
+
+It uses its own SQLite file under var/bench/, never the development database.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+BENCH_DIR = BASE_DIR / "var" / "bench"
+BENCH_DIR.mkdir(parents=True, exist_ok=True)
+DB_FILE = Path(tempfile.mkstemp(prefix="bench-", suffix=".sqlite3", dir=BENCH_DIR)[1])
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "ogp_portal.settings",
+        "DATABASE_URL": f"sqlite:///{DB_FILE}",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only",
+        "STATIC_MANIFEST": "false",
+        "ALLOWED_HOSTS": "testserver",
+    }
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from commitments.models import MilestoneStatus  # noqa: E402
+from meetings.models import MinutesState  # noqa: E402
+from plans.models import PlanStatus  # noqa: E402
+from tests.factories import (  # noqa: E402
+    make_agenda_item,
+    make_attendance,
+    make_commitment,
+    make_meeting,
+    make_milestone,
+    make_outcome,
+    make_plan,
+    make_stages,
+    make_window,
+)
+
+SIZES = {
+    # commitments, milestones per commitment, meeting attendees, agenda items (= outcomes)
+    "small": {"commitments": 6, "milestones": 3, "attendees": 13, "agenda": 4},
+    "large": {"commitments": 60, "milestones": 10, "attendees": 130, "agenda": 40},
+}
+
+
+def build_plan(number: int, size: dict) -> dict:
+    """One published plan with its commitments, milestones, a meeting and an open window."""
+    plan = make_plan(number=number, status=PlanStatus.CONSULTATION)
+    make_stages(plan)
+    commitments = []
+    for position in range(1, size["commitments"] + 1):
+        commitment = make_commitment(plan=plan, number=position)
+        commitments.append(commitment)
+        for milestone in range(1, size["milestones"] + 1):
+            make_milestone(
+                commitment=commitment, number=milestone, status=MilestoneStatus.COMPLETED
+            )
+    meeting = make_meeting(
+        plan=plan,
+        minutes_state=MinutesState.PUBLISHED,
+        minutes_published_at=timezone.now(),
+    )
+    for order in range(1, size["attendees"] + 1):
+        make_attendance(meeting=meeting, order=order)
+    for item in range(1, size["agenda"] + 1):
+        make_agenda_item(meeting=meeting, number=item)
+        make_outcome(meeting=meeting, number=item)
+    window = make_window(plan=plan)
+    window.commitments.add(*commitments)
+    return {
+        "plan": f"/ar/plans/{plan.number}/",
+        "commitment": commitments[0].get_absolute_url(),
+        "meeting": f"/ar/meetings/{meeting.pk}/",
+        "window": f"/ar/consultations/{window.pk}/",
+    }
+
+
+def measure(client: Client, url: str) -> tuple[float, int]:
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - start
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed * 1000, len(queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=100)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    urls = {name: build_plan(number, size) for number, (name, size) in enumerate(SIZES.items(), 1)}
+    client = Client()
+    print(f"{args.rounds} rounds per page and size, small/large alternating; SQLite, in-process")
+    print(f"{'page':<11}{'queries s/l':>12}{'median ms s':>13}{'median ms l':>13}{'l/s ratio':>11}")
+    for page in urls["small"]:
+        timings = {"small": [], "large": []}
+        queries = {}
+        for _round in range(args.rounds):
+            for name in ("small", "large"):
+                elapsed, count = measure(client, urls[name][page])
+                timings[name].append(elapsed)
+                queries[name] = count
+        small, large = (statistics.median(timings[name]) for name in ("small", "large"))
+        print(
+            f"{page:<11}{queries['small']:>5} / {queries['large']:<5}"
+            f"{small:>13.2f}{large:>13.2f}{large / small:>11.2f}"
+        )
+    connection.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
