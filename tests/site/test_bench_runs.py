@@ -1,0 +1,23 @@
+"""The benchmark script keeps working (its figures are read by people, not asserted)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+BENCH = Path(settings.BASE_DIR) / "bench" / "public_pages.py"
+
+
+def test_public_pages_benchmark_runs_and_reports_every_page():
+    result = subprocess.run(
+        [sys.executable, str(BENCH), "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    for page in ("plan", "commitment", "meeting", "window"):
+        assert any(line.startswith(page) for line in lines), result.stdout
