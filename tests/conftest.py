@@ -19,14 +19,24 @@ CHROMIUM_ARGS = [
 ]
 
 
+def skip_or_fail_in_ci(reason: str):
+    """Elsewhere a missing browser skips, with the reason shown; in CI it is a failure."""
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests must run in CI: {reason}")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A headless system Chromium; skipped, with the reason shown, where it is not installed."""
     if not shutil.which("chromium"):
-        pytest.skip(
+        skip_or_fail_in_ci(
             "system Chromium not installed (Debian package 'chromium'); .ci/run installs it"
         )
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        skip_or_fail_in_ci("Playwright for Python is not installed (requirements-dev.txt)")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
