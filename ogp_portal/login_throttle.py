@@ -16,24 +16,25 @@ FAILURES_PER_ADDRESS = 20
 LOCK_SECONDS = 15 * 60
 
 
-def _keys(username: str, address: str) -> dict[str, str]:
-    return {
-        "account": f"login-failures:account:{username.strip().casefold()}",
-        "address": f"login-failures:address:{address}",
-    }
+def account_key(username: str) -> str:
+    return f"login-failures:account:{username.strip().casefold()}"
+
+
+def address_key(address: str) -> str:
+    return f"login-failures:address:{address}"
 
 
 def is_locked(username: str, address: str) -> bool:
-    keys = _keys(username, address)
-    counts = cache.get_many(keys.values())
+    account, place = account_key(username), address_key(address)
+    counts = cache.get_many([account, place])
     return (
-        counts.get(keys["account"], 0) >= FAILURES_PER_ACCOUNT
-        or counts.get(keys["address"], 0) >= FAILURES_PER_ADDRESS
+        counts.get(account, 0) >= FAILURES_PER_ACCOUNT
+        or counts.get(place, 0) >= FAILURES_PER_ADDRESS
     )
 
 
 def record_failure(username: str, address: str) -> None:
-    for key in _keys(username, address).values():
+    for key in (account_key(username), address_key(address)):
         # add() starts the window; incr() counts within it without extending it.
         if not cache.add(key, 1, LOCK_SECONDS):
             try:
@@ -43,7 +44,7 @@ def record_failure(username: str, address: str) -> None:
 
 
 def clear_failures(username: str) -> None:
-    cache.delete(_keys(username, "")["account"])
+    cache.delete(account_key(username))
 
 
 def client_address(request) -> str:

@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ogp_portal.spreadsheets import SpreadsheetImportExportMixin
 
-from .models import ActionPlan, Document, MethodologyStage, Organisation
+from .models import STAGE_COUNT, ActionPlan, Document, MethodologyStage, Organisation
 from .resources import ActionPlanResource, MethodologyStageResource, OrganisationResource
 
 
@@ -34,7 +34,7 @@ class MethodologyStageInline(admin.TabularInline):
         "actual_end",
     )
     extra = 0
-    max_num = 7
+    max_num = STAGE_COUNT
     show_change_link = True
 
 
