@@ -4,7 +4,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ogp_portal.spreadsheets import SpreadsheetImportExportMixin
 
-from .models import ApprovalLetter, Commitment, IRMAssessment, Milestone, PolicyArea
+from .models import (
+    ApprovalLetter,
+    Commitment,
+    IRMAssessment,
+    Milestone,
+    PolicyArea,
+    ProgressReport,
+)
 from .resources import CommitmentResource, MilestoneResource
 
 
@@ -204,6 +211,10 @@ class ApprovalLetterAdmin(admin.ModelAdmin):
     )
     readonly_fields = ("text_fingerprint", "is_current")
 
+    def get_queryset(self, request):
+        # "Still current" compares with the commitment's milestones too.
+        return super().get_queryset(request).prefetch_related("commitment__milestones")
+
     @admin.display(description=_("still current"), boolean=True)
     def is_current(self, letter):
         return letter_is_current(letter)
@@ -234,3 +245,22 @@ class IRMAssessmentAdmin(admin.ModelAdmin):
         "notes_en",
         "report_url",
     )
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    list_display = ("milestone", "status", "progress_percent", "reported_by", "reported_at")
+    list_select_related = ("milestone__commitment", "reported_by")
+    list_filter = ("status",)
+    date_hierarchy = "reported_at"
+    fields = (
+        "milestone",
+        "status",
+        "progress_percent",
+        "narrative",
+        "evidence_url",
+        "evidence_file",
+        "reported_by",
+        "reported_at",
+    )
+    readonly_fields = fields

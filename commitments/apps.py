@@ -10,6 +10,7 @@ class CommitmentsConfig(AppConfig):
     def ready(self):
         from plans.gates import register_gate
 
-        from .gates import every_commitment_approved
+        from .gates import every_commitment_approved, every_commitment_complete
 
+        register_gate(4, every_commitment_complete)
         register_gate(5, every_commitment_approved)

@@ -1,26 +1,81 @@
-"""Stage gates owned by commitments, registered with `plans.gates` at start-up."""
+"""Stage gates owned by commitments, registered with `plans.gates` at start-up.
+
+Each problem names the commitment and exactly what is missing, so staff can fix it.
+"""
 
 from django.utils.translation import gettext as _
 
-from .models import Commitment, CommitmentStatus
+from .models import OGP_VALUE_FIELDS, TEMPLATE_TEXT_NAMES, Commitment, CommitmentStatus
+
+
+def active_commitments(plan):
+    return Commitment.objects.in_plan(plan).exclude(status=CommitmentStatus.WITHDRAWN)
+
+
+def commitment_template_problems(commitment: Commitment) -> list[str]:
+    """What one commitment still lacks of the OGP template, in both languages."""
+    missing = []
+    for name in TEMPLATE_TEXT_NAMES:
+        for code in ("ar", "en"):
+            if not getattr(commitment, f"{name}_{code}").strip():
+                missing.append(str(commitment._meta.get_field(f"{name}_{code}").verbose_name))
+    if commitment.starts_on is None or commitment.ends_on is None:
+        missing.append(_("start and end dates"))
+    if not any(getattr(commitment, flag) for flag in OGP_VALUE_FIELDS):
+        missing.append(_("at least one OGP value"))
+    milestones = list(commitment.milestones.all())
+    if not milestones:
+        missing.append(_("at least one milestone"))
+    for milestone in milestones:
+        if not milestone.title_ar.strip() or not milestone.title_en.strip():
+            missing.append(
+                _("the title of milestone %(number)s in both languages")
+                % {"number": milestone.number}
+            )
+    return missing
+
+
+def every_commitment_complete(plan) -> list[str]:
+    """Stage 4: every commitment has every OGP template field in both languages."""
+    problems = []
+    for commitment in active_commitments(plan).prefetch_related("milestones"):
+        missing = commitment_template_problems(commitment)
+        if missing:
+            problems.append(
+                _("Commitment %(number)s is missing: %(fields)s.")
+                % {"number": commitment.number, "fields": "، ".join(missing)}
+            )
+    if not problems and not active_commitments(plan).exists():
+        problems.append(_("The plan has no commitments yet."))
+    return problems
+
+
+def approval_problem(commitment: Commitment) -> str | None:
+    """Why a commitment is not approved by its lead institution for its current text."""
+    lead = commitment.lead_institution
+    letters = [
+        letter for letter in commitment.approval_letters.all() if letter.organisation_id == lead.pk
+    ]
+    values = {"number": commitment.number, "agency": lead.name}
+    if any(letter.approves_current_text() for letter in letters):
+        return None
+    if any(letter.decision == "approved" for letter in letters):
+        return (
+            _("Commitment %(number)s: the approval from %(agency)s is for an older text.") % values
+        )
+    if any(letter.decision == "pending" for letter in letters):
+        return _("Commitment %(number)s: the reply of %(agency)s is still awaited.") % values
+    if letters:
+        return _("Commitment %(number)s: %(agency)s has not approved the text.") % values
+    return _("Commitment %(number)s has no approval letter from %(agency)s.") % values
 
 
 def every_commitment_approved(plan) -> list[str]:
-    """Stage 5: each commitment approved by its lead agency for its current text."""
-    problems = []
+    """Stage 5: each commitment approved by its lead institution for its current text."""
     commitments = (
-        Commitment.objects.in_plan(plan)
-        .exclude(status=CommitmentStatus.WITHDRAWN)
-        .prefetch_related("approval_letters")
+        active_commitments(plan)
+        .select_related("lead_institution")
+        .prefetch_related("approval_letters", "milestones")
     )
-    for commitment in commitments:
-        letters = commitment.approval_letters.all()
-        if not any(letter.approves_current_text() for letter in letters):
-            problems.append(
-                _(
-                    "Commitment %(number)s has no approval from its lead agency"
-                    " for its current text."
-                )
-                % {"number": commitment.number}
-            )
-    return problems
+    problems = [approval_problem(commitment) for commitment in commitments]
+    return [problem for problem in problems if problem]

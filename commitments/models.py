@@ -4,14 +4,17 @@ import hashlib
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ogp_portal.i18n import Translated
 from plans.models import ActionPlan, Organisation
+from plans.roles import is_agency_scoped
 
 
 class PolicyArea(models.Model):
@@ -41,13 +44,39 @@ class CommitmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-# The parts of the OGP commitment template whose wording an agency approves.
-# Editing any of them makes earlier approval letters stale.
-APPROVED_TEXT_FIELDS = [
-    f"{name}_{code}"
-    for name in ("title", "description", "problem", "causes", "solution", "how_it_solves")
-    for code in ("ar", "en")
+# The bilingual text of the OGP commitment template, in the template's order. Stage 4
+# ("develop commitments") completes only when every one is written in both languages.
+TEMPLATE_TEXT_NAMES = [
+    "title",
+    "description",
+    "problem",
+    "causes",
+    "status_quo",
+    "solution",
+    "how_it_solves",
+    "results",
+    "relevance",
 ]
+# Optional additional information of the template (not needed by any gate).
+ADDITIONAL_TEXT_NAMES = ["budget", "national_plan_links"]
+
+# The parts of the commitment whose wording an agency approves: the template text and
+# the milestones (see `Commitment.approved_text`). Editing any of them makes earlier
+# approval letters stale.
+APPROVED_TEXT_FIELDS = [f"{name}_{code}" for name in TEMPLATE_TEXT_NAMES for code in ("ar", "en")]
+APPROVED_MILESTONE_FIELDS = [
+    "number",
+    "title_ar",
+    "title_en",
+    "expected_output_ar",
+    "expected_output_en",
+    "starts_on",
+    "ends_on",
+    "weight",
+]
+
+# The 17 Sustainable Development Goals, by number.
+SDG_CHOICES = [(number, str(number)) for number in range(1, 18)]
 
 
 OGP_VALUE_FIELDS = [
@@ -60,10 +89,24 @@ OGP_VALUE_FIELDS = [
 
 class CommitmentQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(is_published=True)
+        """What the public may read: published commitments of plans made public."""
+        return self.filter(is_published=True, plan__is_public=True)
 
     def in_plan(self, plan):
         return self.filter(plan=plan)
+
+    def of_agencies(self, user):
+        """Commitments whose lead or supporting institution has `user` as a focal point."""
+        return self.filter(
+            Q(lead_institution__focal_points=user) | Q(supporting_institutions__focal_points=user)
+        ).distinct()
+
+    def visible_to(self, user):
+        """What a workspace user may open: everything, except that an agency focal point
+        sees only the commitments of their own agencies."""
+        if is_agency_scoped(user):
+            return self.of_agencies(user)
+        return self
 
     def for_listing(self):
         """What a list of commitments shows: lead institution, milestone weights, and the
@@ -97,6 +140,24 @@ class Commitment(models.Model):
     solution_en = models.TextField(_("what the commitment does (English)"), blank=True)
     how_it_solves_ar = models.TextField(_("how it solves the problem (Arabic)"), blank=True)
     how_it_solves_en = models.TextField(_("how it solves the problem (English)"), blank=True)
+    status_quo_ar = models.TextField(_("what has been done so far (Arabic)"), blank=True)
+    status_quo_en = models.TextField(_("what has been done so far (English)"), blank=True)
+    results_ar = models.TextField(_("results expected (Arabic)"), blank=True)
+    results_en = models.TextField(_("results expected (English)"), blank=True)
+    budget_ar = models.TextField(_("budget (Arabic)"), blank=True)
+    budget_en = models.TextField(_("budget (English)"), blank=True)
+    national_plan_links_ar = models.TextField(
+        _("links to national plans and strategies (Arabic)"), blank=True
+    )
+    national_plan_links_en = models.TextField(
+        _("links to national plans and strategies (English)"), blank=True
+    )
+    sdgs = models.JSONField(
+        _("Sustainable Development Goals"),
+        default=list,
+        blank=True,
+        help_text=_("The numbers (1 to 17) of the goals this commitment contributes to."),
+    )
     # Relevance to OGP values: a flag per value and the reasoning in both languages.
     transparency = models.BooleanField(_("transparency"), default=False)
     civic_participation = models.BooleanField(_("civic participation"), default=False)
@@ -140,13 +201,18 @@ class Commitment(models.Model):
     causes = Translated("causes")
     solution = Translated("solution")
     how_it_solves = Translated("how_it_solves")
+    status_quo = Translated("status_quo")
+    results = Translated("results")
     relevance = Translated("relevance")
+    budget = Translated("budget")
+    national_plan_links = Translated("national_plan_links")
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         ordering = ["plan", "number"]
+        permissions = [("publish_commitment", _("Can publish and unpublish commitments"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "number"], name="commitment_unique_number_per_plan"
@@ -192,10 +258,29 @@ class Commitment(models.Model):
             if getattr(self, flag)
         ]
 
+    def approved_text(self) -> dict:
+        """The wording an agency approves, as plain data: what a letter keeps of the text it
+        sent. Uses prefetched milestones when present."""
+        text = {name: getattr(self, name) for name in APPROVED_TEXT_FIELDS}
+        text["milestones"] = [
+            {name: str(getattr(milestone, name)) for name in APPROVED_MILESTONE_FIELDS}
+            for milestone in sorted(self.milestones.all(), key=lambda m: m.number)
+        ]
+        return text
+
     def text_fingerprint(self) -> str:
         """A digest of the wording an agency approves; it changes when that wording changes."""
-        text = {name: getattr(self, name) for name in APPROVED_TEXT_FIELDS}
-        return hashlib.sha256(json.dumps(text, sort_keys=True).encode()).hexdigest()
+        return fingerprint(self.approved_text())
+
+    def missing_translations(self) -> list[str]:
+        """Labels of the template fields written in one language only."""
+        missing = []
+        for name in TEMPLATE_TEXT_NAMES + ADDITIONAL_TEXT_NAMES:
+            arabic, english = getattr(self, f"{name}_ar"), getattr(self, f"{name}_en")
+            if bool(arabic.strip()) != bool(english.strip()):
+                language = "en" if arabic.strip() else "ar"
+                missing.append(self._meta.get_field(f"{name}_{language}").verbose_name)
+        return missing
 
     @property
     def progress(self) -> Decimal:
@@ -203,13 +288,19 @@ class Commitment(models.Model):
         return weighted_completion(self.milestones.all())
 
 
+def fingerprint(text: dict) -> str:
+    return hashlib.sha256(json.dumps(text, sort_keys=True).encode()).hexdigest()
+
+
 def weighted_completion(milestones) -> Decimal:
-    """Percent of milestone weight completed (0 when there are no milestones)."""
+    """Percent of milestone weight completed (0 when there are no milestones): each
+    milestone counts its weight times its own completion (100 once completed)."""
+    milestones = list(milestones)
     total = sum(m.weight for m in milestones)
     if not total:
         return Decimal(0)
-    done = sum(m.weight for m in milestones if m.status == MilestoneStatus.COMPLETED)
-    return (Decimal(100) * done / total).quantize(Decimal("0.1"))
+    done = sum(m.weight * m.completion_percent for m in milestones)
+    return (Decimal(done) / total).quantize(Decimal("0.1"))
 
 
 def plan_achievement(commitments) -> Decimal:
@@ -254,6 +345,12 @@ class Milestone(models.Model):
     evidence_ar = models.TextField(_("evidence (Arabic)"), blank=True)
     evidence_en = models.TextField(_("evidence (English)"), blank=True)
     evidence_url = models.URLField(_("evidence link"), blank=True)
+    evidence_file = models.FileField(
+        _("evidence file"), upload_to="milestone-evidence/%Y/", blank=True
+    )
+    progress_percent = models.PositiveSmallIntegerField(
+        _("percent done"), default=0, help_text=_("0 to 100; a completed milestone counts 100.")
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
@@ -287,10 +384,63 @@ class Milestone(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=MilestoneStatus.values), name="milestone_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(progress_percent__lte=100),
+                name="milestone_percent_at_most_100",
+                violation_error_message=_("The percent done must be between 0 and 100."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.commitment.number}.{self.number} {self.title}"
+
+    @property
+    def completion_percent(self) -> int:
+        return 100 if self.status == MilestoneStatus.COMPLETED else self.progress_percent
+
+
+class ProgressReport(models.Model):
+    """One progress update of a milestone, as the agency's focal point reported it."""
+
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+        verbose_name=_("milestone"),
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=MilestoneStatus.choices)
+    progress_percent = models.PositiveSmallIntegerField(_("percent done"))
+    narrative = models.TextField(_("what was done"), blank=True)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    evidence_file = models.FileField(
+        _("evidence file"), upload_to="milestone-evidence/%Y/", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["milestone", "-reported_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=MilestoneStatus.values), name="progressreport_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_percent__lte=100),
+                name="progressreport_percent_at_most_100",
+                violation_error_message=_("The percent done must be between 0 and 100."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.milestone} – {self.progress_percent}%"
 
 
 class Decision(models.TextChoices):
@@ -323,6 +473,12 @@ class ApprovalLetter(models.Model):
     text_fingerprint = models.CharField(
         _("fingerprint of the text sent"), max_length=64, editable=False
     )
+    text_snapshot = models.JSONField(
+        _("text sent"),
+        default=dict,
+        editable=False,
+        help_text=_("The exact wording of the commitment the letter asked the agency to approve."),
+    )
     reference = models.CharField(_("letter reference"), max_length=100, blank=True)
     sent_on = models.DateField(_("sent on"))
     due_on = models.DateField(_("reply due"), null=True, blank=True)
@@ -332,6 +488,8 @@ class ApprovalLetter(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     scan = models.FileField(_("scanned letter"), upload_to="approval-letters/%Y/", blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords()
 
     objects = ApprovalLetterQuerySet.as_manager()
 
@@ -364,8 +522,9 @@ class ApprovalLetter(models.Model):
         return f"{self.commitment} – {self.get_decision_display()}"
 
     def save(self, *args, **kwargs):
-        if not self.text_fingerprint:
-            self.text_fingerprint = self.commitment.text_fingerprint()
+        if not self.text_snapshot:
+            self.text_snapshot = self.commitment.approved_text()
+        self.text_fingerprint = fingerprint(self.text_snapshot)
         super().save(*args, **kwargs)
 
     def is_current(self) -> bool:
@@ -373,7 +532,15 @@ class ApprovalLetter(models.Model):
         return self.text_fingerprint == self.commitment.text_fingerprint()
 
     def approves_current_text(self) -> bool:
-        return self.decision == Decision.APPROVED and self.is_current()
+        """Approved, by the commitment's lead institution, for the text it has now."""
+        return (
+            self.decision == Decision.APPROVED
+            and self.organisation_id == self.commitment.lead_institution_id
+            and self.is_current()
+        )
+
+    def is_overdue(self, today) -> bool:
+        return self.decision == Decision.PENDING and self.due_on is not None and self.due_on < today
 
 
 class Potential(models.TextChoices):

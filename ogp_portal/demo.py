@@ -1266,7 +1266,7 @@ def load_organisations(loader: Loader) -> dict[str, Organisation]:
 def load_plans(loader: Loader) -> tuple[ActionPlan, ActionPlan]:
     plans = []
     for data, stages in ((PLAN_4, STAGES_4), (PLAN_5, STAGES_5)):
-        values = dict(data)
+        values = dict(data, is_public=True)
         plan = loader.upsert(
             ActionPlan, {"country_code": "JO", "number": values.pop("number")}, values
         )

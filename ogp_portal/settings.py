@@ -207,7 +207,9 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "manage:login"
+LOGIN_REDIRECT_URL = "manage:dashboard"
+LOGOUT_REDIRECT_URL = "manage:login"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

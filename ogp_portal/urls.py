@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("commitments.urls")),
     path("", include("meetings.urls")),
     path("", include("consultations.urls")),
+    path("manage/", include("ogp_portal.workspace_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -37,13 +37,13 @@ def favicon(request):
 @require_GET
 def home(request):
     """The public front page: the current plan, its stages and its commitments."""
-    plan = ActionPlan.objects.with_stages().current()
+    plan = ActionPlan.objects.public().with_stages().current()
     return render_plan(request, plan, template="home.html")
 
 
 @require_GET
 def plan_detail(request, number: int):
-    plan = ActionPlan.objects.with_stages().filter(number=number).first()
+    plan = ActionPlan.objects.public().with_stages().filter(number=number).first()
     if plan is None:
         raise Http404
     return render_plan(request, plan, template="plans/actionplan_detail.html")
@@ -87,7 +87,8 @@ def render_plan(request, plan: ActionPlan | None, *, template: str):
                 .order_by("-starts_at")
             ),
             "other_plans": list(
-                ActionPlan.objects.for_country(plan.country_code)
+                ActionPlan.objects.public()
+                .for_country(plan.country_code)
                 .exclude(pk=plan.pk)
                 .order_by("-number")
             ),

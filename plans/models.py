@@ -76,12 +76,28 @@ class PlanStatus(models.TextChoices):
 PUBLISHED_PLAN_STATUSES = [PlanStatus.PUBLISHED, PlanStatus.IMPLEMENTATION, PlanStatus.CLOSED]
 
 
+# The order a plan's status follows: each status may move to the ones listed (forward one
+# step, or back one step while the plan is still being made).
+PLAN_STATUS_MOVES = {
+    PlanStatus.DRAFTING: [PlanStatus.CONSULTATION],
+    PlanStatus.CONSULTATION: [PlanStatus.FINAL, PlanStatus.DRAFTING],
+    PlanStatus.FINAL: [PlanStatus.PUBLISHED, PlanStatus.CONSULTATION],
+    PlanStatus.PUBLISHED: [PlanStatus.IMPLEMENTATION],
+    PlanStatus.IMPLEMENTATION: [PlanStatus.CLOSED],
+    PlanStatus.CLOSED: [],
+}
+
+
 class ActionPlanQuerySet(models.QuerySet):
     def for_country(self, country_code: str):
         return self.filter(country_code=country_code)
 
+    def public(self):
+        """Plans the coordinator has made public; a plan being prepared stays in the workspace."""
+        return self.filter(is_public=True)
+
     def current(self):
-        """The plan the public site opens on: the newest one."""
+        """The newest plan of this queryset (the public home uses `public().current()`)."""
         return self.order_by("-number").first()
 
     def with_stages(self):
@@ -101,6 +117,11 @@ class ActionPlan(models.Model):
         _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFTING
     )
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    is_public = models.BooleanField(
+        _("shown on the public site"),
+        default=False,
+        help_text=_("Only the coordinator makes a plan public."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
@@ -112,6 +133,10 @@ class ActionPlan(models.Model):
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
         ordering = ["-number"]
+        permissions = [
+            ("manage_stages", _("Can start and complete methodology stages")),
+            ("publish_plan", _("Can change a plan's status and make it public")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["country_code", "number"], name="actionplan_unique_number_per_country"
@@ -145,6 +170,9 @@ class ActionPlan(models.Model):
     @property
     def period_label(self) -> str:
         return f"{self.starts_on.year}–{self.ends_on.year}"
+
+    def allowed_statuses(self) -> list[str]:
+        return list(PLAN_STATUS_MOVES[PlanStatus(self.status)])
 
 
 STAGE_NAMES = {
@@ -181,6 +209,7 @@ class MethodologyStage(models.Model):
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
     notes_ar = models.TextField(_("notes (Arabic)"), blank=True)
     notes_en = models.TextField(_("notes (English)"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     notes = Translated("notes")

@@ -22,7 +22,14 @@ ROLE_LABELS = {
 
 CONTENT_MODELS = {
     "plans": ["actionplan", "methodologystage", "organisation", "document"],
-    "commitments": ["commitment", "milestone", "approvalletter", "irmassessment", "policyarea"],
+    "commitments": [
+        "commitment",
+        "milestone",
+        "progressreport",
+        "approvalletter",
+        "irmassessment",
+        "policyarea",
+    ],
     "meetings": ["body", "person", "membership", "meeting", "attendance", "agendaitem", "outcome"],
     "consultations": ["commentwindow", "announcement", "comment", "response"],
 }
@@ -39,7 +46,12 @@ def _perms(actions: list[str], models: dict[str, list[str]]) -> list[str]:
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Runs the plan through its stages, opens and closes windows, publishes.
-    COORDINATOR: _perms(["view", "add", "change", "delete"], CONTENT_MODELS),
+    COORDINATOR: [
+        *_perms(["view", "add", "change", "delete"], CONTENT_MODELS),
+        "plans.manage_stages",
+        "plans.publish_plan",
+        "commitments.publish_commitment",
+    ],
     # Edits plans, commitments, meetings, minutes; moderates comments; drafts responses.
     EDITOR: _perms(["view", "add", "change"], CONTENT_MODELS),
     # Confirms the text for their ministry and reports milestones of their own commitments;
@@ -47,7 +59,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     FOCAL_POINT: [
         *_perms(["view"], {"plans": ["actionplan", "methodologystage", "organisation"]}),
         *_perms(["view"], {"commitments": ["commitment", "milestone", "approvalletter"]}),
+        *_perms(["view", "add"], {"commitments": ["progressreport"]}),
         "commitments.change_milestone",
+        "commitments.change_approvalletter",
     ],
     # Reads drafts and minutes; sends written feedback.
     FORUM_MEMBER: [
@@ -58,6 +72,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "consultations.add_comment",
     ],
 }
+
+
+def is_agency_scoped(user) -> bool:
+    """True for an agency focal point who is not also unit staff: such a user sees only
+    the commitments of their own agencies."""
+    if user.is_superuser or user.has_perm("commitments.change_commitment"):
+        return False
+    return user.groups.filter(name=FOCAL_POINT).exists()
 
 
 def sync_roles(**_kwargs) -> None:

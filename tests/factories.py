@@ -7,7 +7,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from commitments.models import ApprovalLetter, Commitment, IRMAssessment, Milestone, PolicyArea
+from commitments.models import (
+    ApprovalLetter,
+    Commitment,
+    IRMAssessment,
+    Milestone,
+    PolicyArea,
+    ProgressReport,
+)
 from consultations.models import Announcement, Comment, CommentWindow, Response
 from meetings.models import (
     AgendaItem,
@@ -53,6 +60,7 @@ def make_plan(**fields) -> ActionPlan:
     fields.setdefault("title_en", "National action plan")
     fields.setdefault("starts_on", datetime.date(2021, 1, 1))
     fields.setdefault("ends_on", datetime.date(2025, 12, 31))
+    fields.setdefault("is_public", True)
     return ActionPlan.objects.create(**fields)
 
 
@@ -80,6 +88,14 @@ def make_milestone(**fields) -> Milestone:
     fields.setdefault("starts_on", datetime.date(2022, 1, 1))
     fields.setdefault("ends_on", datetime.date(2022, 6, 30))
     return Milestone.objects.create(**fields)
+
+
+def make_progress_report(**fields) -> ProgressReport:
+    if "milestone" not in fields:
+        fields["milestone"] = make_milestone()
+    fields.setdefault("status", "in_progress")
+    fields.setdefault("progress_percent", 50)
+    return ProgressReport.objects.create(**fields)
 
 
 def make_approval_letter(**fields) -> ApprovalLetter:

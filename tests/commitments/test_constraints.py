@@ -18,6 +18,7 @@ from commitments.models import (
     Milestone,
     MilestoneStatus,
     Potential,
+    ProgressReport,
 )
 from tests.factories import (
     make_approval_letter,
@@ -113,6 +114,32 @@ class MilestoneConstraintTests(TestCase):
     def test_milestone_status_valid(self):
         milestone = make_milestone(commitment=self.commitment)
         check_choices("milestone_status_valid", milestone, "status", MilestoneStatus.values)
+
+    def test_milestone_percent_at_most_100(self):
+        with violates("milestone_percent_at_most_100"):
+            make_milestone(commitment=self.commitment, progress_percent=101)
+        make_milestone(commitment=self.commitment, progress_percent=100)
+
+
+class ProgressReportConstraintTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.milestone = make_milestone()
+
+    def report(self, **fields) -> ProgressReport:
+        fields.setdefault("status", MilestoneStatus.IN_PROGRESS)
+        fields.setdefault("progress_percent", 50)
+        return ProgressReport.objects.create(milestone=self.milestone, **fields)
+
+    def test_progressreport_percent_at_most_100(self):
+        with violates("progressreport_percent_at_most_100"):
+            self.report(progress_percent=101)
+        self.report(progress_percent=100)
+
+    def test_progressreport_status_valid(self):
+        check_choices(
+            "progressreport_status_valid", self.report(), "status", MilestoneStatus.values
+        )
 
 
 class ApprovalLetterConstraintTests(TestCase):

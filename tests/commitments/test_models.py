@@ -112,7 +112,7 @@ class ApprovalStalenessTests(TestCase):
         assert letter.approves_current_text()
 
     def test_editing_any_approved_text_makes_the_approval_stale(self):
-        assert len(APPROVED_TEXT_FIELDS) == 12
+        assert len(APPROVED_TEXT_FIELDS) == 18
         for name in APPROVED_TEXT_FIELDS:
             with self.subTest(field=name):
                 commitment = Commitment.objects.get(pk=self.commitment.pk)

@@ -53,7 +53,7 @@ class ApprovalGateTests(TestCase):
 
     def test_commitment_without_an_approval_is_listed(self):
         assert problems(self.plan, 5) == [
-            "Commitment 2 has no approval from its lead agency for its current text."
+            f"Commitment 2 has no approval letter from {self.second.lead_institution.name_en}."
         ]
 
     def test_passes_when_every_commitment_is_approved(self):
@@ -73,7 +73,8 @@ class ApprovalGateTests(TestCase):
         self.second.description_en = "Publish budgets monthly instead of yearly."
         self.second.save()
         assert problems(self.plan, 5) == [
-            "Commitment 2 has no approval from its lead agency for its current text."
+            f"Commitment 2: the approval from {self.second.lead_institution.name_en}"
+            " is for an older text."
         ]
         approve(self.second)
         assert problems(self.plan, 5) == []
@@ -156,7 +157,8 @@ class RoleTests(TestCase):
         assert user.has_perm("commitments.change_milestone")
         assert user.has_perm("commitments.view_commitment")
         assert not user.has_perm("commitments.change_commitment")
-        assert not user.has_perm("commitments.change_approvalletter")
+        # Records their agency's reply; the workspace limits it to their own agency's letters.
+        assert user.has_perm("commitments.change_approvalletter")
         assert not user.has_perm("commitments.delete_milestone")
         assert not user.has_perm("consultations.change_comment")
 

@@ -27,6 +27,7 @@ from tests.factories import (
     make_person,
     make_plan,
     make_policy_area,
+    make_progress_report,
     make_response,
     make_stages,
     make_user,
@@ -53,7 +54,7 @@ def make_one_of_everything(user):
     commitment = make_commitment(plan=plan, lead_institution=organisation)
     commitment.policy_areas.add(area)
     commitment.supporting_institutions.add(make_organisation())
-    make_milestone(commitment=commitment)
+    make_progress_report(milestone=make_milestone(commitment=commitment), reported_by=user)
     make_approval_letter(commitment=commitment)
     make_irm_assessment(commitment=commitment)
     body = make_body(plan=plan)

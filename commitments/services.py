@@ -1,0 +1,277 @@
+"""Every write to commitments, milestones, approval letters and progress that has a rule:
+one function per action, atomic, recording who did it on the history row. The workspace,
+the admin and the importers call these.
+
+Rules broken raise `ValidationError` with messages meant for the user; an edit opened on
+an older version raises `StaleEdit` (see `ogp_portal.concurrency`).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ogp_portal.concurrency import lock_for_edit, save_as
+
+from .models import (
+    ADDITIONAL_TEXT_NAMES,
+    TEMPLATE_TEXT_NAMES,
+    ApprovalLetter,
+    Commitment,
+    Decision,
+    Milestone,
+    MilestoneStatus,
+    ProgressReport,
+)
+
+# The fields of the commitment form; `is_published` moves only through
+# `set_commitment_published` (the coordinator's), `version` only through the services.
+COMMITMENT_EDIT_FIELDS = [
+    "number",
+    "ogp_id",
+    *[f"{name}_{code}" for name in TEMPLATE_TEXT_NAMES for code in ("ar", "en")],
+    *[f"{name}_{code}" for name in ADDITIONAL_TEXT_NAMES for code in ("ar", "en")],
+    "sdgs",
+    "transparency",
+    "civic_participation",
+    "public_accountability",
+    "technology_innovation",
+    "lead_institution",
+    "contact_name",
+    "contact_title",
+    "contact_email",
+    "contact_phone",
+    "starts_on",
+    "ends_on",
+    "status",
+]
+MILESTONE_EDIT_FIELDS = [
+    "title_ar",
+    "title_en",
+    "expected_output_ar",
+    "expected_output_en",
+    "starts_on",
+    "ends_on",
+    "weight",
+]
+TOTAL_WEIGHT = 100
+
+
+@dataclass
+class MilestoneRow:
+    """One milestone as the form lists it: `pk` None for a new one. The list's order is the
+    milestones' numbering; a saved milestone left out of the list is removed."""
+
+    data: dict
+    pk: int | None = None
+
+
+@dataclass
+class Relations:
+    """The commitment's many-to-many choices; None leaves a relation as it is."""
+
+    supporting_institutions: list | None = None
+    policy_areas: list | None = None
+
+
+def weight_problems(rows: list[MilestoneRow]) -> list[str]:
+    if not rows:
+        return []
+    total = sum(int(row.data.get("weight") or 0) for row in rows)
+    if total != TOTAL_WEIGHT:
+        return [
+            _("The milestone weights add up to %(total)s; they must add up to %(expected)s.")
+            % {"total": total, "expected": TOTAL_WEIGHT}
+        ]
+    return []
+
+
+def apply_fields(instance, data: dict, names: list[str]) -> None:
+    for name in names:
+        if name in data:
+            setattr(instance, name, data[name])
+
+
+def save_milestones(commitment: Commitment, rows: list[MilestoneRow], by) -> None:
+    """Make the commitment's milestones exactly `rows`, numbered in their order."""
+    problems = weight_problems(rows)
+    if problems:
+        raise ValidationError(problems)
+    existing = {milestone.pk: milestone for milestone in commitment.milestones.all()}
+    kept = {row.pk for row in rows if row.pk is not None}
+    unknown = kept - existing.keys()
+    if unknown:
+        raise ValidationError(_("A milestone in the form does not belong to this commitment."))
+    for pk, milestone in existing.items():
+        if pk not in kept:
+            milestone._history_user = by
+            milestone.delete()
+    # Renumber through a free range first: (commitment, number) is unique.
+    offset = 1000
+    for milestone in existing.values():
+        if milestone.pk in kept and milestone.number < offset:
+            Milestone.objects.filter(pk=milestone.pk).update(number=milestone.number + offset)
+    for number, row in enumerate(rows, start=1):
+        milestone = existing[row.pk] if row.pk is not None else Milestone(commitment=commitment)
+        apply_fields(milestone, row.data, MILESTONE_EDIT_FIELDS)
+        milestone.number = number
+        if milestone.pk is not None:
+            milestone.version += 1
+        milestone.full_clean(exclude=["commitment"])
+        save_as(milestone, by)
+
+
+def save_relations(commitment: Commitment, relations: Relations | None) -> None:
+    if relations is None:
+        return
+    if relations.supporting_institutions is not None:
+        commitment.supporting_institutions.set(relations.supporting_institutions)
+    if relations.policy_areas is not None:
+        commitment.policy_areas.set(relations.policy_areas)
+
+
+@transaction.atomic
+def create_commitment(
+    *,
+    plan,
+    data: dict,
+    by,
+    milestones: list[MilestoneRow] | None = None,
+    relations: Relations | None = None,
+) -> Commitment:
+    """A new commitment of `plan`, unpublished, with its milestones."""
+    commitment = Commitment(plan=plan)
+    apply_fields(commitment, data, COMMITMENT_EDIT_FIELDS)
+    commitment.full_clean()
+    save_as(commitment, by)
+    save_relations(commitment, relations)
+    if milestones is not None:
+        save_milestones(commitment, milestones, by)
+    return commitment
+
+
+@transaction.atomic
+def update_commitment(
+    *,
+    commitment: Commitment,
+    data: dict,
+    expected_version: int,
+    by,
+    milestones: list[MilestoneRow] | None = None,
+    relations: Relations | None = None,
+) -> Commitment:
+    """Save an edit opened on `expected_version`; `StaleEdit` if someone saved since."""
+    current = lock_for_edit(commitment, expected_version)
+    apply_fields(current, data, COMMITMENT_EDIT_FIELDS)
+    current.version += 1
+    current.full_clean()
+    save_as(current, by)
+    save_relations(current, relations)
+    if milestones is not None:
+        save_milestones(current, milestones, by)
+    return current
+
+
+@transaction.atomic
+def set_commitment_published(*, commitment: Commitment, published: bool, by) -> Commitment:
+    current = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if current.is_published != published:
+        current.is_published = published
+        current.version += 1
+        save_as(current, by)
+    return current
+
+
+@transaction.atomic
+def send_approval_request(
+    *,
+    commitment: Commitment,
+    reference: str,
+    sent_on: datetime.date,
+    due_on: datetime.date | None,
+    by,
+) -> ApprovalLetter:
+    """Ask the lead institution to approve the commitment's current text; the letter keeps
+    that exact text."""
+    commitment = Commitment.objects.select_related("lead_institution").get(pk=commitment.pk)
+    letter = ApprovalLetter(
+        commitment=commitment,
+        organisation=commitment.lead_institution,
+        reference=reference,
+        sent_on=sent_on,
+        due_on=due_on,
+        text_snapshot=commitment.approved_text(),
+    )
+    letter.full_clean()
+    save_as(letter, by)
+    return letter
+
+
+@transaction.atomic
+def record_approval_reply(
+    *,
+    letter: ApprovalLetter,
+    decision: str,
+    received_on: datetime.date,
+    expected_version: int,
+    by,
+    notes: str = "",
+    scan=None,
+) -> ApprovalLetter:
+    """Record the agency's answer to a letter (approved, changes requested, declined)."""
+    if decision == Decision.PENDING:
+        raise ValidationError(_("Choose the agency's decision."))
+    current = lock_for_edit(letter, expected_version)
+    current.decision = decision
+    current.received_on = received_on
+    current.notes = notes
+    if scan:
+        current.scan = scan
+    current.version += 1
+    current.full_clean()
+    save_as(current, by)
+    return current
+
+
+@transaction.atomic
+def report_progress(
+    *,
+    milestone: Milestone,
+    status: str,
+    progress_percent: int,
+    by,
+    narrative: str = "",
+    evidence_url: str = "",
+    evidence_file=None,
+    now: datetime.datetime,
+) -> ProgressReport:
+    """A focal point's progress update: kept as a report, and carried to the milestone, so
+    the commitment's progress and the plan's achievement rate follow."""
+    if status == MilestoneStatus.COMPLETED:
+        progress_percent = 100
+    report = ProgressReport(
+        milestone=milestone,
+        reported_by=by,
+        reported_at=now,
+        status=status,
+        progress_percent=progress_percent,
+        narrative=narrative,
+        evidence_url=evidence_url,
+    )
+    if evidence_file:
+        report.evidence_file = evidence_file
+    report.full_clean()
+    report.save()
+    current = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    current.status = status
+    current.progress_percent = progress_percent
+    if evidence_url:
+        current.evidence_url = evidence_url
+    if report.evidence_file:
+        current.evidence_file = report.evidence_file
+    current.version += 1
+    current.full_clean(exclude=["commitment"])
+    save_as(current, by)
+    return report

@@ -1,0 +1,4 @@
+"""Workspace URLs for commitments, milestones, approval letters and progress (namespace
+`manage`)."""
+
+urlpatterns = []

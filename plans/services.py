@@ -1,0 +1,172 @@
+"""Every write to plans and stages that has a rule: one function per action, atomic, and
+recording who did it on the history row. The workspace, the admin and the importers call
+these; none of them changes a stage's status or a plan's status any other way.
+
+Rules broken raise `ValidationError` with messages meant for the user; a form shows them.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ogp_portal.concurrency import lock_for_edit, save_as
+
+from .gates import gate_problems
+from .models import (
+    PLAN_STATUS_MOVES,
+    STAGE_COUNT,
+    ActionPlan,
+    MethodologyStage,
+    PlanStatus,
+    StageStatus,
+)
+
+# The fields staff edit in a plan's or stage's own form; status fields move only through
+# the functions below.
+PLAN_EDIT_FIELDS = [
+    "number",
+    "country_code",
+    "title_ar",
+    "title_en",
+    "summary_ar",
+    "summary_en",
+    "starts_on",
+    "ends_on",
+]
+STAGE_EDIT_FIELDS = ["planned_start", "planned_end", "notes_ar", "notes_en"]
+
+
+def ensure_stages(plan: ActionPlan) -> list[MethodologyStage]:
+    """The plan's seven stage rows, creating any that are missing."""
+    existing = {stage.number: stage for stage in plan.stages.all()}
+    for number in range(1, STAGE_COUNT + 1):
+        if number not in existing:
+            existing[number] = MethodologyStage.objects.create(plan=plan, number=number)
+    return [existing[number] for number in range(1, STAGE_COUNT + 1)]
+
+
+@transaction.atomic
+def create_plan(*, data: dict, by) -> ActionPlan:
+    """A new plan, being prepared (not public), with its seven stages not started."""
+    plan = ActionPlan(**{name: data[name] for name in PLAN_EDIT_FIELDS if name in data})
+    plan.full_clean()
+    save_as(plan, by)
+    ensure_stages(plan)
+    return plan
+
+
+@transaction.atomic
+def update_plan(*, plan: ActionPlan, data: dict, expected_version: int, by) -> ActionPlan:
+    current = lock_for_edit(plan, expected_version)
+    for name in PLAN_EDIT_FIELDS:
+        if name in data:
+            setattr(current, name, data[name])
+    current.version += 1
+    current.full_clean()
+    save_as(current, by)
+    return current
+
+
+@transaction.atomic
+def update_stage(
+    *, stage: MethodologyStage, data: dict, expected_version: int, by
+) -> MethodologyStage:
+    current = lock_for_edit(stage, expected_version)
+    for name in STAGE_EDIT_FIELDS:
+        if name in data:
+            setattr(current, name, data[name])
+    current.version += 1
+    current.full_clean()
+    save_as(current, by)
+    return current
+
+
+def previous_stage_problem(stage: MethodologyStage) -> str | None:
+    if stage.number == 1:
+        return None
+    previous = MethodologyStage.objects.filter(plan_id=stage.plan_id, number=stage.number - 1)
+    if not previous.filter(status=StageStatus.COMPLETED).exists():
+        return _("Stage %(number)s must be completed first.") % {"number": stage.number - 1}
+    return None
+
+
+@transaction.atomic
+def start_stage(*, stage: MethodologyStage, by, today: datetime.date) -> MethodologyStage:
+    """Start a stage: the one before it must be completed."""
+    stage = MethodologyStage.objects.select_for_update().get(pk=stage.pk)
+    if stage.status != StageStatus.NOT_STARTED:
+        raise ValidationError(_("This stage has already started."))
+    problem = previous_stage_problem(stage)
+    if problem:
+        raise ValidationError(problem)
+    stage.status = StageStatus.IN_PROGRESS
+    stage.actual_start = today
+    stage.version += 1
+    save_as(stage, by)
+    return stage
+
+
+def completion_problems(stage: MethodologyStage) -> list[str]:
+    """Everything that stops this stage from completing now (empty when it can)."""
+    if stage.status != StageStatus.IN_PROGRESS:
+        return [_("Only a stage in progress can be completed.")]
+    problem = previous_stage_problem(stage)
+    if problem:
+        return [problem]
+    return gate_problems(stage.plan, stage.number)
+
+
+@transaction.atomic
+def complete_stage(*, stage: MethodologyStage, by, today: datetime.date) -> MethodologyStage:
+    """Complete a stage, only when its gate holds; otherwise say exactly what is missing."""
+    stage = MethodologyStage.objects.select_for_update().select_related("plan").get(pk=stage.pk)
+    problems = completion_problems(stage)
+    if problems:
+        raise ValidationError(problems)
+    stage.status = StageStatus.COMPLETED
+    stage.actual_end = max(today, stage.actual_start or today)
+    stage.version += 1
+    save_as(stage, by)
+    return stage
+
+
+def status_change_problems(plan: ActionPlan, status: str) -> list[str]:
+    if status not in PLAN_STATUS_MOVES[PlanStatus(plan.status)]:
+        return [
+            _("A plan cannot move from “%(old)s” to “%(new)s”.")
+            % {"old": plan.get_status_display(), "new": PlanStatus(status).label}
+        ]
+    if status == PlanStatus.PUBLISHED:
+        unfinished = plan.stages.exclude(status=StageStatus.COMPLETED).count()
+        missing = STAGE_COUNT - plan.stages.count()
+        if unfinished or missing:
+            return [_("Every stage must be completed before the plan is published.")]
+    return []
+
+
+@transaction.atomic
+def change_plan_status(*, plan: ActionPlan, status: str, by, today: datetime.date) -> ActionPlan:
+    """Move a plan to its next status (the allowed order is `PLAN_STATUS_MOVES`)."""
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    problems = status_change_problems(plan, status)
+    if problems:
+        raise ValidationError(problems)
+    plan.status = status
+    if status == PlanStatus.PUBLISHED and plan.published_on is None:
+        plan.published_on = today
+    plan.version += 1
+    save_as(plan, by)
+    return plan
+
+
+@transaction.atomic
+def set_plan_public(*, plan: ActionPlan, public: bool, by) -> ActionPlan:
+    """Show a plan on the public site, or take it back to the workspace only."""
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_public != public:
+        plan.is_public = public
+        plan.version += 1
+        save_as(plan, by)
+    return plan
