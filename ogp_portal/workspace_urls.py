@@ -3,17 +3,21 @@ apps' own workspace URL lists."""
 
 from django.urls import path
 
+from commitments import letter_urls, progress_urls
 from commitments import workspace_urls as commitment_urls
 from plans import workspace_urls as plan_urls
 
-from . import workspace
+from . import accounts, history_urls, workspace
 
 app_name = "manage"
 
 urlpatterns = [
     path("", workspace.dashboard, name="dashboard"),
-    path("login/", workspace.sign_in, name="login"),
-    path("logout/", workspace.sign_out, name="logout"),
+    path("login/", accounts.sign_in, name="login"),
+    path("logout/", accounts.sign_out, name="logout"),
     *plan_urls.urlpatterns,
     *commitment_urls.urlpatterns,
+    *letter_urls.urlpatterns,
+    *progress_urls.urlpatterns,
+    *history_urls.urlpatterns,
 ]

@@ -1,0 +1,3 @@
+"""Workspace URLs for approval letters (namespace `manage`)."""
+
+urlpatterns = []

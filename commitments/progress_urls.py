@@ -1,0 +1,3 @@
+"""Workspace URLs for focal points' progress reports (namespace `manage`)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Workspace URLs for the history of plans, stages, commitments and milestones."""
+
+urlpatterns = []
