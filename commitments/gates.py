@@ -4,6 +4,7 @@ Each problem names the commitment and exactly what is missing, so staff can fix 
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .models import OGP_VALUE_FIELDS, TEMPLATE_TEXT_NAMES, Commitment, CommitmentStatus
 
@@ -38,12 +39,13 @@ def commitment_template_problems(commitment: Commitment) -> list[str]:
 def every_commitment_complete(plan) -> list[str]:
     """Stage 4: every commitment has every OGP template field in both languages."""
     problems = []
+    separator = pgettext("list separator", ", ")
     for commitment in active_commitments(plan).prefetch_related("milestones"):
         missing = commitment_template_problems(commitment)
         if missing:
             problems.append(
                 _("Commitment %(number)s is missing: %(fields)s.")
-                % {"number": commitment.number, "fields": "، ".join(missing)}
+                % {"number": commitment.number, "fields": separator.join(missing)}
             )
     if not problems and not active_commitments(plan).exists():
         problems.append(_("The plan has no commitments yet."))

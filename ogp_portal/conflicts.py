@@ -12,6 +12,7 @@ a word diff. Saving again keeps the user's text deliberately; nothing is lost ei
 """
 
 from django import forms
+from django.utils.translation import pgettext
 
 from .diffs import word_diff
 
@@ -35,7 +36,8 @@ def display_value(field: forms.Field, value) -> str:
     if value in (None, ""):
         return ""
     if isinstance(value, (list, tuple)):
-        return "، ".join(filter(None, (display_value(field, item) for item in value)))
+        items = (display_value(field, item) for item in value)
+        return pgettext("list separator", ", ").join(filter(None, items))
     if isinstance(field, forms.BooleanField):
         return "✓" if value else "✗"
     choices = getattr(field, "choices", None)
