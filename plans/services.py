@@ -83,22 +83,36 @@ def update_stage(
     return current
 
 
-def previous_stage_problem(stage: MethodologyStage) -> str | None:
+def previous_stage(stage: MethodologyStage) -> MethodologyStage | None:
     if stage.number == 1:
         return None
-    previous = MethodologyStage.objects.filter(plan_id=stage.plan_id, number=stage.number - 1)
-    if not previous.filter(status=StageStatus.COMPLETED).exists():
+    return MethodologyStage.objects.filter(plan_id=stage.plan_id, number=stage.number - 1).first()
+
+
+def start_problem(stage: MethodologyStage) -> str | None:
+    """Stages overlap in practice (the draft plan is prepared while approvals come in), so a
+    stage may start once the one before it has started."""
+    if stage.status != StageStatus.NOT_STARTED:
+        return _("This stage has already started.")
+    previous = previous_stage(stage)
+    if stage.number > 1 and (previous is None or previous.status == StageStatus.NOT_STARTED):
+        return _("Stage %(number)s must be started first.") % {"number": stage.number - 1}
+    return None
+
+
+def previous_stage_problem(stage: MethodologyStage) -> str | None:
+    """A stage completes only after the one before it completed."""
+    previous = previous_stage(stage)
+    if stage.number > 1 and (previous is None or previous.status != StageStatus.COMPLETED):
         return _("Stage %(number)s must be completed first.") % {"number": stage.number - 1}
     return None
 
 
 @transaction.atomic
 def start_stage(*, stage: MethodologyStage, by, today: datetime.date) -> MethodologyStage:
-    """Start a stage: the one before it must be completed."""
+    """Start a stage: the one before it must have started."""
     stage = MethodologyStage.objects.select_for_update().get(pk=stage.pk)
-    if stage.status != StageStatus.NOT_STARTED:
-        raise ValidationError(_("This stage has already started."))
-    problem = previous_stage_problem(stage)
+    problem = start_problem(stage)
     if problem:
         raise ValidationError(problem)
     stage.status = StageStatus.IN_PROGRESS

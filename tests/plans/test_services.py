@@ -48,11 +48,22 @@ class StageOrderTests(TestCase):
         cls.plan = make_plan()
         make_stages(cls.plan)
 
-    def test_a_stage_starts_only_after_the_one_before_it_completed(self):
+    def test_a_stage_starts_only_after_the_one_before_it_started(self):
         with pytest.raises(ValidationError) as refused:
             services.start_stage(stage=stage(self.plan, 2), by=self.user, today=TODAY)
-        assert refused.value.messages == ["Stage 1 must be completed first."]
+        assert refused.value.messages == ["Stage 1 must be started first."]
         assert stage(self.plan, 2).status == StageStatus.NOT_STARTED
+        services.start_stage(stage=stage(self.plan, 1), by=self.user, today=TODAY)
+        services.start_stage(stage=stage(self.plan, 2), by=self.user, today=TODAY)
+        assert stage(self.plan, 2).status == StageStatus.IN_PROGRESS
+
+    def test_a_stage_completes_only_after_the_one_before_it_completed(self):
+        services.start_stage(stage=stage(self.plan, 1), by=self.user, today=TODAY)
+        services.start_stage(stage=stage(self.plan, 2), by=self.user, today=TODAY)
+        with pytest.raises(ValidationError) as refused:
+            services.complete_stage(stage=stage(self.plan, 2), by=self.user, today=TODAY)
+        assert refused.value.messages == ["Stage 1 must be completed first."]
+        assert stage(self.plan, 2).status == StageStatus.IN_PROGRESS
 
     def test_start_then_complete_records_dates_and_who(self):
         services.start_stage(stage=stage(self.plan, 1), by=self.user, today=TODAY)
