@@ -19,6 +19,7 @@ from .models import (
     STAGE_COUNT,
     ActionPlan,
     MethodologyStage,
+    Organisation,
     PlanStatus,
     StageStatus,
 )
@@ -184,3 +185,18 @@ def set_plan_public(*, plan: ActionPlan, public: bool, by) -> ActionPlan:
         plan.version += 1
         save_as(plan, by)
     return plan
+
+
+# The fields of an organisation that staff fill in from the workspace.
+ORGANISATION_EDIT_FIELDS = ["name_ar", "name_en", "acronym", "sector", "website"]
+
+
+@transaction.atomic
+def create_organisation(*, data: dict, by) -> Organisation:
+    """A new organisation (a lead or supporting institution, a forum member's employer)."""
+    organisation = Organisation(
+        **{name: data[name] for name in ORGANISATION_EDIT_FIELDS if name in data}
+    )
+    organisation.full_clean()
+    save_as(organisation, by)
+    return organisation
