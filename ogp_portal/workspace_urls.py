@@ -5,6 +5,8 @@ from django.urls import path
 
 from commitments import letter_urls, progress_urls
 from commitments import workspace_urls as commitment_urls
+from consultations import workspace_urls as consultation_urls
+from meetings import workspace_urls as meeting_urls
 from plans import workspace_urls as plan_urls
 
 from . import accounts, history_urls, workspace
@@ -20,4 +22,6 @@ urlpatterns = [
     *letter_urls.urlpatterns,
     *progress_urls.urlpatterns,
     *history_urls.urlpatterns,
+    *meeting_urls.urlpatterns,
+    *consultation_urls.urlpatterns,
 ]

@@ -1,0 +1,4 @@
+"""Workspace URLs for comment windows, moderation, responses and reports (namespace
+`manage`)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Workspace URLs for forum bodies, members, meetings and minutes (namespace `manage`)."""
+
+urlpatterns = []
