@@ -20,7 +20,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models, transaction
 
-from commitments.models import Commitment, CommitmentStatus, Milestone, PolicyArea
+from commitments.models import (
+    ApprovalLetter,
+    Commitment,
+    CommitmentStatus,
+    Decision,
+    Milestone,
+    PolicyArea,
+)
 from consultations.models import (
     Announcement,
     AnnouncementChannel,
@@ -1245,6 +1252,7 @@ def load_demo(*, now: datetime.datetime, password: str) -> LoadReport:
     organisations = load_organisations(loader)
     _plan_4, plan_5 = load_plans(loader)
     commitments = load_commitments(loader, plan_5, organisations)
+    load_approval_letters(loader, commitments)
     users = load_accounts(loader, password, organisations)
     forum, people = load_forum(loader, organisations, users[roles.FORUM_MEMBER])
     load_meeting(loader, forum, plan_5, people, organisations, commitments)
@@ -1343,6 +1351,32 @@ def load_commitments(
             )
         commitments.append(commitment)
     return commitments
+
+
+# Stage 5 as it stood: letters went to the lead institutions after the forum meeting; the
+# first came back approved, the second is still awaited past its due date.
+APPROVAL_LETTERS = [
+    # (commitment number, reference, sent, due, received, decision)
+    (1, "و.ت/1/2021/4471", D(2021, 11, 28), D(2021, 12, 12), D(2021, 12, 6), Decision.APPROVED),
+    (2, "و.ت/1/2021/4472", D(2021, 11, 28), D(2021, 12, 12), None, Decision.PENDING),
+]
+
+
+def load_approval_letters(loader: Loader, commitments: list[Commitment]) -> None:
+    by_number = {commitment.number: commitment for commitment in commitments}
+    for number, reference, sent_on, due_on, received_on, decision in APPROVAL_LETTERS:
+        commitment = by_number[number]
+        loader.upsert(
+            ApprovalLetter,
+            {"commitment": commitment, "reference": reference},
+            {
+                "organisation": commitment.lead_institution,
+                "sent_on": sent_on,
+                "due_on": due_on,
+                "received_on": received_on,
+                "decision": decision,
+            },
+        )
 
 
 def load_forum(
