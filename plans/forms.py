@@ -1,0 +1,70 @@
+"""Workspace forms for plans and their stages. Status fields are never form fields: they
+move only through `plans.services`."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ogp_portal.conflicts import VersionedFormMixin
+
+from .models import ActionPlan, MethodologyStage
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format="%Y-%m-%d")
+
+PLAN_FORM_FIELDS = [
+    "number",
+    "title_ar",
+    "title_en",
+    "summary_ar",
+    "summary_en",
+    "starts_on",
+    "ends_on",
+]
+
+
+class PlanCreateForm(forms.ModelForm):
+    """A new plan: it starts in drafting, not public, with its seven stages. The model's
+    constraints give the messages for a bad period (end before start)."""
+
+    class Meta:
+        model = ActionPlan
+        fields = PLAN_FORM_FIELDS
+        widgets = {
+            "number": forms.NumberInput(attrs={"dir": "ltr", "min": 1}),
+            "title_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "title_en": forms.TextInput(attrs={"dir": "ltr", "lang": "en"}),
+            "summary_ar": forms.Textarea(attrs={"dir": "rtl", "lang": "ar", "rows": 6}),
+            "summary_en": forms.Textarea(attrs={"dir": "ltr", "lang": "en", "rows": 6}),
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
+        }
+
+
+class PlanForm(VersionedFormMixin, PlanCreateForm):
+    """Edit a plan's text, number and period; saved with the version it was opened on."""
+
+    class Meta(PlanCreateForm.Meta):
+        pass
+
+
+class StageForm(VersionedFormMixin, forms.ModelForm):
+    """A stage's planned dates and notes; its status moves only through start/complete."""
+
+    class Meta:
+        model = MethodologyStage
+        fields = ["planned_start", "planned_end", "notes_ar", "notes_en"]
+        widgets = {
+            "planned_start": DATE_WIDGET,
+            "planned_end": DATE_WIDGET,
+            "notes_ar": forms.Textarea(attrs={"dir": "rtl", "lang": "ar", "rows": 5}),
+            "notes_en": forms.Textarea(attrs={"dir": "ltr", "lang": "en", "rows": 5}),
+        }
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's `ValidationError` on the form; messages about fields the form does
+    not have go above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
