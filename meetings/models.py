@@ -1,6 +1,9 @@
 """Forum bodies, people, memberships, meetings, attendance, agenda items, outcomes, minutes."""
 
+from pathlib import Path
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -91,11 +94,12 @@ class Person(models.Model):
     name = Translated("name")
 
     class Meta:
+        # Two people may share a name: they are told apart by their organisation
+        # (`meetings.matching`), never by a unique name.
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name_ar"]
         constraints = [
-            models.UniqueConstraint(fields=["name_ar"], name="person_unique_name_ar"),
             models.CheckConstraint(condition=~Q(name_ar=""), name="person_name_ar_not_empty"),
             models.CheckConstraint(
                 condition=Q(honorific__in=Honorific.values), name="person_honorific_valid"
@@ -222,6 +226,32 @@ class Meeting(models.Model):
     minutes_ar = models.TextField(_("minutes (Arabic)"), blank=True)
     minutes_en = models.TextField(_("minutes (English)"), blank=True)
     minutes_published_at = models.DateTimeField(_("minutes published at"), null=True, blank=True)
+    minutes_circulated_at = models.DateTimeField(_("minutes circulated at"), null=True, blank=True)
+    minutes_circulated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("minutes circulated by"),
+        null=True,
+        blank=True,
+    )
+    minutes_approved_at = models.DateTimeField(_("minutes approved at"), null=True, blank=True)
+    minutes_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("minutes approved by"),
+        null=True,
+        blank=True,
+    )
+    minutes_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("minutes published by"),
+        null=True,
+        blank=True,
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
@@ -234,6 +264,7 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-starts_at"]
+        permissions = [("publish_minutes", _("Can publish meeting minutes"))]
         constraints = [
             models.CheckConstraint(condition=Q(mode__in=Mode.values), name="meeting_mode_valid"),
             models.CheckConstraint(
@@ -269,6 +300,10 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("meetings:detail", kwargs={"pk": self.pk})
 
+    @property
+    def is_published(self) -> bool:
+        return self.minutes_state == MinutesState.PUBLISHED
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")
@@ -301,6 +336,7 @@ class Attendance(models.Model):
         default=AttendanceStatus.PRESENT,
     )
     order = models.PositiveSmallIntegerField(_("order in the minutes"), default=0)
+    history = HistoricalRecords()
 
     position = Translated("position")
 
@@ -340,6 +376,7 @@ class AgendaItem(models.Model):
         blank=True,
     )
     presentation = models.FileField(_("presentation"), upload_to="presentations/%Y/", blank=True)
+    history = HistoricalRecords()
 
     title = Translated("title")
     discussion = Translated("discussion")
@@ -397,6 +434,7 @@ class Outcome(models.Model):
         related_name="meeting_outcomes",
         blank=True,
     )
+    history = HistoricalRecords(m2m_fields=[commitments])
 
     decision = Translated("decision")
 
@@ -421,3 +459,45 @@ class Outcome(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.decision}"
+
+
+def private_storage() -> FileSystemStorage:
+    """Files only signed-in staff may read: kept outside MEDIA_ROOT (never served as plain
+    media) and handed out by a permission-checked view."""
+    location = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or (
+        Path(settings.MEDIA_ROOT).parent / "private"
+    )
+    return FileSystemStorage(location=location, base_url=None)
+
+
+class Attachment(models.Model):
+    """A presentation or paper shown under an agenda item; private to the workspace."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("agenda item"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to="meeting-attachments/%Y/", storage=private_storage)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["agenda_item", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="attachment_title_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -30,7 +30,16 @@ CONTENT_MODELS = {
         "irmassessment",
         "policyarea",
     ],
-    "meetings": ["body", "person", "membership", "meeting", "attendance", "agendaitem", "outcome"],
+    "meetings": [
+        "body",
+        "person",
+        "membership",
+        "meeting",
+        "attendance",
+        "agendaitem",
+        "outcome",
+        "attachment",
+    ],
     "consultations": ["commentwindow", "announcement", "comment", "response"],
 }
 
@@ -51,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "plans.manage_stages",
         "plans.publish_plan",
         "commitments.publish_commitment",
+        "meetings.publish_minutes",
     ],
     # Edits plans, commitments, meetings, minutes; moderates comments; drafts responses.
     EDITOR: _perms(["view", "add", "change"], CONTENT_MODELS),
@@ -67,7 +77,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     FORUM_MEMBER: [
         *_perms(["view"], {"plans": ["actionplan", "methodologystage", "document"]}),
         *_perms(["view"], {"commitments": ["commitment", "milestone"]}),
-        *_perms(["view"], {"meetings": ["meeting", "agendaitem", "outcome", "attendance"]}),
+        *_perms(
+            ["view"],
+            {"meetings": ["meeting", "agendaitem", "outcome", "attendance", "attachment"]},
+        ),
         "consultations.view_commentwindow",
         "consultations.add_comment",
     ],
