@@ -110,7 +110,11 @@ def stage_rows(plan: ActionPlan, user, refused: dict | None = None) -> list[dict
     may_manage = user.has_perm("plans.manage_stages")
     rows = []
     for stage in stages:
-        previous_done = stage.number == 1 or stages[stage.number - 2].is_completed
+        # Stages may overlap: one starts once the one before has started; completion
+        # stays in order (`services.start_problem`, `services.completion_problems`).
+        previous_started = (
+            stage.number == 1 or stages[stage.number - 2].status != StageStatus.NOT_STARTED
+        )
         in_progress = stage.status == StageStatus.IN_PROGRESS
         rows.append(
             {
@@ -118,7 +122,7 @@ def stage_rows(plan: ActionPlan, user, refused: dict | None = None) -> list[dict
                 "may_edit": may_edit,
                 "may_start": may_manage
                 and stage.status == StageStatus.NOT_STARTED
-                and previous_done,
+                and previous_started,
                 "may_complete": may_manage and in_progress,
                 "blockers": services.completion_problems(stage) if in_progress else [],
                 "refused": (refused or {}).get(stage.number, []),
