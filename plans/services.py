@@ -200,3 +200,35 @@ def create_organisation(*, data: dict, by) -> Organisation:
     organisation.full_clean()
     save_as(organisation, by)
     return organisation
+
+
+@transaction.atomic
+def add_public_document(
+    *,
+    plan: ActionPlan | None,
+    kind: str,
+    title_ar: str,
+    title_en: str = "",
+    url: str = "",
+    file=None,
+    published_at: datetime.datetime,
+    by,
+):
+    """A public, timestamped entry in the document repository (OGP requires it online).
+    Another app (the minutes of a meeting, say) calls this when it publishes something."""
+    from .models import Document
+
+    document = Document(
+        plan=plan,
+        kind=kind,
+        title_ar=title_ar[:300],
+        title_en=title_en[:300],
+        url=url,
+        is_public=True,
+        published_at=published_at,
+    )
+    if file is not None:
+        document.file = file
+    document.full_clean()
+    save_as(document, by)
+    return document

@@ -1,0 +1,258 @@
+"""Writes to meetings and their minutes. Every rule lives here, not in the views.
+
+The minutes of a meeting go draft → circulated (emailed to the body's members, after
+commit, by a background task) → approved → published (on the public site and in the plan's
+document repository). Each step records when and by whom, only in that order.
+
+Published minutes are **locked**: every change to a published meeting, its attendance,
+agenda, attachments or outcomes is refused with a message. The published text is what the
+public page, the PDF and the document repository show, and what the forum approved; a
+silent or even a noted edit would make them disagree. Everything before publication is kept
+in django-simple-history (meeting, attendance, agenda items, outcomes) with who and when.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ogp_portal.concurrency import lock_for_edit, save_as
+from plans import services as plan_services
+from plans.models import DocumentKind, Organisation
+
+from .models import Attachment, Attendance, Meeting, MinutesState, Person
+
+# The fields of a meeting that staff fill in from the workspace.
+MEETING_EDIT_FIELDS = [
+    "body",
+    "plan",
+    "title_ar",
+    "title_en",
+    "starts_at",
+    "ends_at",
+    "mode",
+    "place_ar",
+    "place_en",
+    "platform",
+]
+
+# Each step of the minutes: the state it starts from.
+NEXT_STEP_FROM = {
+    MinutesState.CIRCULATED: MinutesState.DRAFT,
+    MinutesState.APPROVED: MinutesState.CIRCULATED,
+    MinutesState.PUBLISHED: MinutesState.APPROVED,
+}
+
+
+def lock_problem(meeting: Meeting) -> str | None:
+    if meeting.minutes_state == MinutesState.PUBLISHED:
+        return _("These minutes are published; they can no longer be changed.")
+    return None
+
+
+def ensure_editable(meeting: Meeting) -> Meeting:
+    """The meeting row locked for this transaction; ValidationError once published."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    problem = lock_problem(current)
+    if problem:
+        raise ValidationError(problem)
+    return current
+
+
+@transaction.atomic
+def create_meeting(*, data: dict, by) -> Meeting:
+    meeting = Meeting(**{name: data[name] for name in MEETING_EDIT_FIELDS if name in data})
+    meeting.full_clean()
+    save_as(meeting, by)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(*, meeting: Meeting, data: dict, expected_version: int, by) -> Meeting:
+    """Save the meeting's facts; `StaleEdit` when someone saved since the form opened."""
+    current = lock_for_edit(meeting, expected_version)
+    problem = lock_problem(current)
+    if problem:
+        raise ValidationError(problem)
+    for name in MEETING_EDIT_FIELDS:
+        if name in data:
+            setattr(current, name, data[name])
+    current.full_clean()
+    current.version += 1
+    save_as(current, by)
+    return current
+
+
+def step_problem(meeting: Meeting, target: str) -> str | None:
+    """Why the minutes cannot move to `target` now, or None."""
+    if meeting.minutes_state == target:
+        return _("The minutes are already at this step.")
+    if NEXT_STEP_FROM.get(target) != meeting.minutes_state:
+        return _(
+            "Minutes go from draft to circulated, then approved, then published, in that"
+            " order; this step is not the next one."
+        )
+    return None
+
+
+def _move(meeting: Meeting, target: str) -> Meeting:
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    problem = step_problem(current, target)
+    if problem:
+        raise ValidationError(problem)
+    current.minutes_state = target
+    current.version += 1
+    return current
+
+
+@transaction.atomic
+def circulate_minutes(*, meeting: Meeting, by, now: datetime.datetime | None = None) -> Meeting:
+    """Send the draft minutes to the body's members; the emails leave after commit."""
+    current = _move(meeting, MinutesState.CIRCULATED)
+    if not current.attendances.exists() and not current.agenda_items.exists():
+        raise ValidationError(_("Record the attendance or the agenda before circulating."))
+    current.minutes_circulated_at = now or timezone.now()
+    current.minutes_circulated_by = by
+    save_as(current, by)
+    from .tasks import send_circulated_minutes
+
+    meeting_pk = current.pk
+    transaction.on_commit(lambda: send_circulated_minutes.enqueue(meeting_pk))
+    return current
+
+
+@transaction.atomic
+def approve_minutes(*, meeting: Meeting, by, now: datetime.datetime | None = None) -> Meeting:
+    """Record that the body approved the circulated minutes."""
+    current = _move(meeting, MinutesState.APPROVED)
+    current.minutes_approved_at = now or timezone.now()
+    current.minutes_approved_by = by
+    save_as(current, by)
+    return current
+
+
+@transaction.atomic
+def publish_minutes(*, meeting: Meeting, by, public_url: str, now: datetime.datetime | None = None):
+    """Publish approved minutes: public page, and a timestamped public entry in the plan's
+    document repository pointing at them (its PDF is attached by a background task)."""
+    if not by.has_perm("meetings.publish_minutes"):
+        raise PermissionDenied(_("Only the unit coordinator publishes minutes."))
+    current = _move(meeting, MinutesState.PUBLISHED)
+    moment = now or timezone.now()
+    current.minutes_published_at = moment
+    current.minutes_published_by = by
+    save_as(current, by)
+    document = plan_services.add_public_document(
+        plan=current.plan,
+        kind=DocumentKind.MINUTES,
+        title_ar=current.title_ar,
+        title_en=current.title_en,
+        url=public_url,
+        published_at=moment,
+        by=by,
+    )
+    from .tasks import attach_minutes_pdf
+
+    meeting_pk, document_pk = current.pk, document.pk
+    transaction.on_commit(lambda: attach_minutes_pdf.enqueue(meeting_pk, document_pk))
+    return current
+
+
+@transaction.atomic
+def save_meeting_rows(*, meeting: Meeting, formset, by) -> None:
+    """Save an inline formset of the meeting's attendance, agenda items or outcomes, each
+    change recorded in history with `by`. Refused once the minutes are published."""
+    ensure_editable(meeting)
+    instances = formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        obj._history_user = by
+        obj.delete()
+    for instance in instances:
+        save_as(instance, by)
+    formset.save_m2m()
+
+
+@transaction.atomic
+def add_attachment(*, meeting: Meeting, agenda_item, title: str, upload, by) -> Attachment:
+    ensure_editable(meeting)
+    if agenda_item.meeting_id != meeting.pk:
+        raise ValidationError(_("This agenda item belongs to another meeting."))
+    attachment = Attachment(agenda_item=agenda_item, title=title, file=upload, uploaded_by=by)
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, by) -> None:
+    ensure_editable(attachment.agenda_item.meeting)
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+@dataclass
+class AttendeeRow:
+    """One confirmed line of a pasted attendee list."""
+
+    name_ar: str
+    honorific: str = ""
+    position_ar: str = ""
+    person: Person | None = None  # None: a new person
+    organisation: Organisation | None = None  # None: a new organisation, named below
+    new_organisation_name: str = ""
+    new_organisation_sector: str = ""
+    status: str = "present"
+    role: str = "member"
+
+
+@transaction.atomic
+def add_attendees(*, meeting: Meeting, rows: list[AttendeeRow], by) -> list[Attendance]:
+    """Add confirmed attendees in the order given, creating only the people and
+    organisations the user chose to create. A person twice, or already recorded, is refused."""
+    meeting = ensure_editable(meeting)
+    existing = set(meeting.attendances.values_list("person_id", flat=True))
+    next_order = max(meeting.attendances.values_list("order", flat=True), default=0) + 1
+    created_orgs: dict[str, Organisation] = {}
+    attendances = []
+    seen = set()
+    for index, row in enumerate(rows, start=1):
+        organisation = row.organisation
+        if organisation is None:
+            name = row.new_organisation_name.strip()
+            organisation = created_orgs.get(name)
+            if organisation is None:
+                organisation = Organisation.objects.filter(name_ar=name).first()
+            if organisation is None:
+                organisation = plan_services.create_organisation(
+                    data={"name_ar": name, "sector": row.new_organisation_sector}, by=by
+                )
+            created_orgs[name] = organisation
+        person = row.person
+        if person is None:
+            person = Person(honorific=row.honorific, name_ar=row.name_ar.strip())
+            person.full_clean()
+            person.save()
+        if person.pk in existing or person.pk in seen:
+            raise ValidationError(
+                _("Line %(line)s: %(name)s is already in this meeting's attendance."),
+                params={"line": index, "name": person.name_ar},
+                code="duplicate_attendee",
+            )
+        seen.add(person.pk)
+        attendance = Attendance(
+            meeting=meeting,
+            person=person,
+            organisation=organisation,
+            position_ar=row.position_ar.strip(),
+            role=row.role,
+            status=row.status,
+            order=next_order,
+        )
+        attendance.full_clean()
+        save_as(attendance, by)
+        attendances.append(attendance)
+        next_order += 1
+    return attendances

@@ -1,0 +1,98 @@
+"""PDF documents (meeting minutes, action plans) rendered by WeasyPrint from templates.
+
+    from ogp_portal.pdf import render_pdf
+    pdf_bytes = render_pdf("meetings/minutes_pdf.html", {"meeting": meeting},
+                           base_url=request.build_absolute_uri("/"))
+
+The template extends `pdf/base.html`, which sets up the page (A4, a running header from
+`{% block running_header %}`, "page X of Y" in the footer, right to left in Arabic) and
+embeds the Noto Naskh Arabic and Noto Sans fonts served from our own static files (the
+@fontsource WOFF2 files, which WeasyPrint reads through fontTools + brotli).
+
+**Nothing outside our own static files is ever fetched.** `StaticOnlyFetcher` answers
+`<base_url>/static/...` from the static files on disk (never over the network) and `data:`
+URIs; everything else (file://, other http(s) hosts, /media/, redirects, ..-paths) is
+refused and listed in `fetcher.refused`. So text that staff typed into a document cannot
+make the server read a local file or call another machine, even if it got past cleaning.
+`base_url` only decides which absolute URLs count as ours; it is never contacted.
+"""
+
+import logging
+import mimetypes
+import posixpath
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+
+class RefusedURL(ValueError):
+    """A PDF asked for something that is not one of our static files."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves our static files and `data:` URIs; refuses every other URL."""
+
+    def __init__(self, base_url: str):
+        super().__init__(allowed_protocols={"data"}, allow_redirects=False)
+        parts = urlsplit(base_url)
+        self.origin = (parts.scheme, parts.netloc)
+        self.static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+        self.refused: list[str] = []
+
+    def static_path(self, url: str) -> str | None:
+        """The static file path of `url` when it is one of ours, else None."""
+        parts = urlsplit(url)
+        if (parts.scheme, parts.netloc) != self.origin or parts.query:
+            return None
+        path = unquote(parts.path)
+        if not path.startswith(self.static_prefix) or ".." in path.split("/"):
+            return None
+        relative = posixpath.normpath(path.removeprefix(self.static_prefix))
+        if relative.startswith((".", "/")):
+            return None
+        return relative
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        relative = self.static_path(url)
+        found = finders.find(relative) if relative else None
+        if not found:
+            self.refused.append(url)
+            raise RefusedURL(f"Only our own static files may be used in a PDF, not {url}")
+        with open(found, "rb") as handle:
+            body = handle.read()
+        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        if found.endswith(".woff2"):
+            content_type = "font/woff2"
+        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+def page_counter_css() -> str:
+    """The CSS `content` value of the "Page X of Y" footer, from one translated sentence."""
+    sentence = _("Page %(page)s of %(pages)s")
+    marker_page, marker_pages = "\x00PAGE\x00", "\x00PAGES\x00"
+    text = sentence % {"page": marker_page, "pages": marker_pages}
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    text = text.replace(marker_page, '" counter(page) "').replace(
+        marker_pages, '" counter(pages) "'
+    )
+    return f'"{text}"'
+
+
+def render_pdf(template: str, context: dict, *, base_url: str) -> bytes:
+    """The PDF of `template` rendered with `context`. See the module docstring."""
+    fetcher = StaticOnlyFetcher(base_url)
+    html = render_to_string(template, {**context, "page_counter_css": page_counter_css()})
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    pdf = document.write_pdf()
+    if fetcher.refused:
+        logger.warning("PDF %s: refused to fetch %s", template, fetcher.refused)
+    return pdf
