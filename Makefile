@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret STATIC_MANIFEST=false
 PYTEST_ARGS ?=
 
-.PHONY: run test bench prerequisites install install-dev assets messages catalogue migrate demo \
+.PHONY: run test serve backup restore bench prerequisites install install-dev assets messages catalogue migrate demo \
         lint migrations-check pytest clean
 
 run: export DEBUG ?= true
@@ -20,6 +20,20 @@ run: install assets messages
 	$(PY) manage.py runserver $(HOST)
 
 test: install-dev assets messages lint migrations-check pytest
+
+# The production configuration on this machine: gunicorn (gunicorn.conf.py), WhiteNoise,
+# PostgreSQL, Redis, the task worker, DEBUG off (see README "Deployment").
+serve: install assets messages
+	bash scripts/serve.sh
+
+# PostgreSQL dump + uploaded files into var/backups/<time>/; restore into a fresh database:
+#   make restore BACKUP=var/backups/<time> DATABASE_URL=postgres://…/new_db
+backup: install
+	bash scripts/backup.sh
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<time> DATABASE_URL=postgres://…"; exit 1; }
+	bash scripts/restore.sh "$(BACKUP)"
 
 prerequisites:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null \

@@ -1246,14 +1246,20 @@ class Loader:
 
 
 @transaction.atomic
-def load_demo(*, now: datetime.datetime, password: str) -> LoadReport:
-    """Load (or bring back to its defined state) the whole demo; safe to run any number of times."""
+def load_demo(
+    *, now: datetime.datetime, password: str, superuser_password: bool = True
+) -> LoadReport:
+    """Load (or bring back to its defined state) the whole demo; safe to run any number of times.
+
+    `superuser_password=False` (production, see the load_demo command): the superuser gets
+    no usable password when created, and an existing one's password is left alone.
+    """
     loader = Loader()
     organisations = load_organisations(loader)
     _plan_4, plan_5 = load_plans(loader)
     commitments = load_commitments(loader, plan_5, organisations)
     load_approval_letters(loader, commitments)
-    users = load_accounts(loader, password, organisations)
+    users = load_accounts(loader, password, organisations, superuser_password)
     forum, people = load_forum(loader, organisations, users[roles.FORUM_MEMBER])
     load_meeting(loader, forum, plan_5, people, organisations, commitments)
     load_windows(loader, plan_5, commitments, users[roles.EDITOR], now)
@@ -1472,6 +1478,7 @@ def load_accounts(
     loader: Loader,
     password: str,
     organisations: dict[str, Organisation],
+    superuser_password: bool = True,
 ) -> dict[str, models.Model]:
     roles.sync_roles()
     users = {}
@@ -1486,7 +1493,11 @@ def load_accounts(
                 "is_active": True,
             },
         )
-        if not user.check_password(password):
+        if username == SUPERUSER and not superuser_password:
+            if user.password == "":
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+        elif not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
             loader.touched(user)

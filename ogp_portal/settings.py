@@ -90,7 +90,13 @@ def cache_from_env(url: str) -> dict:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    # Django's Redis backend, logging and falling back to a per-process cache when Redis is
+    # down (ogp_portal/cache.py); short timeouts so a lost Redis never stalls a page.
+    return {
+        "BACKEND": "ogp_portal.cache.TolerantRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+    }
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -107,6 +113,29 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # How many reverse proxies (load balancer, nginx) stand before Django; they append the
 # visitor's address to X-Forwarded-For. 0: the visitor connects directly.
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+
+# Behind a TLS reverse proxy: the header it sets to "https" on a secure request (usually
+# X-Forwarded-Proto), so that absolute links and redirects are https://. Empty: none.
+# Set it only when the proxy overwrites that header; otherwise a visitor could forge it.
+PROXY_SSL_HEADER = env_str("SECURE_PROXY_SSL_HEADER").strip()
+if PROXY_SSL_HEADER:
+    if not PROXY_SSL_HEADER.replace("-", "").replace("_", "").isalnum():
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, "
+            f"not {PROXY_SSL_HEADER!r}."
+        )
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"),
+        "https",
+    )
+# Plain-http requests are redirected to https (the load balancer's /healthz probe excepted).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS: browsers that saw the site over https never use plain http for it again. Sent only
+# on https responses. Preload matters only if the domain is submitted to the browsers' list.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -130,6 +159,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ogp_portal.middleware.content_security_policy",
+    # Before anything that checks the Host header: a load balancer probes by IP address.
+    "ogp_portal.middleware.healthz_by_address",
+    # Static files (compressed, hashed names cached for a year); after the CSP, so they get it.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,7 +201,11 @@ CACHES = {"default": cache_from_env(env_str("REDIS_URL"))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Every account is staff: passwords of at least 12 characters.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -185,6 +222,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# WhiteNoise serves STATIC_ROOT (filled by collectstatic); with DEBUG on it serves the
+# source folders below instead. The folder exists even before the first collectstatic.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Third-party front-end files come from npm (package.json + lock file), served from node_modules.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
@@ -198,7 +238,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if env_bool("STATIC_MANIFEST", not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -222,9 +262,22 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Our scripts never read the CSRF cookie (forms carry the token), so scripts may not either.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Request size limits (bytes). Forms without files: 2.5 MB. Uploads up to this size stay in
+# memory, larger ones stream to a temporary file; each upload's own limit is in
+# ogp_portal/uploads.py (10 MB). The reverse proxy should cap bodies too (see README).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # URL fields without a scheme mean https (Django 6.0's default; silences its warning).
 FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -25,7 +25,11 @@ except ImproperlyConfigured as error:
 else:
     print(json.dumps(
         {"DATABASES": s.DATABASES, "CACHES": s.CACHES, "DEBUG": s.DEBUG,
-         "EMAIL_PORT": s.EMAIL_PORT, "SECRET_KEY": s.SECRET_KEY},
+         "EMAIL_PORT": s.EMAIL_PORT, "SECRET_KEY": s.SECRET_KEY,
+         **{name: getattr(s, name, None) for name in (
+             "SECURE_PROXY_SSL_HEADER", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+             "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
+             "DATA_UPLOAD_MAX_MEMORY_SIZE", "FILE_UPLOAD_MAX_MEMORY_SIZE")}},
         default=str,
     ))
 """
@@ -144,8 +148,10 @@ def test_redis_url_must_be_redis():
 
 def test_redis_url_selects_the_shared_cache():
     cache = load_settings(REDIS_URL="redis://cache.example.org:6379/1")["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's Redis backend that degrades to a per-process cache when Redis is down.
+    assert cache["BACKEND"] == "ogp_portal.cache.TolerantRedisCache"
     assert cache["LOCATION"] == "redis://cache.example.org:6379/1"
+    assert cache["OPTIONS"]["socket_connect_timeout"] <= 1
 
 
 def test_no_redis_url_means_local_memory_cache():
@@ -157,3 +163,108 @@ def test_email_port_must_be_a_number():
     message = error_for(EMAIL_PORT="abc")
     assert "EMAIL_PORT" in message
     assert load_settings(EMAIL_PORT="587")["EMAIL_PORT"] == 587
+
+
+# --- behind a TLS proxy -------------------------------------------------------------------
+
+
+def test_no_proxy_header_by_default():
+    assert load_settings()["SECURE_PROXY_SSL_HEADER"] is None
+
+
+def test_proxy_header_from_the_environment():
+    loaded = load_settings(SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto")
+    assert loaded["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_a_proxy_header_that_is_no_header_name_is_refused():
+    assert "SECURE_PROXY_SSL_HEADER" in error_for(
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https"
+    )
+
+
+def test_production_redirects_to_https_with_hsts_by_default():
+    loaded = load_settings()
+    assert loaded["SECURE_SSL_REDIRECT"] is True
+    assert loaded["SECURE_HSTS_SECONDS"] == 31536000
+    assert loaded["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+
+
+def test_hsts_and_redirect_from_the_environment():
+    loaded = load_settings(
+        SECURE_HSTS_SECONDS="3600", SECURE_HSTS_PRELOAD="false", SECURE_SSL_REDIRECT="no"
+    )
+    assert loaded["SECURE_HSTS_SECONDS"] == 3600
+    assert loaded["SECURE_HSTS_PRELOAD"] is False
+    assert loaded["SECURE_SSL_REDIRECT"] is False
+    assert "SECURE_HSTS_SECONDS" in error_for(SECURE_HSTS_SECONDS="a year")
+
+
+def test_local_debugging_has_no_hsts_and_no_https_redirect():
+    loaded = load_settings(DEBUG="true")
+    assert loaded["SECURE_HSTS_SECONDS"] == 0
+    assert loaded["SECURE_SSL_REDIRECT"] is False
+
+
+def test_upload_limits_from_the_environment():
+    assert load_settings()["DATA_UPLOAD_MAX_MEMORY_SIZE"] == 2_621_440
+    loaded = load_settings(DATA_UPLOAD_MAX_MEMORY_SIZE="1000", FILE_UPLOAD_MAX_MEMORY_SIZE="2000")
+    assert (loaded["DATA_UPLOAD_MAX_MEMORY_SIZE"], loaded["FILE_UPLOAD_MAX_MEMORY_SIZE"]) == (
+        1000,
+        2000,
+    )
+
+
+# --- the deploy check ---------------------------------------------------------------------
+
+
+def production_environment() -> dict[str, str]:
+    """.env.example as an operator fills it in: its values plus a real secret key."""
+    environment = {}
+    for line in (BASE_DIR / ".env.example").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, value = line.partition("=")
+            environment[name.strip()] = value.strip()
+    environment["SECRET_KEY"] = "k7Qw-2vB9zX_mN4pL8rT1yH6cJ3fD5sG0aE-uIoPqWeRtYuIoPaSdFgHjKlZxCv"
+    return environment
+
+
+def test_env_example_names_every_variable_the_settings_read():
+    names = set(production_environment())
+    for expected in [
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "SECURE_PROXY_SSL_HEADER",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "REDIS_URL",
+        "DATABASE_URL",
+        "DATA_UPLOAD_MAX_MEMORY_SIZE",
+        "FILE_UPLOAD_MAX_MEMORY_SIZE",
+        "WEB_CONCURRENCY",
+        "BIND",
+    ]:
+        assert expected in names
+
+
+def test_deploy_check_with_the_production_settings_prints_no_warning(tmp_path):
+    """`manage.py check --deploy` with .env.example's values: not one warning."""
+    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1"}
+    environment |= production_environment()
+    environment |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output
+    assert "WARNING" not in output

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from ogp_portal import demo
@@ -21,6 +21,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help=(
+                "Load the demo even with DEBUG off (a demonstration server). The superuser "
+                "then gets no usable password: set one with `manage.py changepassword admin`."
+            ),
+        )
+        parser.add_argument(
             "--password-file",
             type=Path,
             default=settings.BASE_DIR / "var" / "demo-password.txt",
@@ -30,9 +38,18 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, password_file: Path, **options):
+    def handle(self, *args, password_file: Path, force: bool = False, **options):
+        production = not settings.DEBUG
+        if production and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like a production site, and the demo data would "
+                "mix with real plans and add staff accounts. Nothing was loaded. "
+                "On a demonstration server, run it again with --force."
+            )
         password, source = demo.demo_password(password_file)
-        report = demo.load_demo(now=timezone.now(), password=password)
+        report = demo.load_demo(
+            now=timezone.now(), password=password, superuser_password=not production
+        )
         window = report.open_window
         with translation.override("en"):
             self.stdout.write(
@@ -46,5 +63,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {'username':<14}{'role':<22}password")
             for username, role in report.accounts:
                 label = str(ROLE_LABELS.get(role, role))
-                self.stdout.write(f"  {username:<14}{label:<22}{password}")
+                if production and username == demo.SUPERUSER:
+                    shown = "(none: manage.py changepassword admin)"
+                else:
+                    shown = password
+                self.stdout.write(f"  {username:<14}{label:<22}{shown}")
         self.stdout.write(f"\nSite:  {SITE_URL}\nAdmin: {ADMIN_URL}")
