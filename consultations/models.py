@@ -4,16 +4,18 @@ A window is open or closed by the clock alone (no cron): `window.is_open(now)`.
 """
 
 import datetime
+import secrets
 import uuid
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import Commitment
+from commitments.models import Commitment, Milestone
 from ogp_portal.i18n import Translated
 from plans.models import ActionPlan, Sector
 
@@ -114,6 +116,9 @@ class CommentWindow(models.Model):
         self.fill_default_close()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("consultations:detail", kwargs={"pk": self.pk})
+
     def clean(self):
         self.fill_default_close()
 
@@ -124,6 +129,19 @@ class CommentWindow(models.Model):
     def is_open(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.opens_at <= now < self.closes_at
+
+    def state_at(self, now: datetime.datetime | None = None) -> str:
+        """ "upcoming", "open" or "closed" at `now`."""
+        now = now or timezone.now()
+        if now < self.opens_at:
+            return "upcoming"
+        return "open" if now < self.closes_at else "closed"
+
+    def days_left(self, now: datetime.datetime | None = None) -> int:
+        """Whole local days on which comments are still accepted, today included."""
+        now = now or timezone.now()
+        amman = ZoneInfo(settings.TIME_ZONE)
+        return max(0, (self.last_day - now.astimezone(amman).date()).days + 1)
 
     @property
     def last_day(self) -> datetime.date:
@@ -161,9 +179,6 @@ class Announcement(models.Model):
                 condition=Q(channel__in=AnnouncementChannel.values),
                 name="announcement_channel_valid",
             ),
-            models.UniqueConstraint(
-                fields=["window", "channel"], name="announcement_unique_channel_per_window"
-            ),
         ]
 
     def __str__(self):
@@ -182,9 +197,10 @@ class Channel(models.TextChoices):
 class CommentPart(models.TextChoices):
     GENERAL = "general", _("The commitment as a whole")
     PROBLEM = "problem", _("Problem addressed")
+    DESCRIPTION = "description", _("Brief description")
     CAUSES = "causes", _("Causes")
     SOLUTION = "solution", _("What the commitment does")
-    MILESTONES = "milestones", _("Milestones")
+    MILESTONES = "milestones", _("A milestone")
     INSTITUTIONS = "institutions", _("Institutions")
 
 
@@ -222,10 +238,20 @@ class HiddenReason(models.TextChoices):
     SPAM = "spam", _("Advertising or spam")
 
 
+# No 0/O, 1/I/L, U/V: letters and digits that are easy to confuse when read over the phone.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+TRACKING_LENGTH = 6
+
+
 def new_tracking_number(received_at: datetime.datetime) -> str:
-    """A short number a citizen can quote: C-<year>-<8 hex digits>, unique by constraint."""
+    """A short number a citizen can read over the phone: C-<year>-<6 characters>.
+
+    29**6 (about 600 million) numbers a year; unique by constraint, and
+    `services.submit_comment` draws again on the rare collision.
+    """
     year = timezone.localtime(received_at).year
-    return f"C-{year}-{uuid.uuid4().hex[:8].upper()}"
+    code = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+    return f"C-{year}-{code}"
 
 
 class CommentQuerySet(models.QuerySet):
@@ -238,6 +264,17 @@ class CommentQuerySet(models.QuerySet):
 
     def unanswered(self):
         return self.filter(response__isnull=True)
+
+    def pending(self):
+        return self.filter(state=ModerationState.PENDING)
+
+    def for_public_list(self):
+        """Visible comments with what their public line needs, in a fixed number of queries."""
+        return (
+            self.visible()
+            .select_related("commitment", "milestone", "response")
+            .order_by("-published_at", "-created_at")
+        )
 
 
 class Comment(models.Model):
@@ -259,8 +296,29 @@ class Comment(models.Model):
         choices=CommentPart.choices,
         default=CommentPart.GENERAL,
     )
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        verbose_name=_("milestone"),
+        null=True,
+        blank=True,
+    )
     body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
+    # A citizen's words are never edited silently: redaction writes the public text here
+    # and keeps `body`, the original, for staff.
+    redacted_body = models.TextField(_("public text after redaction"), blank=True)
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("redacted by"),
+        null=True,
+        blank=True,
+    )
+    redacted_at = models.DateTimeField(_("redacted at"), null=True, blank=True)
     author_name = models.CharField(_("name"), max_length=150, blank=True)
+    show_name = models.BooleanField(_("show my name with my comment"), default=False)
     author_email = models.EmailField(_("email (never published)"), blank=True)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
     region = models.CharField(_("governorate"), max_length=20, choices=Region.choices, blank=True)
@@ -283,6 +341,24 @@ class Comment(models.Model):
     )
     created_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("moderated by"),
+        null=True,
+        blank=True,
+    )
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("logged by"),
+        null=True,
+        blank=True,
+        help_text=_("The staff member who entered a comment received elsewhere."),
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -331,6 +407,30 @@ class Comment(models.Model):
             self.tracking_number = new_tracking_number(self.created_at)
         super().save(*args, **kwargs)
 
+    @property
+    def is_redacted(self) -> bool:
+        return bool(self.redacted_body)
+
+    @property
+    def public_body(self) -> str:
+        """The text the public reads: the redacted text when there is one."""
+        return self.redacted_body or self.body
+
+    @property
+    def public_name(self) -> str:
+        return self.author_name if self.show_name else ""
+
+    @property
+    def public_response(self):
+        """The response the public may read: published, and only while the comment is."""
+        if self.state != ModerationState.PUBLISHED:
+            return None
+        try:
+            response = self.response
+        except Response.DoesNotExist:
+            return None
+        return response if response.published_at else None
+
 
 class Outcome(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
@@ -363,6 +463,14 @@ class Response(models.Model):
     )
     created_at = models.DateTimeField(_("written at"), default=timezone.now, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+    )
 
     reason = Translated("reason")
 
@@ -370,6 +478,7 @@ class Response(models.Model):
         verbose_name = _("response")
         verbose_name_plural = _("responses")
         ordering = ["comment"]
+        permissions = [("publish_response", _("Can publish a response"))]
         # One response per comment: the one-to-one `comment` field's own unique index.
         constraints = [
             models.CheckConstraint(

@@ -1,20 +1,46 @@
+"""Public pages: a comment window, its comment form, the receipt, the moderation policy."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import is_ratelimited
 
 from commitments.models import Commitment
+from ogp_portal.login_throttle import client_address
 
-from .models import CommentWindow
+from .forms import CommentForm, read_form_token, unexpected_fields
+from .models import Comment, CommentWindow, HiddenReason
+from .services import WindowClosed, submit_comment
+
+COMMENTS_PER_PAGE = 20
+
+
+def comment_rate() -> str:
+    """Comments accepted from one address (django-ratelimit syntax); the count lives in the
+    shared cache (Redis in production), so it holds across worker processes."""
+    return getattr(settings, "COMMENT_RATE_LIMIT", "10/h")
+
+
+def client_key(_group, request) -> str:
+    return client_address(request) or "unknown"
+
+
+def public_windows():
+    return CommentWindow.objects.public().select_related("plan")
 
 
 @require_GET
 def window_detail(request, pk: int):
-    """A public comment window: what is open for comment, until when, and where announced."""
+    """A public comment window: what is open for comment, until when, where announced, the
+    comment form while it is open, and the comments with their responses."""
     window = get_object_or_404(
-        CommentWindow.objects.public()
-        .select_related("plan")
-        .prefetch_related(
+        public_windows().prefetch_related(
             Prefetch(
                 "commitments",
                 queryset=Commitment.objects.published().select_related("plan", "lead_institution"),
@@ -23,19 +49,144 @@ def window_detail(request, pk: int):
         ),
         pk=pk,
     )
+    form = CommentForm(window=window) if window.is_open() else None
+    return render_window(request, window, form=form)
+
+
+def render_window(request, window, *, form, status=200, form_error=""):
     now = timezone.now()
-    if window.is_open(now):
-        state = "open"
-    elif now < window.opens_at:
-        state = "upcoming"
-    else:
-        state = "closed"
+    state = window.state_at(now)
+    comments = Paginator(
+        Comment.objects.filter(window=window).for_public_list(), COMMENTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     context = {
         "window": window,
         "plan": window.plan,
         "state": state,
         "is_open": state == "open",
+        "days_left": window.days_left(now),
         "commitments": list(window.commitments.all()),
         "announcements": list(window.announcements.all()),
+        "form": form,
+        "form_error": form_error,
+        "comments": comments,
     }
-    return render(request, "consultations/commentwindow_detail.html", context)
+    response = render(request, "consultations/commentwindow_detail.html", context, status=status)
+    if form is not None:
+        # The form carries a one-time token: never cache it in a shared cache.
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def comment(request, pk: int):
+    """Post a comment without an account. Exactly once: a double click, a resubmit or two
+    parallel posts of one rendered form end on the same receipt (Post/Redirect/Get)."""
+    window = get_object_or_404(
+        public_windows().prefetch_related(
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.published().select_related("plan", "lead_institution"),
+            ),
+            "announcements",
+        ),
+        pk=pk,
+    )
+    fixed = None
+    commitment_pk = request.POST.get("commitment") or request.GET.get("commitment")
+    if request.method == "GET":
+        if commitment_pk and commitment_pk.isdigit():
+            fixed = (
+                Commitment.objects.published()
+                .filter(pk=commitment_pk, comment_windows=window)
+                .first()
+            )
+        form = CommentForm(window=window, commitment=fixed) if window.is_open() else None
+        return render_window(request, window, form=form)
+
+    form = CommentForm(request.POST, window=window)
+    forged = unexpected_fields(request.POST)
+    if forged:
+        return render_window(
+            request,
+            window,
+            form=form,
+            status=400,
+            form_error=_(
+                "This form was changed before it was sent (unknown fields: %(fields)s)."
+                " Nothing was saved."
+            )
+            % {"fields": ", ".join(forged)},
+        )
+    # A form already sent once goes straight to its receipt, counted only once.
+    try:
+        token, _age = read_form_token(request.POST.get("form_token", ""), window)
+    except ValidationError:
+        token = None
+    if token is not None:
+        existing = Comment.objects.filter(submission_token=token, window=window).first()
+        if existing is not None:
+            return redirect("consultations:receipt", token=existing.submission_token)
+    if is_ratelimited(
+        request,
+        group="consultations.comment",
+        key=client_key,
+        rate=comment_rate(),
+        method="POST",
+        increment=True,
+    ):
+        return render_window(
+            request,
+            window,
+            form=form,
+            status=429,
+            form_error=_(
+                "Too many comments were sent from your connection. Please wait an hour and"
+                " send it again; your text is kept below."
+            ),
+        )
+    if form.is_valid():
+        try:
+            saved, _created = submit_comment(
+                window=window,
+                data=form.comment_data(),
+                token=form.submission_token,
+                now=timezone.now(),
+            )
+        except WindowClosed as error:
+            return render_window(
+                request, window, form=form, status=409, form_error=" ".join(error.messages)
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            return redirect("consultations:receipt", token=saved.submission_token)
+    return render_window(request, window, form=form, status=400)
+
+
+@never_cache
+@require_GET
+def receipt(request, token):
+    """The receipt after posting: the tracking number and what happens next. Reached only
+    with the unguessable submission token, so the comment's own text can be shown."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("window", "commitment", "milestone"),
+        submission_token=token,
+    )
+    response = render(
+        request,
+        "consultations/comment_receipt.html",
+        {"comment": comment, "window": comment.window},
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+def moderation_policy(request):
+    """The published rules: why a comment may be hidden, and how staff respond."""
+    return render(
+        request, "consultations/moderation_policy.html", {"reasons": HiddenReason.choices}
+    )

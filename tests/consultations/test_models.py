@@ -159,11 +159,12 @@ class OpenAtTests(TestCase):
 
 
 class TrackingNumberTests(TestCase):
-    """Every comment gets a number its author can quote: C-<year>-<8 hex digits>."""
+    """Every comment gets a number its author can read over the phone: C-<year>-<6 characters>,
+    without the characters people confuse (0/O, 1/I/L, U/V)."""
 
     def test_numbers_are_generated_in_the_documented_shape(self):
         comment = make_comment(created_at=utc(2021, 12, 6, 9, 0))
-        assert re.fullmatch(r"C-2021-[0-9A-F]{8}", comment.tracking_number)
+        assert re.fullmatch(r"C-2021-[23456789ABCDEFGHJKMNPQRSTWXYZ]{6}", comment.tracking_number)
         assert str(comment) == comment.tracking_number
 
     def test_numbers_are_unique(self):

@@ -1,0 +1,255 @@
+"""The public comment form, with its anti-abuse checks (no outside services).
+
+The form carries a signed token (`django.core.signing`): the submission token that makes a
+post count once, the window it belongs to and when the form was rendered. It cannot be
+forged or moved to another window; its age gives the minimum fill time. A honeypot field,
+hidden from people, catches the bots that fill every field.
+"""
+
+import re
+import time
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from commitments.models import Commitment, Milestone
+
+from .models import COMMENT_MAX_LENGTH, Comment, CommentPart, CommentWindow
+from .services import CommentData
+
+TOKEN_SALT = "consultations.comment-form"
+HONEYPOT = "website"
+# Every name a real comment form sends; anything else (`status=published`...) was forged.
+EXPECTED_FIELDS = {
+    "csrfmiddlewaretoken",
+    "form_token",
+    HONEYPOT,
+    "commitment",
+    "milestone",
+    "part",
+    "body",
+    "author_name",
+    "show_name",
+    "author_email",
+    "sector",
+    "region",
+}
+LINK_PATTERN = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|net|org|info|io|ly|me)\b", re.I)
+
+
+def min_fill_seconds() -> int:
+    return getattr(settings, "COMMENT_MIN_FILL_SECONDS", 3)
+
+
+def max_links() -> int:
+    return getattr(settings, "COMMENT_MAX_LINKS", 2)
+
+
+def make_form_token(window: CommentWindow) -> str:
+    """A fresh signed token for one rendering of the form."""
+    return signing.dumps(
+        {"t": uuid.uuid4().hex, "w": window.pk, "i": int(time.time())}, salt=TOKEN_SALT
+    )
+
+
+def read_form_token(value: str, window: CommentWindow) -> tuple[uuid.UUID, int]:
+    """(submission token, seconds since the form was rendered), or ValidationError."""
+    try:
+        data = signing.loads(value or "", salt=TOKEN_SALT)
+        token, window_pk, issued = uuid.UUID(data["t"]), int(data["w"]), int(data["i"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise ValidationError(
+            _("This form could not be checked. Reload the page and send your comment again."),
+            code="bad_token",
+        ) from None
+    if window_pk != window.pk:
+        raise ValidationError(
+            _("This form belongs to another consultation. Reload the page and try again."),
+            code="other_window",
+        )
+    return token, int(time.time()) - issued
+
+
+class CommitmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("Commitment %(number)s: %(title)s") % {"number": obj.number, "title": obj.title}
+
+
+class MilestoneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("Commitment %(commitment)s, milestone %(number)s: %(title)s") % {
+            "commitment": obj.commitment.number,
+            "number": obj.number,
+            "title": obj.title,
+        }
+
+
+class CommentForm(forms.ModelForm):
+    """A citizen's comment on a window (optionally on one commitment and one of its parts)."""
+
+    form_token = forms.CharField(widget=forms.HiddenInput)
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    commitment = CommitmentChoiceField(
+        queryset=Commitment.objects.none(),
+        required=False,
+        label=_("Commitment"),
+        empty_label=_("The plan in general"),
+        error_messages={
+            "invalid_choice": _("This commitment is not open for comment in this consultation.")
+        },
+    )
+    milestone = MilestoneChoiceField(
+        queryset=Milestone.objects.none(),
+        required=False,
+        label=_("Milestone"),
+        empty_label=_("No particular milestone"),
+        error_messages={
+            "invalid_choice": _("This milestone is not part of the commitment you chose.")
+        },
+    )
+
+    class Meta:
+        model = Comment
+        fields = [
+            "commitment",
+            "part",
+            "milestone",
+            "body",
+            "author_name",
+            "show_name",
+            "author_email",
+            "sector",
+            "region",
+        ]
+        labels = {
+            "part": _("Which part are you commenting on?"),
+            "body": _("Your comment"),
+            "author_name": _("Your name (optional)"),
+            "show_name": _("Show my name with my comment"),
+            "author_email": _("Your email (optional, never published)"),
+            "sector": _("You are from (optional)"),
+            "region": _("Governorate (optional)"),
+        }
+        help_texts = {
+            "body": _("Plain text, up to 5,000 characters."),
+            "author_email": _("Only to send you our response."),
+        }
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
+            "author_name": forms.TextInput(attrs={"dir": "auto", "autocomplete": "name"}),
+            "author_email": forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"}),
+        }
+        error_messages = {
+            "body": {
+                "required": _("Write your comment."),
+                "max_length": _("Your comment is too long: at most 5,000 characters."),
+            },
+        }
+
+    def __init__(self, *args, window: CommentWindow, commitment: Commitment | None = None, **kw):
+        super().__init__(*args, **kw)
+        self.window = window
+        self.fixed_commitment = commitment
+        commitments = Commitment.objects.published().filter(comment_windows=window)
+        milestones = Milestone.objects.filter(commitment__in=commitments).select_related(
+            "commitment"
+        )
+        if commitment is not None:
+            commitments = commitments.filter(pk=commitment.pk)
+            milestones = milestones.filter(commitment=commitment)
+            self.fields["commitment"].widget = forms.HiddenInput()
+            self.fields["commitment"].initial = commitment.pk
+        self.fields["commitment"].queryset = commitments.order_by("number")
+        self.fields["milestone"].queryset = milestones.order_by("commitment__number", "number")
+        self.fields["body"].max_length = COMMENT_MAX_LENGTH
+        self.fields["body"].widget.attrs["maxlength"] = COMMENT_MAX_LENGTH
+        if not self.is_bound:
+            self.fields["form_token"].initial = make_form_token(window)
+        self.submission_token = None
+
+    def clean_form_token(self):
+        token, age = read_form_token(self.cleaned_data["form_token"], self.window)
+        if age < min_fill_seconds():
+            raise ValidationError(
+                _(
+                    "That was quicker than we expect from a person."
+                    " Check your comment and send it again."
+                ),
+                code="too_fast",
+            )
+        self.submission_token = token
+        return self.cleaned_data["form_token"]
+
+    def clean_website(self):
+        if self.cleaned_data.get(HONEYPOT):
+            raise ValidationError(
+                _("Your comment could not be accepted. Leave the last field empty."),
+                code="honeypot",
+            )
+        return ""
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        links = len(LINK_PATTERN.findall(body))
+        if links > max_links():
+            raise ValidationError(
+                ngettext(
+                    "A comment may contain at most %(count)d link.",
+                    "A comment may contain at most %(count)d links.",
+                    max_links(),
+                )
+                % {"count": max_links()},
+                code="links",
+            )
+        return body
+
+    def clean(self):
+        cleaned = super().clean()
+        commitment = cleaned.get("commitment")
+        milestone = cleaned.get("milestone")
+        part = cleaned.get("part") or CommentPart.GENERAL
+        if milestone is not None and part == CommentPart.GENERAL:
+            part = cleaned["part"] = CommentPart.MILESTONES
+        if part != CommentPart.GENERAL and commitment is None and "commitment" not in self.errors:
+            self.add_error(
+                "part",
+                _("Choose the commitment this part belongs to, or comment on the plan in general."),
+            )
+        if part == CommentPart.MILESTONES and milestone is None and "milestone" not in self.errors:
+            self.add_error("milestone", _("Choose the milestone you are commenting on."))
+        if milestone is not None and (
+            part != CommentPart.MILESTONES
+            or milestone.commitment_id != getattr(commitment, "pk", None)
+        ):
+            self.add_error(
+                "milestone", _("This milestone is not part of the commitment you chose.")
+            )
+        return cleaned
+
+    def comment_data(self) -> CommentData:
+        cleaned = self.cleaned_data
+        return CommentData(
+            body=cleaned["body"],
+            commitment=cleaned.get("commitment"),
+            milestone=cleaned.get("milestone"),
+            part=cleaned.get("part") or CommentPart.GENERAL,
+            author_name=cleaned.get("author_name", ""),
+            show_name=cleaned.get("show_name", False),
+            author_email=cleaned.get("author_email", ""),
+            sector=cleaned.get("sector", ""),
+            region=cleaned.get("region", ""),
+        )
+
+
+def unexpected_fields(post) -> list[str]:
+    """Names in a POST that the comment form never sends (a forged `status`...)."""
+    return sorted(set(post) - EXPECTED_FIELDS)

@@ -1,0 +1,261 @@
+"""Writes with a rule: citizen comments (exactly once), moderation, reasoned responses.
+
+Views never set `state`, `published_at` or the tracking number themselves; they call these
+functions, which raise `ValidationError` with a message for the user.
+"""
+
+import dataclasses
+import datetime
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commitments.models import Commitment, Milestone
+
+from .models import (
+    Channel,
+    Comment,
+    CommentPart,
+    CommentWindow,
+    HiddenReason,
+    ModerationState,
+    Outcome,
+    Response,
+    new_tracking_number,
+)
+
+# A collision of six random characters is rare; a few fresh draws make a failure
+# practically impossible (the post is never refused because of one).
+TRACKING_ATTEMPTS = 8
+
+
+class WindowClosed(ValidationError):
+    """The window does not take comments at this moment."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CommentData:
+    body: str
+    commitment: Commitment | None = None
+    milestone: Milestone | None = None
+    part: str = CommentPart.GENERAL
+    author_name: str = ""
+    show_name: bool = False
+    author_email: str = ""
+    sector: str = ""
+    region: str = ""
+    channel: str = Channel.SITE
+
+
+def premoderation() -> bool:
+    """True (the default): a comment waits for a moderator before the public sees it.
+    `COMMENT_MODERATION = "post"` publishes at once; moderators may hide afterwards."""
+    return getattr(settings, "COMMENT_MODERATION", "pre") != "post"
+
+
+def fit_problems(*, window: CommentWindow, data: CommentData) -> list[str]:
+    """Why the comment does not fit the window (empty when it does)."""
+    problems = []
+    if (
+        data.commitment is not None
+        and not Commitment.objects.published()
+        .filter(pk=data.commitment.pk, comment_windows=window)
+        .exists()
+    ):
+        problems.append(_("This commitment is not open for comment in this consultation."))
+    if data.part != CommentPart.GENERAL and data.commitment is None:
+        problems.append(
+            _("Choose the commitment this part belongs to, or comment on the plan in general.")
+        )
+    if data.part == CommentPart.MILESTONES and data.milestone is None:
+        problems.append(_("Choose the milestone you are commenting on."))
+    if data.milestone is not None and (
+        data.part != CommentPart.MILESTONES
+        or data.commitment is None
+        or data.milestone.commitment_id != data.commitment.pk
+    ):
+        problems.append(_("This milestone is not part of the commitment you chose."))
+    if not data.body.strip():
+        problems.append(_("Write your comment."))
+    return problems
+
+
+@transaction.atomic
+def submit_comment(
+    *,
+    window: CommentWindow,
+    data: CommentData,
+    token: uuid.UUID,
+    now: datetime.datetime | None = None,
+    logged_by=None,
+) -> tuple[Comment, bool]:
+    """Store one comment exactly once: the same token gives back the same comment.
+
+    Returns `(comment, created)`. A double click, a resubmit after a lost response and two
+    parallel posts of one form all end with the row of the first, thanks to the unique
+    token. Refused (WindowClosed) outside the window; staff logging a comment received
+    elsewhere (`logged_by`) give the moment it was received as `now`.
+    """
+    existing = Comment.objects.filter(submission_token=token).first()
+    if existing is not None:
+        if existing.window_id != window.pk:
+            raise ValidationError(_("This form belongs to another consultation."))
+        return existing, False
+    now = now or timezone.now()
+    if not window.is_open(now):
+        if now < window.opens_at:
+            raise WindowClosed(_("This consultation is not open for comments yet."))
+        raise WindowClosed(
+            _("This consultation closed before your comment arrived; it was not saved.")
+        )
+    problems = fit_problems(window=window, data=data)
+    if problems:
+        raise ValidationError(problems)
+    publish_now = premoderation() is False and logged_by is None
+    for _attempt in range(TRACKING_ATTEMPTS):
+        comment = Comment(
+            window=window,
+            commitment=data.commitment,
+            milestone=data.milestone,
+            part=data.part,
+            body=data.body.strip(),
+            author_name=data.author_name.strip(),
+            show_name=data.show_name and bool(data.author_name.strip()),
+            author_email=data.author_email.strip(),
+            sector=data.sector,
+            region=data.region,
+            channel=data.channel,
+            submission_token=token,
+            tracking_number=new_tracking_number(now),
+            created_at=now,
+            logged_by=logged_by,
+            state=ModerationState.PUBLISHED if publish_now else ModerationState.PENDING,
+            published_at=now if publish_now else None,
+        )
+        try:
+            with transaction.atomic():
+                comment.save(force_insert=True)
+        except IntegrityError:
+            # Either a parallel post of the same form won (same token: its receipt), or
+            # the tracking number was taken (draw another).
+            existing = Comment.objects.filter(submission_token=token).first()
+            if existing is not None:
+                return existing, False
+            continue
+        return comment, True
+    raise RuntimeError("no free tracking number after several draws")
+
+
+# --- Moderation --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def moderate_comments(
+    *,
+    comments: Iterable[Comment],
+    action: str,
+    user,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> int:
+    """Publish or hide comments (bulk), recording who and when. Returns how many changed.
+
+    Hiding needs a reason code from the published moderation policy.
+    """
+    now = now or timezone.now()
+    if action == "publish":
+        changes = {"state": ModerationState.PUBLISHED, "hidden_reason": ""}
+    elif action == "hide":
+        if reason not in HiddenReason.values:
+            raise ValidationError(_("Choose the reason for hiding, from the moderation policy."))
+        changes = {"state": ModerationState.HIDDEN, "hidden_reason": reason}
+    else:
+        raise ValidationError(_("Unknown moderation action."))
+    pks = [comment.pk for comment in comments]
+    count = 0
+    for comment in Comment.objects.select_for_update().filter(pk__in=pks):
+        if comment.state == changes["state"] and comment.hidden_reason == changes["hidden_reason"]:
+            continue
+        for field, value in changes.items():
+            setattr(comment, field, value)
+        if action == "publish" and comment.published_at is None:
+            comment.published_at = now
+        comment.moderated_by = user
+        comment.moderated_at = now
+        comment.save(update_fields=[*changes, "published_at", "moderated_by", "moderated_at"])
+        count += 1
+    return count
+
+
+@transaction.atomic
+def redact_comment(
+    *, comment: Comment, public_text: str, user, now: datetime.datetime | None = None
+) -> Comment:
+    """Publish a redacted text (personal data removed); the original stays for staff."""
+    public_text = public_text.strip()
+    if not public_text:
+        raise ValidationError(_("Write the text the public will read."))
+    if public_text == comment.body:
+        raise ValidationError(_("The redacted text is the same as the original."))
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment.redacted_body = public_text
+    comment.redacted_by = user
+    comment.redacted_at = now or timezone.now()
+    comment.save(update_fields=["redacted_body", "redacted_by", "redacted_at"])
+    return comment
+
+
+# --- Reasoned responses ------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_response(
+    *, comment: Comment, outcome: str, reason_ar: str, reason_en: str, user
+) -> Response:
+    """Draft or revise the response to a comment (one per comment). Editing a published
+    response takes it back to draft: the coordinator publishes the new text."""
+    if outcome not in Outcome.values:
+        raise ValidationError(_("Choose the outcome."))
+    if not (reason_ar.strip() or reason_en.strip()):
+        raise ValidationError(_("Give the reason for the response."))
+    response, _created = Response.objects.select_for_update().get_or_create(
+        comment=comment,
+        defaults={"outcome": outcome, "reason_ar": reason_ar, "reason_en": reason_en},
+    )
+    response.outcome = outcome
+    response.reason_ar = reason_ar.strip()
+    response.reason_en = reason_en.strip()
+    response.responded_by = user
+    response.published_at = None
+    response.published_by = None
+    response.save()
+    return response
+
+
+@transaction.atomic
+def publish_response(*, response: Response, user, now: datetime.datetime | None = None) -> Response:
+    """Publish a drafted response; the commenter who left an email hears of it after commit.
+
+    The response is public only while its comment is published.
+    """
+    if not user.has_perm("consultations.publish_response"):
+        raise ValidationError(_("Only the unit coordinator publishes responses."))
+    response = Response.objects.select_for_update().select_related("comment").get(pk=response.pk)
+    if response.published_at is not None:
+        return response
+    if response.comment.state != ModerationState.PUBLISHED:
+        raise ValidationError(_("Publish the comment before its response."))
+    response.published_at = now or timezone.now()
+    response.published_by = user
+    response.save(update_fields=["published_at", "published_by"])
+    if response.comment.author_email:
+        from .tasks import notify_commenter
+
+        response_pk = response.pk
+        transaction.on_commit(lambda: notify_commenter.enqueue(response_pk))
+    return response
