@@ -61,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "plans.publish_plan",
         "commitments.publish_commitment",
         "meetings.publish_minutes",
+        "consultations.publish_response",
     ],
     # Edits plans, commitments, meetings, minutes; moderates comments; drafts responses.
     EDITOR: _perms(["view", "add", "change"], CONTENT_MODELS),
