@@ -1,9 +1,22 @@
+"""Django admin for commitments, milestones, letters, IRM assessments and progress.
+
+The admin is for superusers and bulk import/export; staff work in the staff workspace.
+It writes through `commitments.services` like the workspace: a commitment's text through
+`create_commitment`/`update_commitment` (version bumped, who recorded), publication
+through `set_commitment_published`, a new approval letter through `send_approval_request`
+(which keeps the exact text sent) and its reply through `record_approval_reply`. A
+milestone's status and percent done move only through progress reports.
+"""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from ogp_portal.concurrency import save_as
 from ogp_portal.spreadsheets import SpreadsheetImportExportMixin
+from plans.admin import form_data, save_versioned_formset
 
+from . import services
 from .models import (
     ApprovalLetter,
     Commitment,
@@ -29,9 +42,23 @@ class PolicyAreaAdmin(admin.ModelAdmin):
     fields = ("name_ar", "name_en")
 
 
+# Milestone fields that move only through progress reports (services.report_progress).
+MILESTONE_PROGRESS_FIELDS = ("status", "progress_percent", "evidence_file")
+
+
 class MilestoneInline(admin.TabularInline):
     model = Milestone
-    fields = ("number", "title_ar", "title_en", "starts_on", "ends_on", "weight", "status")
+    fields = (
+        "number",
+        "title_ar",
+        "title_en",
+        "starts_on",
+        "ends_on",
+        "weight",
+        "status",
+        "progress_percent",
+    )
+    readonly_fields = ("status", "progress_percent")
     extra = 0
     show_change_link = True
 
@@ -48,6 +75,8 @@ class ApprovalLetterInline(admin.TabularInline):
         "scan",
         "is_current",
     )
+    # A letter's text snapshot is taken by ApprovalLetter.save, after the commitment's
+    # own changes on this page are saved: the letter asks about the text as it now stands.
     readonly_fields = ("is_current",)
     autocomplete_fields = ("organisation",)
     extra = 0
@@ -75,7 +104,9 @@ class CommitmentAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     list_select_related = ("plan", "lead_institution")
     search_fields = ("title_ar", "title_en", "ogp_id", "lead_institution__name_ar")
     autocomplete_fields = ("plan", "lead_institution", "supporting_institutions", "policy_areas")
-    readonly_fields = ("version", "progress")
+    # Publication moves through set_commitment_published (the actions below).
+    readonly_fields = ("is_published", "version", "progress")
+    actions = ["publish", "unpublish"]
     fieldsets = (
         (
             None,
@@ -145,6 +176,43 @@ class CommitmentAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
         # `progress` reads the milestones; one prefetch for the whole page.
         return super().get_queryset(request).prefetch_related("milestones")
 
+    def get_readonly_fields(self, request, obj=None):
+        # A commitment stays in its plan (update_commitment does not move it).
+        if obj is None:
+            return self.readonly_fields
+        return ("plan", *self.readonly_fields)
+
+    def save_model(self, request, obj, form, change):
+        data = form_data(form, services.COMMITMENT_EDIT_FIELDS)
+        if change:
+            saved = services.update_commitment(
+                commitment=obj, data=data, expected_version=obj.version, by=request.user
+            )
+        else:
+            saved = services.create_commitment(
+                plan=form.cleaned_data["plan"], data=data, by=request.user
+            )
+        # The admin goes on with `obj` (relations, inlines, its log): make it the saved row.
+        obj.pk, obj.version = saved.pk, saved.version
+        obj._state.adding = False
+
+    def save_formset(self, request, form, formset, change):
+        save_versioned_formset(formset, request.user)
+
+    @admin.action(description=_("Publish the selected commitments"))
+    def publish(self, request, queryset):
+        for commitment in queryset:
+            services.set_commitment_published(
+                commitment=commitment, published=True, by=request.user
+            )
+
+    @admin.action(description=_("Unpublish the selected commitments"))
+    def unpublish(self, request, queryset):
+        for commitment in queryset:
+            services.set_commitment_published(
+                commitment=commitment, published=False, by=request.user
+            )
+
     @admin.display(description=_("progress (%)"))
     def progress(self, commitment):
         if commitment.pk is None:
@@ -174,9 +242,16 @@ class MilestoneAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
         "evidence_ar",
         "evidence_en",
         "evidence_url",
+        "evidence_file",
+        "progress_percent",
         "version",
     )
-    readonly_fields = ("version",)
+    readonly_fields = (*MILESTONE_PROGRESS_FIELDS, "version")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        save_as(obj, request.user)
 
 
 @admin.register(ApprovalLetter)
@@ -210,10 +285,37 @@ class ApprovalLetterAdmin(admin.ModelAdmin):
         "is_current",
     )
     readonly_fields = ("text_fingerprint", "is_current")
+    # A new letter goes to the commitment's lead institution through send_approval_request,
+    # which keeps the exact text sent; its reply is recorded on the change page.
+    add_fields = ("commitment", "reference", "sent_on", "due_on")
 
     def get_queryset(self, request):
         # "Still current" compares with the commitment's milestones too.
         return super().get_queryset(request).prefetch_related("commitment__milestones")
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("commitment", "organisation", *self.readonly_fields)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+            save_as(obj, request.user)
+            return
+        saved = services.send_approval_request(
+            commitment=form.cleaned_data["commitment"],
+            reference=form.cleaned_data["reference"],
+            sent_on=form.cleaned_data["sent_on"],
+            due_on=form.cleaned_data["due_on"],
+            by=request.user,
+        )
+        obj.pk, obj.organisation_id, obj.version = saved.pk, saved.organisation_id, saved.version
+        obj.text_snapshot, obj.text_fingerprint = saved.text_snapshot, saved.text_fingerprint
+        obj._state.adding = False
 
     @admin.display(description=_("still current"), boolean=True)
     def is_current(self, letter):

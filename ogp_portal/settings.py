@@ -5,6 +5,7 @@ Defaults are safe for a laptop (SQLite, local-memory cache, console email);
 production is switched on by the environment. `.env.example` lists every variable.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -148,6 +149,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
+    # Sign-in throttling; its AccessAttempt/AccessLog tables are the sign-in audit trail.
+    "axes",
     "plans",
     "commitments",
     "meetings",
@@ -171,6 +174,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it turns a locked-out sign-in into the lock page (see AXES_* below).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ogp_portal.urls"
@@ -246,6 +251,35 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
+# Sign-in throttling (django-axes). The throttle backend goes first: it refuses a locked
+# sign-in before the password is even checked, so guessing cannot go on in the background.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures count per account name *and* address together, and per address. A stranger
+# typing the coordinator's name from elsewhere locks only their own address, never the
+# coordinator's sign-in from theirs. Axes compares every count with one limit; our handler
+# (ogp_portal.login_throttle.ThrottleHandler) gives each count its own, so that a whole
+# ministry behind one NAT address is not locked by one person's typos: 5 failures for one
+# account from one address, 20 from one address whatever the names.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "ogp_portal.login_throttle.ThrottleHandler"
+AXES_FAILURE_LIMIT = 20  # the per-address limit; see login_throttle.FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+# The lock lasts 15 minutes from the failure that set it, as the lock page says; trying
+# again meanwhile does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in clears that account's failures from that address.
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "ogp_portal.login_throttle.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "ogp_portal.login_throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "ogp_portal.login_throttle.lockout_response"
+# The audit trail: every sign-in (AccessLog) and every failure (AccessFailureLog, kept after
+# a lock expires; at most 1,000 per name) stay in the database; superusers read them in
+# the admin.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 LOGIN_URL = "manage:login"
 LOGIN_REDIRECT_URL = "manage:dashboard"

@@ -1,16 +1,41 @@
 """Django admin for plans, stages, organisations and documents.
 
 The admin is for superusers and bulk import/export; staff work in the staff workspace.
+It writes through `plans.services` like the workspace: a plan's status and public flag and
+a stage's status and actual dates are read-only here (they move only through the
+services' rules: gates, the status order), and every save bumps the row's version and
+records who made it.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from ogp_portal.concurrency import save_as
 from ogp_portal.spreadsheets import SpreadsheetImportExportMixin
 
+from . import services
 from .models import STAGE_COUNT, ActionPlan, Document, MethodologyStage, Organisation
 from .resources import ActionPlanResource, MethodologyStageResource, OrganisationResource
+
+# Stage fields that move only through plans.services (start_stage, complete_stage).
+STAGE_STATUS_FIELDS = ("status", "actual_start", "actual_end")
+
+
+def form_data(form, names) -> dict:
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+
+def save_versioned_formset(formset, user) -> None:
+    """Save an inline's rows as the services do: version bumped, `user` on the history."""
+    for instance in formset.save(commit=False):
+        if instance.pk is not None and hasattr(instance, "version"):
+            instance.version += 1
+        save_as(instance, user)
+    for instance in formset.deleted_objects:
+        instance._history_user = user
+        instance.delete()
+    formset.save_m2m()
 
 
 @admin.register(Organisation)
@@ -33,6 +58,7 @@ class MethodologyStageInline(admin.TabularInline):
         "actual_start",
         "actual_end",
     )
+    readonly_fields = STAGE_STATUS_FIELDS
     extra = 0
     max_num = STAGE_COUNT
     show_change_link = True
@@ -55,12 +81,50 @@ class ActionPlanAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     list_filter = ("status", "country_code")
     search_fields = ("title_ar", "title_en", "summary_ar", "summary_en")
     fieldsets = (
-        (None, {"fields": ("number", "country_code", "status", "published_on", "version")}),
+        (
+            None,
+            {
+                "fields": (
+                    "number",
+                    "country_code",
+                    "status",
+                    "published_on",
+                    "is_public",
+                    "version",
+                )
+            },
+        ),
         (_("Period"), {"fields": ("starts_on", "ends_on")}),
         (_("Text"), {"fields": ("title_ar", "title_en", "summary_ar", "summary_en")}),
     )
-    readonly_fields = ("version",)
+    # Status moves in its allowed order and public/hidden through plans.services.
+    readonly_fields = ("status", "published_on", "is_public", "version")
     inlines = [MethodologyStageInline]
+    actions = ["make_public", "take_off_public_site"]
+
+    def save_model(self, request, obj, form, change):
+        data = form_data(form, services.PLAN_EDIT_FIELDS)
+        if change:
+            saved = services.update_plan(
+                plan=obj, data=data, expected_version=obj.version, by=request.user
+            )
+        else:
+            saved = services.create_plan(data=data, by=request.user)
+        obj.pk, obj.version = saved.pk, saved.version
+        obj._state.adding = False
+
+    def save_formset(self, request, form, formset, change):
+        save_versioned_formset(formset, request.user)
+
+    @admin.action(description=_("Show the selected plans on the public site"))
+    def make_public(self, request, queryset):
+        for plan in queryset:
+            services.set_plan_public(plan=plan, public=True, by=request.user)
+
+    @admin.action(description=_("Take the selected plans off the public site"))
+    def take_off_public_site(self, request, queryset):
+        for plan in queryset:
+            services.set_plan_public(plan=plan, public=False, by=request.user)
 
 
 @admin.register(MethodologyStage)
@@ -78,6 +142,7 @@ class MethodologyStageAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     list_filter = ("status", "number", "plan")
     list_select_related = ("plan",)
     search_fields = ("plan__title_ar", "plan__title_en", "notes_ar", "notes_en")
+    readonly_fields = STAGE_STATUS_FIELDS
     fields = (
         "plan",
         "number",
@@ -90,6 +155,18 @@ class MethodologyStageAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
         "notes_en",
     )
     autocomplete_fields = ("plan",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            save_as(obj, request.user)
+            return
+        saved = services.update_stage(
+            stage=obj,
+            data=form_data(form, services.STAGE_EDIT_FIELDS),
+            expected_version=obj.version,
+            by=request.user,
+        )
+        obj.version = saved.version
 
 
 @admin.register(Document)
