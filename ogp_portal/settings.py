@@ -130,7 +130,9 @@ if PROXY_SSL_HEADER:
         "https",
     )
 # Plain-http requests are redirected to https (the load balancer's /healthz probe excepted).
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Off unless set: the TLS proxy may redirect itself, and tests and `make serve` speak plain
+# http on loopback. .env.example (production) sets it on.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # HSTS: browsers that saw the site over https never use plain http for it again. Sent only
 # on https responses. Preload matters only if the domain is submitted to the browsers' list.

@@ -183,9 +183,8 @@ def test_a_proxy_header_that_is_no_header_name_is_refused():
     )
 
 
-def test_production_redirects_to_https_with_hsts_by_default():
+def test_production_sends_hsts_by_default():
     loaded = load_settings()
-    assert loaded["SECURE_SSL_REDIRECT"] is True
     assert loaded["SECURE_HSTS_SECONDS"] == 31536000
     assert loaded["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
 
