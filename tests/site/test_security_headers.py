@@ -1,9 +1,14 @@
-"""Every page carries a Content Security Policy; ours never needs inline scripts or styles."""
+"""Every response carries a Content Security Policy (ours never needs inline scripts or
+styles) and the other hardening headers: pages, staff pages, static files, file downloads."""
 
+import io
 import re
 
-from django.test import TestCase
+from django.http import FileResponse
+from django.test import Client, TestCase, override_settings
+from django.urls import path
 
+from plans.roles import EDITOR
 from tests.factories import make_commitment, make_user
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
@@ -64,3 +69,59 @@ class FaviconTests(TestCase):
         response = self.client.get("/favicon.ico")
         assert response.status_code == 301
         assert response["Location"].endswith("img/favicon.svg")
+
+
+# --- the same headers on every kind of response --------------------------------------------
+
+
+def download(request):
+    """A file download as the private-file views send one (FileResponse, attachment)."""
+    return FileResponse(io.BytesIO(b"%PDF-1.4 letter"), as_attachment=True, filename="letter.pdf")
+
+
+urlpatterns = [path("download/letter.pdf", download)]
+
+EXPECTED_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+class EveryResponseTests(TestCase):
+    def assert_hardened(self, response):
+        for name, value in EXPECTED_HEADERS.items():
+            assert response[name] == value, name
+        assert directives(response)["frame-ancestors"] == "'none'"
+
+    def test_public_page(self):
+        response = self.client.get("/ar/")
+        assert response.status_code == 200
+        self.assert_hardened(response)
+
+    def test_staff_page(self):
+        self.client.force_login(make_user(role=EDITOR, is_staff=True))
+        response = self.client.get("/ar/manage/")
+        assert response.status_code == 200
+        self.assert_hardened(response)
+
+    def test_sign_in_page_and_not_found_page(self):
+        for url in ["/ar/manage/login/", "/en/no-such-page/"]:
+            with self.subTest(url=url):
+                self.assert_hardened(self.client.get(url))
+
+    @override_settings(ROOT_URLCONF=__name__)
+    def test_file_download(self):
+        response = self.client.get("/download/letter.pdf")
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+        self.assert_hardened(response)
+        assert directives(response)["script-src"] == "'self'"
+
+    @override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True)
+    def test_static_file_served_by_whitenoise(self):
+        response = Client().get("/static/css/site.css")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/css")
+        self.assert_hardened(response)
