@@ -10,4 +10,9 @@ urlpatterns = [
         views.commitment_detail,
         name="detail",
     ),
+    path(
+        "plans/<int:plan_number>/commitments/<int:number>/changes/",
+        views.commitment_changes,
+        name="changes",
+    ),
 ]

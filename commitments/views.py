@@ -1,9 +1,26 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils import formats
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from plans.models import Sector
+from ogp_portal.diffs import changed, word_diff
+from ogp_portal.i18n import LANGUAGE_CODES, active_language
+from plans.models import Organisation, Sector
 
-from .models import Commitment
+from .models import (
+    ADDITIONAL_TEXT_NAMES,
+    OGP_VALUE_FIELDS,
+    TEMPLATE_TEXT_NAMES,
+    Commitment,
+    Milestone,
+)
+
+# What "what changed since the draft" compares: the public parts of the OGP template.
+# The contact fields are private and never compared here.
+PUBLIC_TEXT_NAMES = TEMPLATE_TEXT_NAMES + ADDITIONAL_TEXT_NAMES
+PUBLIC_MILESTONE_TEXT = ["title", "expected_output"]
+PUBLIC_MILESTONE_FACTS = ["starts_on", "ends_on", "weight"]
 
 
 def institutions_by_sector(organisations) -> list[tuple[str, list]]:
@@ -30,5 +47,148 @@ def commitment_detail(request, plan_number: int, number: int):
         "total_weight": sum(milestone.weight for milestone in milestones),
         "supporting_by_sector": institutions_by_sector(commitment.supporting_institutions.all()),
         "policy_areas": list(commitment.policy_areas.all()),
+        "changed_since_draft": bool(draft_changes(commitment)["rows"]),
     }
     return render(request, "commitments/commitment_detail.html", context)
+
+
+# --- what changed since the draft ----------------------------------------------------
+
+
+def languages_in_order() -> list[str]:
+    preferred = active_language()
+    return [preferred] + [code for code in LANGUAGE_CODES if code != preferred]
+
+
+def direction(code: str) -> str:
+    return "rtl" if code == "ar" else "ltr"
+
+
+def shown(value) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, (list, tuple)):
+        separator = "، " if active_language() == "ar" else ", "
+        return separator.join(str(item) for item in value)
+    return str(formats.localize(value))
+
+
+def label_of(model, name: str) -> str:
+    return capfirst(str(model._meta.get_field(name).verbose_name))
+
+
+def change_row(label: str, old, new, code: str | None = None) -> dict | None:
+    before, after = shown(old), shown(new)
+    if not changed(before, after):
+        return None
+    return {
+        "label": label,
+        "diff": word_diff(before, after),
+        "lang": code or "",
+        "dir": direction(code) if code else "auto",
+    }
+
+
+def ogp_value_labels(record) -> list[str]:
+    return [
+        str(Commitment._meta.get_field(flag).verbose_name)
+        for flag in OGP_VALUE_FIELDS
+        if getattr(record, flag)
+    ]
+
+
+def milestones_when(commitment: Commitment, moment) -> dict:
+    """{milestone id: its history row} as the milestones stood at `moment` (one query)."""
+    rows = Milestone.history.filter(commitment_id=commitment.pk, history_date__lte=moment).order_by(
+        "history_date", "history_id"
+    )
+    latest = {}
+    for row in rows:
+        latest[row.id] = row
+    return {key: row for key, row in latest.items() if row.history_type != "-"}
+
+
+def milestone_rows(old: dict, new: dict) -> list[dict]:
+    """Changes to the milestones, matched by milestone; one added or removed shows whole."""
+    rows = []
+    for key in sorted(old.keys() | new.keys(), key=lambda k: ((new.get(k) or old[k]).number, k)):
+        before, after = old.get(key), new.get(key)
+        number = (after or before).number
+        for name in PUBLIC_MILESTONE_TEXT:
+            for code in languages_in_order():
+                field = f"{name}_{code}"
+                label = _("Milestone %(number)s: %(field)s") % {
+                    "number": number,
+                    "field": label_of(Milestone, field),
+                }
+                row = change_row(label, getattr(before, field, ""), getattr(after, field, ""), code)
+                if row:
+                    rows.append(row)
+        for name in PUBLIC_MILESTONE_FACTS:
+            label = _("Milestone %(number)s: %(field)s") % {
+                "number": number,
+                "field": label_of(Milestone, name),
+            }
+            row = change_row(label, getattr(before, name, ""), getattr(after, name, ""))
+            if row:
+                rows.append(row)
+    return rows
+
+
+def draft_changes(commitment: Commitment) -> dict:
+    """The public text of the commitment as first published, compared with its text now:
+    one row per changed field, page language first. Milestones must be prefetched; runs two
+    queries (three when the lead institution changed)."""
+    first = (
+        commitment.history.filter(is_published=True).order_by("history_date", "history_id").first()
+    )
+    if first is None:
+        return {"first": None, "rows": []}
+    rows = []
+    for code in languages_in_order():
+        for name in PUBLIC_TEXT_NAMES:
+            field = f"{name}_{code}"
+            row = change_row(
+                label_of(Commitment, field), getattr(first, field), getattr(commitment, field), code
+            )
+            if row:
+                rows.append(row)
+    facts = [
+        (_("Relevance to OGP values"), ogp_value_labels(first), ogp_value_labels(commitment)),
+        (label_of(Commitment, "sdgs"), first.sdgs, commitment.sdgs),
+        (label_of(Commitment, "starts_on"), first.starts_on, commitment.starts_on),
+        (label_of(Commitment, "ends_on"), first.ends_on, commitment.ends_on),
+    ]
+    if first.lead_institution_id != commitment.lead_institution_id:
+        earlier = Organisation.objects.filter(pk=first.lead_institution_id).first()
+        facts.append(
+            (label_of(Commitment, "lead_institution"), earlier, commitment.lead_institution)
+        )
+    for label, old, new in facts:
+        row = change_row(label, old, new)
+        if row:
+            rows.append(row)
+    current = {milestone.pk: milestone for milestone in commitment.milestones.all()}
+    rows += milestone_rows(milestones_when(commitment, first.history_date), current)
+    return {"first": first, "rows": rows}
+
+
+@require_GET
+def commitment_changes(request, plan_number: int, number: int):
+    """What changed in a published commitment's public text since it was first published
+    (the draft put to consultation); the contact fields are never shown."""
+    commitment = get_object_or_404(
+        Commitment.objects.published()
+        .select_related("plan", "lead_institution")
+        .prefetch_related("milestones"),
+        plan__number=plan_number,
+        number=number,
+    )
+    changes = draft_changes(commitment)
+    context = {
+        "commitment": commitment,
+        "plan": commitment.plan,
+        "first": changes["first"],
+        "rows": changes["rows"],
+    }
+    return render(request, "commitments/commitment_changes.html", context)

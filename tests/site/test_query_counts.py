@@ -43,8 +43,10 @@ MEETING_SIZES = {
 # Plan, its stages, commitments (+ lead institution, plan), their milestones, open windows,
 # published minutes (+ body), other plans.
 PLAN_PAGE_QUERIES = 7
-# Commitment (+ plan, lead institution), milestones, supporting institutions, policy areas.
-COMMITMENT_PAGE_QUERIES = 4
+# Commitment (+ plan, lead institution), milestones, supporting institutions, policy areas,
+# and for the "what changed since the draft" link: its first published version and its
+# milestones as they were then.
+COMMITMENT_PAGE_QUERIES = 6
 # Meeting (+ body, plan), attendances (+ person, organisation), agenda items (+ presenter),
 # outcomes (+ owner), the outcomes' published commitments (+ plan).
 MEETING_PAGE_QUERIES = 5
