@@ -28,9 +28,21 @@ from .views import all_stages
 FIRST_ITEMS = 5
 
 
-# Where each kind of work is done. Other areas of the workspace are still being built: a
-# link goes to their screen once its URL name exists, until then to the public page or the
-# plan's workspace page. Change the targets here.
+# Where each kind of work is done: the first workspace screen, in order, whose URL name
+# exists and whose permission the user holds; otherwise the commitment's public page (when
+# citizens can see it) or the plan's workspace page. Change the targets here.
+WORK_TARGETS = {
+    "commitment": [
+        ("commitment_edit", "commitments.change_commitment"),
+        ("commitment_detail", "commitments.view_commitment"),
+    ],
+    "letter": [("letter_detail", "commitments.view_approvalletter")],
+    "milestone": [("milestone_progress", "commitments.add_progressreport")],
+    "comment": [],
+    "meeting": [],
+}
+
+
 def workspace_url(name: str, **kwargs) -> str | None:
     try:
         return reverse(f"manage:{name}", kwargs=kwargs)
@@ -38,12 +50,21 @@ def workspace_url(name: str, **kwargs) -> str | None:
         return None
 
 
+def first_target(kind: str, pk: int, user) -> str | None:
+    for name, perm in WORK_TARGETS[kind]:
+        if user.has_perm(perm):
+            url = workspace_url(name, pk=pk)
+            if url:
+                return url
+    return None
+
+
 def plan_page(plan: ActionPlan) -> str:
     return reverse("manage:plan_detail", kwargs={"number": plan.number})
 
 
-def commitment_link(commitment: Commitment) -> str:
-    url = workspace_url("commitment_edit", pk=commitment.pk)
+def commitment_link(commitment: Commitment, user) -> str:
+    url = first_target("commitment", commitment.pk, user)
     if url:
         return url
     if commitment.is_published and commitment.plan.is_public:
@@ -51,19 +72,24 @@ def commitment_link(commitment: Commitment) -> str:
     return plan_page(commitment.plan)
 
 
-def work_link(item) -> str:
-    """The page where the work on `item` is done."""
+def work_link(item, user) -> str:
+    """The page where `user` does the work on `item`."""
     if isinstance(item, Commitment):
-        return commitment_link(item)
-    if isinstance(item, Milestone | ApprovalLetter):
-        return commitment_link(item.commitment)
+        return commitment_link(item, user)
+    if isinstance(item, ApprovalLetter):
+        return first_target("letter", item.pk, user) or commitment_link(item.commitment, user)
+    if isinstance(item, Milestone):
+        return first_target("milestone", item.pk, user) or commitment_link(item.commitment, user)
     if isinstance(item, Comment):
         plan = item.window.plan
+        url = first_target("comment", item.pk, user)
+        if url:
+            return url
         if plan.is_public:
             return reverse("consultations:detail", kwargs={"pk": item.window_id})
         return plan_page(plan)
     if isinstance(item, Meeting):
-        return plan_page(item.plan)
+        return first_target("meeting", item.pk, user) or plan_page(item.plan)
     raise TypeError(f"no work link for {type(item).__name__}")
 
 
@@ -76,16 +102,16 @@ class WorkList:
     items: list = field(default_factory=list)
 
 
-def first_items(key: str, title, explanation, queryset: QuerySet) -> WorkList:
+def first_items(user, key: str, title, explanation, queryset: QuerySet) -> WorkList:
     """The first rows of `queryset` and how many there are, in one query."""
     rows = list(queryset.annotate(rows_total=Window(Count("pk")))[:FIRST_ITEMS])
     for row in rows:
-        row.link = work_link(row)
+        row.link = work_link(row, user)
     total = rows[0].rows_total if rows else 0
     return WorkList(key, title, explanation, total, rows)
 
 
-def missing_translations(commitments: QuerySet) -> WorkList:
+def missing_translations(user, commitments: QuerySet) -> WorkList:
     """Commitments with template text in one language only (checked in Python: one query)."""
     separator = "، " if get_language().startswith("ar") else ", "
     rows = []
@@ -93,7 +119,7 @@ def missing_translations(commitments: QuerySet) -> WorkList:
         missing = commitment.missing_translations()
         if missing:
             commitment.missing_label = separator.join(str(label) for label in missing)
-            commitment.link = work_link(commitment)
+            commitment.link = work_link(commitment, user)
             rows.append(commitment)
     return WorkList(
         "translations",
@@ -120,6 +146,7 @@ def work_lists(user, plan: ActionPlan) -> list[WorkList]:
         )
         lists.append(
             first_items(
+                user,
                 "comments_pending",
                 _("Comments to moderate"),
                 _("Comments waiting to be published or hidden."),
@@ -128,6 +155,7 @@ def work_lists(user, plan: ActionPlan) -> list[WorkList]:
         )
         lists.append(
             first_items(
+                user,
                 "comments_unanswered",
                 _("Comments without a response"),
                 _("Published comments that the unit has not answered yet."),
@@ -136,6 +164,7 @@ def work_lists(user, plan: ActionPlan) -> list[WorkList]:
         )
     lists.append(
         first_items(
+            user,
             "letters_overdue",
             _("Approval letters overdue"),
             _("Letters awaiting an agency's reply after the date it was due."),
@@ -151,6 +180,7 @@ def work_lists(user, plan: ActionPlan) -> list[WorkList]:
     if staff and user.has_perm("meetings.change_meeting"):
         lists.append(
             first_items(
+                user,
                 "minutes",
                 _("Minutes to publish"),
                 _("Meetings that took place whose minutes are not published yet."),
@@ -162,6 +192,7 @@ def work_lists(user, plan: ActionPlan) -> list[WorkList]:
         )
     lists.append(
         first_items(
+            user,
             "milestones_late",
             _("Milestones past due"),
             _("Milestones whose end date has passed and that are not completed."),
@@ -171,7 +202,7 @@ def work_lists(user, plan: ActionPlan) -> list[WorkList]:
             .order_by("ends_on", "pk"),
         )
     )
-    lists.append(missing_translations(commitments))
+    lists.append(missing_translations(user, commitments))
     return lists
 
 

@@ -161,18 +161,41 @@ class DashboardTests(TestCase):
         self.assertContains(response, "Showing the first <bdi>5</bdi> of <bdi>8</bdi>.")
 
     def test_items_link_where_the_work_is_done(self):
-        """Until the commitment screens exist, a commitment of a plan not public links to
-        the plan's workspace page (the public page would be 404)."""
+        """Each item opens the workspace screen for it when that screen exists; a meeting
+        (no minutes screen yet) of a plan not public opens the plan's workspace page."""
         self.client.force_login(self.editor)
         lists = self.lists(self.client.get(URL))
         plan_page = reverse("manage:plan_detail", args=[5])
-        for key in ["letters_overdue", "milestones_late", "translations", "minutes"]:
-            for item in lists[key].items:
-                self.assertTrue(item.link, key)
         commitment = lists["translations"].items[0]
-        expected = workspace.workspace_url("commitment_edit", pk=commitment.pk) or plan_page
-        self.assertEqual(commitment.link, expected)
+        letter = lists["letters_overdue"].items[0]
+        milestone = lists["milestones_late"].items[0]
+        self.assertEqual(
+            commitment.link,
+            workspace.workspace_url("commitment_edit", pk=commitment.pk) or plan_page,
+        )
+        self.assertEqual(
+            letter.link, workspace.workspace_url("letter_detail", pk=letter.pk) or plan_page
+        )
+        self.assertEqual(
+            milestone.link,
+            workspace.workspace_url("milestone_progress", pk=milestone.pk) or plan_page,
+        )
         self.assertEqual(lists["minutes"].items[0].link, plan_page)
+        self.assertEqual(lists["comments_pending"].items[0].link, plan_page)
+
+    def test_focal_point_links_to_screens_they_may_open(self):
+        self.client.force_login(self.focal_point)
+        lists = self.lists(self.client.get(URL))
+        commitment = lists["translations"].items[0]
+        self.assertEqual(
+            commitment.link,
+            workspace.workspace_url("commitment_detail", pk=commitment.pk)
+            or reverse("manage:plan_detail", args=[5]),
+        )
+        self.assertEqual(self.client.get(commitment.link).status_code, 200)
+        for key in ["letters_overdue", "milestones_late"]:
+            link = lists[key].items[0].link
+            self.assertEqual(self.client.get(link).status_code, 200, link)
 
     def test_forum_member_sees_the_tracker_only(self):
         self.client.force_login(self.forum_member)
