@@ -46,8 +46,9 @@ def mark_languages(form: forms.BaseForm) -> None:
             field.widget.attrs.update(LANGUAGE_ATTRS[code])
         elif name in LTR_FIELDS:
             field.widget.attrs["dir"] = "ltr"
-        if isinstance(field.widget, forms.Textarea):
-            field.widget.attrs.setdefault("rows", 3)
+        # Django's default textarea has ten rows: too tall for two columns on a phone.
+        if isinstance(field.widget, forms.Textarea) and str(field.widget.attrs["rows"]) == "10":
+            field.widget.attrs["rows"] = 3
         add_bootstrap_class(field.widget)
 
 
