@@ -3,7 +3,9 @@ order, and each gate blocking completion with its message on the page until fixe
 
 import datetime
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -379,3 +381,28 @@ class Stage7GateTests(StageTestCase):
         make_response(comment=comment)
         self.assertRedirects(self.complete(7), self.url("manage:plan_detail"))
         self.assertEqual(stage_status(self.plan, 7), StageStatus.COMPLETED)
+
+
+class PlanPageQueryCountTests(StageTestCase):
+    """The plan list and the plan page: no query per plan, stage or commitment (N+1 on the
+    stages-done count, and on the gate check of the stage in progress)."""
+
+    def test_query_counts_do_not_grow(self):
+        reach_stage(self.plan, 4)
+        make_complete_commitment(self.plan, number=1)
+        make_complete_commitment(self.plan, number=2, description_en="")
+        self.client.force_login(self.coordinator)
+        with CaptureQueriesContext(connection) as small_page:
+            self.client.get(self.url("manage:plan_detail"))
+        with CaptureQueriesContext(connection) as small_list:
+            self.client.get(reverse("manage:plan_list"))
+
+        for number in range(3, 23):
+            make_complete_commitment(self.plan, number=number, description_en="")
+        for number in range(10, 20):
+            make_stages(make_plan(number=number))
+        with self.assertNumQueries(len(small_page)):
+            response = self.client.get(self.url("manage:plan_detail"))
+        self.assertContains(response, "Commitment 22 is missing")
+        with self.assertNumQueries(len(small_list)):
+            self.client.get(reverse("manage:plan_list"))
