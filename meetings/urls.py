@@ -6,4 +6,5 @@ app_name = "meetings"
 
 urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
+    path("meetings/<int:pk>/minutes.pdf", views.minutes_pdf_view, name="minutes_pdf"),
 ]

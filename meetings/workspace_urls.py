@@ -1,3 +1,27 @@
 """Workspace URLs for forum bodies, members, meetings and minutes (namespace `manage`)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import workspace
+
+urlpatterns = [
+    path("meetings/", workspace.meeting_list, name="meeting_list"),
+    path("meetings/new/", workspace.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", workspace.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", workspace.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/minutes/", workspace.meeting_minutes_step, name="meeting_minutes_step"),
+    path("meetings/<int:pk>/attendance/", workspace.meeting_attendance, name="meeting_attendance"),
+    path(
+        "meetings/<int:pk>/attendance/paste/",
+        workspace.meeting_paste_attendees,
+        name="meeting_paste_attendees",
+    ),
+    path("meetings/<int:pk>/agenda/", workspace.meeting_agenda, name="meeting_agenda"),
+    path("meetings/<int:pk>/outcomes/", workspace.meeting_outcomes, name="meeting_outcomes"),
+    path("meetings/<int:pk>/attachments/", workspace.attachment_add, name="meeting_attachment_add"),
+    path(
+        "meetings/attachments/<int:pk>/",
+        workspace.attachment_download,
+        name="meeting_attachment",
+    ),
+]

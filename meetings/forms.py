@@ -1,0 +1,271 @@
+"""Workspace forms for meetings and their minutes. The minutes state and its dates are
+never form fields: they move only through `meetings.services`."""
+
+import zipfile
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import Commitment
+from ogp_portal.conflicts import VersionedFormMixin
+from ogp_portal.uploads import MAX_UPLOAD_BYTES, validate_document
+from plans.models import Sector
+
+from .models import (
+    AgendaItem,
+    Attachment,
+    Attendance,
+    AttendanceStatus,
+    Honorific,
+    Meeting,
+    Outcome,
+    Role,
+)
+from .richtext import clean_html
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(
+    attrs={"type": "datetime-local", "dir": "ltr"}, format="%Y-%m-%dT%H:%M"
+)
+AR = {"dir": "rtl", "lang": "ar"}
+EN = {"dir": "ltr", "lang": "en"}
+
+
+def add_service_error(form, error: ValidationError) -> None:
+    """Show a service's `ValidationError` on the form (above it for other fields)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class MeetingCreateForm(forms.ModelForm):
+    """The facts of a meeting; the model's constraints explain a missing place or platform."""
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "body",
+            "plan",
+            "title_ar",
+            "title_en",
+            "starts_at",
+            "ends_at",
+            "mode",
+            "place_ar",
+            "place_en",
+            "platform",
+        ]
+        widgets = {
+            "title_ar": forms.TextInput(attrs=AR),
+            "title_en": forms.TextInput(attrs=EN),
+            "starts_at": DATETIME_WIDGET,
+            "ends_at": DATETIME_WIDGET,
+            "place_ar": forms.TextInput(attrs=AR),
+            "place_en": forms.TextInput(attrs=EN),
+            "platform": forms.TextInput(attrs={"dir": "auto"}),
+        }
+
+
+class MeetingForm(VersionedFormMixin, MeetingCreateForm):
+    class Meta(MeetingCreateForm.Meta):
+        pass
+
+
+class AttendanceForm(forms.ModelForm):
+    class Meta:
+        model = Attendance
+        fields = ["order", "person", "organisation", "position_ar", "role", "status"]
+        widgets = {
+            "order": forms.NumberInput(attrs={"dir": "ltr", "min": 0, "class": "narrow-number"}),
+            "position_ar": forms.TextInput(attrs=AR),
+        }
+
+
+class AgendaItemForm(forms.ModelForm):
+    """An agenda item; its discussion may hold a little HTML, cleaned by nh3 on the way in."""
+
+    class Meta:
+        model = AgendaItem
+        fields = ["number", "title_ar", "title_en", "presenter", "discussion_ar", "discussion_en"]
+        widgets = {
+            "number": forms.NumberInput(attrs={"dir": "ltr", "min": 1}),
+            "title_ar": forms.TextInput(attrs=AR),
+            "title_en": forms.TextInput(attrs=EN),
+            "discussion_ar": forms.Textarea(attrs={**AR, "rows": 5}),
+            "discussion_en": forms.Textarea(attrs={**EN, "rows": 5}),
+        }
+        help_texts = {
+            "discussion_ar": _(
+                "Paragraphs, bold, italics, lists and links are kept; anything else is removed."
+            ),
+        }
+
+    def clean_discussion_ar(self):
+        value = self.cleaned_data["discussion_ar"]
+        return clean_html(value) if "<" in value else value
+
+    def clean_discussion_en(self):
+        value = self.cleaned_data["discussion_en"]
+        return clean_html(value) if "<" in value else value
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = [
+            "number",
+            "decision_ar",
+            "decision_en",
+            "owner",
+            "due_on",
+            "status",
+            "commitments",
+        ]
+        widgets = {
+            "number": forms.NumberInput(attrs={"dir": "ltr", "min": 1}),
+            "decision_ar": forms.Textarea(attrs={**AR, "rows": 3}),
+            "decision_en": forms.Textarea(attrs={**EN, "rows": 3}),
+            "due_on": DATE_WIDGET,
+            "commitments": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        commitments = Commitment.objects.select_related("plan").order_by("plan__number", "number")
+        if plan is not None:
+            commitments = commitments.filter(plan=plan)
+        self.fields["commitments"].queryset = commitments
+
+
+def meeting_formset(model, form, fields_extra=1):
+    return forms.inlineformset_factory(
+        Meeting, model, form=form, extra=fields_extra, can_delete=True
+    )
+
+
+AttendanceFormSet = meeting_formset(Attendance, AttendanceForm, 2)
+AgendaItemFormSet = meeting_formset(AgendaItem, AgendaItemForm, 1)
+OutcomeFormSet = meeting_formset(Outcome, OutcomeForm, 1)
+
+# Office documents are ZIP packages; the part below tells a real one from a renamed ZIP.
+OFFICE_KINDS = {".pptx": "ppt/presentation.xml", ".docx": "word/document.xml"}
+
+
+def validate_attachment(upload) -> None:
+    """PDF, PNG, JPEG (checked by `validate_document`), or a real PPTX/DOCX, at most 10 MB."""
+    name = (upload.name or "").lower()
+    part = next((part for ending, part in OFFICE_KINDS.items() if name.endswith(ending)), None)
+    if part is None:
+        try:
+            validate_document(upload)
+        except ValidationError as error:
+            if error.code == "wrong_type":
+                raise ValidationError(
+                    _("Only PDF, PNG, JPEG, PowerPoint (PPTX) and Word (DOCX) files are accepted."),
+                    code="wrong_type",
+                ) from None
+            raise
+        return
+    if upload.size > MAX_UPLOAD_BYTES:
+        validate_document(upload)  # refuses with the shared "too big" message
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as package:
+            ok = part in package.namelist()
+    except zipfile.BadZipFile:
+        ok = False
+    upload.seek(0)
+    if not ok:
+        raise ValidationError(
+            _("This file is not a real PowerPoint or Word document."), code="wrong_type"
+        )
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["agenda_item", "title", "file"]
+        widgets = {"title": forms.TextInput(attrs={"dir": "auto"})}
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_attachment(upload)
+        return upload
+
+
+class PasteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Attendee list"),
+        widget=forms.Textarea(attrs={"rows": 10, "dir": "rtl", "lang": "ar"}),
+        help_text=_(
+            "One person a line, as in the minutes: honorific and name, a slash, then the"
+            " position and organisation. An HTML list copied from earlier minutes works too."
+        ),
+    )
+
+
+NEW = ""
+
+
+class PastedRowForm(forms.Form):
+    """One parsed line, for the user to check and correct before anything is saved."""
+
+    include = forms.BooleanField(label=_("Add"), required=False, initial=True)
+    line = forms.CharField(widget=forms.HiddenInput, required=False)
+    honorific = forms.ChoiceField(label=_("Honorific"), choices=Honorific.choices, required=False)
+    name_ar = forms.CharField(label=_("Name"), max_length=200, required=False)
+    position_ar = forms.CharField(label=_("Position"), max_length=300, required=False)
+    person = forms.TypedChoiceField(label=_("Person"), coerce=int, empty_value=None, required=False)
+    organisation = forms.TypedChoiceField(
+        label=_("Organisation"), coerce=int, empty_value=None, required=False
+    )
+    new_organisation_name = forms.CharField(
+        label=_("or a new organisation"), max_length=200, required=False
+    )
+    new_organisation_sector = forms.ChoiceField(
+        label=_("Sector of the new organisation"),
+        choices=[("", "---------"), *Sector.choices],
+        required=False,
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+    status = forms.ChoiceField(
+        label=_("Attendance"), choices=AttendanceStatus.choices, initial=AttendanceStatus.PRESENT
+    )
+
+    def __init__(self, *args, matcher, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.matcher = matcher
+        if self.is_bound:
+            name = self.data.get(self.add_prefix("name_ar"), "")
+        else:
+            name = self.initial.get("name_ar", "")
+        self.fields["person"].choices = [(NEW, _("A new person")), *matcher.person_choices(name)]
+        self.fields["organisation"].choices = [
+            ("", "---------"),
+            *((o.pk, o.name_ar) for o in matcher.organisations),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("include"):
+            return data
+        if not (data.get("name_ar") or "").strip():
+            self.add_error("name_ar", _("Write the person's name, or untick this line."))
+        if not data.get("organisation"):
+            if not (data.get("new_organisation_name") or "").strip():
+                self.add_error("organisation", _("Choose the organisation, or name a new one."))
+            elif not data.get("new_organisation_sector"):
+                self.add_error(
+                    "new_organisation_sector", _("Choose the sector of the new organisation.")
+                )
+        return data
+
+
+PastedRowFormSet = forms.formset_factory(PastedRowForm, extra=0)
