@@ -80,7 +80,7 @@ class LetterReplyForm(VersionedFormMixin, forms.ModelForm):
         self.fields["received_on"].required = True
         if not self.is_bound and self.instance.decision == Decision.PENDING:
             self.initial["decision"] = None
-            self.initial.setdefault("received_on", timezone.localdate())
+            self.initial["received_on"] = self.initial.get("received_on") or timezone.localdate()
 
     def clean_scan(self):
         upload = self.cleaned_data.get("scan")

@@ -35,6 +35,7 @@ from .models import (
     TEMPLATE_TEXT_NAMES,
     ApprovalLetter,
     Commitment,
+    Decision,
     Milestone,
     fingerprint,
 )
@@ -50,6 +51,14 @@ TEMPLATE_HEADINGS = {
     "how_it_solves": gettext_lazy("How it solves the problem"),
     "results": gettext_lazy("Results expected"),
     "relevance": gettext_lazy("Relevance to OGP values"),
+}
+
+# Bootstrap colours of each decision's badge.
+DECISION_BADGES = {
+    Decision.PENDING: "text-bg-secondary",
+    Decision.APPROVED: "text-bg-success",
+    Decision.CHANGES_REQUESTED: "text-bg-warning",
+    Decision.DECLINED: "text-bg-danger",
 }
 
 SCAN_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
@@ -189,6 +198,7 @@ def letter_context(request, letter: ApprovalLetter) -> dict:
         "commitment": letter.commitment,
         "commitment_url": commitment_workspace_url(letter.commitment),
         "can_reply": user.has_perm("commitments.change_approvalletter"),
+        "decision_badge": DECISION_BADGES.get(letter.decision, "text-bg-secondary"),
         **letter_state(letter),
     }
 
@@ -220,6 +230,7 @@ def letter_list(request, pk: int):
             "letter": letter,
             "is_current": letter.text_fingerprint == current,
             "is_overdue": letter.is_overdue(today),
+            "decision_badge": DECISION_BADGES.get(letter.decision, "text-bg-secondary"),
         }
         for letter in letters
     ]
