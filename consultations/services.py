@@ -85,6 +85,34 @@ def fit_problems(*, window: CommentWindow, data: CommentData) -> list[str]:
     return problems
 
 
+# "Back" after sending often reloads the form page (the CSRF cookie set by the first visit
+# changes the cached page's `Vary: Cookie`): the browser restores the typed text but the
+# page carries a fresh token. The same text from the same form within this time is the
+# same comment sent again.
+RESEND_WINDOW = datetime.timedelta(hours=1)
+
+
+def same_comment_resent(
+    *, window: CommentWindow, data: CommentData, now: datetime.datetime
+) -> Comment | None:
+    return (
+        Comment.objects.filter(
+            window=window,
+            commitment=data.commitment,
+            milestone=data.milestone,
+            part=data.part,
+            body=data.body.strip(),
+            author_name=data.author_name.strip(),
+            author_email=data.author_email.strip(),
+            channel=Channel.SITE,
+            logged_by__isnull=True,
+            created_at__gte=now - RESEND_WINDOW,
+        )
+        .order_by("created_at")
+        .first()
+    )
+
+
 @transaction.atomic
 def submit_comment(
     *,
@@ -116,6 +144,10 @@ def submit_comment(
     problems = fit_problems(window=window, data=data)
     if problems:
         raise ValidationError(problems)
+    if logged_by is None:
+        resent = same_comment_resent(window=window, data=data, now=now)
+        if resent is not None:
+            return resent, False
     publish_now = premoderation() is False and logged_by is None
     for _attempt in range(TRACKING_ATTEMPTS):
         comment = Comment(

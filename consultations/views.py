@@ -31,6 +31,18 @@ def client_key(_group, request) -> str:
     return client_address(request) or "unknown"
 
 
+def comment_rate_limited(request) -> bool:
+    """Count this post against its address; True once the address is over the limit."""
+    return is_ratelimited(
+        request,
+        group="consultations.comment",
+        key=client_key,
+        rate=comment_rate(),
+        method="POST",
+        increment=True,
+    )
+
+
 def public_windows():
     return CommentWindow.objects.public().select_related("plan")
 
@@ -74,7 +86,8 @@ def render_window(request, window, *, form, status=200, form_error=""):
     response = render(request, "consultations/commentwindow_detail.html", context, status=status)
     if form is not None:
         # The form carries a one-time token: never cache it in a shared cache.
-        response["Cache-Control"] = "private, no-store"
+        # private, not no-store: "back" must bring the same form (and token) back.
+        response["Cache-Control"] = "private, max-age=0"
     return response
 
 
@@ -128,14 +141,7 @@ def comment(request, pk: int):
         existing = Comment.objects.filter(submission_token=token, window=window).first()
         if existing is not None:
             return redirect("consultations:receipt", token=existing.submission_token)
-    if is_ratelimited(
-        request,
-        group="consultations.comment",
-        key=client_key,
-        rate=comment_rate(),
-        method="POST",
-        increment=True,
-    ):
+    if comment_rate_limited(request):
         return render_window(
             request,
             window,

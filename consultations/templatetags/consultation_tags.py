@@ -29,7 +29,7 @@ def commitment_consultation(context, commitment):
     )
     visible = Comment.objects.filter(commitment=commitment).for_public_list()
     comments = list(visible[:COMMENTS_SHOWN])
-    total = len(comments) if len(comments) < COMMENTS_SHOWN else visible.count()
+    total = visible.count()
     return {
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),

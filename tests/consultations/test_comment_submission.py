@@ -41,7 +41,7 @@ class CommentFormPageTests(TestCase):
         self.assertContains(response, 'name="form_token"')
         self.assertContains(response, 'name="body"')
         self.assertContains(response, reverse("consultations:comment", args=[self.window.pk]))
-        self.assertEqual(response["Cache-Control"], "private, no-store")
+        self.assertEqual(response["Cache-Control"], "private, max-age=0")
 
     def test_each_rendering_gets_its_own_token(self):
         first = self.client.get(self.url()).context["form"]["form_token"].value()
@@ -269,7 +269,7 @@ class TrackingNumberTests(TestCase):
             "consultations.services.new_tracking_number", side_effect=lambda _now: next(numbers)
         ):
             comment, created = submit_comment(
-                window=window, data=CommentData(body="تعليق"), token=uuid.uuid4()
+                window=window, data=CommentData(body="تعليق جديد"), token=uuid.uuid4()
             )
         self.assertTrue(created)
         self.assertEqual(comment.tracking_number, "C-2026-BBBBBB")
@@ -363,3 +363,30 @@ class ParallelSubmissionTests(TransactionTestCase):
         self.assertEqual(errors, [])
         self.assertEqual(len(results), 100)
         self.assertEqual(Comment.objects.count(), 100)
+
+
+class ResendAfterBackTests(TestCase):
+    """ "Back" reloads the page with a fresh token while the browser restores the text: the
+    same text from the same form within the hour is the same comment."""
+
+    def test_same_text_with_a_new_token_gives_the_same_receipt(self):
+        window, first, _second = make_open_window()
+        data = CommentData(body="نص", commitment=first, part="problem", author_name="سلمى")
+        one, _ = submit_comment(window=window, data=data, token=uuid.uuid4())
+        again, created = submit_comment(window=window, data=data, token=uuid.uuid4())
+        self.assertEqual((again.pk, created), (one.pk, False))
+        other, created = submit_comment(
+            window=window, data=CommentData(body="نص آخر"), token=uuid.uuid4()
+        )
+        self.assertTrue(created)
+        self.assertEqual(Comment.objects.count(), 2)
+
+    def test_after_an_hour_the_same_text_is_a_new_comment(self):
+        window, _first, _second = make_open_window()
+        data = CommentData(body="أؤيد")
+        submit_comment(window=window, data=data, token=uuid.uuid4())
+        later = timezone.now() + datetime.timedelta(hours=1, seconds=1)
+        window.closes_at = later + datetime.timedelta(days=1)
+        window.save()
+        _comment, created = submit_comment(window=window, data=data, token=uuid.uuid4(), now=later)
+        self.assertTrue(created)
