@@ -1,4 +1,14 @@
-"""Workspace URLs for comment windows, moderation, responses and reports (namespace
-`manage`)."""
+"""Workspace URLs for comment moderation and responses (namespace `manage`)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import workspace
+
+urlpatterns = [
+    path("consultations/comments/", workspace.comment_list, name="consultation_comments"),
+    path(
+        "consultations/comments/<int:pk>/",
+        workspace.comment_detail,
+        name="consultation_comment",
+    ),
+]
