@@ -11,6 +11,7 @@ from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -157,9 +158,11 @@ def with_extra_milestone(data):
 
 
 def organisation_created_message(organisation) -> str:
-    return _("%(name)s was added. It is now in the lists of lead and supporting institutions.") % {
-        "name": organisation.name
-    }
+    """The confirmation, with the name isolated (it may be in the other language)."""
+    return format_html(
+        _("{name} was added. It is now in the lists of lead and supporting institutions."),
+        name=format_html('<bdi dir="auto">{}</bdi>', organisation.name),
+    )
 
 
 def form_context(request, *, plan, form, formset, org_form, commitment=None, **extra) -> dict:

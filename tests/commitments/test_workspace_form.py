@@ -335,6 +335,7 @@ class TestInlineOrganisation:
         created = Organisation.objects.get(name_ar="جمعية الشفافية")
         assert response.status_code == 200
         assert created.sector == "civil_society"
+        assert '<bdi dir="auto">جمعية الشفافية</bdi> was added.' in html
         assert 'hx-swap-oob="innerHTML"' in html
         assert f'<option value="{created.pk}">' in html
         assert f'<option value="{lead.pk}" selected>' in html  # the user's choices are kept
@@ -366,6 +367,7 @@ class TestInlineOrganisation:
         assert ARABIC_TITLE in html and "معلم أول" in html
         assert f'<option value="{created.pk}">' in html
         assert f'<option value="{lead.pk}" selected>' in html
+        assert '<bdi dir="auto">جامعة اليرموك</bdi> was added.' in html
         assert not Commitment.objects.exists()
 
     def test_inline_endpoint_without_htmx_is_not_found(self, client, editor):
