@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
@@ -173,10 +174,14 @@ class DemoDataTests(TestCase):
             user = User.objects.get(username=role)
             self.assertTrue(user.is_staff)
             self.assertEqual(list(user.groups.values_list("name", flat=True)), [role])
-            self.assertTrue(self.client.login(username=role, password=PASSWORD))
+            self.assertTrue(
+                self.client.login(request=HttpRequest(), username=role, password=PASSWORD)
+            )
         admin = User.objects.get(username="admin")
         self.assertTrue(admin.is_superuser)
-        self.assertTrue(self.client.login(username="admin", password=PASSWORD))
+        self.assertTrue(
+            self.client.login(request=HttpRequest(), username="admin", password=PASSWORD)
+        )
 
     def test_focal_point_and_forum_member_are_linked(self):
         User = get_user_model()
@@ -211,4 +216,4 @@ def test_generated_password_is_kept_private_and_reused(tmp_path, monkeypatch, se
     output = load(password_file=password_file)
     assert password_file.read_text().strip() == password
     assert password in output
-    assert client.login(username=roles.COORDINATOR, password=password)
+    assert client.login(request=HttpRequest(), username=roles.COORDINATOR, password=password)
