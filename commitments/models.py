@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ogp_portal.i18n import Translated
+from ogp_portal.storage import private_storage
 from plans.models import ActionPlan, Organisation
 from plans.roles import is_agency_scoped
 
@@ -346,7 +347,10 @@ class Milestone(models.Model):
     evidence_en = models.TextField(_("evidence (English)"), blank=True)
     evidence_url = models.URLField(_("evidence link"), blank=True)
     evidence_file = models.FileField(
-        _("evidence file"), upload_to="milestone-evidence/%Y/", blank=True
+        _("evidence file"),
+        upload_to="milestone-evidence/%Y/",
+        storage=private_storage,
+        blank=True,
     )
     progress_percent = models.PositiveSmallIntegerField(
         _("percent done"), default=0, help_text=_("0 to 100; a completed milestone counts 100.")
@@ -421,7 +425,10 @@ class ProgressReport(models.Model):
     narrative = models.TextField(_("what was done"), blank=True)
     evidence_url = models.URLField(_("evidence link"), blank=True)
     evidence_file = models.FileField(
-        _("evidence file"), upload_to="milestone-evidence/%Y/", blank=True
+        _("evidence file"),
+        upload_to="milestone-evidence/%Y/",
+        storage=private_storage,
+        blank=True,
     )
 
     class Meta:
@@ -487,7 +494,12 @@ class ApprovalLetter(models.Model):
         _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
     )
     notes = models.TextField(_("notes"), blank=True)
-    scan = models.FileField(_("scanned letter"), upload_to="approval-letters/%Y/", blank=True)
+    scan = models.FileField(
+        _("scanned letter"),
+        upload_to="approval-letters/%Y/",
+        storage=private_storage,
+        blank=True,
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 

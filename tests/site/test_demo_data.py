@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.http import HttpRequest
 from django.test import TestCase, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commitments.models import Commitment
 from consultations.models import CommentWindow, Response
@@ -94,6 +94,16 @@ class DemoDataTests(TestCase):
             [a.role for a in rows[:5]],
             [Role.CHAIR, Role.COORDINATOR, Role.ADVISER, Role.LIAISON, Role.MEMBER],
         )
+
+    def test_stage_5_shows_the_letters_of_the_day(self):
+        """Commitment 1 approved by its lead institution, 2 awaited past due, the rest unsent."""
+        from plans.gates import gate_problems
+
+        with translation.override("en"):
+            problems = gate_problems(self.plan_5, 5)
+        self.assertEqual(len(problems), 5)
+        self.assertIn("Commitment 2: the reply of", problems[0])
+        self.assertTrue(problems[1].startswith("Commitment 3 has no approval letter from"))
 
     def test_every_attendee_is_a_forum_member(self):
         self.assertEqual(
