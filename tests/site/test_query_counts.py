@@ -45,13 +45,17 @@ MEETING_SIZES = {
 PLAN_PAGE_QUERIES = 7
 # Commitment (+ plan, lead institution), milestones, supporting institutions, policy areas,
 # and for the "what changed since the draft" link: its first published version and its
-# milestones as they were then.
-COMMITMENT_PAGE_QUERIES = 6
+# milestones as they were then. The consultation block (consultations.templatetags): the
+# open window covering it, its visible comments (+ commitment, milestone, response), their
+# count.
+COMMITMENT_PAGE_QUERIES = 9
 # Meeting (+ body, plan), attendances (+ person, organisation), agenda items (+ presenter),
 # outcomes (+ owner), the outcomes' published commitments (+ plan).
 MEETING_PAGE_QUERIES = 5
-# Window (+ plan), covered commitments (+ plan, lead institution), announcements.
-WINDOW_PAGE_QUERIES = 3
+# Window (+ plan), covered commitments (+ plan, lead institution), announcements, the
+# visible comments (+ commitment, milestone, response) and their count, and while the
+# window is open the comment form's commitment and milestone choices.
+WINDOW_PAGE_QUERIES = 6
 
 
 def build_plan(size: str, *, number: int = 10):
