@@ -449,6 +449,12 @@ class ProgressReport(models.Model):
     def __str__(self):
         return f"{self.milestone} – {self.progress_percent}%"
 
+    @property
+    def reporter_name(self) -> str:
+        """Who reported it; empty once that account is deleted."""
+        user = self.reported_by
+        return (user.get_full_name() or user.get_username()) if user else ""
+
 
 class Decision(models.TextChoices):
     PENDING = "pending", _("Awaiting reply")

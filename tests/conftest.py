@@ -19,6 +19,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def files_in_a_temporary_folder(tmp_path_factory):
+    """Uploaded and generated files of the whole test run go to a temporary folder, never
+    into the project's var/ (private files included)."""
+    from django.conf import settings
+
+    root = tmp_path_factory.mktemp("files")
+    settings.MEDIA_ROOT = root / "media"
+    settings.PRIVATE_MEDIA_ROOT = root / "private"
+
+
 def skip_or_fail_in_ci(reason: str):
     """Elsewhere a missing browser skips, with the reason shown; in CI it is a failure."""
     if os.environ.get("CI"):

@@ -1,0 +1,197 @@
+"""The workspace role matrix: every URL of the `manage` namespace × every role and anonymous,
+with GET and with POST.
+
+A refused request answers 403 (wrong role), 404 (a row the user may not see: another
+agency's commitment for a focal point) or a redirect to sign-in (anonymous), and a refused
+POST changes nothing in the database. Every workspace URL must have its row in `MATRIX`, so
+a new screen cannot ship without saying who may use it.
+"""
+
+import datetime
+
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tests.factories import (
+    make_approval_letter,
+    make_commitment,
+    make_milestone,
+    make_organisation,
+    make_plan,
+    make_progress_report,
+    make_stages,
+    make_user,
+)
+
+ANONYMOUS = "anonymous"
+COORDINATOR, EDITOR, FOCAL, FORUM = "coordinator", "editor", "focal_point", "forum_member"
+ROLES = [COORDINATOR, EDITOR, FOCAL, FORUM]
+STAFF = {COORDINATOR, EDITOR}
+EVERYONE = set(ROLES)
+NOBODY: set[str] = set()
+DOMAIN_APPS = ["plans", "commitments", "meetings", "consultations"]
+
+
+def manage_url_names() -> set[str]:
+    """The names of every URL pattern in the `manage` namespace."""
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace == "manage" and pattern.name:
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def database_state() -> dict:
+    """Every row of the domain apps (history tables included), to prove nothing changed."""
+    state = {}
+    for label in DOMAIN_APPS:
+        for model in apps.get_app_config(label).get_models():
+            state[model._meta.label] = list(model.objects.order_by("pk").values())
+    return state
+
+
+class World:
+    """One of each thing a workspace URL points at. `focal` is the focal point of `own_org`;
+    `other_*` rows belong to an agency that is not theirs."""
+
+    def __init__(self):
+        self.users = {role: make_user(role=role) for role in ROLES}
+        self.own_org = make_organisation()
+        self.own_org.focal_points.add(self.users[FOCAL])
+        self.other_org = make_organisation()
+        self.plan = make_plan(number=5)
+        self.stages = make_stages(self.plan)
+        self.stages[0].status = "in_progress"
+        self.stages[0].actual_start = datetime.date(2021, 2, 1)
+        self.stages[0].save()
+        self.own = make_commitment(plan=self.plan, number=1, lead_institution=self.own_org)
+        self.other = make_commitment(plan=self.plan, number=2, lead_institution=self.other_org)
+        self.own_milestone = make_milestone(commitment=self.own, number=1, weight=100)
+        self.other_milestone = make_milestone(commitment=self.other, number=1, weight=100)
+        self.own_letter = make_approval_letter(commitment=self.own)
+        self.other_letter = make_approval_letter(commitment=self.other, scan=pdf("scan.pdf"))
+        self.other_report = make_progress_report(
+            milestone=self.other_milestone, evidence_file=pdf("evidence.pdf")
+        )
+        self.now = timezone.now()
+
+
+def pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4 test", content_type="application/pdf")
+
+
+def plan(w):
+    return {"number": w.plan.number}
+
+
+def stage(w):
+    return {"number": w.plan.number, "stage": 1}
+
+
+def other_commitment(w):
+    return {"pk": w.other.pk}
+
+
+def other_letter(w):
+    return {"pk": w.other_letter.pk}
+
+
+# url name: (kwargs from the world, roles allowed to GET, roles allowed to POST).
+# A POST-only URL lists GET as NOBODY (405 for everyone signed in).
+# Rows of another agency are used, so the focal point's 404 is part of the matrix.
+MATRIX = {
+    "dashboard": (lambda w: {}, EVERYONE, NOBODY),
+    # plans and stages
+    "plan_list": (lambda w: {}, EVERYONE, NOBODY),
+    "plan_create": (lambda w: {}, STAFF, STAFF),
+    "plan_detail": (plan, EVERYONE, NOBODY),
+    "plan_edit": (plan, STAFF, STAFF),
+    "plan_status": (plan, NOBODY, {COORDINATOR}),
+    "plan_public": (plan, NOBODY, {COORDINATOR}),
+    "stage_edit": (stage, STAFF, STAFF),
+    "stage_start": (stage, NOBODY, {COORDINATOR}),
+    "stage_complete": (stage, NOBODY, {COORDINATOR}),
+    # commitments
+    "commitment_list": (plan, EVERYONE, NOBODY),
+    "commitment_create": (plan, STAFF, STAFF),
+    "commitment_detail": (other_commitment, STAFF | {FORUM}, NOBODY),
+    "commitment_edit": (other_commitment, STAFF, STAFF),
+    "commitment_publish": (other_commitment, NOBODY, {COORDINATOR}),
+    "organisation_create_inline": (lambda w: {}, NOBODY, STAFF),
+    # approval letters
+    "letter_list": (other_commitment, STAFF, NOBODY),
+    "letter_create": (other_commitment, STAFF, STAFF),
+    "letter_detail": (other_letter, STAFF, NOBODY),
+    "letter_print": (other_letter, STAFF, NOBODY),
+    "letter_reply": (other_letter, STAFF, STAFF),
+    "letter_changes": (other_letter, STAFF, NOBODY),
+    "letter_scan": (other_letter, STAFF, NOBODY),
+    # progress
+    "my_commitments": (lambda w: {}, STAFF | {FOCAL}, NOBODY),
+    "milestone_progress": (lambda w: {"pk": w.other_milestone.pk}, STAFF, STAFF),
+    "progress_evidence": (lambda w: {"pk": w.other_report.pk}, STAFF, NOBODY),
+    # history
+    "history": (lambda w: {"kind": "commitment", "pk": w.other.pk}, STAFF | {FORUM}, NOBODY),
+}
+# URLs open to anonymous visitors (sign-in) are checked separately.
+PUBLIC_NAMES = {"login", "logout"}
+
+
+class MatrixCoverageTests(TestCase):
+    def test_every_workspace_url_has_its_row(self):
+        missing = manage_url_names() - set(MATRIX) - PUBLIC_NAMES
+        assert not missing, f"workspace URLs without a row in MATRIX: {sorted(missing)}"
+
+
+class RoleMatrixTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World()
+
+    def url(self, name):
+        kwargs_of, _get, _post = MATRIX[name]
+        return reverse(f"manage:{name}", kwargs=kwargs_of(self.world))
+
+    def sign_in(self, role):
+        self.client.logout()
+        if role != ANONYMOUS:
+            self.client.force_login(self.world.users[role])
+
+    def test_anonymous_is_sent_to_sign_in_for_get_and_post(self):
+        for name in MATRIX:
+            url = self.url(name)
+            for method in ("get", "post"):
+                with self.subTest(url=name, method=method):
+                    before = database_state()
+                    response = getattr(self.client, method)(url)
+                    assert response.status_code in (302, 405), response.status_code
+                    if response.status_code == 302:
+                        assert "/manage/login/" in response["Location"]
+                    assert database_state() == before
+
+    def test_each_role_gets_only_what_it_may(self):
+        for name, (_kwargs, get_roles, post_roles) in MATRIX.items():
+            url = self.url(name)
+            for role in ROLES:
+                self.sign_in(role)
+                with self.subTest(url=name, role=role, method="get"):
+                    status = self.client.get(url).status_code
+                    if role in get_roles:
+                        assert status in (200, 302), f"{name} GET as {role}: {status}"
+                    else:
+                        assert status in (403, 404, 405), f"{name} GET as {role}: {status}"
+                with self.subTest(url=name, role=role, method="post"):
+                    before = database_state()
+                    status = self.client.post(url, {"version": 1}).status_code
+                    if role not in post_roles:
+                        assert status in (403, 404, 405), f"{name} POST as {role}: {status}"
+                        assert database_state() == before, f"{name} POST as {role} changed data"
