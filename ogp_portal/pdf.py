@@ -19,7 +19,9 @@ make the server read a local file or call another machine, even if it got past c
 
 import logging
 import mimetypes
+import multiprocessing
 import posixpath
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -96,3 +98,84 @@ def render_pdf(template: str, context: dict, *, base_url: str) -> bytes:
     if fetcher.refused:
         logger.warning("PDF %s: refused to fetch %s", template, fetcher.refused)
     return pdf
+
+
+# --- Rendering with a time limit (used by the plan document; any document may use it) ---
+
+# The longest a render may take, in seconds (settings.PDF_RENDER_TIMEOUT overrides it). A
+# 50-commitment plan renders in well under a minute; anything slower is runaway input.
+RENDER_TIMEOUT_SECONDS = 120
+# The largest HTML accepted, in characters: a bound on work before the clock even starts.
+MAX_HTML_CHARS = 8_000_000
+
+
+class RenderTimeout(RuntimeError):
+    """The PDF took longer than its time limit; the render was stopped."""
+
+
+class RenderFailed(RuntimeError):
+    """WeasyPrint failed (or the input was too large); the message says why."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    requested: list[str]  # every URL the document asked for, in order
+    refused: list[str]  # those the fetcher refused (never contacted)
+
+
+class RecordingFetcher(StaticOnlyFetcher):
+    """`StaticOnlyFetcher` that also lists every URL asked for (tests and logs use it)."""
+
+    def __init__(self, base_url: str):
+        super().__init__(base_url)
+        self.requested: list[str] = []
+
+    def fetch(self, url, headers=None):
+        self.requested.append(url)
+        return super().fetch(url, headers)
+
+
+def _write_in_child(sender, html: str, base_url: str) -> None:
+    fetcher = RecordingFetcher(base_url)
+    try:
+        pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+    except Exception as error:  # reported to the parent, which raises RenderFailed
+        sender.send((None, repr(error), fetcher.requested, fetcher.refused))
+    else:
+        sender.send((pdf, "", fetcher.requested, fetcher.refused))
+    finally:
+        sender.close()
+
+
+def write_pdf_limited(html: str, *, base_url: str, timeout: float | None = None) -> Rendered:
+    """WeasyPrint on `html` in a forked child process that is killed after `timeout` seconds
+    (a thread could not be stopped). The child only lays out HTML already rendered (it never
+    touches the database) and fetches through `StaticOnlyFetcher`. Raises `RenderTimeout` or
+    `RenderFailed`."""
+    if len(html) > MAX_HTML_CHARS:
+        raise RenderFailed(f"The document is too large to print ({len(html)} characters).")
+    if timeout is None:
+        timeout = getattr(settings, "PDF_RENDER_TIMEOUT", RENDER_TIMEOUT_SECONDS)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_write_in_child, args=(sender, html, base_url), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise RenderTimeout(f"The PDF was not ready after {timeout} seconds.")
+        try:
+            pdf, error, requested, refused = receiver.recv()
+        except EOFError as exc:
+            raise RenderFailed("The PDF renderer stopped without an answer.") from exc
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+    if refused:
+        logger.warning("PDF: refused to fetch %s", refused)
+    if pdf is None:
+        raise RenderFailed(error)
+    return Rendered(pdf=pdf, requested=requested, refused=refused)

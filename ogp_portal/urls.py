@@ -15,6 +15,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("plans/<int:number>/", views.plan_detail, name="plan"),
+    path("", include("plans.urls")),
     path("", include("commitments.urls")),
     path("", include("meetings.urls")),
     path("", include("consultations.urls")),

@@ -17,6 +17,7 @@ from consultations.models import CommentWindow
 from meetings.models import Meeting
 from ogp_portal.cache import TolerantRedisCache
 from plans.models import STAGE_COUNT, ActionPlan, MethodologyStage, StageStatus
+from plans.views import public_document_links
 
 
 def database_answers() -> bool:
@@ -80,10 +81,21 @@ def home(request):
 
 @require_GET
 def plan_detail(request, number: int):
-    plan = ActionPlan.objects.public().with_stages().filter(number=number).first()
+    plan = (
+        ActionPlan.objects.public()
+        .with_stages()
+        .with_document_sizes()
+        .filter(number=number)
+        .first()
+    )
     if plan is None:
         raise Http404
-    return render_plan(request, plan, template="plans/actionplan_detail.html")
+    return render_plan(
+        request,
+        plan,
+        template="plans/actionplan_detail.html",
+        extra={"document_links": public_document_links(plan)},
+    )
 
 
 def all_stages(plan: ActionPlan) -> list[MethodologyStage]:
@@ -95,9 +107,9 @@ def all_stages(plan: ActionPlan) -> list[MethodologyStage]:
     ]
 
 
-def render_plan(request, plan: ActionPlan | None, *, template: str):
+def render_plan(request, plan: ActionPlan | None, *, template: str, extra: dict | None = None):
     """A plan's public overview. A fixed number of queries, whatever the plan's size."""
-    context = {"plan": plan, "stage_total": STAGE_COUNT}
+    context = {"plan": plan, "stage_total": STAGE_COUNT, **(extra or {})}
     if plan is not None:
         commitments = list(Commitment.objects.in_plan(plan).published().for_listing())
         stages = all_stages(plan)

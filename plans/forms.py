@@ -3,10 +3,12 @@ move only through `plans.services`."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from ogp_portal.conflicts import VersionedFormMixin
 
 from .models import ActionPlan, MethodologyStage
+from .services import NARRATIVE_EDIT_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format="%Y-%m-%d")
 
@@ -68,3 +70,26 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class PlanNarrativeForm(VersionedFormMixin, forms.ModelForm):
+    """The narrative sections of the plan document, both languages side by side; saved with
+    the version it was opened on (the same version as the plan's own form)."""
+
+    class Meta:
+        model = ActionPlan
+        fields = NARRATIVE_EDIT_FIELDS
+        widgets = {
+            name: forms.Textarea(
+                attrs={
+                    "dir": "rtl" if name.endswith("_ar") else "ltr",
+                    "lang": name[-2:],
+                    "rows": 8,
+                }
+            )
+            for name in NARRATIVE_EDIT_FIELDS
+        }
+        help_texts = {
+            name: _("Plain text: leave an empty line between paragraphs.")
+            for name in NARRATIVE_EDIT_FIELDS
+        }

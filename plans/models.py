@@ -6,7 +6,7 @@ approved? is every comment answered?) reach the stage gates through `plans.gates
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +103,24 @@ class ActionPlanQuerySet(models.QuerySet):
     def with_stages(self):
         return self.prefetch_related("stages")
 
+    def with_document_sizes(self):
+        """Per language: the newest rendered final version of the plan document and its size,
+        and the size of the newest public draft PDF; subqueries, so no extra query."""
+        annotations = {}
+        for code, _label in settings.LANGUAGES:
+            final = (
+                PlanPublication.objects.filter(plan=OuterRef("pk"), language=code)
+                .exclude(file="")
+                .order_by("-number")
+            )
+            draft = PlanPdf.objects.filter(
+                plan=OuterRef("pk"), language=code, audience=PdfAudience.PUBLIC
+            ).order_by("-rendered_at")
+            annotations[f"final_version_{code}"] = Subquery(final.values("number")[:1])
+            annotations[f"final_size_{code}"] = Subquery(final.values("size")[:1])
+            annotations[f"draft_size_{code}"] = Subquery(draft.values("size")[:1])
+        return self.annotate(**annotations)
+
 
 class ActionPlan(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), help_text=_("4 for the 4th plan."))
@@ -122,11 +140,27 @@ class ActionPlan(models.Model):
         default=False,
         help_text=_("Only the coordinator makes a plan public."),
     )
+    # The narrative sections of the plan document (plain text; blank lines part paragraphs).
+    introduction_ar = models.TextField(_("introduction (Arabic)"), blank=True)
+    introduction_en = models.TextField(_("introduction (English)"), blank=True)
+    context_ar = models.TextField(_("context and open-government efforts (Arabic)"), blank=True)
+    context_en = models.TextField(_("context and open-government efforts (English)"), blank=True)
+    co_creation_ar = models.TextField(_("co-creation process (Arabic)"), blank=True)
+    co_creation_en = models.TextField(_("co-creation process (English)"), blank=True)
+    forum_ar = models.TextField(_("the multi-stakeholder forum (Arabic)"), blank=True)
+    forum_en = models.TextField(_("the multi-stakeholder forum (English)"), blank=True)
+    monitoring_ar = models.TextField(_("follow-up and monitoring (Arabic)"), blank=True)
+    monitoring_en = models.TextField(_("follow-up and monitoring (English)"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     title = Translated("title")
     summary = Translated("summary")
+    introduction = Translated("introduction")
+    context = Translated("context")
+    co_creation = Translated("co_creation")
+    forum = Translated("forum")
+    monitoring = Translated("monitoring")
     objects = ActionPlanQuerySet.as_manager()
 
     class Meta:
@@ -337,3 +371,111 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# The narrative sections of a plan document, in their order: (field name, heading).
+NARRATIVE_SECTIONS = [
+    ("introduction", _("Introduction")),
+    ("context", _("Context and the government’s open-government efforts")),
+    ("co_creation", _("The co-creation process")),
+    ("forum", _("The multi-stakeholder forum")),
+    ("monitoring", _("Follow-up and monitoring")),
+]
+
+
+def plan_document_path(instance, filename: str) -> str:
+    return f"plans/{instance.plan.country_code}-{instance.plan.number}/{filename}"
+
+
+class PlanPublicationQuerySet(models.QuerySet):
+    def rendered(self):
+        """Publications whose PDF exists (rendering runs in the background)."""
+        return self.exclude(file="")
+
+
+class PlanPublication(models.Model):
+    """One published final version of a plan document in one language: the PDF and the exact
+    content it was made from. Never changed afterwards; a new version is a new row."""
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.PROTECT, related_name="publications", verbose_name=_("plan")
+    )
+    number = models.PositiveSmallIntegerField(_("version number"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+    )
+    snapshot = models.JSONField(_("content printed"), editable=False)
+    content_key = models.CharField(_("content key"), max_length=64, editable=False)
+    file = models.FileField(_("PDF"), upload_to=plan_document_path, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+
+    objects = PlanPublicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan publication")
+        verbose_name_plural = _("plan publications")
+        ordering = ["plan", "-number", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number", "language"], name="planpublication_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="planpublication_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _label in settings.LANGUAGES]),
+                name="planpublication_language_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} v{self.number} ({self.language})"
+
+
+class PdfAudience(models.TextChoices):
+    PUBLIC = "public", _("Public (published commitments only)")
+    STAFF = "staff", _("Staff (every commitment)")
+
+
+class PlanPdf(models.Model):
+    """A rendered draft PDF of a plan, stored under the key of the content it shows: the
+    same content is never rendered twice; a change makes a new key and a new file."""
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="draft_pdfs", verbose_name=_("plan")
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    audience = models.CharField(_("audience"), max_length=10, choices=PdfAudience.choices)
+    content_key = models.CharField(_("content key"), max_length=64)
+    file = models.FileField(_("PDF"), upload_to=plan_document_path)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    rendered_at = models.DateTimeField(_("rendered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("draft plan PDF")
+        verbose_name_plural = _("draft plan PDFs")
+        ordering = ["plan", "language", "-rendered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "language", "audience", "content_key"],
+                name="planpdf_unique_content",
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=PdfAudience.values), name="planpdf_audience_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _label in settings.LANGUAGES]),
+                name="planpdf_language_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} draft ({self.language}, {self.audience})"

@@ -6,20 +6,26 @@ Rules broken raise `ValidationError` with messages meant for the user; a form sh
 """
 
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ogp_portal.concurrency import lock_for_edit, save_as
 
 from .gates import gate_problems
 from .models import (
+    NARRATIVE_SECTIONS,
     PLAN_STATUS_MOVES,
     STAGE_COUNT,
     ActionPlan,
     MethodologyStage,
     Organisation,
+    PlanPdf,
+    PlanPublication,
     PlanStatus,
     StageStatus,
 )
@@ -234,3 +240,98 @@ def add_public_document(
     document.full_clean(exclude=["url"])
     save_as(document, by)
     return document
+
+
+# --- The plan document: its narrative sections, its final publication, its PDFs ---
+
+NARRATIVE_EDIT_FIELDS = [
+    f"{name}_{code}" for name, _heading in NARRATIVE_SECTIONS for code in ("ar", "en")
+]
+# A final plan document is published once the plan's text is settled.
+FINAL_DOCUMENT_STATUSES = [
+    PlanStatus.FINAL,
+    PlanStatus.PUBLISHED,
+    PlanStatus.IMPLEMENTATION,
+    PlanStatus.CLOSED,
+]
+
+
+@transaction.atomic
+def update_plan_narrative(*, plan: ActionPlan, data: dict, expected_version: int, by) -> ActionPlan:
+    """Save the plan's narrative sections (both languages), with the version check and a
+    history row, like `update_plan`."""
+    current = lock_for_edit(plan, expected_version)
+    for name in NARRATIVE_EDIT_FIELDS:
+        if name in data:
+            setattr(current, name, data[name])
+    current.version += 1
+    current.full_clean()
+    save_as(current, by)
+    return current
+
+
+def final_publication_problems(plan: ActionPlan) -> list[str]:
+    """Everything that stops the final plan document from being published now."""
+    from .pdf import PlanData, missing_parts
+
+    problems = []
+    if plan.status not in FINAL_DOCUMENT_STATUSES:
+        problems.append(
+            _("The plan must reach the “%(status)s” status before its final document is published.")
+            % {"status": PlanStatus.FINAL.label}
+        )
+    return problems + missing_parts(PlanData(plan, public_only=False))
+
+
+@transaction.atomic
+def publish_final_plan(*, plan: ActionPlan, by, now: datetime.datetime) -> list[PlanPublication]:
+    """Freeze the plan document: one new dated version per language, each keeping the exact
+    content it prints (its snapshot). The PDFs are rendered in the background after commit;
+    later edits to the plan or its commitments never change a published version."""
+    from django.utils import formats, translation
+
+    from . import tasks
+    from .pdf import content_key, plan_snapshots
+
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    problems = final_publication_problems(plan)
+    if problems:
+        raise ValidationError(problems)
+    last = plan.publications.aggregate(last=Max("number"))["last"] or 0
+    publications = []
+    for language, snapshot in plan_snapshots(plan, audience="final", is_draft=False).items():
+        with translation.override(language):
+            published_on = formats.date_format(timezone.localtime(now).date(), "DATE_FORMAT")
+        snapshot["publication"] = {"version": last + 1, "date": published_on}
+        publications.append(
+            PlanPublication.objects.create(
+                plan=plan,
+                number=last + 1,
+                language=language,
+                published_at=now,
+                published_by=by,
+                snapshot=snapshot,
+                content_key=content_key(snapshot),
+            )
+        )
+    for publication in publications:
+        transaction.on_commit(
+            functools.partial(tasks.render_publication_pdf.enqueue, publication.pk)
+        )
+    return publications
+
+
+def regenerate_plan_pdfs(*, plan: ActionPlan) -> int:
+    """Throw away the plan's cached draft PDFs (they are rendered again on the next
+    download) and render any published version whose file is missing. Published files are
+    never re-rendered: they are frozen. Returns how many cached drafts were removed."""
+    from . import tasks
+
+    removed = 0
+    for cached in PlanPdf.objects.filter(plan=plan):
+        cached.file.delete(save=False)
+        cached.delete()
+        removed += 1
+    for publication in plan.publications.filter(file=""):
+        tasks.render_publication_pdf.enqueue(publication.pk)
+    return removed

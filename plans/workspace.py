@@ -6,8 +6,9 @@ exactly what is missing, and a form opened on an older version gets the conflict
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,8 +22,26 @@ from ogp_portal.concurrency import StaleEdit
 from ogp_portal.conflicts import conflict_context, rebase_form
 
 from . import services
-from .forms import PlanCreateForm, PlanForm, StageForm, add_service_error
-from .models import STAGE_COUNT, ActionPlan, MethodologyStage, PlanStatus, StageStatus
+from .forms import PlanCreateForm, PlanForm, PlanNarrativeForm, StageForm, add_service_error
+from .models import (
+    NARRATIVE_SECTIONS,
+    STAGE_COUNT,
+    ActionPlan,
+    MethodologyStage,
+    PdfAudience,
+    PlanPdf,
+    PlanStatus,
+    StageStatus,
+)
+from .roles import is_agency_scoped
+from .views import (
+    check_language,
+    current_draft,
+    draft_filename,
+    pdf_response,
+    pending_response,
+    publication_filename,
+)
 
 # What each status means for citizens, shown beside the button that moves a plan there.
 STATUS_EXPLANATIONS = {
@@ -275,3 +294,139 @@ def plan_public(request, number: int):
     else:
         messages.success(request, _("The plan was taken off the public site."))
     return redirect("manage:plan_detail", number=plan.number)
+
+
+# --- The plan document: narrative sections, PDFs, final publication ---
+
+
+def document_context(plan: ActionPlan, user, *, publish_problems=None) -> dict:
+    """The plan document page: what is written, what is still missing for the final
+    version, the PDFs to download (with their size) and every published version."""
+    latest_drafts = {}
+    for cached in PlanPdf.objects.filter(plan=plan, audience=PdfAudience.STAFF).order_by(
+        "rendered_at"
+    ):
+        latest_drafts[cached.language] = cached
+    publications = list(plan.publications.order_by("-number", "language"))
+    versions: dict[int, list] = {}
+    for publication in publications:
+        versions.setdefault(publication.number, []).append(publication)
+    return {
+        "plan": plan,
+        "sections": [
+            {
+                "heading": heading,
+                "ar": bool(getattr(plan, f"{name}_ar").strip()),
+                "en": bool(getattr(plan, f"{name}_en").strip()),
+            }
+            for name, heading in NARRATIVE_SECTIONS
+        ],
+        "drafts": [
+            {"language": code, "label": label, "cached": latest_drafts.get(code)}
+            for code, label in settings.LANGUAGES
+        ],
+        "versions": [{"number": number, "publications": rows} for number, rows in versions.items()],
+        "gaps": services.final_publication_problems(plan),
+        "publish_problems": publish_problems or [],
+        "may_publish": user.has_perm("plans.publish_plan"),
+        "may_edit": user.has_perm("plans.change_actionplan"),
+    }
+
+
+@require_GET
+@workspace_view("plans.view_actionplan", "commitments.view_commitment")
+def plan_document(request, number: int):
+    plan = get_plan(number)
+    return render(request, "manage/plans/plan_document.html", document_context(plan, request.user))
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view("plans.view_actionplan", "plans.change_actionplan")
+def plan_narrative(request, number: int):
+    plan = get_plan(number)
+    form = PlanNarrativeForm(request.POST or None, instance=plan)
+    context = {"plan": plan, "section_pairs": narrative_pairs(form)}
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.update_plan_narrative(
+                plan=plan,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except StaleEdit as stale:
+            form = rebase_form(form, stale.current)
+            context |= conflict_context(form, stale.current)
+            context["section_pairs"] = narrative_pairs(form)
+            return render(
+                request, "manage/plans/plan_narrative.html", context | {"form": form}, status=409
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The plan’s text was saved."))
+            return redirect("manage:plan_document", number=plan.number)
+    return render(request, "manage/plans/plan_narrative.html", context | {"form": form})
+
+
+def narrative_pairs(form) -> list[dict]:
+    return [
+        {"heading": heading, "arabic": form[f"{name}_ar"], "english": form[f"{name}_en"]}
+        for name, heading in NARRATIVE_SECTIONS
+    ]
+
+
+@require_GET
+@workspace_view("plans.view_actionplan", "commitments.view_commitment")
+def plan_pdf(request, number: int, language: str):
+    """The staff draft: every commitment, published or not (an agency focal point, who may
+    see only their agencies' commitments, gets the public draft's scope: refused here)."""
+    check_language(language)
+    if is_agency_scoped(request.user):
+        raise PermissionDenied
+    plan = get_plan(number)
+    cached = current_draft(plan, language, PdfAudience.STAFF)
+    if cached is None:
+        return pending_response(request, plan)
+    return pdf_response(cached.file, draft_filename(plan, language))
+
+
+@require_GET
+@workspace_view("plans.view_actionplan")
+def plan_publication_pdf(request, number: int, version: int, language: str):
+    check_language(language)
+    plan = get_plan(number)
+    publication = plan.publications.filter(number=version, language=language).first()
+    if publication is None:
+        raise Http404
+    if not publication.file:
+        return pending_response(request, plan)
+    return pdf_response(publication.file, publication_filename(publication))
+
+
+@require_POST
+@workspace_view("plans.view_actionplan", "plans.publish_plan")
+def plan_publish(request, number: int):
+    plan = get_plan(number)
+    try:
+        publications = services.publish_final_plan(plan=plan, by=request.user, now=timezone.now())
+    except ValidationError as error:
+        context = document_context(plan, request.user, publish_problems=error.messages)
+        return render(request, "manage/plans/plan_document.html", context, status=400)
+    messages.success(
+        request,
+        _("Version %(number)s of the final plan was published; its PDFs are being prepared.")
+        % {"number": publications[0].number},
+    )
+    return redirect("manage:plan_document", number=plan.number)
+
+
+@require_POST
+@workspace_view("plans.view_actionplan", "plans.change_actionplan")
+def plan_pdf_regenerate(request, number: int):
+    plan = get_plan(number)
+    services.regenerate_plan_pdfs(plan=plan)
+    messages.success(
+        request, _("The draft PDFs will be made again from the current text at the next download.")
+    )
+    return redirect("manage:plan_document", number=plan.number)

@@ -18,4 +18,22 @@ urlpatterns = [
         workspace.stage_complete,
         name="stage_complete",
     ),
+    path("plans/<int:number>/document/", workspace.plan_document, name="plan_document"),
+    path("plans/<int:number>/document/text/", workspace.plan_narrative, name="plan_narrative"),
+    path(
+        "plans/<int:number>/document/draft/<slug:language>.pdf",
+        workspace.plan_pdf,
+        name="plan_pdf",
+    ),
+    path(
+        "plans/<int:number>/document/final/<int:version>/<slug:language>.pdf",
+        workspace.plan_publication_pdf,
+        name="plan_publication_pdf",
+    ),
+    path("plans/<int:number>/document/publish/", workspace.plan_publish, name="plan_publish"),
+    path(
+        "plans/<int:number>/document/regenerate/",
+        workspace.plan_pdf_regenerate,
+        name="plan_pdf_regenerate",
+    ),
 ]

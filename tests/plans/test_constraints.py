@@ -245,3 +245,67 @@ class DocumentConstraintTests(TestCase):
 
     def test_document_language_valid(self):
         check_choices("document_language_valid", make_document(), "language", ["ar", "en"])
+
+
+class PlanDocumentConstraintTests(TestCase):
+    """The plan document's published versions and cached draft PDFs."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.plan = make_plan()
+
+    def publication(self, **fields):
+        from plans.models import PlanPublication
+
+        fields = {
+            "plan": self.plan,
+            "number": 1,
+            "language": "ar",
+            "published_at": timezone.now(),
+            "snapshot": {},
+            "content_key": "k",
+            **fields,
+        }
+        return PlanPublication.objects.create(**fields)
+
+    def draft(self, **fields):
+        from plans.models import PlanPdf
+
+        fields = {
+            "plan": self.plan,
+            "language": "ar",
+            "audience": "staff",
+            "content_key": "k",
+            "file": "x.pdf",
+            **fields,
+        }
+        return PlanPdf.objects.create(**fields)
+
+    def test_planpublication_unique_version(self):
+        self.publication()
+        with violates("planpublication_unique_version"):
+            self.publication()
+        self.publication(language="en")
+        self.publication(number=2)
+
+    def test_planpublication_number_positive(self):
+        with violates("planpublication_number_positive"):
+            self.publication(number=0)
+
+    def test_planpublication_language_valid(self):
+        check_choices(
+            "planpublication_language_valid", self.publication(), "language", ["ar", "en"]
+        )
+
+    def test_planpdf_unique_content(self):
+        self.draft()
+        with violates("planpdf_unique_content"):
+            self.draft()
+        self.draft(content_key="other")
+        self.draft(audience="public")
+
+    def test_planpdf_audience_valid(self):
+        check_choices("planpdf_audience_valid", self.draft(), "audience", ["public", "staff"])
+
+    def test_planpdf_language_valid(self):
+        check_choices("planpdf_language_valid", self.draft(), "language", ["ar", "en"])

@@ -16,7 +16,9 @@ DOMAIN_APPS = ["plans", "commitments", "meetings", "consultations"]
 
 # Models deliberately left out of CONTENT_MODELS, each with its reason.
 NOT_ROLE_CONTENT: dict[str, str] = {
-    # (none today: every domain model is role content. Add "app.model": "why" here.)
+    "plans.planpublication": "written only by plans.services.publish_final_plan (frozen); "
+    "staff reach it through the plan's own permissions",
+    "plans.planpdf": "a cache of rendered draft PDFs, written only by plans.tasks",
 }
 
 

@@ -1,0 +1,425 @@
+"""The plan document (the national action plan as a PDF, one per language).
+
+Two steps, so that what is printed can be frozen and cached:
+
+1. `plan_snapshots(plan, ...)` reads everything the document shows, once, and turns it into
+   plain data per language (every text already in that language, every date already
+   formatted): the *snapshot*. It is JSON, so a published final version keeps it for ever
+   (`PlanPublication.snapshot`) and its `content_key` (a hash of the snapshot and of the
+   layout) names the PDF in storage: the same content is never rendered twice.
+2. `render_snapshot(snapshot)` turns a snapshot into a PDF through the shared machinery of
+   `ogp_portal.pdf` (bundled fonts, `StaticOnlyFetcher`, a render time limit). It never
+   reads the database, so a published version prints the same whatever is edited later.
+
+User text reaches the template as plain strings and is escaped there (`linebreaks` escapes);
+nothing typed by staff or citizens is ever marked safe.
+
+`plans` imports none of the other apps (see DESIGN.md); the facts the document prints from
+commitments, meetings and consultations are read through `apps.get_model`, at call time.
+"""
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ogp_portal.i18n import LANGUAGE_CODES
+from ogp_portal.pdf import Rendered, page_counter_css, write_pdf_limited
+
+from .models import NARRATIVE_SECTIONS, STAGE_COUNT, ActionPlan, MethodologyStage, Sector
+
+# Only decides which URLs count as our static files; it is never contacted.
+PDF_BASE_URL = "https://ogp-portal.invalid/"
+TEMPLATE = "plans/pdf/plan.html"
+# The files whose content decides the look of the document: a change to any of them gives
+# every plan a new content key, so cached drafts are rendered again with the new layout.
+LAYOUT_FILES = [
+    "templates/plans/pdf/plan.html",
+    "templates/pdf/base.html",
+    "static/css/pdf.css",
+    "static/css/plan_pdf.css",
+]
+SNAPSHOT_FORMAT = 1
+
+COUNTRY_NAMES = {"JO": gettext_lazy("The Hashemite Kingdom of Jordan")}
+
+# The OGP template fields of a commitment, in the order of the OGP template.
+COMMITMENT_TEXT_FIELDS = [
+    "description",
+    "problem",
+    "causes",
+    "solution",
+    "how_it_solves",
+    "relevance",
+]
+# Template fields a final plan needs in both languages, for every commitment.
+REQUIRED_COMMITMENT_FIELDS = ["title", "description", "problem", "solution"]
+
+
+def text(obj, name: str) -> dict:
+    """`obj.<name>` in the active language (else the other) with the language it is in."""
+    value, language = type(obj).__dict__[name].value_with_language(obj)
+    return {"text": value, "lang": language, "dir": "rtl" if language == "ar" else "ltr"}
+
+
+def raw_text(value: str) -> dict:
+    """Text of unknown language (a citizen's comment): the reader's direction is `auto`."""
+    return {"text": value, "lang": "", "dir": "auto"}
+
+
+def day(value) -> str:
+    return formats.date_format(value, "DATE_FORMAT") if value else ""
+
+
+def span(start, end) -> str:
+    if not start and not end:
+        return ""
+    return f"{day(start) or '…'} – {day(end) or '…'}"
+
+
+@functools.cache
+def layout_key() -> str:
+    digest = hashlib.sha256()
+    for relative in LAYOUT_FILES:
+        path = Path(settings.BASE_DIR) / relative
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()
+
+
+def content_key(snapshot: dict) -> str:
+    """The name of a snapshot's PDF: equal snapshots (and layout) give equal keys."""
+    payload = json.dumps(snapshot, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256((layout_key() + payload).encode()).hexdigest()
+
+
+class PlanData:
+    """Everything the plan document prints, read once in a fixed number of queries."""
+
+    def __init__(self, plan: ActionPlan, *, public_only: bool):
+        Commitment = apps.get_model("commitments", "Commitment")
+        ApprovalLetter = apps.get_model("commitments", "ApprovalLetter")
+        Membership = apps.get_model("meetings", "Membership")
+        Meeting = apps.get_model("meetings", "Meeting")
+        Body = apps.get_model("meetings", "Body")
+        Comment = apps.get_model("consultations", "Comment")
+
+        self.plan = plan
+        stages = {stage.number: stage for stage in MethodologyStage.objects.filter(plan=plan)}
+        self.stages = [
+            stages.get(number) or MethodologyStage(plan=plan, number=number)
+            for number in range(1, STAGE_COUNT + 1)
+        ]
+        commitments = Commitment.objects.filter(plan=plan)
+        if public_only:
+            commitments = commitments.filter(is_published=True)
+        self.commitments = list(
+            commitments.select_related("lead_institution")
+            .prefetch_related(
+                "milestones",
+                "supporting_institutions",
+                Prefetch(
+                    "approval_letters",
+                    queryset=ApprovalLetter.objects.select_related("organisation").order_by(
+                        "sent_on", "pk"
+                    ),
+                ),
+            )
+            .order_by("number")
+        )
+        today = timezone.localdate()
+        self.forum_bodies = list(
+            Body.objects.filter(kind="forum")
+            .filter(Q(plan=plan) | Q(plan__isnull=True))
+            .prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.filter(
+                        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+                    )
+                    .select_related("person", "organisation")
+                    .order_by("organisation__sector", "role", "person__name_ar"),
+                )
+            )
+            .order_by("-plan_id", "pk")[:1]
+        )
+        self.meetings = list(
+            Meeting.objects.published().filter(plan=plan).for_detail().order_by("starts_at")
+        )
+        self.comments = list(
+            Comment.objects.published()
+            .filter(window__plan=plan, window__audience="public")
+            .select_related("window", "commitment", "response")
+            .order_by("window__opens_at", "window_id", "created_at", "pk")
+        )
+
+
+def missing_parts(data: PlanData) -> list[str]:
+    """What a final plan still lacks, in the reader's words (empty when complete)."""
+    plan = data.plan
+    missing = []
+    meta = type(plan)._meta
+    for name in ["title"] + [name for name, _heading in NARRATIVE_SECTIONS]:
+        for code in LANGUAGE_CODES:
+            if not getattr(plan, f"{name}_{code}").strip():
+                missing.append(
+                    _("The plan: “%(field)s” is empty.")
+                    % {"field": meta.get_field(f"{name}_{code}").verbose_name}
+                )
+    if not data.commitments:
+        missing.append(_("The plan has no commitments."))
+    for commitment in data.commitments:
+        cmeta = type(commitment)._meta
+        for name in REQUIRED_COMMITMENT_FIELDS:
+            for code in LANGUAGE_CODES:
+                if not getattr(commitment, f"{name}_{code}").strip():
+                    missing.append(
+                        _("Commitment %(number)s: “%(field)s” is empty.")
+                        % {
+                            "number": commitment.number,
+                            "field": cmeta.get_field(f"{name}_{code}").verbose_name,
+                        }
+                    )
+        if commitment.lead_institution_id is None:
+            missing.append(
+                _("Commitment %(number)s has no lead institution.") % {"number": commitment.number}
+            )
+        if not commitment.starts_on or not commitment.ends_on:
+            missing.append(
+                _("Commitment %(number)s has no start or end date.") % {"number": commitment.number}
+            )
+        if not commitment.milestones.all():
+            missing.append(
+                _("Commitment %(number)s has no milestones.") % {"number": commitment.number}
+            )
+    return missing
+
+
+def commitment_part(commitment) -> dict:
+    labels = commitment_labels()
+    fields = [
+        {"name": name, "label": labels[name], "value": text(commitment, name)}
+        for name in COMMITMENT_TEXT_FIELDS
+    ]
+    lead = commitment.lead_institution
+    milestones = sorted(commitment.milestones.all(), key=lambda m: m.number)
+    return {
+        "number": commitment.number,
+        "ogp_id": commitment.ogp_id,
+        "title": text(commitment, "title"),
+        "fields": fields,
+        "values": [str(label) for label in commitment.ogp_values],
+        "lead": text(lead, "name") if lead else None,
+        "supporting": [
+            text(organisation, "name")
+            for organisation in sorted(
+                commitment.supporting_institutions.all(), key=lambda o: o.name_ar
+            )
+        ],
+        "period": span(commitment.starts_on, commitment.ends_on),
+        "milestones": [
+            {
+                "number": milestone.number,
+                "title": text(milestone, "title"),
+                "output": text(milestone, "expected_output"),
+                "period": span(milestone.starts_on, milestone.ends_on),
+                "weight": milestone.weight,
+            }
+            for milestone in milestones
+        ],
+    }
+
+
+def commitment_labels() -> dict:
+    """Headings of the OGP template, in the active language."""
+    return {
+        "description": _("Brief description"),
+        "problem": _("Problem addressed"),
+        "causes": _("Causes of the problem"),
+        "solution": _("What the commitment does"),
+        "how_it_solves": _("How it will solve the problem"),
+        "relevance": _("Relevance to the OGP values"),
+    }
+
+
+def forum_part(data: PlanData) -> dict | None:
+    if not data.forum_bodies:
+        return None
+    body = data.forum_bodies[0]
+    by_sector: dict[str, list] = {}
+    for membership in body.memberships.all():
+        sector = membership.organisation.sector if membership.organisation else ""
+        by_sector.setdefault(sector, []).append(
+            {
+                "name": text(membership.person, "name"),
+                "organisation": text(membership.organisation, "name")
+                if membership.organisation
+                else None,
+                "role": membership.get_role_display(),
+            }
+        )
+    order = [value for value in Sector.values if value in by_sector]
+    if "" in by_sector:
+        order.append("")
+    return {
+        "name": text(body, "name"),
+        "sectors": [
+            {
+                "label": str(Sector(value).label) if value else _("Other members"),
+                "members": by_sector[value],
+            }
+            for value in order
+        ],
+    }
+
+
+def meeting_part(meeting) -> dict:
+    attendances = list(meeting.attendances.all())
+    return {
+        "title": text(meeting, "title"),
+        "body": text(meeting.body, "name"),
+        "date": day(timezone.localtime(meeting.starts_at).date()),
+        "mode": meeting.get_mode_display(),
+        "present": [
+            {
+                "name": text(attendance.person, "name"),
+                "organisation": text(attendance.organisation, "name")
+                if attendance.organisation
+                else None,
+            }
+            for attendance in attendances
+            if attendance.status == "present"
+        ],
+        "absent_count": sum(attendance.status != "present" for attendance in attendances),
+        "outcomes": [
+            {
+                "decision": text(outcome, "decision"),
+                "owner": text(outcome.owner, "name") if outcome.owner else None,
+                "due": day(outcome.due_on),
+                "status": outcome.get_status_display(),
+            }
+            for outcome in meeting.outcomes.all()
+        ],
+    }
+
+
+def consultation_part(data: PlanData) -> list[dict]:
+    windows: dict[int, dict] = {}
+    for comment in data.comments:
+        window = comment.window
+        entry = windows.setdefault(
+            window.pk,
+            {
+                "title": text(window, "title"),
+                "period": span(
+                    timezone.localtime(window.opens_at).date(),
+                    window.last_day if window.closes_at else None,
+                ),
+                "comments": [],
+            },
+        )
+        response = comment.public_response
+        entry["comments"].append(
+            {
+                "tracking": comment.tracking_number,
+                "date": day(timezone.localtime(comment.published_at or comment.created_at).date()),
+                "about": (
+                    _("Commitment %(number)s") % {"number": comment.commitment.number}
+                    if comment.commitment
+                    else _("The plan as a whole")
+                ),
+                "body": raw_text(comment.public_body),
+                "outcome": response.get_outcome_display() if response else "",
+                "reason": text(response, "reason") if response else None,
+            }
+        )
+    return list(windows.values())
+
+
+def letters_part(data: PlanData) -> list[dict]:
+    rows = []
+    for commitment in data.commitments:
+        for letter in commitment.approval_letters.all():
+            rows.append(
+                {
+                    "commitment": commitment.number,
+                    "organisation": text(letter.organisation, "name"),
+                    "reference": letter.reference,
+                    "sent": day(letter.sent_on),
+                    "received": day(letter.received_on),
+                    "decision": letter.get_decision_display(),
+                    "current": letter.is_current(),
+                }
+            )
+    return rows
+
+
+def build_snapshot(data: PlanData, *, language: str, is_draft: bool, audience: str) -> dict:
+    """The plain data the document prints, in `language`."""
+    plan = data.plan
+    with translation.override(language):
+        missing = missing_parts(data)
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "language": language,
+            "is_draft": is_draft,
+            "audience": audience,
+            "plan": {
+                "title": text(plan, "title"),
+                "summary": text(plan, "summary"),
+                "number": plan.number,
+                "period": plan.period_label,
+                "dates": span(plan.starts_on, plan.ends_on),
+                "country": str(COUNTRY_NAMES.get(plan.country_code, plan.country_code)),
+                "status": plan.get_status_display(),
+            },
+            "sections": [
+                {"id": name, "heading": str(heading), "value": text(plan, name)}
+                for name, heading in NARRATIVE_SECTIONS
+            ],
+            "stages": [
+                {
+                    "number": stage.number,
+                    "name": str(stage.name),
+                    "status": stage.get_status_display(),
+                    "planned": span(stage.planned_start, stage.planned_end),
+                    "actual": span(stage.actual_start, stage.actual_end),
+                    "notes": text(stage, "notes"),
+                }
+                for stage in data.stages
+            ],
+            "forum": forum_part(data),
+            "commitments": [commitment_part(commitment) for commitment in data.commitments],
+            "meetings": [meeting_part(meeting) for meeting in data.meetings],
+            "consultation": consultation_part(data),
+            "letters": letters_part(data),
+            "missing": missing if is_draft else [],
+        }
+
+
+def plan_snapshots(
+    plan: ActionPlan, *, audience: str, is_draft: bool = True, languages=None
+) -> dict[str, dict]:
+    """The plan's snapshot in each language, from one read of the database."""
+    data = PlanData(plan, public_only=audience == "public")
+    return {
+        language: build_snapshot(data, language=language, is_draft=is_draft, audience=audience)
+        for language in (languages or LANGUAGE_CODES)
+    }
+
+
+def render_snapshot_html(snapshot: dict) -> str:
+    with translation.override(snapshot["language"]):
+        return render_to_string(TEMPLATE, {"doc": snapshot, "page_counter_css": page_counter_css()})
+
+
+def render_snapshot(snapshot: dict) -> Rendered:
+    """The PDF of a snapshot (no database access; see the module docstring)."""
+    return write_pdf_limited(render_snapshot_html(snapshot), base_url=PDF_BASE_URL)

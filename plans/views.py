@@ -1,0 +1,121 @@
+"""Public downloads of the plan document: a published final version (frozen, served from
+storage) and, while the plan is being prepared, the draft of its published commitments
+(rendered in the background when its content changes, then served from storage)."""
+
+from django.conf import settings
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from ogp_portal.i18n import LANGUAGE_CODES
+
+from . import tasks
+from .models import ActionPlan, PdfAudience, PlanPdf, PlanPublication
+from .pdf import content_key, plan_snapshots
+
+# Seconds a browser waits before asking again for a PDF still being rendered.
+RETRY_AFTER = 15
+
+
+def check_language(language: str) -> str:
+    if language not in LANGUAGE_CODES:
+        raise Http404
+    return language
+
+
+def pdf_response(field_file, filename: str) -> FileResponse:
+    response = FileResponse(
+        field_file.open("rb"), content_type="application/pdf", filename=filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def pending_response(request, plan: ActionPlan):
+    """The PDF is being rendered by the worker: say so, and let the browser retry."""
+    response = render(request, "plans/pdf_pending.html", {"plan": plan}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
+def current_draft(plan: ActionPlan, language: str, audience: str) -> PlanPdf | None:
+    """The stored PDF of the plan's current content; when there is none, rendering is
+    enqueued (immediate in development: it is then there on return)."""
+    snapshot = plan_snapshots(plan, audience=audience, languages=[language])[language]
+    key = content_key(snapshot)
+    lookup = {"plan": plan, "language": language, "audience": audience, "content_key": key}
+    cached = PlanPdf.objects.filter(**lookup).first()
+    if cached is None:
+        # A GET runs outside any transaction: nothing to wait for before enqueueing.
+        tasks.render_draft_pdf.enqueue(plan.pk, language, audience)
+        cached = PlanPdf.objects.filter(**lookup).first()
+    return cached
+
+
+def draft_filename(plan: ActionPlan, language: str) -> str:
+    return f"action-plan-{plan.number}-draft-{language}.pdf"
+
+
+def publication_filename(publication: PlanPublication) -> str:
+    return f"action-plan-{publication.plan.number}-v{publication.number}-{publication.language}.pdf"
+
+
+@require_GET
+def draft_pdf(request, number: int, language: str):
+    """The draft plan document of a public plan (published commitments only)."""
+    check_language(language)
+    plan = ActionPlan.objects.public().filter(number=number).first()
+    if plan is None:
+        raise Http404
+    cached = current_draft(plan, language, PdfAudience.PUBLIC)
+    if cached is None:
+        return pending_response(request, plan)
+    return pdf_response(cached.file, draft_filename(plan, language))
+
+
+@require_GET
+def final_pdf(request, number: int, version: int, language: str):
+    """A published final version, exactly as published (its stored file)."""
+    check_language(language)
+    publication = (
+        PlanPublication.objects.select_related("plan")
+        .filter(plan__is_public=True, plan__number=number, number=version, language=language)
+        .first()
+    )
+    if publication is None:
+        raise Http404
+    if not publication.file:
+        return pending_response(request, publication.plan)
+    return pdf_response(publication.file, publication_filename(publication))
+
+
+def public_document_links(plan: ActionPlan) -> list[dict]:
+    """The plan page's download links, one per language: the newest final version when one
+    is published, else the draft (sizes from `ActionPlan.objects.with_document_sizes()`;
+    the size of a draft not rendered yet is unknown until its first download)."""
+    links = []
+    for code, label in settings.LANGUAGES:
+        version = getattr(plan, f"final_version_{code}", None)
+        if version:
+            links.append(
+                {
+                    "language": label,
+                    "code": code,
+                    "final": True,
+                    "version": version,
+                    "size": getattr(plan, f"final_size_{code}"),
+                    "url": reverse("plans:final_pdf", args=[plan.number, version, code]),
+                }
+            )
+        else:
+            links.append(
+                {
+                    "language": label,
+                    "code": code,
+                    "final": False,
+                    "size": getattr(plan, f"draft_size_{code}", None),
+                    "url": reverse("plans:draft_pdf", args=[plan.number, code]),
+                }
+            )
+    return links
