@@ -3,7 +3,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ogp_portal.spreadsheets import SpreadsheetImportExportMixin
 
-from .models import AgendaItem, Attendance, Body, Meeting, Membership, Outcome, Person
+from .models import (
+    AgendaItem,
+    Attachment,
+    Attendance,
+    Body,
+    Meeting,
+    Membership,
+    Outcome,
+    Person,
+)
 from .resources import AttendanceResource, MembershipResource, PersonResource
 
 
@@ -161,3 +170,12 @@ class OutcomeAdmin(admin.ModelAdmin):
         "commitments",
     )
     autocomplete_fields = ("meeting", "owner", "commitments")
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ("title", "agenda_item", "uploaded_at", "uploaded_by")
+    list_select_related = ("agenda_item", "uploaded_by")
+    search_fields = ("title", "agenda_item__title_ar")
+    fields = ("agenda_item", "title", "file")
+    autocomplete_fields = ("agenda_item",)

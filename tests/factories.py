@@ -210,3 +210,13 @@ def make_announcement(**fields) -> Announcement:
         fields["window"] = make_window()
     fields.setdefault("channel", "site")
     return Announcement.objects.create(**fields)
+
+
+def make_attachment(**fields):
+    from meetings.models import Attachment
+
+    if "agenda_item" not in fields:
+        fields["agenda_item"] = make_agenda_item()
+    fields.setdefault("title", unique("عرض"))
+    fields.setdefault("file", "meeting-attachments/2021/slides.pdf")
+    return Attachment.objects.create(**fields)

@@ -13,6 +13,7 @@ from tests.factories import (
     make_agenda_item,
     make_announcement,
     make_approval_letter,
+    make_attachment,
     make_attendance,
     make_body,
     make_comment,
@@ -62,7 +63,8 @@ def make_one_of_everything(user):
     make_membership(body=body, person=person, organisation=organisation)
     meeting = make_meeting(body=body, plan=plan)
     make_attendance(meeting=meeting, person=person, organisation=organisation)
-    make_agenda_item(meeting=meeting, presenter=person)
+    item = make_agenda_item(meeting=meeting, presenter=person)
+    make_attachment(agenda_item=item)
     outcome = make_outcome(meeting=meeting, owner=organisation)
     outcome.commitments.add(commitment)
     window = make_window(plan=plan, opens_at=timezone.now().replace(microsecond=0))
