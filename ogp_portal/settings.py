@@ -334,6 +334,24 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # Control characters in a citizen's comment would make an XLSX export fail; replace them.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
+# Citizen comments (consultations). "pre": a moderator publishes each comment before the
+# public sees it; "post": published at once, moderators may hide it afterwards.
+COMMENT_MODERATION = env_str("COMMENT_MODERATION", "pre")
+if COMMENT_MODERATION not in {"pre", "post"}:
+    raise ImproperlyConfigured(
+        f"COMMENT_MODERATION must be pre or post, not {COMMENT_MODERATION!r}."
+    )
+# Comments accepted from one address (django-ratelimit syntax: "10/h", "30/d"); counted in
+# the shared cache, so set REDIS_URL when several worker processes serve the site.
+COMMENT_RATE_LIMIT = env_str("COMMENT_RATE_LIMIT", "10/h")
+# Seconds between showing the form and a person sending it (faster: a bot).
+COMMENT_MIN_FILL_SECONDS = env_int("COMMENT_MIN_FILL_SECONDS", 3)
+# Links allowed in one comment.
+COMMENT_MAX_LINKS = env_int("COMMENT_MAX_LINKS", 2)
+# The public address of the site (https://ogp.example.gov.jo, no trailing slash), for links
+# in emails and share cards; empty: taken from the request where there is one.
+SITE_URL = env_str("SITE_URL").rstrip("/")
+
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
 LOGGING = {

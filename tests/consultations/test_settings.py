@@ -1,0 +1,73 @@
+"""The comment settings are declared, read from the environment, and a bad value stops
+start-up with a message naming it (each case in a fresh process, as at start-up)."""
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.site.test_settings import BASE_DIR, BASE_ENV
+
+SNIPPET = """
+import json
+from django.core.exceptions import ImproperlyConfigured
+try:
+    import ogp_portal.settings as s
+except ImproperlyConfigured as error:
+    print(json.dumps({"error": str(error)}))
+else:
+    print(json.dumps({name: getattr(s, name, "MISSING") for name in (
+        "COMMENT_MODERATION", "COMMENT_RATE_LIMIT", "COMMENT_MIN_FILL_SECONDS",
+        "COMMENT_MAX_LINKS", "SITE_URL")}))
+"""
+
+
+def load(**env: str) -> dict:
+    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1"}
+    environment |= BASE_ENV | env
+    result = subprocess.run(
+        [sys.executable, "-c", SNIPPET],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_defaults_are_declared():
+    assert load() == {
+        "COMMENT_MODERATION": "pre",
+        "COMMENT_RATE_LIMIT": "10/h",
+        "COMMENT_MIN_FILL_SECONDS": 3,
+        "COMMENT_MAX_LINKS": 2,
+        "SITE_URL": "",
+    }
+
+
+def test_values_come_from_the_environment():
+    settings = load(
+        COMMENT_MODERATION="post",
+        COMMENT_RATE_LIMIT="30/d",
+        COMMENT_MIN_FILL_SECONDS="5",
+        COMMENT_MAX_LINKS="0",
+        SITE_URL="https://ogp.example.gov.jo/",
+    )
+    assert settings == {
+        "COMMENT_MODERATION": "post",
+        "COMMENT_RATE_LIMIT": "30/d",
+        "COMMENT_MIN_FILL_SECONDS": 5,
+        "COMMENT_MAX_LINKS": 0,
+        "SITE_URL": "https://ogp.example.gov.jo",
+    }
+
+
+def test_an_unknown_moderation_mode_stops_start_up():
+    assert "COMMENT_MODERATION" in load(COMMENT_MODERATION="later")["error"]
+
+
+def test_a_fill_time_that_is_not_a_number_stops_start_up():
+    assert "COMMENT_MIN_FILL_SECONDS" in load(COMMENT_MIN_FILL_SECONDS="three")["error"]
