@@ -151,6 +151,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     # Sign-in throttling; its AccessAttempt/AccessLog tables are the sign-in audit trail.
     "axes",
     "plans",
@@ -205,6 +207,21 @@ DATABASES = {"default": database_from_env(env_str("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_env(env_str("REDIS_URL"))}
+
+# Background work (emails, PDFs) through the Django tasks API (django-tasks). "immediate"
+# runs a task in the request that enqueues it (development and tests); "database" queues
+# it for the worker started by `manage.py db_worker` (production). Services enqueue only
+# after their transaction commits (`transaction.on_commit`).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be immediate or database, not {TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
