@@ -396,3 +396,226 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
             )
             return HttpResponseRedirect(url)
         return super().process_result(result, request)
+
+
+# Workspace files: reading an upload safely, writing a sheet people open in Excel ---------
+
+# Limits of an uploaded sheet. A real plan has a few dozen commitments and a few hundred
+# milestones; these leave a wide margin and keep a hostile file from exhausting memory.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_COLUMNS = 60
+# An XLSX file is a zip: its unpacked size and compression ratio are checked before
+# openpyxl reads it (a "zip bomb" unpacks a few kilobytes into gigabytes).
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+MAX_ZIP_ENTRIES = 500
+# How many rows from the top may come before the header row (a title, a blank line).
+HEADER_SEARCH_ROWS = 10
+
+
+class SheetProblem(Exception):
+    """The file cannot be read as a sheet; the message tells the user why."""
+
+
+def read_upload(upload) -> list[list]:
+    """The rows of an uploaded CSV or XLSX file as lists of cell values.
+
+    Refuses, with a message for the user: another file type, a file too large, a zip or
+    XML bomb, more than `MAX_ROWS` rows, formulas (a formula's value is whatever the last
+    program that saved the file computed, and we do not run them). Dates stay dates.
+    """
+    name = (getattr(upload, "name", "") or "").lower()
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise SheetProblem(
+            _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // 1024 // 1024}
+        )
+    upload.seek(0)
+    data = upload.read()
+    if name.endswith(".xlsx"):
+        return read_xlsx(data)
+    if name.endswith(".csv"):
+        return read_csv(data)
+    raise SheetProblem(_("Choose a spreadsheet saved as XLSX (Excel) or CSV."))
+
+
+def check_zip(data: bytes) -> None:
+    import io
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise SheetProblem(
+            _("This file is not a real XLSX spreadsheet. Save it again as XLSX (Excel) or CSV.")
+        ) from None
+    entries = archive.infolist()
+    unpacked = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries) or 1
+    if (
+        len(entries) > MAX_ZIP_ENTRIES
+        or unpacked > MAX_UNPACKED_BYTES
+        or unpacked / packed > MAX_COMPRESSION_RATIO
+    ):
+        raise SheetProblem(
+            _(
+                "This file unpacks to far more data than a spreadsheet of this size holds, "
+                "so it was not opened. Save the sheet again as XLSX or CSV."
+            )
+        )
+    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
+        raise SheetProblem(
+            _("This file is not a real XLSX spreadsheet. Save it again as XLSX (Excel) or CSV.")
+        )
+
+
+def too_many_rows() -> SheetProblem:
+    return SheetProblem(
+        _("The file has more than %(limit)s rows. Split it into smaller files.")
+        % {"limit": MAX_ROWS}
+    )
+
+
+def read_xlsx(data: bytes) -> list[list]:
+    import io
+
+    import openpyxl
+    from openpyxl.xml import DEFUSEDXML
+
+    check_zip(data)
+    if not DEFUSEDXML:  # pragma: no cover - defusedxml is a pinned requirement
+        raise SheetProblem(_("XLSX files cannot be read safely on this server; use CSV."))
+    try:
+        # First a streaming pass that counts rows, so a huge sheet is refused before it
+        # is loaded whole; then the full load, which knows merged cells.
+        streaming = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        for count, _row in enumerate(streaming.worksheets[0].iter_rows(values_only=True), 1):
+            if count > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise too_many_rows()
+        streaming.close()
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except SheetProblem:
+        raise
+    except Exception:  # openpyxl raises many types for a damaged or hostile file
+        raise SheetProblem(
+            _("This file could not be read as a spreadsheet. Save it again as XLSX or CSV.")
+        ) from None
+    sheet = book.worksheets[0]
+    if sheet.max_column > MAX_COLUMNS:
+        raise SheetProblem(_("The sheet has more than %(limit)s columns.") % {"limit": MAX_COLUMNS})
+    merged = {}
+    for cell_range in sheet.merged_cells.ranges:
+        merged[(cell_range.min_row, cell_range.min_col)] = cell_range
+    rows = []
+    for row in sheet.iter_rows():
+        values = []
+        for cell in row:
+            if cell.data_type == "f":
+                raise SheetProblem(
+                    _(
+                        "Cell %(cell)s holds a formula. Replace formulas by their values "
+                        "(copy, then paste values only) and import again."
+                    )
+                    % {"cell": cell.coordinate}
+                )
+            values.append(cell.value)
+        rows.append(values)
+    return MergedRows(rows, merged)
+
+
+class MergedRows(list):
+    """Rows of a sheet, remembering which cells were merged (row and column from 1)."""
+
+    def __init__(self, rows, merged=None):
+        super().__init__(rows)
+        self.merged = merged or {}
+
+    def merged_in_row(self, row_number: int) -> bool:
+        return any(
+            cell_range.min_row <= row_number <= cell_range.max_row
+            for cell_range in self.merged.values()
+        )
+
+
+def read_csv(data: bytes) -> list[list]:
+    import csv
+    import io
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SheetProblem(
+            _("The CSV file is not in UTF-8. In Excel, save it as “CSV UTF-8” and import again.")
+        ) from None
+    if "\x00" in text:
+        raise SheetProblem(_("Choose a spreadsheet saved as XLSX (Excel) or CSV."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text), dialect):
+            rows.append(row)
+            if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise too_many_rows()
+    except csv.Error:
+        raise SheetProblem(_("This CSV file could not be read.")) from None
+    return MergedRows(rows)
+
+
+def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
+    """A CSV file that Excel opens with Arabic intact: UTF-8 with a byte-order mark."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([neutralise_formula(str(header)) for header in headers])
+    for row in rows:
+        writer.writerow(
+            [
+                value.isoformat() if isinstance(value, datetime.date) else neutralise_formula(value)
+                for value in row
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(sheets: list[tuple[str, list[str], list[list]]], *, right_to_left: bool) -> bytes:
+    """An XLSX workbook: each sheet (title, headers, rows) with real date cells, formula-like
+    text made inert, bold headers, and right-to-left sheets for Arabic."""
+    import io
+
+    import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, headers, rows in sheets:
+        sheet = book.create_sheet(title=str(title)[:31])
+        sheet.sheet_view.rightToLeft = right_to_left
+        sheet.append([neutralise_formula(str(header)) for header in headers])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for row in rows:
+            values = []
+            for value in row:
+                if isinstance(value, str):
+                    value = neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+                values.append(value)
+            sheet.append(values)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, datetime.date):
+                    cell.number_format = "yyyy-mm-dd"
+                elif isinstance(cell.value, str):
+                    # Text stays text when edited (no "=" turning into a formula).
+                    cell.data_type = "s"
+        for index, header in enumerate(headers, start=1):
+            letter = openpyxl.utils.get_column_letter(index)
+            sheet.column_dimensions[letter].width = min(60, max(12, len(str(header)) + 4))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

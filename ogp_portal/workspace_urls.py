@@ -9,7 +9,7 @@ from consultations import workspace_urls as consultation_urls
 from meetings import workspace_urls as meeting_urls
 from plans import workspace_urls as plan_urls
 
-from . import accounts, history_urls, workspace
+from . import accounts, history_urls, import_urls, workspace
 
 app_name = "manage"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     *history_urls.urlpatterns,
     *meeting_urls.urlpatterns,
     *consultation_urls.urlpatterns,
+    *import_urls.urlpatterns,
 ]

@@ -1,10 +1,17 @@
 """Spreadsheet import/export of plans, stages and organisations."""
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
+from ogp_portal.arabic import normalise
+from ogp_portal.concurrency import save_as
+from ogp_portal.imports import Change, Column, Preview, RowResult, Sheet, display, register
 from ogp_portal.spreadsheets import LookupWidget, SpreadsheetResource
 
-from .models import ActionPlan, MethodologyStage, Organisation
+from .models import ActionPlan, MethodologyStage, Organisation, Sector
+from .services import ORGANISATION_EDIT_FIELDS, create_organisation
 
 
 class OrganisationResource(SpreadsheetResource):
@@ -62,3 +69,169 @@ class MethodologyStageResource(SpreadsheetResource):
             "notes_en",
         )
         import_id_fields = ("plan", "number")
+
+
+# Workspace sheet (ogp_portal.imports) ------------------------------------------------------
+
+
+def organisation_label(name):
+    return Organisation._meta.get_field(name).verbose_name
+
+
+class OrganisationSheet(Sheet):
+    """Organisations matched by Arabic name, English name or acronym after `normalise`
+    (case, spaces, alef forms, taa marbuta, alef maqsura, diacritics)."""
+
+    kind = "organisations"
+    title = _("Organisations")
+    description = _(
+        "Institutions and organisations, found by their Arabic name, English name or acronym."
+    )
+    needs_plan = False
+    import_permissions = ("plans.add_organisation", "plans.change_organisation")
+    export_permissions = ("plans.change_organisation",)
+
+    @property
+    def columns(self):
+        return [
+            Column(
+                "name_ar",
+                organisation_label("name_ar"),
+                help=_("Required for a new organisation."),
+                example="وزارة الشباب",
+                aliases=("الاسم", "اسم الجهة"),
+            ),
+            Column(
+                "name_en",
+                organisation_label("name_en"),
+                example="Ministry of Youth",
+                aliases=("name", "organisation", "institution"),
+            ),
+            Column("acronym", organisation_label("acronym"), "key", example="MoY"),
+            Column(
+                "sector",
+                organisation_label("sector"),
+                "choice",
+                help=_("Required for a new organisation."),
+                example=Sector.GOVERNMENT,
+                choices=Sector.choices,
+                aliases=("القطاع",),
+            ),
+            Column("website", organisation_label("website"), example="https://moy.gov.jo"),
+        ]
+
+    def export_rows(self, *, plan, user):
+        return [
+            {name: getattr(o, name) for name in ORGANISATION_EDIT_FIELDS}
+            for o in Organisation.objects.order_by("name_ar")
+        ]
+
+    def analyse(self, table, *, plan, user, choices):
+        preview = Preview()
+        organisations = list(Organisation.objects.order_by("pk"))
+        keys = {}
+        for organisation in organisations:
+            for name in ("name_ar", "name_en", "acronym"):
+                value = getattr(organisation, name)
+                if value:
+                    keys.setdefault(normalise(value), set()).add(organisation)
+        seen = {}
+        for index, number in enumerate(table.row_numbers):
+            result = RowResult(number=number)
+            data = self.read_row(table, index, result)
+            if result.action == "error":
+                preview.rows.append(result)
+                continue
+            found = set()
+            for name in ("name_ar", "name_en", "acronym"):
+                if data.get(name):
+                    found |= keys.get(normalise(data[name]), set())
+            if not any(data.get(name) for name in ("name_ar", "name_en", "acronym")):
+                result.error("", gettext_now("The row needs a name or an acronym."))
+            elif len(found) > 1:
+                result.error(
+                    "",
+                    gettext_now(
+                        "The names in this row match more than one organisation: %(names)s."
+                    )
+                    % {"names": ", ".join(sorted(o.name_ar for o in found))},
+                )
+            if result.action != "error":
+                organisation = next(iter(found), None)
+                key = organisation.pk if organisation else normalise(data.get("name_ar", ""))
+                first = seen.setdefault(key, number)
+                if first != number:
+                    result.error(
+                        "",
+                        gettext_now("Row %(first)s already has the same %(columns)s.")
+                        % {"first": first, "columns": organisation_label("name_ar")},
+                    )
+                elif organisation:
+                    self.describe_update(result, organisation, data)
+                else:
+                    self.describe_create(result, data)
+            preview.rows.append(result)
+        return preview
+
+    def describe_update(self, result, organisation, data):
+        result.obj = organisation
+        result.target_ar, result.target_en = organisation.name_ar, organisation.name_en
+        result.data = data
+        for name, value in data.items():
+            if getattr(organisation, name) != value:
+                result.changes.append(
+                    Change(
+                        label=organisation_label(name),
+                        old=display(getattr(organisation, name)),
+                        new=display(value),
+                    )
+                )
+        result.action = "update" if result.changes else "unchanged"
+        if result.changes:
+            self.check(result, organisation, data)
+
+    def describe_create(self, result, data):
+        result.action = "create"
+        result.data = data
+        result.target_ar, result.target_en = data.get("name_ar", ""), data.get("name_en", "")
+        for name, value in data.items():
+            result.changes.append(Change(label=organisation_label(name), new=display(value)))
+        self.check(result, Organisation(), data)
+
+    def check(self, result, organisation, data):
+        import copy
+
+        candidate = copy.copy(organisation)
+        for name, value in data.items():
+            setattr(candidate, name, value)
+        try:
+            candidate.full_clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                label = organisation_label(name) if name in ORGANISATION_EDIT_FIELDS else ""
+                for message in messages:
+                    result.error(label, message)
+
+    def apply(self, preview, *, plan, user, now):
+        for result in preview.rows:
+            try:
+                if result.action == "create":
+                    create_organisation(data=result.data, by=user)
+                elif result.action == "update":
+                    # No status or version: an organisation is plain data, saved whole.
+                    organisation = Organisation.objects.select_for_update().get(pk=result.obj.pk)
+                    for name, value in result.data.items():
+                        setattr(organisation, name, value)
+                    organisation.full_clean()
+                    save_as(organisation, user)
+            except ValidationError as error:
+                raise ValidationError(
+                    [
+                        gettext_now("Row %(row)s: %(error)s")
+                        % {"row": result.number, "error": message}
+                        for message in error.messages
+                    ]
+                ) from error
+
+
+register(OrganisationSheet())

@@ -1,0 +1,742 @@
+"""Spreadsheet import and export in the staff workspace: upload → preview → confirm.
+
+Each kind of sheet (commitments, milestone progress, organisations...) is a `Sheet`
+registered with `register()`; the views here do the rest for every kind:
+
+- the upload page reads the file (`ogp_portal.spreadsheets.read_upload`: type, size, zip
+  and XML bombs, row limit, formulas), finds the header row (headers in Arabic, English or
+  the field name), and keeps the rows in the session under a random token;
+- the preview page asks the sheet to `analyse` the rows against the database with the
+  user's choices (pairings, unknown organisations) and shows, row by row, what would
+  change, in both languages, with errors beside their row and column;
+- confirming analyses again, and if nothing is wrong `apply`s the whole file in one
+  transaction through the services: a failing row saves nothing of the file.
+
+Another app plugs a sheet in by subclassing `Sheet` and calling `register(MySheet())`
+from its `AppConfig.ready()` (the meetings and consultations developers' attendance,
+member and off-site comment sheets go there).
+"""
+
+import datetime
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from ogp_portal.access import is_workspace_user, workspace_view
+from ogp_portal.arabic import ascii_digits, normalise
+from ogp_portal.concurrency import StaleEdit
+from ogp_portal.spreadsheets import (
+    HEADER_SEARCH_ROWS,
+    SheetProblem,
+    csv_bytes,
+    read_upload,
+    strip_formula_guard,
+    xlsx_bytes,
+)
+from plans.models import ActionPlan
+
+SESSION_KEY = "workspace_imports"
+# Previews kept in one session; an older one is dropped when a newer file is uploaded.
+KEPT_PREVIEWS = 3
+FORMATS = ("xlsx", "csv")
+
+
+# Columns ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    """One column of a sheet: what a header may say, and how a cell is read.
+
+    `kind`: text, date, int, percent, bool, choice, or key (text compared after
+    `normalise`). An empty cell means "no change" unless the sheet says otherwise.
+    """
+
+    name: str
+    label: object
+    kind: str = "text"
+    required: bool = False
+    help: object = ""
+    example: str = ""
+    choices: list = field(default_factory=list)
+    aliases: tuple = ()
+    private: bool = False
+
+    def headers(self) -> set[str]:
+        """Every header text accepted for this column, normalised."""
+        names = {self.name, *self.aliases}
+        for code in ("ar", "en"):
+            with translation.override(code):
+                names.add(str(self.label))
+        return {normalise(name) for name in names}
+
+    def allowed(self) -> str:
+        if self.kind == "choice":
+            return ", ".join(f"{value} ({label})" for value, label in self.choices)
+        if self.kind == "bool":
+            return _("yes or no")
+        if self.kind in ("int", "percent"):
+            return _("a whole number from 0 to 100") if self.kind == "percent" else _("a number")
+        return ""
+
+    def clean(self, value):
+        """The cell's value for this column, None for an empty cell; ValueError if wrong."""
+        if isinstance(value, str):
+            value = strip_formula_guard(value).strip()
+        if value in (None, ""):
+            return None
+        reader = getattr(self, f"read_{self.kind}", None)
+        return reader(value) if reader else str(value).strip()
+
+    def read_date(self, value):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = ascii_digits(str(value)).strip()
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"):
+            try:
+                return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007
+            except ValueError:
+                continue
+        raise ValueError(
+            _("“%(value)s” is not a date. Write dates as YYYY-MM-DD, for example %(example)s.")
+            % {"value": value, "example": "2025-06-30"}
+        )
+
+    def read_int(self, value):
+        if isinstance(value, bool):
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+        text = ascii_digits(str(value)).strip().rstrip("%").strip()
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
+        if number != number.to_integral_value():
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+        return int(number)
+
+    def read_percent(self, value):
+        if isinstance(value, float) and 0 < value < 1:
+            value = value * 100  # a cell formatted as a percentage
+        number = self.read_int(value)
+        if not 0 <= number <= 100:
+            raise ValueError(_("The percent done must be between 0 and 100."))
+        return number
+
+    def read_bool(self, value):
+        key = normalise(value)
+        if key in {"1", "yes", "true", "نعم", "x", "✓"}:
+            return True
+        if key in {"0", "no", "false", "لا"}:
+            return False
+        raise ValueError(_("Write yes or no, not “%(value)s”.") % {"value": value})
+
+    def read_choice(self, value):
+        key = normalise(value)
+        for choice, label in self.choices:
+            names = {normalise(choice)}
+            for code in ("ar", "en"):
+                with translation.override(code):
+                    names.add(normalise(str(label)))
+            if key in names:
+                return choice
+        raise ValueError(
+            _("“%(value)s” is not one of the allowed values: %(allowed)s.")
+            % {"value": value, "allowed": self.allowed()}
+        )
+
+    def read_key(self, value):
+        return ascii_digits(str(value)).strip()
+
+
+# Reading a sheet's rows ------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """The rows of a file under its header: each row a dict column name → raw cell."""
+
+    columns: list[str]
+    rows: list[dict]
+    row_numbers: list[int]
+    ignored_headers: list[str]
+
+
+def find_table(sheet: "Sheet", raw_rows) -> Table:
+    """Locate the header row (the first that names a known column) and map its cells."""
+    known = {header: column.name for column in sheet.columns for header in column.headers()}
+    for index, raw in enumerate(raw_rows[:HEADER_SEARCH_ROWS]):
+        names = [known.get(normalise(cell)) if cell not in (None, "") else None for cell in raw]
+        if not any(names):
+            continue
+        merged_in_row = getattr(raw_rows, "merged_in_row", None)
+        if merged_in_row and merged_in_row(index + 1):
+            raise SheetProblem(
+                _(
+                    "The header row has merged cells. Unmerge them so that every column has "
+                    "its own header, then import again."
+                )
+            )
+        seen = set()
+        for name in names:
+            if name and name in seen:
+                column = sheet.column(name)
+                raise SheetProblem(
+                    _("Two columns have the header “%(column)s”.") % {"column": column.label}
+                )
+            seen.add(name)
+        ignored = [str(cell) for cell, name in zip(raw, names, strict=False) if cell and not name]
+        rows, numbers = [], []
+        for offset, cells in enumerate(raw_rows[index + 1 :], start=index + 2):
+            if all(cell in (None, "") or str(cell).strip() == "" for cell in cells):
+                continue
+            row = {}
+            for name, cell in zip(names, cells, strict=False):
+                if name:
+                    row[name] = cell
+            rows.append(row)
+            numbers.append(offset)
+        if not rows:
+            raise SheetProblem(_("The file has a header row but no rows under it."))
+        return Table([name for name in names if name], rows, numbers, ignored)
+    raise SheetProblem(
+        _(
+            "No known column header was found in the first rows. Download the template to "
+            "see the headers this import reads."
+        )
+    )
+
+
+def json_safe(value):
+    """A cell as the session can keep it (dates as ISO text, read back by `read_date`)."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+# Preview ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One field of an updated row: existing and new value, per language for a text that
+    exists in both (the other language is shown even when only one changes)."""
+
+    label: object
+    old: str = ""
+    new: str = ""
+    old_ar: str = ""
+    new_ar: str = ""
+    old_en: str = ""
+    new_en: str = ""
+    bilingual: bool = False
+    changed_ar: bool = False
+    changed_en: bool = False
+
+
+@dataclass
+class RowResult:
+    number: int
+    action: str = "unchanged"  # create, update, unchanged, flagged, skip, error
+    target: str = ""
+    target_ar: str = ""
+    target_en: str = ""
+    changes: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # (column label or "", message)
+    notes: list = field(default_factory=list)
+    pairing: dict | None = None  # {"field": name, "options": [(value, label)], "selected": v}
+    data: dict = field(default_factory=dict)
+    obj: object = None
+
+    def error(self, column, message):
+        self.errors.append((column, str(message)))
+        self.action = "error"
+
+    @property
+    def action_label(self):
+        return ROW_ACTIONS.get(self.action, self.action)
+
+
+ROW_ACTIONS = {
+    "create": pgettext_lazy("import row", "New"),
+    "update": pgettext_lazy("import row", "Changes"),
+    "unchanged": pgettext_lazy("import row", "No change"),
+    "flagged": pgettext_lazy("import row", "Not applied: check"),
+    "skip": pgettext_lazy("import row", "Skipped"),
+    "error": pgettext_lazy("import row", "Error"),
+}
+
+
+@dataclass
+class Preview:
+    rows: list = field(default_factory=list)
+    mappings: list = field(default_factory=list)  # unknown names: dicts for the template
+    problems: list = field(default_factory=list)  # errors not tied to one row
+    context: dict = field(default_factory=dict)  # whatever `apply` needs
+    # True when the user's choices moved a proposal they had not seen: show it again.
+    needs_review: bool = False
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.problems) or any(row.action == "error" for row in self.rows)
+
+    def counts(self) -> dict:
+        counts = dict.fromkeys(ROW_ACTIONS, 0)
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    def error_lines(self) -> list[str]:
+        lines = [str(problem) for problem in self.problems]
+        for row in self.rows:
+            for column, message in row.errors:
+                if column:
+                    lines.append(
+                        _("Row %(row)s, column “%(column)s”: %(error)s")
+                        % {"row": row.number, "column": column, "error": message}
+                    )
+                else:
+                    lines.append(
+                        _("Row %(row)s: %(error)s") % {"row": row.number, "error": message}
+                    )
+        return lines
+
+
+# Sheets ----------------------------------------------------------------------------------
+
+
+class Sheet:
+    """A kind of spreadsheet the workspace imports and exports. Subclasses set the class
+    attributes and implement `analyse`, `apply` and `export_rows`."""
+
+    kind = ""
+    title = ""
+    description = ""
+    columns: list[Column] = []
+    needs_plan = True
+    import_permissions: tuple[str, ...] = ()
+    export_permissions: tuple[str, ...] = ()
+    contact_permission = "commitments.change_commitment"
+    can_import = True
+
+    def column(self, name) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+    def export_columns(self, user) -> list[Column]:
+        return [c for c in self.columns if not c.private or user.has_perm(self.contact_permission)]
+
+    def export_rows(self, *, plan, user) -> list[dict]:
+        raise NotImplementedError
+
+    def analyse(self, table: Table, *, plan, user, choices: dict) -> Preview:
+        raise NotImplementedError
+
+    def apply(self, preview: Preview, *, plan, user, now) -> None:
+        raise NotImplementedError
+
+    # Helpers for subclasses --------------------------------------------------------------
+
+    def read_row(self, table: Table, index: int, result: RowResult) -> dict:
+        """The row's cells read by their columns; bad cells become errors on `result`."""
+        data = {}
+        for name, raw in table.rows[index].items():
+            column = self.column(name)
+            try:
+                value = column.clean(raw)
+            except ValueError as error:
+                result.error(column.label, error)
+                continue
+            if value is not None:
+                data[name] = value
+        return data
+
+
+SHEETS: dict[str, Sheet] = {}
+
+
+def register(sheet: Sheet) -> Sheet:
+    SHEETS[sheet.kind] = sheet
+    return sheet
+
+
+def sheet_or_404(kind: str) -> Sheet:
+    try:
+        return SHEETS[kind]
+    except KeyError:
+        raise Http404 from None
+
+
+def require(user, perms) -> None:
+    if not is_workspace_user(user) or not user.has_perms(perms):
+        raise PermissionDenied
+
+
+def display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def text_changes(obj, data: dict, bases: list[str], labels: dict) -> list[Change]:
+    """Changes of bilingual texts `<base>_ar`/`<base>_en` present in `data`; each shows both
+    languages, old and new."""
+    changes = []
+    for base in bases:
+        names = (f"{base}_ar", f"{base}_en")
+        if not any(name in data for name in names):
+            continue
+        old_ar, old_en = getattr(obj, names[0]), getattr(obj, names[1])
+        new_ar, new_en = data.get(names[0], old_ar), data.get(names[1], old_en)
+        if (old_ar, old_en) == (new_ar, new_en):
+            continue
+        changes.append(
+            Change(
+                label=labels[base],
+                old_ar=old_ar,
+                new_ar=new_ar,
+                old_en=old_en,
+                new_en=new_en,
+                bilingual=True,
+                changed_ar=old_ar != new_ar,
+                changed_en=old_en != new_en,
+            )
+        )
+    return changes
+
+
+def field_change(obj, name, value, label, render=display) -> Change | None:
+    old = getattr(obj, name)
+    if old == value:
+        return None
+    return Change(label=label, old=render(old), new=render(value))
+
+
+# Session store ---------------------------------------------------------------------------
+
+
+def store_table(request, *, sheet: Sheet, plan, table: Table, filename: str) -> str:
+    token = secrets.token_urlsafe(12)
+    stored = dict(request.session.get(SESSION_KEY, {}))
+    for old in sorted(stored, key=lambda key: stored[key]["stored_at"])[: -KEPT_PREVIEWS + 1]:
+        del stored[old]
+    stored[token] = {
+        "kind": sheet.kind,
+        "plan": plan.pk if plan else None,
+        "filename": filename,
+        "columns": table.columns,
+        "rows": [{key: json_safe(value) for key, value in row.items()} for row in table.rows],
+        "row_numbers": table.row_numbers,
+        "ignored": table.ignored_headers,
+        "user": request.user.pk,
+        "stored_at": timezone.now().isoformat(),
+    }
+    request.session[SESSION_KEY] = stored
+    return token
+
+
+def load_table(request, token: str) -> dict:
+    stored = request.session.get(SESSION_KEY, {}).get(token)
+    if not stored or stored["user"] != request.user.pk:
+        raise Http404
+    return stored
+
+
+def drop_table(request, token: str) -> None:
+    stored = dict(request.session.get(SESSION_KEY, {}))
+    stored.pop(token, None)
+    request.session[SESSION_KEY] = stored
+
+
+# Views -----------------------------------------------------------------------------------
+
+
+class UploadForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        label=gettext_lazy("Plan"), queryset=ActionPlan.objects.order_by("-number"), required=False
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet (XLSX or CSV)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def __init__(self, *args, sheet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sheet = sheet
+        if sheet.needs_plan:
+            self.fields["plan"].required = True
+            self.fields["plan"].initial = self.fields["plan"].queryset.first()
+        else:
+            del self.fields["plan"]
+
+
+def sheets_for(user, perms_attr: str) -> list[Sheet]:
+    return [sheet for sheet in SHEETS.values() if user.has_perms(getattr(sheet, perms_attr))]
+
+
+@require_http_methods(["GET"])
+@workspace_view()
+def import_list(request):
+    """Every import and export the user may use, with its templates."""
+    importable = sheets_for(request.user, "import_permissions")
+    exportable = sheets_for(request.user, "export_permissions")
+    if not importable and not exportable:
+        raise PermissionDenied
+    plans = ActionPlan.objects.order_by("-number")
+    return render(
+        request,
+        "manage/imports/import_list.html",
+        {
+            "sheets": [
+                {
+                    "sheet": sheet,
+                    "can_import": sheet in importable and sheet.can_import,
+                    "can_export": sheet in exportable,
+                }
+                for sheet in SHEETS.values()
+                if sheet in importable or sheet in exportable
+            ],
+            "plans": plans,
+            "formats": FORMATS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view()
+def import_upload(request, kind):
+    sheet = sheet_or_404(kind)
+    require(request.user, sheet.import_permissions)
+    if not sheet.can_import:
+        raise Http404
+    form = UploadForm(request.POST or None, request.FILES or None, sheet=sheet)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        plan = form.cleaned_data.get("plan")
+        try:
+            table = find_table(sheet, read_upload(upload))
+        except SheetProblem as problem:
+            form.add_error("file", str(problem))
+        else:
+            token = store_table(request, sheet=sheet, plan=plan, table=table, filename=upload.name)
+            return redirect("manage:import_preview", token=token)
+    return render(
+        request,
+        "manage/imports/import_upload.html",
+        {"sheet": sheet, "form": form, "formats": FORMATS},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def choices_from(post) -> dict:
+    return {
+        key: value for key, value in post.items() if key.startswith(("pair-", "map-", "proposed-"))
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view()
+def import_preview(request, token):
+    stored = load_table(request, token)
+    sheet = sheet_or_404(stored["kind"])
+    require(request.user, sheet.import_permissions)
+    plan = ActionPlan.objects.filter(pk=stored["plan"]).first() if stored["plan"] else None
+    if sheet.needs_plan and plan is None:
+        raise Http404
+    table = Table(stored["columns"], stored["rows"], stored["row_numbers"], stored["ignored"])
+    choices = choices_from(request.POST) if request.method == "POST" else {}
+    preview = sheet.analyse(table, plan=plan, user=request.user, choices=choices)
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        if preview.has_errors:
+            messages.error(
+                request, _("Nothing was imported. Correct the file and import it again.")
+            )
+            status = 400
+        elif preview.needs_review:
+            messages.warning(
+                request, _("Your choices changed the proposed pairings. Check them, then confirm.")
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    sheet.apply(preview, plan=plan, user=request.user, now=timezone.now())
+            except (ValidationError, StaleEdit) as error:
+                messages.error(
+                    request, _("Nothing was imported. Correct the file and import it again.")
+                )
+                details = getattr(error, "messages", None) or [str(error)]
+                preview.problems.extend(details)
+                status = 400
+            else:
+                counts = preview.counts()
+                drop_table(request, token)
+                messages.success(
+                    request,
+                    _(
+                        "Imported “%(file)s”: %(created)s new, %(updated)s changed, "
+                        "%(unchanged)s unchanged, %(flagged)s not applied."
+                    )
+                    % {
+                        "file": stored["filename"],
+                        "created": counts["create"],
+                        "updated": counts["update"],
+                        "unchanged": counts["unchanged"],
+                        "flagged": counts["flagged"],
+                    },
+                )
+                return redirect("manage:import_upload", kind=sheet.kind)
+    return render(
+        request,
+        "manage/imports/import_preview.html",
+        {
+            "sheet": sheet,
+            "plan": plan,
+            "preview": preview,
+            "counts": preview.counts(),
+            "filename": stored["filename"],
+            "ignored": stored["ignored"],
+            "token": token,
+            "columns": [sheet.column(name) for name in stored["columns"]],
+        },
+        status=status,
+    )
+
+
+def bad_request(request, sheet, message):
+    messages.error(request, message)
+    return render(
+        request,
+        "manage/imports/import_list.html",
+        {"sheets": [], "plans": [], "formats": FORMATS, "bad_request": True},
+        status=400,
+    )
+
+
+def chosen_format(request, sheet):
+    value = request.GET.get("format", "xlsx")
+    if value not in FORMATS:
+        return None
+    return value
+
+
+def chosen_plan(request, sheet):
+    """The plan of `?plan=<number>` (default: the newest); None if the parameter is bad."""
+    if not sheet.needs_plan:
+        return False
+    value = request.GET.get("plan")
+    plans = ActionPlan.objects.order_by("-number")
+    if value in (None, ""):
+        return plans.first()
+    try:
+        return plans.filter(number=int(value)).first()
+    except ValueError:
+        return None
+
+
+def file_response(sheet, *, headers, rows, file_format, name, extra_sheets=()):
+    language = translation.get_language() or "ar"
+    if file_format == "csv":
+        content = csv_bytes(headers, rows)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        content = xlsx_bytes(
+            [(sheet.title, headers, rows), *extra_sheets], right_to_left=language.startswith("ar")
+        )
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+def columns_sheet(columns) -> tuple:
+    """The second sheet of a template: what every column means and accepts."""
+    headers = [
+        _("Column"),
+        _("Field name"),
+        _("Meaning"),
+        _("Required"),
+        _("Allowed values"),
+        _("Date format"),
+        _("Example"),
+    ]
+    rows = [
+        [
+            str(column.label),
+            column.name,
+            str(column.help),
+            _("yes") if column.required else _("no"),
+            column.allowed(),
+            "YYYY-MM-DD" if column.kind == "date" else "",
+            column.example,
+        ]
+        for column in columns
+    ]
+    return (_("Columns"), headers, rows)
+
+
+@require_http_methods(["GET"])
+@workspace_view()
+def import_template(request, kind):
+    sheet = sheet_or_404(kind)
+    require(request.user, sheet.import_permissions)
+    file_format = chosen_format(request, sheet)
+    if file_format is None:
+        return bad_request(request, sheet, _("Choose the file format: XLSX or CSV."))
+    columns = sheet.columns
+    return file_response(
+        sheet,
+        headers=[str(column.label) for column in columns],
+        rows=[],
+        file_format=file_format,
+        name=f"template-{sheet.kind}",
+        extra_sheets=[columns_sheet(columns)],
+    )
+
+
+@require_http_methods(["GET"])
+@workspace_view()
+def export(request, kind):
+    sheet = sheet_or_404(kind)
+    require(request.user, sheet.export_permissions)
+    file_format = chosen_format(request, sheet)
+    if file_format is None:
+        return bad_request(request, sheet, _("Choose the file format: XLSX or CSV."))
+    plan = chosen_plan(request, sheet)
+    if plan is None:
+        return bad_request(request, sheet, _("There is no plan with this number."))
+    columns = sheet.export_columns(request.user)
+    rows = sheet.export_rows(plan=plan or None, user=request.user)
+    name = sheet.kind if not plan else f"{sheet.kind}-plan-{plan.number}"
+    return file_response(
+        sheet,
+        headers=[str(column.label) for column in columns],
+        rows=[[row.get(column.name) for column in columns] for row in rows],
+        file_format=file_format,
+        name=name,
+        extra_sheets=[columns_sheet(columns)],
+    )
+
+
+def import_url(sheet) -> str:
+    return reverse("manage:import_upload", kwargs={"kind": sheet.kind})
