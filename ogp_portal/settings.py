@@ -257,6 +257,9 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/fonts/noto-naskh-arabic", NODE_MODULES / "@fontsource" / "noto-naskh-arabic"),
     ("vendor/fonts/noto-sans", NODE_MODULES / "@fontsource" / "noto-sans"),
+    # The Arabic face of printed documents: its glyphs are whole letters, so text copied or
+    # extracted from a PDF comes back as the letters typed (Noto's dots are separate glyphs).
+    ("vendor/fonts/amiri", NODE_MODULES / "@fontsource" / "amiri"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
