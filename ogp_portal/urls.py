@@ -3,18 +3,23 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import public, views
+from .page_cache import public_page
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name none (the admin's).
     path("favicon.ico", views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", public_page(public.robots), name="robots"),
+    path("sitemap.xml", public_page(public.sitemap), name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
-    path("plans/<int:number>/", views.plan_detail, name="plan"),
+    # Home and plan pages carry no form: cached for anonymous visitors (page_cache).
+    path("", public_page(views.home), name="home"),
+    path("plans/<int:number>/", public_page(views.plan_detail), name="plan"),
+    path("", include("ogp_portal.public_urls")),
     path("", include("plans.urls")),
     path("", include("commitments.urls")),
     path("", include("meetings.urls")),

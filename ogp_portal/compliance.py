@@ -1,0 +1,272 @@
+"""The OGP minimum requirements of one plan, each computed from the portal's own data.
+
+Participation and Co-Creation Standards (2021), as DESIGN.md lists them. Each check gives a
+verdict (met / not met / not yet due), the figure it rests on, and links to its evidence
+(published minutes, public documents, comment windows). Only public facts are used: a
+meeting counts once its minutes are published, a document once it is public, so anyone
+can follow the links and check the figure.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from consultations.models import Audience, CommentWindow, ModerationState
+from meetings.models import BodyKind, Meeting
+from plans.models import ActionPlan, Document, DocumentKind
+
+MET, NOT_MET, NOT_YET_DUE = "met", "not_met", "not_yet_due"
+VERDICT_LABELS = {MET: _("Met"), NOT_MET: _("Not met"), NOT_YET_DUE: _("Not yet due")}
+
+FORUM_GAP_DAYS = 183  # "at least every 6 months"
+MEETINGS_PER_YEAR = 2
+TIMELINE_LEAD_DAYS = 14
+WINDOW_DAYS = 14
+REPOSITORY_UPDATES_PER_YEAR = 2
+YEAR = datetime.timedelta(days=365)
+
+
+@dataclass
+class Evidence:
+    label: str
+    url: str
+    date: datetime.date | None = None
+
+
+@dataclass
+class Check:
+    key: str
+    rule: str
+    verdict: str
+    figure: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def verdict_label(self):
+        return VERDICT_LABELS[self.verdict]
+
+
+def local_date(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def co_creation_start(plan: ActionPlan, stages) -> datetime.date | None:
+    """The day co-creation started: the earliest actual start (or end) of a stage."""
+    days = [stage.actual_start or stage.actual_end for stage in stages]
+    days = [day for day in days if day]
+    return min(days) if days else None
+
+
+def yearly_periods(start: datetime.date, end: datetime.date):
+    """Whole 12-month periods from `start` that ended by `end`."""
+    periods = []
+    while start + YEAR <= end:
+        periods.append((start, start + YEAR))
+        start += YEAR
+    return periods
+
+
+def plan_compliance(plan: ActionPlan, today: datetime.date | None = None) -> list[Check]:
+    """Six checks in a fixed number of queries (stages, minutes, documents, windows)."""
+    today = today or timezone.localdate()
+    stages = list(plan.stages.all())
+    started = co_creation_start(plan, stages)
+    forum = list(
+        Meeting.objects.published()
+        .filter(plan=plan, body__kind=BodyKind.FORUM)
+        .only("pk", "title_ar", "title_en", "starts_at")
+        .order_by("starts_at")
+    )
+    documents = list(
+        Document.objects.public()
+        .filter(plan=plan)
+        .only("pk", "kind", "title_ar", "title_en", "published_at", "file", "url")
+        .order_by("published_at")
+    )
+    windows = list(
+        CommentWindow.objects.filter(plan=plan, audience=Audience.PUBLIC)
+        .annotate(
+            published_comments=Count(
+                "comments", filter=Q(comments__state=ModerationState.PUBLISHED)
+            ),
+            answered_comments=Count(
+                "comments",
+                filter=Q(
+                    comments__state=ModerationState.PUBLISHED,
+                    comments__response__published_at__isnull=False,
+                ),
+            ),
+        )
+        .order_by("opens_at")
+    )
+    minutes = [
+        (local_date(meeting.starts_at), meeting)
+        for meeting in forum
+        if local_date(meeting.starts_at) <= today
+    ]
+    return [
+        forum_regularity(plan, started, minutes, today),
+        implementation_meetings(plan, minutes, today),
+        timeline_published(started, documents),
+        window_lengths(windows),
+        comments_answered(windows, today),
+        repository_updates(plan, started, documents, minutes, today),
+    ]
+
+
+def meeting_evidence(pairs) -> list[Evidence]:
+    return [Evidence(meeting.title, meeting.get_absolute_url(), day) for day, meeting in pairs]
+
+
+def document_url(document: Document) -> str:
+    return document.file.url if document.file else document.url
+
+
+def forum_regularity(plan, started, minutes, today) -> Check:
+    rule = _("The multi-stakeholder forum meets at least every 6 months.")
+    start = started or plan.starts_on
+    end = min(today, plan.ends_on)
+    if start > today:
+        return Check("forum", rule, NOT_YET_DUE, _("Co-creation has not started."))
+    days = [start] + [day for day, _meeting in minutes if day >= start] + [end]
+    longest = max((later - earlier).days for earlier, later in zip(days, days[1:], strict=False))
+    count = len(days) - 2
+    figure = ngettext(
+        "%(count)d forum meeting with published minutes; longest gap %(gap)d days.",
+        "%(count)d forum meetings with published minutes; longest gap %(gap)d days.",
+        count,
+    ) % {"count": count, "gap": longest}
+    if longest > FORUM_GAP_DAYS:
+        verdict = NOT_MET
+    elif count == 0:
+        verdict = NOT_YET_DUE
+    else:
+        verdict = MET
+    return Check("forum", rule, verdict, figure, meeting_evidence(minutes))
+
+
+def implementation_meetings(plan, minutes, today) -> Check:
+    rule = _("At least 2 forum meetings a year with civil society during implementation.")
+    periods = yearly_periods(plan.starts_on, min(today, plan.ends_on))
+    during = [(day, m) for day, m in minutes if plan.starts_on <= day <= plan.ends_on]
+    counts = [sum(1 for day, _m in during if start <= day < end) for start, end in periods]
+    if not periods:
+        so_far = len(during)
+        figure = ngettext(
+            "%(count)d meeting so far; the first year of implementation is not over.",
+            "%(count)d meetings so far; the first year of implementation is not over.",
+            so_far,
+        ) % {"count": so_far}
+        return Check("implementation", rule, NOT_YET_DUE, figure, meeting_evidence(during))
+    figure = _("Meetings in each year of implementation: %(counts)s.") % {
+        "counts": ", ".join(str(count) for count in counts)
+    }
+    verdict = MET if min(counts) >= MEETINGS_PER_YEAR else NOT_MET
+    return Check("implementation", rule, verdict, figure, meeting_evidence(during))
+
+
+def timeline_published(started, documents) -> Check:
+    rule = _("The timeline is published at least 2 weeks before co-creation starts.")
+    timelines = [doc for doc in documents if doc.kind == DocumentKind.TIMELINE]
+    evidence = [
+        Evidence(doc.title, document_url(doc), local_date(doc.published_at)) for doc in timelines
+    ]
+    if not timelines:
+        if started is None:
+            return Check("timeline", rule, NOT_YET_DUE, _("Co-creation has not started."))
+        return Check("timeline", rule, NOT_MET, _("No timeline has been published."))
+    first = evidence[0].date
+    if started is None:
+        return Check(
+            "timeline", rule, NOT_YET_DUE, _("Published; co-creation has not started."), evidence
+        )
+    lead = (started - first).days
+    figure = _("Published %(days)d days before co-creation started.") % {"days": lead}
+    verdict = MET if lead >= TIMELINE_LEAD_DAYS else NOT_MET
+    return Check("timeline", rule, verdict, figure, evidence)
+
+
+def window_days(window: CommentWindow) -> int:
+    return (local_date(window.closes_at) - local_date(window.opens_at)).days
+
+
+def window_lengths(windows) -> Check:
+    rule = _("Every public comment window is open at least 14 days.")
+    evidence = [
+        Evidence(window.title, window.get_absolute_url(), local_date(window.opens_at))
+        for window in windows
+    ]
+    if not windows:
+        return Check("windows", rule, NOT_YET_DUE, _("No public comment window yet."))
+    shortest = min(window_days(window) for window in windows)
+    figure = ngettext(
+        "%(count)d window; the shortest is %(days)d days.",
+        "%(count)d windows; the shortest is %(days)d days.",
+        len(windows),
+    ) % {"count": len(windows), "days": shortest}
+    verdict = MET if shortest >= WINDOW_DAYS else NOT_MET
+    return Check("windows", rule, verdict, figure, evidence)
+
+
+def comments_answered(windows, today) -> Check:
+    rule = _("Every published comment receives a reasoned response.")
+    published = sum(window.published_comments for window in windows)
+    answered = sum(window.answered_comments for window in windows)
+    evidence = [
+        Evidence(window.title, window.get_absolute_url(), local_date(window.opens_at))
+        for window in windows
+        if window.published_comments
+    ]
+    figure = _("%(answered)d of %(published)d published comments answered.") % {
+        "answered": answered,
+        "published": published,
+    }
+    closed_unanswered = any(
+        window.answered_comments < window.published_comments
+        and local_date(window.closes_at) <= today
+        for window in windows
+    )
+    if closed_unanswered:
+        verdict = NOT_MET
+    elif published == 0 or answered < published:
+        verdict = NOT_YET_DUE
+    else:
+        verdict = MET
+    return Check("responses", rule, verdict, figure, evidence)
+
+
+def repository_updates(plan, started, documents, minutes, today) -> Check:
+    rule = _("The online repository is updated at least twice a year.")
+    days = sorted(
+        [local_date(doc.published_at) for doc in documents] + [day for day, _m in minutes]
+    )
+    start = started or plan.starts_on
+    periods = yearly_periods(start, min(today, plan.ends_on))
+    evidence = [
+        Evidence(doc.title, document_url(doc), local_date(doc.published_at))
+        for doc in reversed(documents[-5:])
+    ]
+    latest = days[-1] if days else None
+    if not periods:
+        figure = ngettext(
+            "%(count)d update so far; the first year is not over.",
+            "%(count)d updates so far; the first year is not over.",
+            len(days),
+        ) % {"count": len(days)}
+        return Check("repository", rule, NOT_YET_DUE, figure, evidence)
+    counts = [sum(1 for day in days if begin <= day < end) for begin, end in periods]
+    figure = _("Updates in each year: %(counts)s; latest %(latest)s.") % {
+        "counts": ", ".join(str(count) for count in counts),
+        "latest": latest.isoformat() if latest else "–",
+    }
+    verdict = MET if min(counts) >= REPOSITORY_UPDATES_PER_YEAR else NOT_MET
+    return Check("repository", rule, verdict, figure, evidence)
+
+
+def compliance_url(plan: ActionPlan) -> str:
+    return reverse("public:compliance", kwargs={"number": plan.number})

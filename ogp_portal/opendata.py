@@ -1,0 +1,352 @@
+"""Open data: every public dataset as rows of named columns, with its data dictionary.
+
+A dataset is a list of `Column`s (name, description, how to read it from a row) and a
+queryset of public rows. The same definition writes CSV, JSON and XLSX and the dictionary,
+so a file and its dictionary cannot disagree. Private fields (emails, phones, addresses,
+commitment contacts, commenters' emails, hidden or pending comments, unpublished rows) are
+simply never named here.
+"""
+
+import csv
+import datetime
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import OGP_VALUE_FIELDS, Commitment, Milestone
+from consultations.models import Comment, ModerationState
+from meetings.models import Attendance, Meeting
+from plans.models import ActionPlan
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+    read: Callable
+
+
+@dataclass(frozen=True)
+class Dataset:
+    slug: str
+    title: str
+    description: str
+    columns: list
+    rows: Callable  # (country_code) -> iterable of model rows
+
+
+def attr(path: str) -> Callable:
+    def read(row):
+        value = row
+        for part in path.split("."):
+            value = getattr(value, part, None) if value is not None else None
+        return value
+
+    return read
+
+
+def plain(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value if isinstance(value, bool | int | float) else str(value)
+
+
+def bilingual(name: str, what: str, path: str | None = None) -> list[Column]:
+    path = path or name
+    return [
+        Column(f"{name}_ar", _("%(what)s in Arabic") % {"what": what}, attr(f"{path}_ar")),
+        Column(f"{name}_en", _("%(what)s in English") % {"what": what}, attr(f"{path}_en")),
+    ]
+
+
+def public_plans(country_code):
+    return ActionPlan.objects.public().for_country(country_code).order_by("number")
+
+
+def public_commitments(country_code):
+    return (
+        Commitment.objects.published()
+        .filter(plan__country_code=country_code)
+        .select_related("plan", "lead_institution")
+        .prefetch_related("milestones")
+        .order_by("plan__number", "number")
+    )
+
+
+def public_milestones(country_code):
+    return (
+        Milestone.objects.filter(
+            commitment__in=Commitment.objects.published().filter(plan__country_code=country_code)
+        )
+        .select_related("commitment__plan")
+        .order_by("commitment__plan__number", "commitment__number", "number")
+    )
+
+
+def public_meetings(country_code):
+    return (
+        Meeting.objects.published()
+        .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=country_code))
+        .select_related("body", "plan")
+        .order_by("starts_at")
+    )
+
+
+def public_attendance(country_code):
+    return (
+        Attendance.objects.filter(meeting__in=public_meetings(country_code))
+        .select_related("meeting", "person", "organisation")
+        .order_by("meeting__starts_at", "meeting_id", "order", "pk")
+    )
+
+
+def public_comments(country_code):
+    return (
+        Comment.objects.filter(
+            state=ModerationState.PUBLISHED,
+            window__plan__is_public=True,
+            window__plan__country_code=country_code,
+        )
+        .select_related("window__plan", "commitment", "response")
+        .order_by("published_at", "pk")
+    )
+
+
+def plan_url(plan):
+    return plan.get_absolute_url() if plan else ""
+
+
+PLAN_COLUMNS = [
+    Column("country_code", _("Country (ISO 3166 code)"), attr("country_code")),
+    Column("plan_number", _("Number of the action plan (4 for the 4th)"), attr("number")),
+    *bilingual("title", _("Title of the plan")),
+    *bilingual("summary", _("Summary of the plan")),
+    Column("starts_on", _("First day of the plan period"), attr("starts_on")),
+    Column("ends_on", _("Last day of the plan period"), attr("ends_on")),
+    Column("status", _("Status code of the plan"), attr("status")),
+    Column("published_on", _("Day the plan was published"), attr("published_on")),
+    Column("url", _("Path of the plan page on this site"), plan_url),
+]
+
+COMMITMENT_COLUMNS = [
+    Column("ogp_id", _("OGP identifier of the commitment, e.g. JO0064"), attr("ogp_id")),
+    Column("plan_number", _("Number of the action plan"), attr("plan.number")),
+    Column("commitment_number", _("Number of the commitment in its plan"), attr("number")),
+    *bilingual("title", _("Title")),
+    *bilingual("description", _("Brief description")),
+    *bilingual("problem", _("Problem addressed")),
+    *bilingual("lead_institution", _("Lead institution"), "lead_institution.name"),
+    *[
+        Column(
+            flag,
+            _("True when the commitment is relevant to this OGP value: %(value)s")
+            % {"value": Commitment._meta.get_field(flag).verbose_name},
+            attr(flag),
+        )
+        for flag in OGP_VALUE_FIELDS
+    ],
+    Column("status", _("Status code of the commitment"), attr("status")),
+    Column("starts_on", _("Start date"), attr("starts_on")),
+    Column("ends_on", _("End date"), attr("ends_on")),
+    Column("progress_percent", _("Weighted completion of its milestones, 0–100"), attr("progress")),
+    Column("url", _("Path of the commitment page on this site"), lambda c: c.get_absolute_url()),
+]
+
+MILESTONE_COLUMNS = [
+    Column("commitment_ogp_id", _("OGP identifier of the commitment"), attr("commitment.ogp_id")),
+    Column("plan_number", _("Number of the action plan"), attr("commitment.plan.number")),
+    Column("commitment_number", _("Number of the commitment"), attr("commitment.number")),
+    Column("milestone_number", _("Number of the milestone in its commitment"), attr("number")),
+    *bilingual("title", _("Title")),
+    *bilingual("expected_output", _("Expected output")),
+    Column("starts_on", _("Start date"), attr("starts_on")),
+    Column("ends_on", _("End date"), attr("ends_on")),
+    Column("weight", _("Share of the commitment's progress"), attr("weight")),
+    Column("status", _("Status code of the milestone"), attr("status")),
+    Column("percent_done", _("Completion, 0–100"), attr("completion_percent")),
+]
+
+MEETING_COLUMNS = [
+    Column("meeting_id", _("Identifier of the meeting on this site"), attr("pk")),
+    Column("plan_number", _("Number of the action plan, if any"), attr("plan.number")),
+    *bilingual("body", _("Body that met"), "body.name"),
+    *bilingual("title", _("Title")),
+    Column("starts_at", _("Start, date and time with UTC offset"), attr("starts_at")),
+    Column("mode", _("In person, remote or hybrid"), attr("mode")),
+    *bilingual("place", _("Place")),
+    Column("platform", _("Online platform"), attr("platform")),
+    Column(
+        "minutes_published_at", _("When the minutes were published"), attr("minutes_published_at")
+    ),
+    Column("url", _("Path of the minutes page on this site"), lambda m: m.get_absolute_url()),
+]
+
+ATTENDANCE_COLUMNS = [
+    Column("meeting_id", _("Identifier of the meeting"), attr("meeting.pk")),
+    *bilingual("person", _("Name of the attendee"), "person.name"),
+    *bilingual("organisation", _("Organisation"), "organisation.name"),
+    *bilingual("position", _("Position")),
+    Column("role", _("Role code in the body"), attr("role")),
+    Column("status", _("Present, absent or excused"), attr("status")),
+]
+
+
+def response_of(comment):
+    return comment.public_response
+
+
+COMMENT_COLUMNS = [
+    Column("tracking_number", _("Tracking number of the comment"), attr("tracking_number")),
+    Column("window_id", _("Identifier of the comment window"), attr("window.pk")),
+    Column("plan_number", _("Number of the action plan"), attr("window.plan.number")),
+    Column(
+        "commitment_ogp_id", _("OGP id of the commitment commented on"), attr("commitment.ogp_id")
+    ),
+    Column("part", _("Part of the commitment commented on"), attr("part")),
+    Column("comment", _("Text of the comment as published"), lambda c: c.public_body),
+    Column("author", _("Name, only when the author chose to show it"), lambda c: c.public_name),
+    Column("sector", _("Sector code of the author"), attr("sector")),
+    Column("region", _("Governorate code of the author"), attr("region")),
+    Column("channel", _("Where the comment was received"), attr("channel")),
+    Column("published_at", _("When the comment was published"), attr("published_at")),
+    Column(
+        "response_outcome",
+        _("Outcome code of the response"),
+        lambda c: attr("outcome")(response_of(c)),
+    ),
+    Column(
+        "response_reason_ar",
+        _("Reason of the response in Arabic"),
+        lambda c: attr("reason_ar")(response_of(c)),
+    ),
+    Column(
+        "response_reason_en",
+        _("Reason of the response in English"),
+        lambda c: attr("reason_en")(response_of(c)),
+    ),
+    Column(
+        "response_published_at",
+        _("When the response was published"),
+        lambda c: attr("published_at")(response_of(c)),
+    ),
+]
+
+DATASETS = [
+    Dataset(
+        "plans",
+        _("Action plans"),
+        _("Every public national action plan."),
+        PLAN_COLUMNS,
+        public_plans,
+    ),
+    Dataset(
+        "commitments",
+        _("Commitments"),
+        _("Every published commitment, with its OGP id and progress."),
+        COMMITMENT_COLUMNS,
+        public_commitments,
+    ),
+    Dataset(
+        "milestones",
+        _("Milestones"),
+        _("The milestones of the published commitments."),
+        MILESTONE_COLUMNS,
+        public_milestones,
+    ),
+    Dataset(
+        "meetings",
+        _("Meetings"),
+        _("Meetings whose minutes are published."),
+        MEETING_COLUMNS,
+        public_meetings,
+    ),
+    Dataset(
+        "attendance",
+        _("Attendance"),
+        _("Who attended the meetings whose minutes are published."),
+        ATTENDANCE_COLUMNS,
+        public_attendance,
+    ),
+    Dataset(
+        "comments",
+        _("Comments and responses"),
+        _("Published comments of the public consultations and the responses to them."),
+        COMMENT_COLUMNS,
+        public_comments,
+    ),
+]
+BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def table(dataset: Dataset, country_code: str) -> tuple[list[str], list[list]]:
+    header = [column.name for column in dataset.columns]
+    rows = [
+        [plain(column.read(row)) for column in dataset.columns]
+        for row in dataset.rows(country_code)
+    ]
+    return header, rows
+
+
+def as_csv(header, rows) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    # A byte-order mark, so that spreadsheet programs read the Arabic as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def as_json(header, rows) -> bytes:
+    records = [dict(zip(header, row, strict=True)) for row in rows]
+    return json.dumps(records, ensure_ascii=False, indent=1).encode()
+
+
+def as_xlsx(header, rows, title: str) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def render_dataset(dataset: Dataset, fmt: str, country_code: str) -> bytes:
+    header, rows = table(dataset, country_code)
+    if fmt == "csv":
+        return as_csv(header, rows)
+    if fmt == "json":
+        return as_json(header, rows)
+    return as_xlsx(header, rows, dataset.slug)
+
+
+def dictionary() -> list[dict]:
+    return [
+        {
+            "dataset": dataset.slug,
+            "title": str(dataset.title),
+            "description": str(dataset.description),
+            "columns": [
+                {"name": column.name, "description": str(column.description)}
+                for column in dataset.columns
+            ],
+        }
+        for dataset in DATASETS
+    ]

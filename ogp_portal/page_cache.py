@@ -1,0 +1,109 @@
+"""The anonymous page cache of the public site.
+
+A public page is stored whole, per path (language prefix and query string included), for
+visitors who are not signed in and for GET and HEAD only. Every stored page carries the
+current *generation*: a counter in the shared cache (Redis when `REDIS_URL` is set, local
+memory otherwise). Any save or delete of a row of the domain apps bumps it (the signal
+handlers in `ogp_portal.apps`), so the next visitor gets a freshly rendered page: nobody
+reads stale text after staff publish. Old entries are never looked up again and expire.
+
+Not stored: pages that handed out a CSRF token (the comment form of the window and
+commitment pages; they are not wrapped anyway), responses that set a cookie, and anything
+but a 200. Entries live `PAGE_SECONDS` at most, because a few facts follow the clock
+without any row changing (a comment window opens or closes at its time).
+"""
+
+import functools
+import hashlib
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+GENERATION_KEY = "public-pages:generation"
+PAGE_SECONDS = 60
+CACHED_HEADERS = ["Content-Type", "Content-Language", "Content-Disposition", "Vary"]
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def bump_generation() -> None:
+    """Forget every cached public page (they are looked up under the new generation)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no counter yet (or it was evicted): start one above any old one
+        cache.add(GENERATION_KEY, 2, timeout=None)
+
+
+def content_changed() -> None:
+    """Bump now, so this request's own next page is fresh, and again once the transaction
+    commits, so a page rendered by another worker between the two (from the old rows) is
+    not kept under the new generation."""
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
+def page_key(request) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"public-page:{generation()}:{get_language()}:{path}"
+
+
+def cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def cacheable_response(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def public_page(view):
+    """Serve an anonymous visitor the stored copy of this page, storing it on a miss."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key = page_key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            return rebuild(stored)
+        response = view(request, *args, **kwargs)
+        # Anonymous and signed-in visitors share the URL; tell shared caches it varies.
+        patch_vary_headers(response, ["Cookie"])
+        if cacheable_response(request, response):
+            cache.set(key, freeze(response), PAGE_SECONDS)
+        return response
+
+    return wrapper
+
+
+def freeze(response) -> dict:
+    return {
+        "content": response.content,
+        "headers": {name: response[name] for name in CACHED_HEADERS if name in response},
+    }
+
+
+def rebuild(stored: dict):
+    from django.http import HttpResponse
+
+    response = HttpResponse(stored["content"])
+    for name, value in stored["headers"].items():
+        response[name] = value
+    return response

@@ -1,0 +1,364 @@
+"""The public site's list pages, compliance page, search, open data, sitemap and robots.
+
+Every page here: anonymous and cached (`page_cache.public_page`, wrapped in urls.py), GET
+and HEAD only, a fixed number of queries whatever the data size, query parameters read
+through an allow-list (an unknown or malformed value is ignored, never an error), and
+plans looked up by country and number (plan numbers are unique per country only).
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.http import require_safe
+
+from commitments.models import OGP_VALUE_FIELDS, Commitment, CommitmentStatus, MilestoneStatus
+from consultations.models import CommentWindow
+from meetings.models import Meeting
+from ogp_portal import opendata
+from ogp_portal.compliance import plan_compliance
+from ogp_portal.search import MAX_QUERY_LENGTH, search
+from plans.models import STAGE_NAMES, ActionPlan, Document, DocumentKind, Organisation
+
+# The country whose plans this site publishes (plan numbers repeat across countries).
+COUNTRY_CODE = getattr(settings, "OGP_COUNTRY_CODE", "JO")
+PAGE_SIZE = 20
+MAX_PAGE = 10_000
+
+
+def site_plans():
+    return ActionPlan.objects.public().for_country(COUNTRY_CODE)
+
+
+def public_plan(number: int) -> ActionPlan:
+    plan = site_plans().filter(number=number).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def whole_number(value, *, low: int = 1, high: int = MAX_PAGE) -> int | None:
+    """A query parameter as a whole number in [low, high]; None when it is anything else."""
+    if value is None or not str(value).isascii() or not str(value).isdigit():
+        return None
+    if len(str(value)) > 6:
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
+def one_of(value, allowed) -> str | None:
+    return value if value in allowed else None
+
+
+def paginate(request, queryset):
+    """A page of `queryset`; a malformed or too large page number shows the nearest page."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    number = whole_number(request.GET.get("page")) or 1
+    return paginator.get_page(min(number, MAX_PAGE))
+
+
+def query_without_page(request, allowed: list[str]) -> str:
+    """The allow-listed filters of this request, for the pager's links."""
+    query = request.GET.copy()
+    for key in list(query):
+        if key not in allowed:
+            del query[key]
+    return query.urlencode()
+
+
+def choice_list(choices) -> list[dict]:
+    return [{"value": str(value), "label": label} for value, label in choices]
+
+
+# --- plans ------------------------------------------------------------------------------
+
+
+@require_safe
+def plan_list(request):
+    """Every public plan of the country, newest first."""
+    plans = list(site_plans().order_by("-number"))
+    return render(request, "plans/actionplan_list.html", {"plans": plans})
+
+
+# --- commitments ------------------------------------------------------------------------
+
+COMMITMENT_FILTERS = ["plan", "institution", "value", "status"]
+
+
+@require_safe
+def commitment_list(request):
+    """Published commitments, filterable by plan, lead institution, OGP value and status."""
+    plans = list(site_plans().order_by("-number").only("pk", "number", "title_ar", "title_en"))
+    published = Commitment.objects.published().filter(plan__country_code=COUNTRY_CODE)
+    institutions = list(
+        Organisation.objects.filter(led_commitments__in=published).distinct().order_by("name_ar")
+    )
+    selected = {
+        "plan": whole_number(request.GET.get("plan"), high=999),
+        "institution": whole_number(request.GET.get("institution"), high=10**9),
+        "value": one_of(request.GET.get("value"), OGP_VALUE_FIELDS),
+        "status": one_of(request.GET.get("status"), CommitmentStatus.values),
+    }
+    commitments = published.for_listing().order_by("-plan__number", "number")
+    if selected["plan"]:
+        commitments = commitments.filter(plan__number=selected["plan"])
+    if selected["institution"]:
+        commitments = commitments.filter(lead_institution_id=selected["institution"])
+    if selected["value"]:
+        commitments = commitments.filter(**{selected["value"]: True})
+    if selected["status"]:
+        commitments = commitments.filter(status=selected["status"])
+    page = paginate(request, commitments)
+    values = [(flag, Commitment._meta.get_field(flag).verbose_name) for flag in OGP_VALUE_FIELDS]
+    context = {
+        "page": page,
+        "commitments": list(page.object_list),
+        "plans": plans,
+        "institutions": institutions,
+        "values": choice_list(values),
+        "statuses": choice_list(CommitmentStatus.choices),
+        "selected": {key: str(value) if value else "" for key, value in selected.items()},
+        "filtered": any(selected.values()),
+        "query": query_without_page(request, COMMITMENT_FILTERS),
+    }
+    return render(request, "commitments/commitment_list.html", context)
+
+
+# --- meetings ---------------------------------------------------------------------------
+
+
+@require_safe
+def meeting_list(request):
+    """Meetings whose minutes are published, newest first, filterable by plan."""
+    plans = list(site_plans().order_by("-number").only("pk", "number", "title_ar", "title_en"))
+    plan_number = whole_number(request.GET.get("plan"), high=999)
+    meetings = (
+        Meeting.objects.published()
+        .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=COUNTRY_CODE))
+        .select_related("body", "plan")
+        .order_by("-starts_at")
+    )
+    if plan_number:
+        meetings = meetings.filter(plan__number=plan_number)
+    page = paginate(request, meetings)
+    context = {
+        "page": page,
+        "meetings": list(page.object_list),
+        "plans": plans,
+        "selected": {"plan": str(plan_number or "")},
+        "query": query_without_page(request, ["plan"]),
+    }
+    return render(request, "meetings/meeting_list.html", context)
+
+
+# --- the document repository -----------------------------------------------------------
+
+DOCUMENT_FILTERS = ["plan", "stage", "kind"]
+
+
+@require_safe
+def document_list(request):
+    """The OGP document repository: every public document, newest first, by plan, stage
+    and kind."""
+    plans = list(site_plans().order_by("-number").only("pk", "number", "title_ar", "title_en"))
+    selected = {
+        "plan": whole_number(request.GET.get("plan"), high=999),
+        "stage": whole_number(request.GET.get("stage"), high=len(STAGE_NAMES)),
+        "kind": one_of(request.GET.get("kind"), DocumentKind.values),
+    }
+    documents = (
+        Document.objects.public()
+        .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=COUNTRY_CODE))
+        .select_related("plan", "stage")
+        .order_by("-published_at", "-pk")
+    )
+    if selected["plan"]:
+        documents = documents.filter(plan__number=selected["plan"])
+    if selected["stage"]:
+        documents = documents.filter(stage__number=selected["stage"])
+    if selected["kind"]:
+        documents = documents.filter(kind=selected["kind"])
+    page = paginate(request, documents)
+    context = {
+        "page": page,
+        "documents": list(page.object_list),
+        "plans": plans,
+        "stages": choice_list(STAGE_NAMES.items()),
+        "kinds": choice_list(DocumentKind.choices),
+        "selected": {key: str(value) if value else "" for key, value in selected.items()},
+        "filtered": any(selected.values()),
+        "query": query_without_page(request, DOCUMENT_FILTERS),
+    }
+    return render(request, "plans/document_list.html", context)
+
+
+# --- compliance -------------------------------------------------------------------------
+
+
+@require_safe
+def compliance(request, number: int):
+    """The OGP minimum requirements of one plan: met, not met or not yet due."""
+    plan = public_plan(number)
+    checks = plan_compliance(plan)
+    context = {
+        "plan": plan,
+        "checks": checks,
+        "met": sum(check.verdict == "met" for check in checks),
+        "progress": progress_chart(plan),
+    }
+    return render(request, "plans/compliance.html", context)
+
+
+def progress_chart(plan: ActionPlan) -> dict:
+    """Bars of progress per commitment and the milestones by status at each half-year end."""
+    commitments = list(
+        Commitment.objects.published()
+        .in_plan(plan)
+        .prefetch_related("milestones")
+        .order_by("number")
+    )
+    milestones = [m for c in commitments for m in c.milestones.all()]
+    bars = [{"commitment": c, "percent": int(c.progress)} for c in commitments]
+    by_status = []
+    for status in MilestoneStatus:
+        count = sum(1 for m in milestones if m.status == status.value)
+        if count:
+            by_status.append({"status": status.value, "label": status.label, "count": count})
+    total = len(milestones) or 1
+    offset = 0.0
+    for row in by_status:
+        row["percent"] = round(100 * row["count"] / total)
+        row["x"] = f"{offset:.2f}"
+        row["width"] = f"{100 * row['count'] / total:.2f}"
+        offset += 100 * row["count"] / total
+    due = []
+    for year in range(plan.starts_on.year, plan.ends_on.year + 1):
+        ending = [m for m in milestones if m.ends_on.year == year]
+        if ending:
+            done = sum(1 for m in ending if m.status == MilestoneStatus.COMPLETED)
+            due.append(
+                {
+                    "year": year,
+                    "count": len(ending),
+                    "done": done,
+                    "percent": round(100 * done / len(ending)),
+                }
+            )
+    return {"bars": bars, "by_status": by_status, "due_by_year": due}
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+@require_safe
+def search_page(request):
+    """Search plans, commitments, meetings and documents in Arabic and English."""
+    raw = str(request.GET.get("q", ""))[:MAX_QUERY_LENGTH].strip()
+    results = search(raw, country_code=COUNTRY_CODE) if raw else {}
+    context = {
+        "q": raw,
+        "results": results,
+        "total": sum(len(rows) for rows in results.values()),
+    }
+    return render(request, "search.html", context)
+
+
+# --- open data --------------------------------------------------------------------------
+
+
+@require_safe
+def opendata_index(request):
+    """The open datasets, their formats and the data dictionary."""
+    return render(request, "opendata/index.html", {"datasets": opendata.DATASETS})
+
+
+@require_safe
+def opendata_file(request, dataset: str, fmt: str):
+    if dataset not in opendata.BY_SLUG or fmt not in opendata.FORMATS:
+        raise Http404
+    content = opendata.render_dataset(opendata.BY_SLUG[dataset], fmt, COUNTRY_CODE)
+    response = HttpResponse(content, content_type=opendata.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="ogp-{dataset}.{fmt}"'
+    return response
+
+
+@require_safe
+def opendata_dictionary(request):
+    import json
+
+    content = json.dumps(opendata.dictionary(), ensure_ascii=False, indent=1)
+    return HttpResponse(content, content_type="application/json")
+
+
+# --- sitemap and robots -----------------------------------------------------------------
+
+
+def localised(name: str, code: str, **kwargs) -> str:
+    with translation.override(code):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def absolute_in_languages(request, name: str, **kwargs) -> list[str]:
+    return [
+        (code, request.build_absolute_uri(localised(name, code, **kwargs)))
+        for code, _label in settings.LANGUAGES
+    ]
+
+
+@require_safe
+def sitemap(request):
+    """Every public page in both languages, each naming its other-language twin."""
+    entries = [
+        ("home", {}),
+        ("public:plans", {}),
+        ("public:commitments", {}),
+        ("public:meetings", {}),
+        ("public:documents", {}),
+        ("public:data", {}),
+    ]
+    for plan in site_plans().only("pk", "number"):
+        entries += [
+            ("plan", {"number": plan.number}),
+            ("public:compliance", {"number": plan.number}),
+        ]
+    for commitment in (
+        Commitment.objects.published()
+        .filter(plan__country_code=COUNTRY_CODE)
+        .select_related("plan")
+        .only("number", "plan__number")
+    ):
+        entries.append(
+            (
+                "commitments:detail",
+                {"plan_number": commitment.plan.number, "number": commitment.number},
+            )
+        )
+    for pk in (
+        Meeting.objects.published()
+        .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=COUNTRY_CODE))
+        .values_list("pk", flat=True)
+    ):
+        entries.append(("meetings:detail", {"pk": pk}))
+    for pk in (
+        CommentWindow.objects.public()
+        .filter(plan__is_public=True, plan__country_code=COUNTRY_CODE)
+        .values_list("pk", flat=True)
+    ):
+        entries.append(("consultations:detail", {"pk": pk}))
+    urls = [absolute_in_languages(request, name, **kwargs) for name, kwargs in entries]
+    response = render(request, "public/sitemap.xml", {"urls": urls}, content_type="application/xml")
+    return response
+
+
+@require_safe
+def robots(request):
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *"]
+    for code, _label in settings.LANGUAGES:
+        lines += [f"Disallow: /{code}/manage/", f"Disallow: /{code}/admin/"]
+    lines += ["Disallow: /i18n/", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
