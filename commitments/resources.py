@@ -301,7 +301,7 @@ class CommitmentSheet(Sheet):
         "paired with ours by lead institution, dates and number for you to confirm."
     )
     import_permissions = ("commitments.add_commitment", "commitments.change_commitment")
-    export_permissions = ("commitments.view_commitment",)
+    export_permissions = ("commitments.view_commitment", "commitments.change_milestone")
 
     @property
     def columns(self):
@@ -791,7 +791,7 @@ class ProgressSheet(Sheet):
         "milestone number, status, percent done, what was done."
     )
     import_permissions = ("commitments.change_commitment", "commitments.add_progressreport")
-    export_permissions = ("commitments.view_milestone",)
+    export_permissions = ("commitments.view_milestone", "commitments.change_milestone")
 
     @property
     def columns(self):

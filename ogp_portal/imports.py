@@ -494,32 +494,31 @@ def sheets_for(user, perms_attr: str) -> list[Sheet]:
     return [sheet for sheet in SHEETS.values() if user.has_perms(getattr(sheet, perms_attr))]
 
 
+def list_context(user) -> dict:
+    importable = sheets_for(user, "import_permissions")
+    exportable = sheets_for(user, "export_permissions")
+    if not importable and not exportable:
+        raise PermissionDenied
+    return {
+        "sheets": [
+            {
+                "sheet": sheet,
+                "can_import": sheet in importable and sheet.can_import,
+                "can_export": sheet in exportable,
+            }
+            for sheet in SHEETS.values()
+            if sheet in importable or sheet in exportable
+        ],
+        "plans": ActionPlan.objects.order_by("-number"),
+        "formats": FORMATS,
+    }
+
+
 @require_http_methods(["GET"])
 @workspace_view()
 def import_list(request):
     """Every import and export the user may use, with its templates."""
-    importable = sheets_for(request.user, "import_permissions")
-    exportable = sheets_for(request.user, "export_permissions")
-    if not importable and not exportable:
-        raise PermissionDenied
-    plans = ActionPlan.objects.order_by("-number")
-    return render(
-        request,
-        "manage/imports/import_list.html",
-        {
-            "sheets": [
-                {
-                    "sheet": sheet,
-                    "can_import": sheet in importable and sheet.can_import,
-                    "can_export": sheet in exportable,
-                }
-                for sheet in SHEETS.values()
-                if sheet in importable or sheet in exportable
-            ],
-            "plans": plans,
-            "formats": FORMATS,
-        },
-    )
+    return render(request, "manage/imports/import_list.html", list_context(request.user))
 
 
 @require_http_methods(["GET", "POST"])
@@ -624,12 +623,10 @@ def import_preview(request, token):
 
 
 def bad_request(request, sheet, message):
+    """A bad query parameter: the import and export page again, with what was wrong."""
     messages.error(request, message)
     return render(
-        request,
-        "manage/imports/import_list.html",
-        {"sheets": [], "plans": [], "formats": FORMATS, "bad_request": True},
-        status=400,
+        request, "manage/imports/import_list.html", list_context(request.user), status=400
     )
 
 
