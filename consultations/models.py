@@ -95,6 +95,7 @@ class CommentWindow(models.Model):
         verbose_name = _("comment window")
         verbose_name_plural = _("comment windows")
         ordering = ["-opens_at"]
+        permissions = [("schedule_window", _("Can open and close a comment window"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=F("opens_at")),

@@ -8,6 +8,7 @@ import dataclasses
 import datetime
 import uuid
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,9 @@ from django.utils.translation import gettext as _
 from commitments.models import Commitment, Milestone
 
 from .models import (
+    Announcement,
+    AnnouncementChannel,
+    Audience,
     Channel,
     Comment,
     CommentPart,
@@ -26,6 +30,8 @@ from .models import (
     ModerationState,
     Outcome,
     Response,
+    WindowKind,
+    default_closes_at,
     new_tracking_number,
 )
 
@@ -291,3 +297,189 @@ def publish_response(*, response: Response, user, now: datetime.datetime | None 
         response_pk = response.pk
         transaction.on_commit(lambda: notify_commenter.enqueue(response_pk))
     return response
+
+
+# --- Windows -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class WindowData:
+    """What staff write about a window; the schedule (opens / closes) is set apart."""
+
+    kind: str
+    audience: str
+    title_ar: str
+    title_en: str = ""
+    description_ar: str = ""
+    description_en: str = ""
+
+
+SCHEDULE_PERMISSION = "consultations.schedule_window"
+
+
+def closes_after_last_day(last_day: datetime.date) -> datetime.datetime:
+    """The first moment after `last_day` in Amman (comments accepted until 23:59:59 local),
+    in UTC (see `models.default_closes_at`)."""
+    amman = ZoneInfo(settings.TIME_ZONE)
+    midnight = datetime.datetime.combine(
+        last_day + datetime.timedelta(days=1), datetime.time.min, tzinfo=amman
+    )
+    return midnight.astimezone(datetime.UTC)
+
+
+def window_schedule(
+    opens_at: datetime.datetime, last_day: datetime.date | None
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """(opens_at, closes_at): the last day empty means 14 days, the opening day included."""
+    closes_at = closes_after_last_day(last_day) if last_day else default_closes_at(opens_at)
+    if closes_at <= opens_at:
+        raise ValidationError(_("The last day for comments cannot come before the opening."))
+    return opens_at, closes_at
+
+
+def commitment_problems(plan, commitments: Iterable[Commitment]) -> list[str]:
+    return [
+        _(
+            "Commitment %(number)s belongs to another plan; a window covers only the"
+            " commitments of its own plan."
+        )
+        % {"number": commitment.number}
+        for commitment in commitments
+        if commitment.plan_id != plan.pk
+    ]
+
+
+def check_may_schedule(user) -> None:
+    if not user.has_perm(SCHEDULE_PERMISSION):
+        raise ValidationError(_("Only the unit coordinator opens and closes windows."))
+
+
+def check_window_data(data: WindowData) -> None:
+    problems = []
+    if data.kind not in WindowKind.values:
+        problems.append(_("Choose the kind of consultation."))
+    if data.audience not in Audience.values:
+        problems.append(_("Choose who may comment."))
+    if not data.title_ar.strip():
+        problems.append(_("Give the window an Arabic title."))
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def create_window(
+    *,
+    plan,
+    data: WindowData,
+    commitments: Iterable[Commitment],
+    opens_at: datetime.datetime,
+    last_day: datetime.date | None,
+    user,
+) -> CommentWindow:
+    """A new window on `plan`, scheduled by the coordinator (opening and last day)."""
+    check_may_schedule(user)
+    check_window_data(data)
+    commitments = list(commitments)
+    problems = commitment_problems(plan, commitments)
+    if problems:
+        raise ValidationError(problems)
+    opens_at, closes_at = window_schedule(opens_at, last_day)
+    window = CommentWindow.objects.create(
+        plan=plan,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        **{field: value.strip() for field, value in dataclasses.asdict(data).items()},
+    )
+    window.commitments.set(commitments)
+    return window
+
+
+@transaction.atomic
+def update_window(
+    *, window: CommentWindow, data: WindowData, commitments: Iterable[Commitment], user
+) -> CommentWindow:
+    """Change what a window is about (its text, audience and commitments), not its dates."""
+    check_window_data(data)
+    commitments = list(commitments)
+    window = CommentWindow.objects.select_for_update().get(pk=window.pk)
+    problems = commitment_problems(window.plan, commitments)
+    if problems:
+        raise ValidationError(problems)
+    for field, value in dataclasses.asdict(data).items():
+        setattr(window, field, value.strip())
+    window.save(update_fields=list(dataclasses.asdict(data)))
+    window.commitments.set(commitments)
+    return window
+
+
+@transaction.atomic
+def schedule_window(
+    *,
+    window: CommentWindow,
+    opens_at: datetime.datetime,
+    last_day: datetime.date | None,
+    user,
+) -> CommentWindow:
+    """The coordinator sets when a window opens and its last day (empty: 14 days)."""
+    check_may_schedule(user)
+    window = CommentWindow.objects.select_for_update().get(pk=window.pk)
+    window.opens_at, window.closes_at = window_schedule(opens_at, last_day)
+    window.save(update_fields=["opens_at", "closes_at"])
+    return window
+
+
+@transaction.atomic
+def open_window_now(
+    *, window: CommentWindow, user, now: datetime.datetime | None = None
+) -> CommentWindow:
+    """Open a window at once; one already closed reopens for the default 14 days."""
+    check_may_schedule(user)
+    now = now or timezone.now()
+    window = CommentWindow.objects.select_for_update().get(pk=window.pk)
+    if window.is_open(now):
+        raise ValidationError(_("This window is already open."))
+    window.opens_at = now
+    if window.closes_at <= now:
+        window.closes_at = default_closes_at(now)
+    window.save(update_fields=["opens_at", "closes_at"])
+    return window
+
+
+@transaction.atomic
+def close_window_now(
+    *, window: CommentWindow, user, now: datetime.datetime | None = None
+) -> CommentWindow:
+    """Stop taking comments at once (a post already on its way is refused)."""
+    check_may_schedule(user)
+    now = now or timezone.now()
+    window = CommentWindow.objects.select_for_update().get(pk=window.pk)
+    if not window.is_open(now):
+        raise ValidationError(_("This window is not open."))
+    window.closes_at = now
+    window.save(update_fields=["closes_at"])
+    return window
+
+
+@transaction.atomic
+def add_announcement(
+    *,
+    window: CommentWindow,
+    channel: str,
+    url: str,
+    announced_at: datetime.datetime | None = None,
+    user,
+) -> Announcement:
+    """Record a post announcing the window: the first on a channel, or a reminder."""
+    if channel not in AnnouncementChannel.values:
+        raise ValidationError(_("Choose where the window was announced."))
+    announcement = Announcement(
+        window=window, channel=channel, url=url.strip(), announced_at=announced_at or timezone.now()
+    )
+    announcement.full_clean()
+    announcement.save()
+    return announcement
+
+
+@transaction.atomic
+def remove_announcement(*, announcement: Announcement, user) -> None:
+    announcement.delete()

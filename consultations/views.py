@@ -1,11 +1,14 @@
-"""Public pages: a comment window, its comment form, the receipt, the moderation policy."""
+"""Public pages: a comment window, its comment form, the receipt, the moderation policy,
+the report of a window and its downloads."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,9 +16,12 @@ from django_ratelimit.core import is_ratelimited
 
 from commitments.models import Commitment
 from ogp_portal.login_throttle import client_address
+from ogp_portal.pdf import render_pdf
 
+from . import report as report_module
 from .forms import CommentForm, read_form_token, unexpected_fields
 from .models import Comment, CommentWindow, HiddenReason
+from .report import report_context
 from .services import WindowClosed, submit_comment
 
 COMMENTS_PER_PAGE = 20
@@ -195,4 +201,60 @@ def moderation_policy(request):
     """The published rules: why a comment may be hidden, and how staff respond."""
     return render(
         request, "consultations/moderation_policy.html", {"reasons": HiddenReason.choices}
+    )
+
+
+# --- Report: "you said, we did" ----------------------------------------------------------
+
+
+def report_window(pk: int) -> CommentWindow:
+    return get_object_or_404(public_windows(), pk=pk)
+
+
+@require_GET
+def report(request, pk: int):
+    """Every published comment with its published response, grouped by commitment, and the
+    counts drawn as bar charts; with CSV, XLSX and PDF downloads."""
+    window = report_window(pk)
+    return render(request, "consultations/report.html", report_context(window))
+
+
+def download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def report_csv(request, pk: int):
+    window = report_window(pk)
+    return download(
+        report_module.report_csv(window),
+        content_type="text/csv; charset=utf-8",
+        filename=f"consultation-{window.pk}-report.csv",
+    )
+
+
+@require_GET
+def report_xlsx(request, pk: int):
+    window = report_window(pk)
+    return download(
+        report_module.report_xlsx(window, right_to_left=get_language_bidi()),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=f"consultation-{window.pk}-report.xlsx",
+    )
+
+
+@require_GET
+def report_pdf(request, pk: int):
+    window = report_window(pk)
+    pdf = render_pdf(
+        "consultations/report_pdf.html",
+        report_context(window),
+        base_url=request.build_absolute_uri("/"),
+    )
+    return download(
+        pdf,
+        content_type="application/pdf",
+        filename=f"consultation-{window.pk}-report-{get_language()}.pdf",
     )

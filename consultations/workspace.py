@@ -1,19 +1,38 @@
 """Staff workspace: moderate comments (bulk publish / hide with a reason code), redact
-personal data, draft and publish reasoned responses. Every write goes through services."""
+personal data, draft and publish reasoned responses; windows (list, create, edit, schedule,
+announcements) and comments received elsewhere. Every write goes through services."""
+
+import uuid
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from commitments.models import Commitment, Milestone
 from ogp_portal.access import workspace_view
+from plans.models import ActionPlan
 
 from . import services
-from .models import Comment, CommentWindow, HiddenReason, ModerationState, Outcome
+from .models import (
+    Announcement,
+    Channel,
+    Comment,
+    CommentPart,
+    CommentWindow,
+    HiddenReason,
+    ModerationState,
+    Outcome,
+)
 
 PER_PAGE = 50
 
@@ -177,4 +196,439 @@ def comment_detail(request, pk: int):
             "can_publish_response": request.user.has_perm("consultations.publish_response"),
         },
         status=status,
+    )
+
+
+# --- Windows -----------------------------------------------------------------------------
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class WindowCommitmentsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return _("Commitment %(number)s: %(title)s") % {
+            "number": obj.number,
+            "title": obj.title,
+        }
+
+
+class WindowForm(forms.ModelForm):
+    """What a window is about. The commitments offered are those of the window's plan; a
+    forged other plan's commitment is refused as an invalid choice (and by the service)."""
+
+    commitments = WindowCommitmentsField(
+        queryset=Commitment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Commitments open for comment"),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Choose commitments of this window's plan only (%(value)s is not one)."
+            )
+        },
+    )
+
+    class Meta:
+        model = CommentWindow
+        fields = [
+            "kind",
+            "audience",
+            "title_ar",
+            "title_en",
+            "description_ar",
+            "description_en",
+            "commitments",
+        ]
+        labels = {
+            "audience": gettext_lazy("Who may comment"),
+            "description_ar": gettext_lazy("Announcement text (Arabic)"),
+            "description_en": gettext_lazy("Announcement text (English)"),
+        }
+        help_texts = {
+            "description_ar": gettext_lazy(
+                "Shown on the window page and used by the posts that announce it."
+            ),
+        }
+        widgets = {
+            "title_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "title_en": forms.TextInput(attrs={"dir": "ltr", "lang": "en"}),
+            "description_ar": forms.Textarea(attrs={"rows": 4, "dir": "rtl", "lang": "ar"}),
+            "description_en": forms.Textarea(attrs={"rows": 4, "dir": "ltr", "lang": "en"}),
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commitments"].queryset = Commitment.objects.filter(plan=plan).order_by(
+            "number"
+        )
+
+    def window_data(self) -> services.WindowData:
+        return services.WindowData(
+            **{
+                field: self.cleaned_data[field]
+                for field in (
+                    "kind",
+                    "audience",
+                    "title_ar",
+                    "title_en",
+                    "description_ar",
+                    "description_en",
+                )
+            }
+        )
+
+
+class ScheduleForm(forms.Form):
+    """When comments are accepted, in Amman time."""
+
+    opens_at = forms.DateTimeField(
+        label=gettext_lazy("Opens (Amman time)"),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        error_messages={"required": gettext_lazy("Give the opening date and time.")},
+    )
+    last_day = forms.DateField(
+        label=gettext_lazy("Last day for comments"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy(
+            "Comments are accepted until 23:59:59 Amman time on this day. Empty: 14 days,"
+            " the opening day included."
+        ),
+    )
+
+    def clean_opens_at(self):
+        # The form's clock is Amman's, whatever the server's (TIME_ZONE).
+        value = self.cleaned_data["opens_at"]
+        return value.astimezone(ZoneInfo(settings.TIME_ZONE))
+
+
+class WindowCreateForm(WindowForm, ScheduleForm):
+    class Meta(WindowForm.Meta):
+        pass
+
+
+class AnnouncementForm(forms.ModelForm):
+    announced_at = forms.DateTimeField(
+        label=gettext_lazy("Posted (Amman time)"),
+        required=False,
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        help_text=gettext_lazy("Empty: now."),
+    )
+
+    class Meta:
+        model = Announcement
+        fields = ["channel", "url", "announced_at"]
+        widgets = {"url": forms.URLInput(attrs={"dir": "ltr"})}
+
+
+def report_errors(request, form, error: ValidationError) -> None:
+    """A service's refusal: on the form when one was sent, as a message otherwise."""
+    for message in error.messages:
+        if form.is_bound:
+            form.add_error(None, message)
+        else:
+            messages.error(request, message)
+
+
+def window_rows(windows, now) -> list[dict]:
+    return [{"window": window, "state": window.state_at(now)} for window in windows]
+
+
+@workspace_view("consultations.change_commentwindow")
+@require_http_methods(["GET"])
+def window_list(request):
+    """Every window with its state now and how many comments wait for moderation."""
+    windows = CommentWindow.objects.select_related("plan").annotate(
+        comment_count=Count("comments"),
+        pending_count=Count("comments", filter=Q(comments__state=ModerationState.PENDING)),
+    )
+    return render(
+        request,
+        "manage/consultations/window_list.html",
+        {
+            "rows": window_rows(windows, timezone.now()),
+            "plans": list(ActionPlan.objects.order_by("-number")),
+            "may_schedule": request.user.has_perm(services.SCHEDULE_PERMISSION),
+        },
+    )
+
+
+@workspace_view("consultations.add_commentwindow", services.SCHEDULE_PERMISSION)
+@require_http_methods(["GET", "POST"])
+def window_create(request):
+    """A new window on the plan chosen in `?plan=`, with its schedule (coordinator)."""
+    number = request.GET.get("plan", "")
+    plan = ActionPlan.objects.filter(number=number).first() if number.isdigit() else None
+    if plan is None:
+        if request.method == "POST":
+            return HttpResponseBadRequest(_("Choose the plan first."))
+        return render(
+            request,
+            "manage/consultations/window_form.html",
+            {"plans": list(ActionPlan.objects.order_by("-number")), "form": None},
+        )
+    form = WindowCreateForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            window = services.create_window(
+                plan=plan,
+                data=form.window_data(),
+                commitments=form.cleaned_data["commitments"],
+                opens_at=form.cleaned_data["opens_at"],
+                last_day=form.cleaned_data["last_day"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The window was created."))
+            return redirect("manage:consultation_window", pk=window.pk)
+    return render(
+        request,
+        "manage/consultations/window_form.html",
+        {"form": form, "plan": plan, "window": None},
+        status=400 if form.errors else 200,
+    )
+
+
+def get_window(pk: int) -> CommentWindow:
+    return get_object_or_404(CommentWindow.objects.select_related("plan"), pk=pk)
+
+
+@workspace_view("consultations.change_commentwindow")
+@require_http_methods(["GET", "POST"])
+def window_edit(request, pk: int):
+    window = get_window(pk)
+    form = WindowForm(request.POST or None, instance=window, plan=window.plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_window(
+                window=window,
+                data=form.window_data(),
+                commitments=form.cleaned_data["commitments"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The window was saved."))
+            return redirect("manage:consultation_window", pk=window.pk)
+    return render(
+        request,
+        "manage/consultations/window_form.html",
+        {"form": form, "plan": window.plan, "window": window},
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_view("consultations.change_commentwindow")
+@require_http_methods(["GET", "POST"])
+def window_detail(request, pk: int):
+    """A window for staff: its schedule, announcements (add / remove), and where to go next."""
+    window = get_window(pk)
+    form = AnnouncementForm(request.POST if request.POST.get("step") == "announce" else None)
+    status = 200
+    if request.method == "POST":
+        step = request.POST.get("step")
+        try:
+            if step == "announce":
+                if form.is_valid():
+                    services.add_announcement(
+                        window=window,
+                        channel=form.cleaned_data["channel"],
+                        url=form.cleaned_data["url"],
+                        announced_at=form.cleaned_data["announced_at"],
+                        user=request.user,
+                    )
+                    messages.success(request, _("The announcement was recorded."))
+                    return redirect("manage:consultation_window", pk=window.pk)
+            elif step == "remove" and request.POST.get("announcement", "").isdigit():
+                announcement = get_object_or_404(
+                    window.announcements, pk=request.POST["announcement"]
+                )
+                services.remove_announcement(announcement=announcement, user=request.user)
+                messages.success(request, _("The announcement was removed."))
+                return redirect("manage:consultation_window", pk=window.pk)
+            else:
+                raise ValidationError(_("Unknown action."))
+        except ValidationError as error:
+            report_errors(request, form, error)
+        status = 400
+    now = timezone.now()
+    announcements = list(window.announcements.all())
+    seen = set()
+    for announcement in announcements:
+        announcement.is_reminder = announcement.channel in seen
+        seen.add(announcement.channel)
+    return render(
+        request,
+        "manage/consultations/window_detail.html",
+        {
+            "window": window,
+            "state": window.state_at(now),
+            "days_left": window.days_left(now),
+            "commitments": list(window.commitments.order_by("number")),
+            "announcements": announcements,
+            "form": form,
+            "counts": window.comments.aggregate(
+                total=Count("pk"),
+                pending=Count("pk", filter=Q(state=ModerationState.PENDING)),
+            ),
+            "may_schedule": request.user.has_perm(services.SCHEDULE_PERMISSION),
+        },
+        status=status,
+    )
+
+
+@workspace_view("consultations.change_commentwindow", services.SCHEDULE_PERMISSION)
+@require_http_methods(["GET", "POST"])
+def window_schedule(request, pk: int):
+    """The coordinator sets the opening and the last day, or opens / closes at once."""
+    window = get_window(pk)
+    form = ScheduleForm(
+        request.POST if request.POST.get("step") == "schedule" else None,
+        initial={"opens_at": window.opens_at, "last_day": window.last_day},
+    )
+    if request.method == "POST":
+        step = request.POST.get("step")
+        try:
+            if step == "schedule":
+                if form.is_valid():
+                    services.schedule_window(
+                        window=window,
+                        opens_at=form.cleaned_data["opens_at"],
+                        last_day=form.cleaned_data["last_day"],
+                        user=request.user,
+                    )
+                    messages.success(request, _("The schedule was saved."))
+                    return redirect("manage:consultation_window", pk=window.pk)
+            elif step == "open":
+                services.open_window_now(window=window, user=request.user)
+                messages.success(request, _("The window is open for comments."))
+                return redirect("manage:consultation_window", pk=window.pk)
+            elif step == "close":
+                services.close_window_now(window=window, user=request.user)
+                messages.success(request, _("The window is closed: no more comments."))
+                return redirect("manage:consultation_window", pk=window.pk)
+            else:
+                raise ValidationError(_("Unknown action."))
+        except ValidationError as error:
+            report_errors(request, form, error)
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "manage/consultations/window_schedule.html",
+        {"window": window, "form": form, "state": window.state_at()},
+        status=status,
+    )
+
+
+# --- Comments received elsewhere -------------------------------------------------------
+
+
+class LoggedCommentForm(forms.ModelForm):
+    """A comment received on Facebook, X, by email, at a workshop or by letter, typed in by
+    staff. The hidden token makes a double click store it once."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    received_at = forms.DateTimeField(
+        label=gettext_lazy("Received (Amman time)"),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        help_text=gettext_lazy("While the window was open."),
+    )
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Received through"),
+        choices=[(value, label) for value, label in Channel.choices if value != Channel.SITE],
+    )
+    commitment = forms.ModelChoiceField(
+        queryset=Commitment.objects.none(),
+        required=False,
+        label=gettext_lazy("Commitment"),
+        empty_label=gettext_lazy("The plan in general"),
+    )
+
+    class Meta:
+        model = Comment
+        fields = [
+            "channel",
+            "commitment",
+            "part",
+            "milestone",
+            "body",
+            "author_name",
+            "show_name",
+            "author_email",
+            "sector",
+            "region",
+        ]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
+            "author_name": forms.TextInput(attrs={"dir": "auto"}),
+            "author_email": forms.EmailInput(attrs={"dir": "ltr"}),
+        }
+
+    def __init__(self, *args, window: CommentWindow, **kwargs):
+        super().__init__(*args, **kwargs)
+        commitments = Commitment.objects.published().filter(comment_windows=window)
+        self.fields["commitment"].queryset = commitments.order_by("number")
+        self.fields["milestone"].queryset = Milestone.objects.filter(
+            commitment__in=commitments
+        ).order_by("commitment__number", "number")
+        if not self.is_bound:
+            self.fields["token"].initial = uuid.uuid4()
+            self.fields["received_at"].initial = min(timezone.now(), window.closes_at)
+
+    def comment_data(self) -> services.CommentData:
+        cleaned = self.cleaned_data
+        return services.CommentData(
+            body=cleaned["body"],
+            commitment=cleaned.get("commitment"),
+            milestone=cleaned.get("milestone"),
+            part=cleaned.get("part") or CommentPart.GENERAL,
+            author_name=cleaned.get("author_name", ""),
+            show_name=cleaned.get("show_name", False),
+            author_email=cleaned.get("author_email", ""),
+            sector=cleaned.get("sector", ""),
+            region=cleaned.get("region", ""),
+            channel=cleaned["channel"],
+        )
+
+
+@workspace_view("consultations.add_comment", "consultations.change_comment")
+@require_http_methods(["GET", "POST"])
+def comment_log(request, pk: int):
+    """Staff type in a comment received elsewhere; it waits for moderation like any other."""
+    window = get_window(pk)
+    form = LoggedCommentForm(request.POST or None, window=window)
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment, _created = services.submit_comment(
+                window=window,
+                data=form.comment_data(),
+                token=form.cleaned_data["token"],
+                now=form.cleaned_data["received_at"],
+                logged_by=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Comment %(number)s was logged; it waits for moderation.")
+                % {"number": comment.tracking_number},
+            )
+            return redirect("manage:consultation_comment_log", pk=window.pk)
+    return render(
+        request,
+        "manage/consultations/comment_log.html",
+        {"window": window, "form": form},
+        status=400 if form.errors else 200,
     )

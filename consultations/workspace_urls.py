@@ -1,4 +1,4 @@
-"""Workspace URLs for comment moderation and responses (namespace `manage`)."""
+"""Workspace URLs for windows, comment moderation and responses (namespace `manage`)."""
 
 from django.urls import path
 
@@ -10,5 +10,23 @@ urlpatterns = [
         "consultations/comments/<int:pk>/",
         workspace.comment_detail,
         name="consultation_comment",
+    ),
+    path("consultations/windows/", workspace.window_list, name="consultation_windows"),
+    path("consultations/windows/new/", workspace.window_create, name="consultation_window_create"),
+    path("consultations/windows/<int:pk>/", workspace.window_detail, name="consultation_window"),
+    path(
+        "consultations/windows/<int:pk>/edit/",
+        workspace.window_edit,
+        name="consultation_window_edit",
+    ),
+    path(
+        "consultations/windows/<int:pk>/schedule/",
+        workspace.window_schedule,
+        name="consultation_window_schedule",
+    ),
+    path(
+        "consultations/windows/<int:pk>/log-comment/",
+        workspace.comment_log,
+        name="consultation_comment_log",
     ),
 ]

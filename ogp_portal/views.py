@@ -107,6 +107,24 @@ def all_stages(plan: ActionPlan) -> list[MethodologyStage]:
     ]
 
 
+def window_lists(plan: ActionPlan) -> dict:
+    """The plan's public windows open now (with the days left) and upcoming, in one query."""
+    now = timezone.now()
+    windows = list(
+        CommentWindow.objects.filter(plan=plan)
+        .public()
+        .filter(closes_at__gt=now)
+        .order_by("opens_at")
+    )
+    open_windows = sorted((w for w in windows if w.is_open(now)), key=lambda w: w.closes_at)
+    for window in open_windows:
+        window.days_remaining = window.days_left(now)
+    return {
+        "open_windows": open_windows,
+        "upcoming_windows": [w for w in windows if w.state_at(now) == "upcoming"],
+    }
+
+
 def render_plan(request, plan: ActionPlan | None, *, template: str, extra: dict | None = None):
     """A plan's public overview. A fixed number of queries, whatever the plan's size."""
     context = {"plan": plan, "stage_total": STAGE_COUNT, **(extra or {})}
@@ -123,12 +141,7 @@ def render_plan(request, plan: ActionPlan | None, *, template: str, extra: dict 
             ),
             "commitments": commitments,
             "achievement": plan_achievement(commitments),
-            "open_windows": list(
-                CommentWindow.objects.filter(plan=plan)
-                .public()
-                .open_at(timezone.now())
-                .order_by("closes_at")
-            ),
+            **window_lists(plan),
             "meetings": list(
                 Meeting.objects.published()
                 .filter(plan=plan)

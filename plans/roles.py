@@ -39,6 +39,7 @@ CONTENT_MODELS = {
         "agendaitem",
         "outcome",
         "attachment",
+        "remark",
     ],
     "consultations": ["commentwindow", "announcement", "comment", "response"],
 }
@@ -62,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "commitments.publish_commitment",
         "meetings.publish_minutes",
         "consultations.publish_response",
+        "consultations.schedule_window",
     ],
     # Edits plans, commitments, meetings, minutes; moderates comments; drafts responses.
     EDITOR: _perms(["view", "add", "change"], CONTENT_MODELS),
@@ -82,6 +84,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             ["view"],
             {"meetings": ["meeting", "agendaitem", "outcome", "attendance", "attachment"]},
         ),
+        # Written remarks on circulated minutes; the view limits them to their own.
+        *_perms(["view", "add"], {"meetings": ["remark"]}),
         "consultations.view_commentwindow",
         "consultations.add_comment",
     ],

@@ -105,6 +105,24 @@ def other_letter(w):
     return {"pk": w.other_letter.pk}
 
 
+def window(w):
+    """The world's comment window (made on first use: rows do not outlive a test)."""
+    from consultations.models import CommentWindow
+    from tests.factories import make_window
+
+    found = CommentWindow.objects.filter(plan=w.plan).first() or make_window(plan=w.plan)
+    return {"pk": found.pk}
+
+
+def comment(w):
+    from consultations.models import Comment
+    from tests.factories import make_comment
+
+    window_pk = window(w)["pk"]
+    found = Comment.objects.filter(window_id=window_pk).first() or make_comment(window_id=window_pk)
+    return {"pk": found.pk}
+
+
 # url name: (kwargs from the world, roles allowed to GET, roles allowed to POST).
 # A POST-only URL lists GET as NOBODY (405 for everyone signed in).
 # Rows of another agency are used, so the focal point's 404 is part of the matrix.
@@ -139,6 +157,15 @@ MATRIX = {
     "my_commitments": (lambda w: {}, STAFF | {FOCAL}, NOBODY),
     "milestone_progress": (lambda w: {"pk": w.other_milestone.pk}, STAFF, STAFF),
     "progress_evidence": (lambda w: {"pk": w.other_report.pk}, STAFF, NOBODY),
+    # consultations
+    "consultation_comments": (lambda w: {}, STAFF, STAFF),
+    "consultation_comment": (comment, STAFF, STAFF),
+    "consultation_windows": (lambda w: {}, STAFF, NOBODY),
+    "consultation_window_create": (lambda w: {}, {COORDINATOR}, {COORDINATOR}),
+    "consultation_window": (window, STAFF, STAFF),
+    "consultation_window_edit": (window, STAFF, STAFF),
+    "consultation_window_schedule": (window, {COORDINATOR}, {COORDINATOR}),
+    "consultation_comment_log": (window, STAFF, STAFF),
     # history
     "history": (lambda w: {"kind": "commitment", "pk": w.other.pk}, STAFF | {FORUM}, NOBODY),
 }
