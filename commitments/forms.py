@@ -4,6 +4,7 @@ organisation form used to add a missing institution without leaving the page."""
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ogp_portal.conflicts import VersionedFormMixin
 from plans.models import Organisation, Sector
@@ -259,7 +260,7 @@ class MilestoneFormSet(BaseMilestoneFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         order, delete = form.fields["ORDER"], form.fields["DELETE"]
-        order.label = _("Position")
+        order.label = pgettext_lazy("order of a milestone", "Position")
         order.help_text = _("Change the numbers to reorder.")
         order.widget.attrs.update({"min": 1, "class": "form-control milestone-order"})
         delete.label = _("Remove this milestone")

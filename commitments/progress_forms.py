@@ -52,6 +52,6 @@ class ProgressReportForm(forms.ModelForm):
         if status == MilestoneStatus.NOT_STARTED and percent:
             self.add_error(
                 "progress_percent",
-                _("A milestone that has not started is 0% done; choose “In progress”."),
+                _("A milestone that has not started has no work done yet; choose “In progress”."),
             )
         return cleaned
