@@ -7,7 +7,7 @@ per list, the count coming with the first rows through a window function.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Window
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from commitments.models import ApprovalLetter, Commitment, Decision, Milestone, MilestoneStatus
 from consultations.models import Comment, ModerationState
-from meetings.models import Meeting, MinutesState
+from meetings.models import Meeting, MinutesState, Outcome, OutcomeStatus
 from plans.models import STAGE_COUNT, ActionPlan, StageStatus
 from plans.roles import is_agency_scoped
 
@@ -38,8 +38,9 @@ WORK_TARGETS = {
     ],
     "letter": [("letter_detail", "commitments.view_approvalletter")],
     "milestone": [("milestone_progress", "commitments.add_progressreport")],
-    "comment": [],
-    "meeting": [],
+    "comment": [("consultation_comment", "consultations.change_comment")],
+    "meeting": [("meeting_detail", "meetings.view_meeting")],
+    "outcome": [("meeting_outcomes", "meetings.change_outcome")],
 }
 
 
@@ -90,6 +91,12 @@ def work_link(item, user) -> str:
         return plan_page(plan)
     if isinstance(item, Meeting):
         return first_target("meeting", item.pk, user) or plan_page(item.plan)
+    if isinstance(item, Outcome):  # the outcome's own screen is its meeting's outcomes
+        return (
+            first_target("outcome", item.meeting_id, user)
+            or first_target("meeting", item.meeting_id, user)
+            or plan_page(item.meeting.plan)
+        )
     raise TypeError(f"no work link for {type(item).__name__}")
 
 
@@ -190,6 +197,21 @@ def work_lists(user, plan: ActionPlan) -> list[WorkList]:
                 .order_by("starts_at"),
             )
         )
+    if staff and user.has_perm("meetings.view_outcome"):
+        outcomes = first_items(
+            user,
+            "outcomes_open",
+            _("Meeting outcomes still open"),
+            _("Agreed outcomes not done yet, those past their due date first."),
+            Outcome.objects.filter(
+                meeting__plan=plan, status__in=[OutcomeStatus.OPEN, OutcomeStatus.IN_PROGRESS]
+            )
+            .select_related("meeting__plan", "owner")
+            .order_by(F("due_on").asc(nulls_last=True), "meeting__starts_at", "number"),
+        )
+        for outcome in outcomes.items:
+            outcome.is_overdue = outcome.due_on is not None and outcome.due_on < today
+        lists.append(outcomes)
     lists.append(
         first_items(
             user,

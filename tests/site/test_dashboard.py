@@ -19,6 +19,7 @@ from tests.factories import (
     make_meeting,
     make_milestone,
     make_organisation,
+    make_outcome,
     make_plan,
     make_stages,
     make_user,
@@ -63,7 +64,9 @@ def add_work(plan, count: int, *, lead=None, start: int = 1) -> None:
             state="published",
             published_at=now,
         )
-        make_meeting(plan=plan, starts_at=now - datetime.timedelta(days=number))
+        meeting = make_meeting(plan=plan, starts_at=now - datetime.timedelta(days=number))
+        make_outcome(meeting=meeting, number=1, due_on=today - datetime.timedelta(days=1))
+        make_outcome(meeting=meeting, number=2, status="done")  # done: off the dashboard
 
 
 class DashboardAccessTests(TestCase):
@@ -146,6 +149,7 @@ class DashboardTests(TestCase):
                 "comments_unanswered",
                 "letters_overdue",
                 "minutes",
+                "outcomes_open",
                 "milestones_late",
                 "translations",
             ],
@@ -159,10 +163,11 @@ class DashboardTests(TestCase):
         self.assertContains(response, "Ministry of Youth: reply due on")
         self.assertContains(response, "Missing: brief description (English)")
         self.assertContains(response, "Showing the first <bdi>5</bdi> of <bdi>8</bdi>.")
+        self.assertContains(response, "overdue since")
 
     def test_items_link_where_the_work_is_done(self):
-        """Each item opens the workspace screen for it when that screen exists; a meeting
-        (no minutes screen yet) of a plan not public opens the plan's workspace page."""
+        """Each item opens the workspace screen for it when that screen exists: a meeting
+        its workspace page, an open outcome its meeting's outcomes."""
         self.client.force_login(self.editor)
         lists = self.lists(self.client.get(URL))
         plan_page = reverse("manage:plan_detail", args=[5])
@@ -180,8 +185,14 @@ class DashboardTests(TestCase):
             milestone.link,
             workspace.workspace_url("milestone_progress", pk=milestone.pk) or plan_page,
         )
-        self.assertEqual(lists["minutes"].items[0].link, plan_page)
-        self.assertEqual(lists["comments_pending"].items[0].link, plan_page)
+        meeting = lists["minutes"].items[0]
+        self.assertEqual(meeting.link, reverse("manage:meeting_detail", args=[meeting.pk]))
+        outcome = lists["outcomes_open"].items[0]
+        self.assertEqual(
+            outcome.link, reverse("manage:meeting_outcomes", args=[outcome.meeting_id])
+        )
+        comment = lists["comments_pending"].items[0]
+        self.assertEqual(comment.link, reverse("manage:consultation_comment", args=[comment.pk]))
 
     def test_focal_point_links_to_screens_they_may_open(self):
         self.client.force_login(self.focal_point)
@@ -217,14 +228,16 @@ class DashboardTests(TestCase):
         self.assertEqual(lists["milestones_late"].items[0].commitment.number, 1)
         self.assertNotContains(response, "Comments to moderate")
         self.assertNotContains(response, "Minutes to publish")
+        self.assertNotContains(response, "Meeting outcomes still open")
 
 
 class DashboardQueryCountTests(TestCase):
-    """The dashboard's work lists: no query per commitment, letter, milestone, comment or
-    meeting (N+1 on `item.commitment`, `item.organisation`, `item.window.plan` and the
-    commitment links), whatever the plan's size."""
+    """The dashboard's work lists: no query per commitment, letter, milestone, comment,
+    meeting or open outcome (N+1 on `item.commitment`, `item.organisation`,
+    `item.window.plan`, `outcome.meeting`, `outcome.owner` and the commitment links),
+    whatever the plan's size."""
 
-    QUERIES = 13
+    QUERIES = 14
 
     @classmethod
     def setUpTestData(cls):
