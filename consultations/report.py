@@ -45,8 +45,9 @@ def local_day(moment: datetime.datetime) -> datetime.date:
     return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
-def bars(counter: Counter, *, order=None) -> list[Bar]:
-    items = list(counter.items()) if order is None else [(k, counter[k]) for k in order]
+def bars(counter: Counter, *, most_first: bool = False) -> list[Bar]:
+    """The bars of a chart: in the counter's order (commitments, days) or most first."""
+    items = counter.most_common() if most_first else list(counter.items())
     longest = max((count for _label, count in items), default=0) or 1
     result = []
     for label, count in items:
@@ -85,48 +86,26 @@ def report_context(window: CommentWindow) -> dict:
         key=lambda group: (group.commitment is not None, getattr(group.commitment, "number", 0))
     )
     not_given = _("Not given")
-    days = sorted({local_day(comment.created_at) for comment in comments})
     by_day = Counter(local_day(comment.created_at) for comment in comments)
+    sectors = Counter(c.get_sector_display() if c.sector else not_given for c in comments)
+    regions = Counter(c.get_region_display() if c.region else not_given for c in comments)
+    channels = Counter(c.get_channel_display() for c in comments)
     charts = [
         Chart(
             "commitment",
             _("Comments by commitment"),
-            bars(
-                Counter(
-                    commitment_label(group.commitment) for group in groups for _c in group.comments
-                )
-            ),
+            bars(Counter(commitment_label(g.commitment) for g in groups for _c in g.comments)),
         ),
-        Chart(
-            "sector",
-            _("Comments by sector"),
-            bars(
-                Counter(
-                    comment.get_sector_display() if comment.sector else not_given
-                    for comment in comments
-                )
-            ),
-        ),
-        Chart(
-            "region",
-            _("Comments by governorate"),
-            bars(
-                Counter(
-                    comment.get_region_display() if comment.region else not_given
-                    for comment in comments
-                )
-            ),
-        ),
-        Chart(
-            "channel",
-            _("Comments by channel"),
-            bars(Counter(comment.get_channel_display() for comment in comments)),
-        ),
+        Chart("sector", _("Comments by sector"), bars(sectors, most_first=True)),
+        Chart("region", _("Comments by governorate"), bars(regions, most_first=True)),
+        Chart("channel", _("Comments by channel"), bars(channels, most_first=True)),
         Chart(
             "day",
             _("Comments by day received"),
             bars(
-                Counter({date_format(day, "SHORT_DATE_FORMAT"): by_day[day] for day in days}),
+                Counter(
+                    {date_format(day, "SHORT_DATE_FORMAT"): by_day[day] for day in sorted(by_day)}
+                )
             ),
         ),
     ]
