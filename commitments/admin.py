@@ -8,7 +8,8 @@ through `set_commitment_published`, a new approval letter through `send_approval
 milestone's status and percent done move only through progress reports.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -202,9 +203,13 @@ class CommitmentAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Publish the selected commitments"))
     def publish(self, request, queryset):
         for commitment in queryset:
-            services.set_commitment_published(
-                commitment=commitment, published=True, by=request.user
-            )
+            try:
+                services.set_commitment_published(
+                    commitment=commitment, published=True, by=request.user
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, f"{commitment}: {message}", messages.ERROR)
 
     @admin.action(description=_("Unpublish the selected commitments"))
     def unpublish(self, request, queryset):

@@ -177,6 +177,10 @@ def update_commitment(
 @transaction.atomic
 def set_commitment_published(*, commitment: Commitment, published: bool, by) -> Commitment:
     current = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if published and not current.is_published:
+        problems = publication_problems(current)
+        if problems:
+            raise ValidationError(problems)
     if current.is_published != published:
         current.is_published = published
         current.version += 1
@@ -275,3 +279,12 @@ def report_progress(
     current.full_clean(exclude=["commitment"])
     save_as(current, by)
     return report
+
+
+def publication_problems(commitment: Commitment) -> list[str]:
+    """Why a commitment cannot be published yet: an import created it from its English
+    title alone (`commitments.resources.TRANSLATION_MISSING`), and the public site needs
+    the Arabic title."""
+    if not commitment.title_ar.strip():
+        return [_("Write the Arabic title before publishing: the translation is missing.")]
+    return []

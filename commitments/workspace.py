@@ -117,7 +117,14 @@ def commitment_detail(request, pk):
 def commitment_publish(request, pk):
     commitment = visible_commitment(request.user, pk)
     published = request.POST.get("published") == "1"
-    services.set_commitment_published(commitment=commitment, published=published, by=request.user)
+    try:
+        services.set_commitment_published(
+            commitment=commitment, published=published, by=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("manage:commitment_detail", pk=commitment.pk)
     if published:
         messages.success(request, _("The commitment is published."))
     else:

@@ -254,3 +254,26 @@ class OgpListImportTests(TestCase):
         self.assertEqual(
             Commitment.objects.get(plan=self.plan, number=3).title_en, "By the coordinator"
         )
+
+
+class EnglishOnlyPublishingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from tests.factories import make_commitment, make_plan
+
+        cls.plan = make_plan()
+        cls.commitment = make_commitment(
+            plan=cls.plan, number=1, title_ar=" ", title_en="Only English", is_published=False
+        )
+        cls.coordinator = make_user(role=COORDINATOR)
+
+    def test_a_commitment_without_its_arabic_title_cannot_be_published(self):
+        self.client.force_login(self.coordinator)
+        response = self.client.post(
+            reverse("manage:commitment_publish", kwargs={"pk": self.commitment.pk}),
+            {"published": "1"},
+            follow=True,
+        )
+        self.assertContains(response, "Write the Arabic title before publishing")
+        self.commitment.refresh_from_db()
+        self.assertFalse(self.commitment.is_published)
