@@ -12,6 +12,7 @@ from .models import (
     Membership,
     Outcome,
     Person,
+    Remark,
 )
 from .resources import AttendanceResource, MembershipResource, PersonResource
 
@@ -179,3 +180,12 @@ class AttachmentAdmin(admin.ModelAdmin):
     search_fields = ("title", "agenda_item__title_ar")
     fields = ("agenda_item", "title", "file")
     autocomplete_fields = ("agenda_item",)
+
+
+@admin.register(Remark)
+class RemarkAdmin(admin.ModelAdmin):
+    list_display = ("meeting", "author", "created_at")
+    list_select_related = ("meeting", "author")
+    search_fields = ("body", "meeting__title_ar")
+    fields = ("meeting", "author", "body")
+    autocomplete_fields = ("meeting", "author")

@@ -10,16 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from commitments.models import Commitment
 from ogp_portal.conflicts import VersionedFormMixin
 from ogp_portal.uploads import MAX_UPLOAD_BYTES, validate_document
-from plans.models import Sector
+from plans.models import Organisation, Sector
 
 from .models import (
     AgendaItem,
     Attachment,
     Attendance,
     AttendanceStatus,
+    Body,
     Honorific,
     Meeting,
+    Membership,
     Outcome,
+    Person,
     Role,
 )
 from .richtext import clean_html
@@ -75,6 +78,10 @@ class MeetingForm(VersionedFormMixin, MeetingCreateForm):
 
 
 class AttendanceForm(forms.ModelForm):
+    """One attendee, picked from the body's members on the day of the meeting, or from the
+    guests already recorded for it (guests are added with `GuestForm`). A member's
+    organisation and role are taken from the membership when left empty."""
+
     class Meta:
         model = Attendance
         fields = ["order", "person", "organisation", "position_ar", "role", "status"]
@@ -82,6 +89,119 @@ class AttendanceForm(forms.ModelForm):
             "order": forms.NumberInput(attrs={"dir": "ltr", "min": 0, "class": "narrow-number"}),
             "position_ar": forms.TextInput(attrs=AR),
         }
+
+    def __init__(self, *args, memberships=(), guests=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = {m.person_id: m for m in memberships}
+        allowed = set(self.memberships) | {p.pk for p in guests}
+        self.fields["person"].queryset = Person.objects.filter(pk__in=allowed)
+        self.fields["person"].choices = [
+            ("", "---------"),
+            (
+                _("Members of the body"),
+                [
+                    (m.person_id, f"{m.person.name_ar} – {m.organisation.name_ar}")
+                    for m in memberships
+                ],
+            ),
+            (_("Guests"), [(p.pk, p.name_ar) for p in guests if p.pk not in self.memberships]),
+        ]
+        self.fields["organisation"].required = False
+        self.fields["organisation"].help_text = _("Empty: the member's organisation.")
+
+    def clean(self):
+        data = super().clean()
+        person = data.get("person")
+        if person and not data.get("organisation"):
+            membership = self.memberships.get(person.pk)
+            if membership is None:
+                self.add_error("organisation", _("Choose the guest's organisation."))
+            else:
+                data["organisation"] = membership.organisation
+                self.instance.organisation = membership.organisation
+                if not data.get("position_ar"):
+                    data["position_ar"] = membership.position_ar
+                if not self.instance.pk and data.get("role") == Role.MEMBER:
+                    data["role"] = membership.role
+        return data
+
+
+class GuestForm(forms.Form):
+    """Someone who is not a member of the body: matched by name and organisation."""
+
+    honorific = forms.ChoiceField(label=_("Honorific"), choices=Honorific.choices, required=False)
+    name_ar = forms.CharField(
+        label=_("Name (Arabic)"), max_length=200, widget=forms.TextInput(attrs=AR)
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name_ar")
+    )
+    position_ar = forms.CharField(
+        label=_("Position (Arabic)"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs=AR),
+    )
+    status = forms.ChoiceField(
+        label=_("Attendance"), choices=AttendanceStatus.choices, initial=AttendanceStatus.PRESENT
+    )
+
+
+class BodyForm(forms.ModelForm):
+    class Meta:
+        model = Body
+        fields = ["kind", "name_ar", "name_en", "plan", "commitment"]
+        widgets = {"name_ar": forms.TextInput(attrs=AR), "name_en": forms.TextInput(attrs=EN)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commitment"].queryset = Commitment.objects.select_related("plan").order_by(
+            "plan__number", "number"
+        )
+        self.fields["commitment"].help_text = _("Only for a commitment task force.")
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = [
+            "person",
+            "organisation",
+            "role",
+            "position_ar",
+            "position_en",
+            "starts_on",
+            "ends_on",
+        ]
+        widgets = {
+            "position_ar": forms.TextInput(attrs=AR),
+            "position_en": forms.TextInput(attrs=EN),
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.order_by("name_ar")
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name_ar")
+
+    def validate_unique(self):
+        """The service explains a person already sitting for the organisation."""
+
+
+class MembershipEndForm(forms.Form):
+    ends_on = forms.DateField(label=_("Last day of the term"), widget=DATE_WIDGET)
+
+
+class RemarkForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your remarks"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
+        help_text=_(
+            "Plain text. The unit's staff read it with your name and the time you sent it."
+        ),
+    )
 
 
 class AgendaItemForm(forms.ModelForm):

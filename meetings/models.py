@@ -1,9 +1,8 @@
 """Forum bodies, people, memberships, meetings, attendance, agenda items, outcomes, minutes."""
 
-from pathlib import Path
+import datetime
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -12,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment
 from ogp_portal.i18n import Translated
+from ogp_portal.storage import private_storage  # migration 0003 names it from here
 from plans.models import ActionPlan, Organisation
 
 
@@ -64,6 +64,9 @@ class Body(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:body_detail", kwargs={"pk": self.pk})
 
 
 class Honorific(models.TextChoices):
@@ -118,6 +121,18 @@ class Role(models.TextChoices):
     MEMBER = "member", _("Member")
 
 
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        """Memberships whose term covers `on` (today by default); open ends count."""
+        from django.utils import timezone
+
+        day = on or timezone.localdate()
+        return self.filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=day),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+        )
+
+
 class Membership(models.Model):
     body = models.ForeignKey(
         Body, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("body")
@@ -138,6 +153,7 @@ class Membership(models.Model):
     ends_on = models.DateField(_("member until"), null=True, blank=True)
 
     position = Translated("position")
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -461,15 +477,6 @@ class Outcome(models.Model):
         return f"{self.number}. {self.decision}"
 
 
-def private_storage() -> FileSystemStorage:
-    """Files only signed-in staff may read: kept outside MEDIA_ROOT (never served as plain
-    media) and handed out by a permission-checked view."""
-    location = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or (
-        Path(settings.MEDIA_ROOT).parent / "private"
-    )
-    return FileSystemStorage(location=location, base_url=None)
-
-
 class Attachment(models.Model):
     """A presentation or paper shown under an agenda item; private to the workspace."""
 
@@ -501,3 +508,39 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class RemarkQuerySet(models.QuerySet):
+    def with_authors(self):
+        return self.select_related("author", "author__person")
+
+
+class Remark(models.Model):
+    """A forum member's written remark on circulated minutes ("members were invited to send
+    further remarks in the coming days"): plain text, with who and when."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="remarks", verbose_name=_("meeting")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="meeting_remarks",
+        verbose_name=_("author"),
+        null=True,
+    )
+    body = models.TextField(_("remarks"), max_length=5000)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    objects = RemarkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("remark on the minutes")
+        verbose_name_plural = _("remarks on the minutes")
+        ordering = ["meeting", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="remark_body_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} @ {self.meeting}"

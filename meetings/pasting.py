@@ -4,7 +4,8 @@ A line looks like `السيد مروان الرفاعي/ أمين عام وزا�
 honorific, the name, a slash, then the position and the organisation (after a dash, after
 "لـ", or simply at the end). An HTML list (`<li>...</li>`) works too. Nothing is saved here:
 the rows are matched against the people and organisations we know, with Arabic spelling
-variants folded (alef forms, taa marbuta, alef maqsura, diacritics, tatweel), and shown
+variants folded by the shared `ogp_portal.arabic.normalise` (alef forms, taa marbuta, alef
+maqsura, diacritics, tatweel) plus punctuation, and shown
 for the user to confirm or correct. A line we cannot read is shown with its problem,
 never dropped.
 """
@@ -15,14 +16,13 @@ from html.parser import HTMLParser
 
 from django.utils.translation import gettext as _
 
+from ogp_portal import arabic
 from plans.models import Organisation
 
 from .models import Attendance, Honorific, Membership, Person
 
-DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-LETTERS = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"}
-)
+# Punctuation folded on top of the shared normaliser: names in minutes come with dots,
+# quotes and brackets ("همم", (WEBEX)) that a spreadsheet cell usually has not.
 PUNCTUATION = str.maketrans(dict.fromkeys("\"'«»“”„.,،:؛()[]", " "))
 DASHES = "-–—"
 
@@ -47,15 +47,14 @@ COURTESY = {"عطوفه", "معالي", "سعاده", "دوله"}
 
 
 def normalise(text: str) -> str:
-    """Fold Arabic spelling variants and punctuation so that names compare equal."""
-    text = DIACRITICS.sub("", text or "").translate(LETTERS).translate(PUNCTUATION)
-    return " ".join(text.lower().split())
+    """`ogp_portal.arabic.normalise` (the one shared normaliser) with punctuation folded."""
+    return arabic.normalise((text or "").translate(PUNCTUATION))
 
 
 def _fold_char(char: str) -> str:
-    if DIACRITICS.match(char):
+    if arabic.DIACRITICS.match(char):
         return ""
-    return char.translate(LETTERS).translate(PUNCTUATION).lower()
+    return char.translate(arabic.LETTERS).translate(arabic.DIGITS).translate(PUNCTUATION).casefold()
 
 
 def normalise_with_map(text: str) -> tuple[str, list[int]]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,18 @@ from ogp_portal.concurrency import lock_for_edit, save_as
 from plans import services as plan_services
 from plans.models import DocumentKind, Organisation
 
-from .models import Attachment, Attendance, Meeting, MinutesState, Person
+from .models import (
+    Attachment,
+    Attendance,
+    AttendanceStatus,
+    Body,
+    Meeting,
+    Membership,
+    MinutesState,
+    Person,
+    Remark,
+    Role,
+)
 
 # The fields of a meeting that staff fill in from the workspace.
 MEETING_EDIT_FIELDS = [
@@ -256,3 +268,159 @@ def add_attendees(*, meeting: Meeting, rows: list[AttendeeRow], by) -> list[Atte
         attendances.append(attendance)
         next_order += 1
     return attendances
+
+
+# Bodies and their members ---------------------------------------------------------------
+
+BODY_EDIT_FIELDS = ["kind", "name_ar", "name_en", "plan", "commitment"]
+MEMBERSHIP_EDIT_FIELDS = [
+    "person",
+    "organisation",
+    "role",
+    "position_ar",
+    "position_en",
+    "starts_on",
+    "ends_on",
+]
+
+
+@transaction.atomic
+def save_body(*, body: Body | None = None, data: dict, by) -> Body:
+    """Create a body (`body` None) or change its kind, names, plan and commitment."""
+    body = body or Body()
+    for name in BODY_EDIT_FIELDS:
+        if name in data:
+            setattr(body, name, data[name])
+    body.full_clean()
+    body.save()
+    return body
+
+
+def _check_overlap(membership: Membership) -> None:
+    """One person holds one seat per body and organisation at a time."""
+    others = Membership.objects.filter(
+        body=membership.body, person=membership.person, organisation=membership.organisation
+    ).exclude(pk=membership.pk)
+    if others.exists():
+        raise ValidationError(
+            _("%(name)s is already a member of this body for this organisation."),
+            params={"name": membership.person.name_ar},
+            code="duplicate_member",
+        )
+
+
+@transaction.atomic
+def create_membership(*, body: Body, data: dict, by) -> Membership:
+    membership = Membership(body=body)
+    for name in MEMBERSHIP_EDIT_FIELDS:
+        if name in data:
+            setattr(membership, name, data[name])
+    _check_overlap(membership)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def update_membership(*, membership: Membership, data: dict, by) -> Membership:
+    current = Membership.objects.select_for_update().get(pk=membership.pk)
+    for name in MEMBERSHIP_EDIT_FIELDS:
+        if name in data:
+            setattr(current, name, data[name])
+    _check_overlap(current)
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def end_membership(*, membership: Membership, on: datetime.date, by) -> Membership:
+    """End a term on `on` (kept for the record: past meetings still name the member)."""
+    current = Membership.objects.select_for_update().get(pk=membership.pk)
+    if current.ends_on is not None and current.ends_on <= on:
+        raise ValidationError(_("This membership has already ended."), code="already_ended")
+    if current.starts_on and on < current.starts_on:
+        raise ValidationError(_("A membership must not end before it starts."))
+    current.ends_on = on
+    current.full_clean()
+    current.save()
+    return current
+
+
+def find_person(name_ar: str, organisation: Organisation) -> list[Person]:
+    """People whose Arabic name reads the same (spelling variants folded) and who have sat
+    for `organisation` in a body or a meeting: more than one means "ask the user"."""
+    from .pasting import normalise
+
+    key = normalise(name_ar)
+    linked = Person.objects.filter(
+        Q(memberships__organisation=organisation) | Q(attendances__organisation=organisation)
+    ).distinct()
+    return [person for person in linked if normalise(person.name_ar) == key]
+
+
+@transaction.atomic
+def add_guest(
+    *,
+    meeting: Meeting,
+    name_ar: str,
+    organisation: Organisation,
+    by,
+    honorific: str = "",
+    position_ar: str = "",
+    status: str = AttendanceStatus.PRESENT,
+) -> Attendance:
+    """Record someone who is not a member of the meeting's body: the known person with this
+    name at this organisation, or a new person."""
+    meeting = ensure_editable(meeting)
+    found = find_person(name_ar, organisation)
+    if len(found) > 1:
+        raise ValidationError(
+            _("More than one person with this name sat for this organisation: use the pasted list.")
+        )
+    person = found[0] if found else None
+    if person is None:
+        person = Person(honorific=honorific, name_ar=name_ar.strip())
+        person.full_clean()
+        person.save()
+    if meeting.attendances.filter(person=person).exists():
+        raise ValidationError(
+            _("%(name)s is already in this meeting's attendance."),
+            params={"name": person.name_ar},
+            code="duplicate_attendee",
+        )
+    order = max(meeting.attendances.values_list("order", flat=True), default=0) + 1
+    attendance = Attendance(
+        meeting=meeting,
+        person=person,
+        organisation=organisation,
+        position_ar=position_ar.strip(),
+        role=Role.MEMBER,
+        status=status,
+        order=order,
+    )
+    attendance.full_clean()
+    save_as(attendance, by)
+    return attendance
+
+
+# Members' written remarks ---------------------------------------------------------------
+
+
+def remark_problem(meeting: Meeting) -> str | None:
+    if meeting.minutes_state != MinutesState.CIRCULATED:
+        return _("Remarks are taken while the minutes are circulated to the members.")
+    return None
+
+
+@transaction.atomic
+def submit_remark(*, meeting: Meeting, body: str, by) -> Remark:
+    """A forum member's remark on circulated minutes, linked to their account."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    problem = remark_problem(current)
+    if problem:
+        raise ValidationError(problem, code="not_circulated")
+    remark = Remark(meeting=current, author=by, body=body.strip())
+    remark.full_clean()
+    remark.save()
+    return remark

@@ -3,7 +3,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from .models import Meeting
+from plans.models import Sector
+
+from .models import Body, Meeting, Membership
 from .pdf import minutes_context, minutes_pdf
 
 
@@ -22,3 +24,32 @@ def minutes_pdf_view(request, pk: int):
     filename = f"minutes-{meeting.pk}-{get_language()}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+@require_GET
+def body_detail(request, pk: int):
+    """A forum body with its current members grouped by sector, and its published minutes
+    (three queries whatever the number of members)."""
+    body = get_object_or_404(Body.objects.select_related("plan", "commitment__plan"), pk=pk)
+    memberships = (
+        Membership.objects.current()
+        .filter(body=body)
+        .select_related("person", "organisation")
+        .order_by("person__name_ar")
+    )
+    by_sector: dict[str, list] = {}
+    for membership in memberships:
+        by_sector.setdefault(membership.organisation.sector, []).append(membership)
+    sectors = [
+        {"label": label, "key": value, "members": by_sector[value]}
+        for value, label in Sector.choices
+        if value in by_sector
+    ]
+    meetings = Meeting.objects.published().filter(body=body).order_by("-starts_at")
+    context = {
+        "body": body,
+        "sectors": sectors,
+        "member_count": sum(len(s["members"]) for s in sectors),
+        "meetings": list(meetings),
+    }
+    return render(request, "meetings/body_detail.html", context)

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,14 +21,16 @@ from .forms import (
     AgendaItemFormSet,
     AttachmentForm,
     AttendanceFormSet,
+    GuestForm,
     MeetingCreateForm,
     MeetingForm,
     OutcomeFormSet,
     PastedRowFormSet,
     PasteForm,
+    RemarkForm,
     add_service_error,
 )
-from .models import Attachment, Meeting, MinutesState
+from .models import Attachment, Meeting, Membership, MinutesState, Person, Remark
 from .pasting import Matcher, parse_attendees
 
 
@@ -145,6 +148,13 @@ def meeting_detail(request, pk: int):
         "steps": lifecycle_steps(meeting, request.user),
         "locked": meeting.is_published,
         "attachment_form": AttachmentForm(meeting=meeting) if agenda_items else None,
+        "remarks": (
+            list(meeting.remarks.with_authors())
+            if request.user.has_perm("meetings.change_meeting")
+            else []
+        ),
+        "may_remark": request.user.has_perm("meetings.add_remark")
+        and services.remark_problem(meeting) is None,
     }
     return render(request, "manage/meetings/meeting_detail.html", context)
 
@@ -175,9 +185,12 @@ def meeting_minutes_step(request, pk: int):
     return redirect("manage:meeting_detail", pk=meeting.pk)
 
 
-def _rows_view(request, pk: int, *, formset_class, template: str, title: str, **form_kwargs):
+def _rows_view(
+    request, pk: int, *, formset_class, template: str, title: str, extra=None, **form_kwargs
+):
     """Edit one kind of the meeting's rows (attendance, agenda items, outcomes)."""
     meeting = get_meeting(pk)
+    form_kwargs = {**form_kwargs, **(extra(meeting) if extra else {})}
     if meeting.is_published:
         messages.error(request, services.lock_problem(meeting))
         return redirect("manage:meeting_detail", pk=meeting.pk)
@@ -193,8 +206,28 @@ def _rows_view(request, pk: int, *, formset_class, template: str, title: str, **
     return render(
         request,
         "manage/meetings/meeting_rows.html",
-        {"meeting": meeting, "formset": formset, "title": title, "row_template": template},
+        {
+            "meeting": meeting,
+            "formset": formset,
+            "title": title,
+            "row_template": template,
+            "guest_form": GuestForm() if formset_class is AttendanceFormSet else None,
+        },
     )
+
+
+def attendance_choices(meeting: Meeting) -> dict:
+    """Who may be picked: the body's members on the day of the meeting, and the guests
+    already recorded for it (two queries)."""
+    day = timezone.localdate(meeting.starts_at)
+    memberships = list(
+        Membership.objects.current(on=day)
+        .filter(body=meeting.body_id)
+        .select_related("person", "organisation")
+        .order_by("person__name_ar")
+    )
+    guests = list(Person.objects.filter(attendances__meeting=meeting).order_by("name_ar"))
+    return {"memberships": memberships, "guests": guests}
 
 
 @require_http_methods(["GET", "POST"])
@@ -206,7 +239,50 @@ def meeting_attendance(request, pk: int):
         formset_class=AttendanceFormSet,
         template="manage/meetings/_attendance_row.html",
         title=_("Attendance"),
+        extra=attendance_choices,
     )
+
+
+@require_POST
+@workspace_view("meetings.view_meeting", "meetings.add_attendance")
+def meeting_guest_add(request, pk: int):
+    """Add someone from outside the body, matched to a known person by name and
+    organisation, else created."""
+    meeting = get_meeting(pk)
+    form = GuestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_guest(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The guest was added to the attendance."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("manage:meeting_attendance", pk=meeting.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view("meetings.view_meeting", "meetings.add_remark")
+def meeting_remarks(request, pk: int):
+    """A member sends written remarks on circulated minutes; they see only their own."""
+    meeting = get_meeting(pk)
+    form = RemarkForm(request.POST or None)
+    problem = services.remark_problem(meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_remark(meeting=meeting, body=form.cleaned_data["body"], by=request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Thank you: your remarks were sent to the unit."))
+            return redirect("manage:meeting_remarks", pk=meeting.pk)
+    own = Remark.objects.filter(meeting=meeting, author=request.user).order_by("created_at")
+    context = {"meeting": meeting, "form": form, "problem": problem, "own": list(own)}
+    return render(request, "manage/meetings/meeting_remarks.html", context)
 
 
 @require_http_methods(["GET", "POST"])

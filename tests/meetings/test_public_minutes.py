@@ -82,7 +82,8 @@ class QueryCountTests(TestCase):
 
     def test_workspace_meeting_list_and_page_queries_do_not_grow(self):
         """Guards the N+1 of the workspace meetings list (body, plan, attendee count per
-        meeting) and of a meeting's page (attendees, agenda items and their attachments)."""
+        meeting) and of a meeting's page (attendees, agenda items and their attachments,
+        members' remarks with their authors)."""
         editor = make_user(role=EDITOR)
         self.client.force_login(editor)
         list_url = reverse("manage:meeting_list")
@@ -92,5 +93,5 @@ class QueryCountTests(TestCase):
             with self.subTest(attendees=attendees):
                 with self.assertNumQueries(6):
                     self.client.get(list_url)
-                with self.assertNumQueries(13):
+                with self.assertNumQueries(14):
                     self.client.get(page_url)

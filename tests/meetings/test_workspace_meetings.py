@@ -15,6 +15,7 @@ from tests.factories import (
     make_attendance,
     make_body,
     make_meeting,
+    make_membership,
     make_organisation,
     make_person,
     make_plan,
@@ -192,6 +193,7 @@ class RowsTests(TestCase):
 
     def test_the_same_person_twice_in_a_meeting_is_refused(self):
         person, organisation = make_person(), make_organisation()
+        make_membership(body=self.meeting.body, person=person, organisation=organisation)
         url = reverse("manage:meeting_attendance", kwargs={"pk": self.meeting.pk})
         row = {
             "order": "1",

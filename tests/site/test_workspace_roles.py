@@ -16,8 +16,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from tests.factories import (
+    make_agenda_item,
     make_approval_letter,
+    make_attachment,
+    make_body,
     make_commitment,
+    make_meeting,
+    make_membership,
     make_milestone,
     make_organisation,
     make_plan,
@@ -83,6 +88,13 @@ class World:
             milestone=self.other_milestone, evidence_file=pdf("evidence.pdf")
         )
         self.now = timezone.now()
+        # meetings
+        self.body = make_body()
+        self.membership = make_membership(body=self.body)
+        self.meeting = make_meeting(body=self.body, plan=self.plan)
+        self.attachment = make_attachment(
+            agenda_item=make_agenda_item(meeting=self.meeting), file=pdf("slides.pdf")
+        )
 
 
 def pdf(name: str) -> SimpleUploadedFile:
@@ -103,6 +115,10 @@ def other_commitment(w):
 
 def other_letter(w):
     return {"pk": w.other_letter.pk}
+
+
+def meeting(w):
+    return {"pk": w.meeting.pk}
 
 
 def window(w):
@@ -168,6 +184,27 @@ MATRIX = {
     "consultation_comment_log": (window, STAFF, STAFF),
     # history
     "history": (lambda w: {"kind": "commitment", "pk": w.other.pk}, STAFF | {FORUM}, NOBODY),
+    # meetings, bodies and members
+    "meeting_list": (lambda w: {}, STAFF | {FORUM}, NOBODY),
+    "meeting_create": (lambda w: {}, STAFF, STAFF),
+    "meeting_detail": (meeting, STAFF | {FORUM}, NOBODY),
+    "meeting_edit": (meeting, STAFF, STAFF),
+    "meeting_minutes_step": (meeting, NOBODY, STAFF),
+    "meeting_attendance": (meeting, STAFF, STAFF),
+    "meeting_paste_attendees": (meeting, STAFF, STAFF),
+    "meeting_guest_add": (meeting, NOBODY, STAFF),
+    "meeting_agenda": (meeting, STAFF, STAFF),
+    "meeting_outcomes": (meeting, STAFF, STAFF),
+    "meeting_remarks": (meeting, STAFF | {FORUM}, STAFF | {FORUM}),
+    "meeting_attachment_add": (meeting, NOBODY, STAFF),
+    "meeting_attachment": (lambda w: {"pk": w.attachment.pk}, STAFF | {FORUM}, NOBODY),
+    "body_list": (lambda w: {}, STAFF, NOBODY),
+    "body_create": (lambda w: {}, STAFF, STAFF),
+    "body_manage": (lambda w: {"pk": w.body.pk}, STAFF, NOBODY),
+    "body_edit": (lambda w: {"pk": w.body.pk}, STAFF, STAFF),
+    "membership_create": (lambda w: {"pk": w.body.pk}, STAFF, STAFF),
+    "membership_edit": (lambda w: {"pk": w.membership.pk}, STAFF, STAFF),
+    "membership_end": (lambda w: {"pk": w.membership.pk}, NOBODY, STAFF),
 }
 # URLs open to anonymous visitors (sign-in) are checked separately.
 PUBLIC_NAMES = {"login", "logout"}
