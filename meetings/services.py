@@ -424,3 +424,16 @@ def submit_remark(*, meeting: Meeting, body: str, by) -> Remark:
     remark.full_clean()
     remark.save()
     return remark
+
+
+@transaction.atomic
+def update_attendance(*, attendance: Attendance, data: dict, by) -> Attendance:
+    """Change an attendee's organisation, position, role or attendance (from an import)."""
+    ensure_editable(attendance.meeting)
+    current = Attendance.objects.select_for_update().get(pk=attendance.pk)
+    for name in ("organisation", "position_ar", "position_en", "role", "status"):
+        if name in data:
+            setattr(current, name, data[name])
+    current.full_clean()
+    save_as(current, by)
+    return current
