@@ -2,10 +2,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ogp_portal.diffs import changed, word_diff
 from ogp_portal.i18n import LANGUAGE_CODES, active_language
+from ogp_portal.public import COUNTRY_CODE
 from plans.models import Organisation, Sector
 
 from .models import (
@@ -31,11 +32,12 @@ def institutions_by_sector(organisations) -> list[tuple[str, list]]:
     return [(sector.label, groups[sector.value]) for sector in Sector if sector.value in groups]
 
 
-@require_GET
+@require_safe
 def commitment_detail(request, plan_number: int, number: int):
     """One published commitment in the OGP template, with its milestones and progress."""
     commitment = get_object_or_404(
         Commitment.objects.published().for_detail(),
+        plan__country_code=COUNTRY_CODE,
         plan__number=plan_number,
         number=number,
     )
@@ -173,7 +175,7 @@ def draft_changes(commitment: Commitment) -> dict:
     return {"first": first, "rows": rows}
 
 
-@require_GET
+@require_safe
 def commitment_changes(request, plan_number: int, number: int):
     """What changed in a published commitment's public text since it was first published
     (the draft put to consultation); the contact fields are never shown."""
@@ -181,6 +183,7 @@ def commitment_changes(request, plan_number: int, number: int):
         Commitment.objects.published()
         .select_related("plan", "lead_institution")
         .prefetch_related("milestones"),
+        plan__country_code=COUNTRY_CODE,
         plan__number=plan_number,
         number=number,
     )

@@ -218,6 +218,7 @@ def progress_chart(plan: ActionPlan) -> dict:
     commitments = list(
         Commitment.objects.published()
         .in_plan(plan)
+        .select_related("plan")
         .prefetch_related("milestones")
         .order_by("number")
     )

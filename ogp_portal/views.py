@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
 
 from commitments.models import Commitment, plan_achievement
@@ -18,6 +18,8 @@ from meetings.models import Meeting
 from ogp_portal.cache import TolerantRedisCache
 from plans.models import STAGE_COUNT, ActionPlan, MethodologyStage, StageStatus
 from plans.views import public_document_links
+
+from .public import COUNTRY_CODE
 
 
 def database_answers() -> bool:
@@ -72,19 +74,20 @@ def favicon(request):
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
-@require_GET
+@require_safe
 def home(request):
     """The public front page: the current plan, its stages and its commitments."""
-    plan = ActionPlan.objects.public().with_stages().current()
+    plan = ActionPlan.objects.public().for_country(COUNTRY_CODE).with_stages().current()
     return render_plan(request, plan, template="home.html")
 
 
-@require_GET
+@require_safe
 def plan_detail(request, number: int):
     plan = (
         ActionPlan.objects.public()
         .with_stages()
         .with_document_sizes()
+        .for_country(COUNTRY_CODE)
         .filter(number=number)
         .first()
     )
