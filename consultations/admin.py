@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ogp_portal.spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 
-from .models import Announcement, Comment, CommentWindow, Response
+from .models import Announcement, Comment, CommentWindow, Response, Subscription
 from .resources import CommentResource, CommentWindowResource, ResponseResource
 
 
@@ -122,3 +122,23 @@ class ResponseAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
     )
     readonly_fields = ("created_at",)
     autocomplete_fields = ("comment", "responded_by")
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Sign-ups come from the public form (double opt-in); the admin reads and unsubscribes."""
+
+    list_display = ("email", "language", "windows", "reports", "created_at", "confirmed_at")
+    list_filter = ("language", "windows", "reports")
+    search_fields = ("email",)
+    date_hierarchy = "created_at"
+    fields = (
+        "email",
+        "language",
+        "windows",
+        "reports",
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    )
+    readonly_fields = ("created_at", "confirmed_at")

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from commitments.models import Commitment, Milestone
 
-from .models import COMMENT_MAX_LENGTH, Comment, CommentPart, CommentWindow
+from .models import COMMENT_MAX_LENGTH, Comment, CommentPart, CommentWindow, Subscription
 from .services import CommentData
 
 TOKEN_SALT = "consultations.comment-form"
@@ -253,3 +253,43 @@ class CommentForm(forms.ModelForm):
 def unexpected_fields(post) -> list[str]:
     """Names in a POST that the comment form never sends (a forged `status`...)."""
     return sorted(set(post) - EXPECTED_FIELDS)
+
+
+class SubscriptionForm(forms.ModelForm):
+    """Sign up for news of the consultations (a confirmation email follows)."""
+
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Subscription
+        fields = ["email", "windows", "reports"]
+        labels = {
+            "email": _("Your email"),
+            "windows": _("Tell me when a public consultation opens"),
+            "reports": _("Tell me when a consultation report is published"),
+        }
+        widgets = {"email": forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"})}
+        error_messages = {"email": {"required": _("Write your email address.")}}
+
+    def clean_website(self):
+        if self.cleaned_data.get(HONEYPOT):
+            raise ValidationError(
+                _("Your sign-up could not be accepted. Leave the last field empty."),
+                code="honeypot",
+            )
+        return ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("windows") or cleaned.get("reports")):
+            raise ValidationError(_("Choose at least one kind of news."))
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # The service decides what an address already signed up means (never say it here:
+        # nobody learns who is subscribed), so the unique-address constraint is not checked.
+        return {*super()._get_validation_exclusions(), "email"}

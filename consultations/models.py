@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +86,15 @@ class CommentWindow(models.Model):
         verbose_name=_("commitments open for comment"),
         related_name="comment_windows",
         blank=True,
+    )
+
+    # When subscribers were told that the window opens, and that its report is out: each
+    # email goes once (consultations.services.announce_opening / announce_report).
+    opening_announced_at = models.DateTimeField(
+        _("subscribers told of the opening at"), null=True, blank=True, editable=False
+    )
+    report_announced_at = models.DateTimeField(
+        _("report announced to subscribers at"), null=True, blank=True, editable=False
     )
 
     title = Translated("title")
@@ -494,3 +504,49 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.comment} – {self.get_outcome_display()}"
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def active(self):
+        """Confirmed (double opt-in) and not unsubscribed."""
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+
+class Subscription(models.Model):
+    """An email address that asked to hear when a consultation opens or a report is out.
+
+    Double opt-in: nothing is sent but the confirmation until the link in it is followed.
+    Every email carries a one-click unsubscribe link (and the List-Unsubscribe header).
+    """
+
+    email = models.EmailField(_("email"))
+    language = models.CharField(
+        _("language of the emails"), max_length=5, choices=settings.LANGUAGES, default="ar"
+    )
+    windows = models.BooleanField(_("when a consultation opens"), default=True)
+    reports = models.BooleanField(_("when a consultation report is published"), default=True)
+    created_at = models.DateTimeField(_("signed up at"), default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("email subscription")
+        verbose_name_plural = _("email subscriptions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="subscription_unique_email"),
+            models.CheckConstraint(
+                condition=Q(windows=True) | Q(reports=True),
+                name="subscription_has_a_topic",
+                violation_error_message=_("Choose at least one kind of news."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +32,7 @@ from .models import (
     ModerationState,
     Outcome,
     Response,
+    Subscription,
     WindowKind,
     default_closes_at,
     new_tracking_number,
@@ -391,6 +394,7 @@ def create_window(
         **{field: value.strip() for field, value in dataclasses.asdict(data).items()},
     )
     window.commitments.set(commitments)
+    announce_opening(window)
     return window
 
 
@@ -425,6 +429,7 @@ def schedule_window(
     window = CommentWindow.objects.select_for_update().get(pk=window.pk)
     window.opens_at, window.closes_at = window_schedule(opens_at, last_day)
     window.save(update_fields=["opens_at", "closes_at"])
+    announce_opening(window)
     return window
 
 
@@ -442,6 +447,7 @@ def open_window_now(
     if window.closes_at <= now:
         window.closes_at = default_closes_at(now)
     window.save(update_fields=["opens_at", "closes_at"])
+    announce_opening(window, now=now)
     return window
 
 
@@ -483,3 +489,124 @@ def add_announcement(
 @transaction.atomic
 def remove_announcement(*, announcement: Announcement, user) -> None:
     announcement.delete()
+
+
+# --- Email subscriptions (double opt-in, one-click unsubscribe) ------------------------
+
+CONFIRM_SALT = "consultations.subscription.confirm"
+UNSUBSCRIBE_SALT = "consultations.subscription.unsubscribe"
+# A confirmation link older than this is refused: sign up again for a fresh one.
+CONFIRM_MAX_AGE = datetime.timedelta(days=7)
+
+
+def subscription_token(subscription: Subscription, *, salt: str) -> str:
+    """A signed token naming one subscription and the address it was made for."""
+    return signing.dumps({"s": subscription.pk, "e": subscription.email.lower()}, salt=salt)
+
+
+def subscription_from_token(token: str, *, salt: str, max_age=None) -> Subscription | None:
+    """The subscription a token names, or None (forged, expired, or the address changed)."""
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+        pk, email = int(data["s"]), str(data["e"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return Subscription.objects.filter(pk=pk, email__iexact=email).first()
+
+
+@transaction.atomic
+def request_subscription(
+    *, email: str, language: str, windows: bool, reports: bool, base_url: str = ""
+) -> Subscription:
+    """Sign an address up, pending until the link in the confirmation email is followed.
+
+    The same answer whoever asks: an address already confirmed gets no new email (nobody
+    can change another person's choices or flood their inbox from this form); a pending or
+    unsubscribed one is sent a fresh confirmation link.
+    """
+    email = email.strip()
+    validate_email(email)
+    if not (windows or reports):
+        raise ValidationError(_("Choose at least one kind of news."))
+    subscription = Subscription.objects.select_for_update().filter(email__iexact=email).first()
+    if subscription is not None and subscription.is_active:
+        return subscription
+    if subscription is None:
+        try:
+            with transaction.atomic():
+                subscription = Subscription.objects.create(
+                    email=email, language=language, windows=windows, reports=reports
+                )
+        except IntegrityError:
+            # A parallel sign-up of the same address won; theirs stands.
+            return Subscription.objects.get(email__iexact=email)
+    else:
+        subscription.language = language
+        subscription.windows, subscription.reports = windows, reports
+        subscription.confirmed_at = subscription.unsubscribed_at = None
+        subscription.save(
+            update_fields=["language", "windows", "reports", "confirmed_at", "unsubscribed_at"]
+        )
+    from .tasks import send_subscription_confirmation
+
+    pk = subscription.pk
+    transaction.on_commit(lambda: send_subscription_confirmation.enqueue(pk, base_url))
+    return subscription
+
+
+@transaction.atomic
+def confirm_subscription(
+    *, subscription: Subscription, now: datetime.datetime | None = None
+) -> Subscription:
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if subscription.confirmed_at is None or subscription.unsubscribed_at is not None:
+        subscription.confirmed_at = now or timezone.now()
+        subscription.unsubscribed_at = None
+        subscription.save(update_fields=["confirmed_at", "unsubscribed_at"])
+    return subscription
+
+
+@transaction.atomic
+def unsubscribe(
+    *, subscription: Subscription, now: datetime.datetime | None = None
+) -> Subscription:
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if subscription.unsubscribed_at is None:
+        subscription.unsubscribed_at = now or timezone.now()
+        subscription.save(update_fields=["unsubscribed_at"])
+    return subscription
+
+
+def announce_opening(window: CommentWindow, *, now: datetime.datetime | None = None) -> None:
+    """Tell subscribers once that a public window is scheduled (after commit)."""
+    if window.audience != Audience.PUBLIC or window.opening_announced_at is not None:
+        return
+    window.opening_announced_at = now or timezone.now()
+    window.save(update_fields=["opening_announced_at"])
+    from .tasks import notify_subscribers
+
+    pk = window.pk
+    transaction.on_commit(lambda: notify_subscribers.enqueue("window", pk))
+
+
+@transaction.atomic
+def announce_report(
+    *, window: CommentWindow, user, now: datetime.datetime | None = None
+) -> CommentWindow:
+    """The coordinator announces a closed window's report to subscribers, once."""
+    check_may_schedule(user)
+    now = now or timezone.now()
+    window = CommentWindow.objects.select_for_update().get(pk=window.pk)
+    if window.audience != Audience.PUBLIC:
+        raise ValidationError(_("Only a public consultation has a public report."))
+    if window.state_at(now) != "closed":
+        raise ValidationError(_("Announce the report once the window has closed."))
+    if window.report_announced_at is not None:
+        raise ValidationError(_("This report was already announced to subscribers."))
+    window.report_announced_at = now
+    window.save(update_fields=["report_announced_at"])
+    from .tasks import notify_subscribers
+
+    pk = window.pk
+    transaction.on_commit(lambda: notify_subscribers.enqueue("report", pk))
+    return window

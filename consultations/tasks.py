@@ -7,6 +7,7 @@ in the request (development, tests), the database backend in `manage.py db_worke
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
@@ -49,3 +50,92 @@ def notify_commenter(response_pk: int) -> bool:
         to=[response.comment.author_email],
     ).send()
     return True
+
+
+# --- Subscriptions -------------------------------------------------------------------------
+
+
+def site_base(base_url: str = "") -> str:
+    """The public site's address for links in emails: SITE_URL, else the one the request
+    that enqueued the task was made to."""
+    return (getattr(settings, "SITE_URL", "") or base_url).rstrip("/")
+
+
+def subscriber_email(subscription, *, template: str, context: dict, base_url: str):
+    """One email to one subscriber, in their language, with its one-click unsubscribe link
+    in the text and in the List-Unsubscribe headers (RFC 2369 / RFC 8058)."""
+    from .services import UNSUBSCRIBE_SALT, subscription_token
+
+    base = site_base(base_url)
+    token = subscription_token(subscription, salt=UNSUBSCRIBE_SALT)
+    with translation.override(subscription.language):
+        unsubscribe_url = base + reverse("consultations:unsubscribe", kwargs={"token": token})
+        context = {**context, "site_url": base, "unsubscribe_url": unsubscribe_url}
+        subject = render_to_string(f"consultations/email/{template}_subject.txt", context)
+        body = render_to_string(f"consultations/email/{template}.txt", context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscription.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+@task()
+def send_subscription_confirmation(subscription_pk: int, base_url: str = "") -> bool:
+    """The double opt-in email: a signed link that confirms the sign-up."""
+    from .models import Subscription
+    from .services import CONFIRM_SALT, subscription_token
+
+    subscription = Subscription.objects.filter(pk=subscription_pk).first()
+    if subscription is None or subscription.is_active:
+        return False
+    token = subscription_token(subscription, salt=CONFIRM_SALT)
+    with translation.override(subscription.language):
+        confirm_path = reverse("consultations:subscription_confirm", kwargs={"token": token})
+    subscriber_email(
+        subscription,
+        template="subscription_confirm",
+        context={"subscription": subscription, "confirm_url": site_base(base_url) + confirm_path},
+        base_url=base_url,
+    ).send()
+    return True
+
+
+@task()
+def notify_subscribers(kind: str, window_pk: int, base_url: str = "") -> int:
+    """Tell every confirmed subscriber that a window opens ("window") or that its report is
+    published ("report"). Returns how many emails were sent."""
+    from .models import Audience, CommentWindow, Subscription
+
+    window = (
+        CommentWindow.objects.select_related("plan")
+        .filter(pk=window_pk, audience=Audience.PUBLIC)
+        .first()
+    )
+    if window is None or kind not in ("window", "report"):
+        return 0
+    subscribers = Subscription.objects.active().filter(
+        **({"windows": True} if kind == "window" else {"reports": True})
+    )
+    template = "window_opening" if kind == "window" else "report_published"
+    sent = 0
+    for subscription in subscribers.iterator():
+        with translation.override(subscription.language):
+            path = (
+                window.get_absolute_url()
+                if kind == "window"
+                else reverse("consultations:report", kwargs={"pk": window.pk})
+            )
+        subscriber_email(
+            subscription,
+            template=template,
+            context={"window": window, "page_url": site_base(base_url) + path},
+            base_url=base_url,
+        ).send()
+        sent += 1
+    return sent

@@ -11,6 +11,14 @@ urlpatterns = [
     path("consultations/<int:pk>/report.csv", views.report_csv, name="report_csv"),
     path("consultations/<int:pk>/report.xlsx", views.report_xlsx, name="report_xlsx"),
     path("consultations/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("consultations/subscribe/", views.subscribe, name="subscribe"),
+    path("consultations/subscribe/sent/", views.subscribe_sent, name="subscribe_sent"),
+    path(
+        "consultations/subscribe/confirm/<str:token>/",
+        views.subscription_confirm,
+        name="subscription_confirm",
+    ),
+    path("consultations/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("consultations/receipt/<uuid:token>/", views.receipt, name="receipt"),
     path("consultations/moderation-policy/", views.moderation_policy, name="moderation_policy"),
 ]

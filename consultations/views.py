@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
@@ -19,7 +20,8 @@ from ogp_portal.login_throttle import client_address
 from ogp_portal.pdf import render_pdf
 
 from . import report as report_module
-from .forms import CommentForm, read_form_token, unexpected_fields
+from . import services
+from .forms import CommentForm, SubscriptionForm, read_form_token, unexpected_fields
 from .models import Comment, CommentWindow, HiddenReason
 from .report import report_context
 from .services import WindowClosed, submit_comment
@@ -258,3 +260,90 @@ def report_pdf(request, pk: int):
         content_type="application/pdf",
         filename=f"consultation-{window.pk}-report-{get_language()}.pdf",
     )
+
+
+# --- Subscriptions -----------------------------------------------------------------------
+
+
+def subscribe_rate_limited(request) -> bool:
+    return is_ratelimited(
+        request,
+        group="consultations.subscribe",
+        key=client_key,
+        rate=comment_rate(),
+        method="POST",
+        increment=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    """Email sign-up: the same answer for any address (no one learns who is subscribed)."""
+    form = SubscriptionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if subscribe_rate_limited(request):
+            form.add_error(None, _("Too many sign-ups from your connection. Try again later."))
+            status = 429
+        elif form.is_valid():
+            try:
+                services.request_subscription(
+                    email=form.cleaned_data["email"],
+                    language=get_language() or settings.LANGUAGE_CODE,
+                    windows=form.cleaned_data["windows"],
+                    reports=form.cleaned_data["reports"],
+                    base_url=request.build_absolute_uri("/").rstrip("/"),
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                return redirect("consultations:subscribe_sent")
+        status = status if status != 200 else 400
+    return render(request, "consultations/subscribe.html", {"form": form}, status=status)
+
+
+@require_GET
+def subscribe_sent(request):
+    return render(request, "consultations/subscribe.html", {"sent": True})
+
+
+def subscription_page(request, template: str, subscription, done: bool):
+    response = render(
+        request,
+        template,
+        {"subscription": subscription, "done": done},
+        status=200 if subscription is not None else 404,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subscription_confirm(request, token: str):
+    """The link in the confirmation email. GET asks (mail scanners open links); POST
+    confirms."""
+    subscription = services.subscription_from_token(
+        token, salt=services.CONFIRM_SALT, max_age=services.CONFIRM_MAX_AGE
+    )
+    done = False
+    if subscription is not None and request.method == "POST":
+        subscription = services.confirm_subscription(subscription=subscription)
+        done = True
+    return subscription_page(request, "consultations/subscription_confirm.html", subscription, done)
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """One-click unsubscribe: the link in every email, and the List-Unsubscribe-Post target
+    mail programs call without a page (RFC 8058), hence no CSRF token: the signed token in
+    the address is the proof."""
+    subscription = services.subscription_from_token(token, salt=services.UNSUBSCRIBE_SALT)
+    done = False
+    if subscription is not None and request.method == "POST":
+        subscription = services.unsubscribe(subscription=subscription)
+        done = True
+    return subscription_page(request, "consultations/unsubscribe.html", subscription, done)

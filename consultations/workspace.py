@@ -510,6 +510,10 @@ def window_schedule(request, pk: int):
                 services.open_window_now(window=window, user=request.user)
                 messages.success(request, _("The window is open for comments."))
                 return redirect("manage:consultation_window", pk=window.pk)
+            elif step == "report":
+                services.announce_report(window=window, user=request.user)
+                messages.success(request, _("Subscribers are being told of the report."))
+                return redirect("manage:consultation_window", pk=window.pk)
             elif step == "close":
                 services.close_window_now(window=window, user=request.user)
                 messages.success(request, _("The window is closed: no more comments."))

@@ -220,3 +220,12 @@ def make_attachment(**fields):
     fields.setdefault("title", unique("عرض"))
     fields.setdefault("file", "meeting-attachments/2021/slides.pdf")
     return Attachment.objects.create(**fields)
+
+
+def make_subscription(**fields):
+    """A confirmed email subscription to consultation news."""
+    from consultations.models import Subscription
+
+    fields.setdefault("email", unique("reader").replace(" ", "") + "@example.org")
+    fields.setdefault("confirmed_at", timezone.now())
+    return Subscription.objects.create(**fields)

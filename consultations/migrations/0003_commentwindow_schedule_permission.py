@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consultations', '0002_comment_form_moderation_and_response_publishing'),
+        ("consultations", "0002_comment_form_moderation_and_response_publishing"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='commentwindow',
-            options={'ordering': ['-opens_at'], 'permissions': [('schedule_window', 'Can open and close a comment window')], 'verbose_name': 'comment window', 'verbose_name_plural': 'comment windows'},
+            name="commentwindow",
+            options={
+                "ordering": ["-opens_at"],
+                "permissions": [("schedule_window", "Can open and close a comment window")],
+                "verbose_name": "comment window",
+                "verbose_name_plural": "comment windows",
+            },
         ),
     ]

@@ -31,6 +31,7 @@ from tests.factories import (
     make_progress_report,
     make_response,
     make_stages,
+    make_subscription,
     make_user,
     make_window,
 )
@@ -72,6 +73,7 @@ def make_one_of_everything(user):
     make_announcement(window=window, url="https://example.org/post")
     comment = make_comment(window=window, commitment=commitment)
     make_response(comment=comment, responded_by=user)
+    make_subscription()
 
 
 def our_registry() -> dict:
