@@ -129,7 +129,8 @@ class Commitment(models.Model):
     ogp_id = models.CharField(
         _("OGP id"), max_length=20, blank=True, help_text=_("For example JO0064.")
     )
-    title_ar = models.CharField(_("title (Arabic)"), max_length=400)
+    # One title at least; an import from OGP's English list may bring the English one first.
+    title_ar = models.CharField(_("title (Arabic)"), max_length=400, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
     description_ar = models.TextField(_("brief description (Arabic)"), blank=True)
     description_en = models.TextField(_("brief description (English)"), blank=True)
@@ -239,7 +240,11 @@ class Commitment(models.Model):
                 name="commitment_dates_in_order",
                 violation_error_message=_("The commitment must not end before it starts."),
             ),
-            models.CheckConstraint(condition=~Q(title_ar=""), name="commitment_title_ar_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(title_ar="") | ~Q(title_en=""),
+                name="commitment_has_a_title",
+                violation_error_message=_("Give the commitment a title."),
+            ),
         ]
 
     def __str__(self):

@@ -146,10 +146,10 @@ class MilestoneResource(SpreadsheetResource):
 # Workspace sheets (ogp_portal.imports): commitments as OGP lists them, milestone progress --
 
 
-# A commitment created from a row that has only the English title: the Arabic title is
-# required by the database, so it holds a blank until someone translates it. A blank
-# counts as missing for `missing_translations`, the stage-4 gate and publishing.
-TRANSLATION_MISSING = " "
+# A commitment created from a row that has only the English title keeps its Arabic title
+# empty until someone translates it; that counts as missing for `missing_translations`, the
+# stage-4 gate and publishing.
+TRANSLATION_MISSING = ""
 
 
 def field_label(model, name):

@@ -282,9 +282,8 @@ def report_progress(
 
 
 def publication_problems(commitment: Commitment) -> list[str]:
-    """Why a commitment cannot be published yet: an import created it from its English
-    title alone (`commitments.resources.TRANSLATION_MISSING`), and the public site needs
-    the Arabic title."""
+    """Why a commitment cannot be published yet: an import may create it from its English
+    title alone, and the public site, Arabic first, needs the Arabic title."""
     if not commitment.title_ar.strip():
         return [_("Write the Arabic title before publishing: the translation is missing.")]
     return []

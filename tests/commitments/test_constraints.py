@@ -79,10 +79,11 @@ class CommitmentConstraintTests(TestCase):
         make_commitment(starts_on=DAY, ends_on=DAY)
         make_commitment(starts_on=DAY, ends_on=None)
 
-    def test_commitment_title_ar_not_empty(self):
-        with violates("commitment_title_ar_not_empty"):
-            make_commitment(title_ar="", title_en="Access to information")
+    def test_commitment_has_a_title(self):
+        with violates("commitment_has_a_title"):
+            make_commitment(title_ar="", title_en="")
         make_commitment(title_ar="أ", title_en="")
+        make_commitment(title_ar="", title_en="Access to information")
 
 
 class MilestoneConstraintTests(TestCase):

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commitments import services
 from commitments.models import Commitment, Decision, Milestone, MilestoneStatus
@@ -15,6 +15,12 @@ from ogp_portal.concurrency import StaleEdit
 from tests.factories import make_commitment, make_milestone, make_organisation, make_plan, make_user
 
 DAY = datetime.date(2022, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    with translation.override("en"):
+        yield
 
 
 def row(title: str, weight: int, pk=None) -> MilestoneRow:
