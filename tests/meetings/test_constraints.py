@@ -18,6 +18,7 @@ from meetings.models import (
     MinutesState,
     Mode,
     OutcomeStatus,
+    Remark,
     Role,
 )
 from tests.factories import (
@@ -208,3 +209,11 @@ class AttachmentConstraintTests(TestCase):
         with violates("attachment_title_not_empty"):
             Attachment.objects.create(agenda_item=item, title="", file="a.pdf")
         Attachment.objects.create(agenda_item=item, title="عرض", file="a.pdf")
+
+
+class RemarkConstraintTests(TestCase):
+    def test_remark_body_not_empty(self):
+        meeting = make_meeting()
+        with violates("remark_body_not_empty"):
+            Remark.objects.create(meeting=meeting, body="")
+        Remark.objects.create(meeting=meeting, body="ملاحظة")
