@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,22 @@ class ConsultationsConfig(AppConfig):
         from .gates import every_window_closed_and_answered
 
         register_gate(7, every_window_closed_and_answered)
+        checks.register(check_comment_regions)
+
+
+def check_comment_regions(app_configs=None, **kwargs):
+    """settings.COMMENT_REGIONS names only known governorate codes."""
+    from django.conf import settings
+
+    from .models import Region
+
+    unknown = [code for code in settings.COMMENT_REGIONS if code not in Region.values]
+    if unknown:
+        return [
+            checks.Error(
+                f"COMMENT_REGIONS has unknown governorate codes: {', '.join(unknown)}.",
+                hint=f"Use codes among: {', '.join(Region.values)}.",
+                id="consultations.E001",
+            )
+        ]
+    return []

@@ -19,7 +19,14 @@ from django.utils.translation import ngettext
 
 from commitments.models import Commitment, Milestone
 
-from .models import COMMENT_MAX_LENGTH, Comment, CommentPart, CommentWindow, Subscription
+from .models import (
+    COMMENT_MAX_LENGTH,
+    Comment,
+    CommentPart,
+    CommentWindow,
+    Subscription,
+    region_choices,
+)
 from .services import CommentData
 
 TOKEN_SALT = "consultations.comment-form"
@@ -73,6 +80,12 @@ def read_form_token(value: str, window: CommentWindow) -> tuple[uuid.UUID, int]:
             code="other_window",
         )
     return token, int(time.time()) - issued
+
+
+def limit_regions(field) -> None:
+    """Offer the configured governorates (settings.COMMENT_REGIONS); others are refused."""
+    field.choices = [("", "---------"), *region_choices()]
+    field.error_messages["invalid_choice"] = _("Choose a governorate from the list.")
 
 
 class CommitmentChoiceField(forms.ModelChoiceField):
@@ -170,6 +183,7 @@ class CommentForm(forms.ModelForm):
             self.fields["commitment"].initial = commitment.pk
         self.fields["commitment"].queryset = commitments.order_by("number")
         self.fields["milestone"].queryset = milestones.order_by("commitment__number", "number")
+        limit_regions(self.fields["region"])
         self.fields["body"].max_length = COMMENT_MAX_LENGTH
         self.fields["body"].widget.attrs["maxlength"] = COMMENT_MAX_LENGTH
         if not self.is_bound:

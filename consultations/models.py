@@ -233,6 +233,14 @@ class Region(models.TextChoices):
     ABROAD = "abroad", _("Outside Jordan")
 
 
+def region_choices() -> list[tuple[str, str]]:
+    """The governorates the forms offer: settings.COMMENT_REGIONS (codes, in that order), or
+    all of Region. Stored values stay within Region (a database constraint)."""
+    wanted = getattr(settings, "COMMENT_REGIONS", None) or Region.values
+    labels = dict(Region.choices)
+    return [(code, labels[code]) for code in wanted if code in labels]
+
+
 class ModerationState(models.TextChoices):
     PENDING = "pending", _("Awaiting moderation")
     PUBLISHED = "published", _("Published")

@@ -23,6 +23,7 @@ from ogp_portal.access import workspace_view
 from plans.models import ActionPlan
 
 from . import services
+from .forms import limit_regions
 from .models import (
     Announcement,
     Channel,
@@ -585,6 +586,7 @@ class LoggedCommentForm(forms.ModelForm):
         self.fields["milestone"].queryset = Milestone.objects.filter(
             commitment__in=commitments
         ).order_by("commitment__number", "number")
+        limit_regions(self.fields["region"])
         if not self.is_bound:
             self.fields["token"].initial = uuid.uuid4()
             self.fields["received_at"].initial = min(timezone.now(), window.closes_at)

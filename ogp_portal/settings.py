@@ -368,6 +368,10 @@ COMMENT_RATE_LIMIT = env_str("COMMENT_RATE_LIMIT", "10/h")
 COMMENT_MIN_FILL_SECONDS = env_int("COMMENT_MIN_FILL_SECONDS", 3)
 # Links allowed in one comment.
 COMMENT_MAX_LINKS = env_int("COMMENT_MAX_LINKS", 2)
+# The governorates the comment form offers, in this order: codes of
+# consultations.models.Region (amman, irbid, zarqa, balqa, madaba, karak, tafilah, maan,
+# aqaba, mafraq, jerash, ajloun, abroad). Empty: all of them.
+COMMENT_REGIONS = env_list("COMMENT_REGIONS", [])
 # The public address of the site (https://ogp.example.gov.jo, no trailing slash), for links
 # in emails and share cards; empty: taken from the request where there is one.
 SITE_URL = env_str("SITE_URL").rstrip("/")

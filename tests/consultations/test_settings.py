@@ -18,7 +18,7 @@ except ImproperlyConfigured as error:
 else:
     print(json.dumps({name: getattr(s, name, "MISSING") for name in (
         "COMMENT_MODERATION", "COMMENT_RATE_LIMIT", "COMMENT_MIN_FILL_SECONDS",
-        "COMMENT_MAX_LINKS", "SITE_URL")}))
+        "COMMENT_MAX_LINKS", "SITE_URL", "COMMENT_REGIONS")}))
 """
 
 
@@ -45,6 +45,7 @@ def test_defaults_are_declared():
         "COMMENT_MIN_FILL_SECONDS": 3,
         "COMMENT_MAX_LINKS": 2,
         "SITE_URL": "",
+        "COMMENT_REGIONS": [],
     }
 
 
@@ -55,6 +56,7 @@ def test_values_come_from_the_environment():
         COMMENT_MIN_FILL_SECONDS="5",
         COMMENT_MAX_LINKS="0",
         SITE_URL="https://ogp.example.gov.jo/",
+        COMMENT_REGIONS="amman, irbid,abroad",
     )
     assert settings == {
         "COMMENT_MODERATION": "post",
@@ -62,6 +64,7 @@ def test_values_come_from_the_environment():
         "COMMENT_MIN_FILL_SECONDS": 5,
         "COMMENT_MAX_LINKS": 0,
         "SITE_URL": "https://ogp.example.gov.jo",
+        "COMMENT_REGIONS": ["amman", "irbid", "abroad"],
     }
 
 
