@@ -198,6 +198,13 @@ MATRIX = {
     "meeting_remarks": (meeting, STAFF | {FORUM}, STAFF | {FORUM}),
     "meeting_attachment_add": (meeting, NOBODY, STAFF),
     "meeting_attachment": (lambda w: {"pk": w.attachment.pk}, STAFF | {FORUM}, NOBODY),
+    # spreadsheet import and export (a focal point exports their agencies' rows only)
+    "import_list": (lambda w: {}, EVERYONE, NOBODY),  # each sees the sheets of their perms
+    "import_upload": (lambda w: {"kind": "commitments"}, STAFF, STAFF),
+    "import_template": (lambda w: {"kind": "commitments"}, STAFF, NOBODY),
+    "export": (lambda w: {"kind": "commitments"}, STAFF | {FOCAL}, NOBODY),
+    # a preview belongs to the user who uploaded it: anyone else's token is 404
+    "import_preview": (lambda w: {"token": "not-yours"}, NOBODY, NOBODY),
     "body_list": (lambda w: {}, STAFF, NOBODY),
     "body_create": (lambda w: {}, STAFF, STAFF),
     "body_manage": (lambda w: {"pk": w.body.pk}, STAFF, NOBODY),
