@@ -314,11 +314,47 @@ def publish_final_plan(*, plan: ActionPlan, by, now: datetime.datetime) -> list[
                 content_key=content_key(snapshot),
             )
         )
+    if plan.is_public:
+        file_in_repository(plan, publications, by=by, now=now)
     for publication in publications:
         transaction.on_commit(
             functools.partial(tasks.render_publication_pdf.enqueue, publication.pk)
         )
     return publications
+
+
+def file_in_repository(plan: ActionPlan, publications: list[PlanPublication], *, by, now) -> None:
+    """One public, timestamped entry per language in the document repository (OGP requires
+    the final plan there), linking to the frozen PDF of that version."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from .models import Document, DocumentKind
+
+    titles = {}
+    for code in ("ar", "en"):
+        with translation.override(code):
+            titles[code] = _("%(title)s, final version %(number)s") % {
+                "title": getattr(plan, f"title_{code}") or plan.title_ar,
+                "number": publications[0].number,
+            }
+    for publication in publications:
+        with translation.override(publication.language):
+            url = reverse(
+                "plans:final_pdf", args=[plan.number, publication.number, publication.language]
+            )
+        document = Document(
+            plan=plan,
+            kind=DocumentKind.FINAL_PLAN,
+            title_ar=titles["ar"][:300],
+            title_en=titles["en"][:300],
+            language=publication.language,
+            url=url,
+            is_public=True,
+            published_at=now,
+        )
+        document.full_clean(exclude=["url"])  # our own route, a path without a host
+        save_as(document, by)
 
 
 def regenerate_plan_pdfs(*, plan: ActionPlan) -> int:

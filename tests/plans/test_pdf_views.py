@@ -5,11 +5,13 @@ stand-in PDF so that the views are tested quickly."""
 
 from unittest import mock
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ogp_portal.pdf import Rendered
-from plans.models import PdfAudience, PlanPdf, PlanPublication, PlanStatus
+from plans.models import Document, PdfAudience, PlanPdf, PlanPublication, PlanStatus
 from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.factories import make_user
 from tests.plans.test_pdf import build_plan
@@ -139,6 +141,15 @@ class WorkspaceDocumentTests(PdfViewTestCase):
             [(1, "ar"), (1, "en")],
         )
         self.assertTrue(all(p.file and p.size for p in PlanPublication.objects.all()))
+        # Filed in the public document repository, one entry per language.
+        documents = Document.objects.filter(plan=self.plan, kind="final_plan", is_public=True)
+        self.assertEqual(
+            sorted(documents.values_list("language", "url")),
+            [("ar", "/ar/plans/5/final/1/ar.pdf"), ("en", "/en/plans/5/final/1/en.pdf")],
+        )
+        self.assertEqual(
+            documents.get(language="en").title_en, "Fifth national action plan, final version 1"
+        )
         page = self.client.get("/en/manage/plans/5/document/")
         self.assertContains(page, "Version <bdi>1</bdi>, published on", html=False)
         self.assertContains(page, self.url("plan_publication_pdf", 1, "en"))
@@ -169,3 +180,30 @@ class WorkspaceDocumentTests(PdfViewTestCase):
         self.assertEqual(PlanPdf.objects.count(), 0)
         self.client.get(self.url("plan_pdf", "en"))
         self.assertEqual(self.render.call_count, 2)
+
+
+class DocumentPageQueryCountTests(PdfViewTestCase):
+    def test_document_page_queries_do_not_grow_with_commitments(self):
+        """The plan document page: the gap check reads commitments with their milestones,
+        institutions and letters in one query each (N+1 on each commitment's milestones and
+        letters), and the published versions in one."""
+        from tests.factories import make_commitment, make_milestone
+
+        self.client.force_login(self.coordinator)
+        url = self.url_of("plan_document")
+        self.publish()
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as small:
+            self.client.get(url)
+        expected = len(small)
+        self.assertGreater(expected, 10)
+        for number in range(3, 13):
+            commitment = make_commitment(plan=self.plan, number=number)
+            make_milestone(commitment=commitment)
+        self.publish()
+        with self.assertNumQueries(expected):
+            response = self.client.get(url)
+        self.assertContains(response, "Commitment 12 has no start or end date.")
+
+    def url_of(self, name):
+        return reverse(f"manage:{name}", args=[5])
