@@ -11,7 +11,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from ogp_portal.concurrency import StaleEdit
 from ogp_portal.conflicts import conflict_context, rebase_form
 from ogp_portal.diffs import field_changes
 from ogp_portal.i18n import LANGUAGE_CODES, active_language
+from ogp_portal.pdf import PDF_BASE_URL, render_pdf
 from plans.roles import is_agency_scoped
 
 from . import services
@@ -291,20 +292,38 @@ def letter_changes(request, pk: int):
     return render(request, "manage/letters/letter_changes.html", letter_context(request, letter))
 
 
-@require_GET
-@workspace_view("commitments.view_approvalletter")
-def letter_print(request, pk: int):
-    """The official letter, ready to print on A4: the text it keeps, never the live text."""
-    letter = get_letter(request, pk)
+def printed_letter_context(letter: ApprovalLetter) -> dict:
+    """What the official letter shows: the text it keeps, never the live text."""
     text = letter.text_snapshot
-    context = {
+    return {
         "letter": letter,
         "commitment": letter.commitment,
         "title": text_in_language(text, "title"),
         "sections": letter_sections(text),
         "milestones": letter_milestones(text),
     }
-    return render(request, "manage/letters/letter_print.html", context)
+
+
+@require_GET
+@workspace_view("commitments.view_approvalletter")
+def letter_print(request, pk: int):
+    """The official letter, ready to print on A4."""
+    letter = get_letter(request, pk)
+    return render(request, "manage/letters/letter_print.html", printed_letter_context(letter))
+
+
+@require_GET
+@workspace_view("commitments.view_approvalletter")
+def letter_pdf(request, pk: int):
+    """The same letter as a PDF in the page's language, through the shared PDF machinery."""
+    letter = get_letter(request, pk)
+    pdf = render_pdf(
+        "manage/letters/letter_pdf.html", printed_letter_context(letter), base_url=PDF_BASE_URL
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"letter-{letter.commitment.number}-{letter.pk}-{active_language()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,12 +1,9 @@
 """The minutes PDF, generated from the structured record (the same data as the public
 page), through the shared `ogp_portal.pdf` machinery."""
 
-from ogp_portal.pdf import render_pdf
+from ogp_portal.pdf import PDF_BASE_URL, render_pdf
 
 from .models import AttendanceStatus, Meeting
-
-# Only decides which URLs count as our static files; it is never contacted.
-PDF_BASE_URL = "https://ogp-portal.invalid/"
 
 
 def minutes_context(meeting: Meeting) -> dict:

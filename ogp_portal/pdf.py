@@ -179,3 +179,8 @@ def write_pdf_limited(html: str, *, base_url: str, timeout: float | None = None)
     if pdf is None:
         raise RenderFailed(error)
     return Rendered(pdf=pdf, requested=requested, refused=refused)
+
+
+# The base URL for documents rendered outside a request (background tasks, downloads): it only
+# decides which absolute URLs count as our static files and is never contacted.
+PDF_BASE_URL = "https://ogp-portal.invalid/"

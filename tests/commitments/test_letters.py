@@ -2,9 +2,12 @@
 print it, record the agency's reply with its scan, and see when the approval went stale."""
 
 import datetime
+import re
 import shutil
+import subprocess
 import tempfile
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -405,3 +408,47 @@ class ScanTests(LetterSetup):
         other = self.send_letter(reference="MOP/OGP/2021/16")
         self.client.force_login(self.editor)
         self.assertEqual(self.client.get(url("letter_scan", other.pk)).status_code, 404)
+
+
+class LetterPdfTests(TestCase):
+    """The request letter as a PDF: the text the letter keeps, in the page's language."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user(role="editor")
+        cls.commitment = make_commitment(title_ar="تعزيز الشفافية في الموازنة")
+        make_milestone(commitment=cls.commitment, number=1, title_ar="نشر الموازنة", weight=100)
+        cls.letter = services.send_approval_request(
+            commitment=cls.commitment,
+            reference="MOP/2021/4471",
+            sent_on=datetime.date(2021, 11, 28),
+            due_on=datetime.date(2021, 12, 12),
+            by=cls.editor,
+        )
+        cls.sent_title = cls.commitment.title_en
+        cls.commitment.title_ar = "عنوان معدل بعد الإرسال"
+        cls.commitment.title_en = "Edited after sending"
+        cls.commitment.save()
+
+    def test_pdf_holds_the_text_sent_not_the_edited_one(self):
+        if not shutil.which("pdftotext"):
+            pytest.skip("poppler-utils is not installed (.ci/run installs it)")
+        self.client.force_login(self.editor)
+        response = self.client.get(reverse("manage:letter_pdf", args=[self.letter.pk]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        ).stdout.decode()
+        # Extraction splits Arabic words at ligatures and adds direction marks: compare
+        # without spaces and marks.
+        squeezed = re.sub(r"[\s\u200e\u200f\u202a-\u202e]", "", text)
+        assert "MOP/2021/4471" in squeezed
+        assert self.sent_title.replace(" ", "") in squeezed
+        assert "Editedaftersending" not in squeezed
+        assert "عنوانمعدل" not in squeezed
+
+    def test_a_forum_member_gets_no_pdf(self):
+        self.client.force_login(make_user(role="forum_member"))
+        response = self.client.get(reverse("manage:letter_pdf", args=[self.letter.pk]))
+        assert response.status_code == 403

@@ -166,6 +166,7 @@ MATRIX = {
     "letter_create": (other_commitment, STAFF, STAFF),
     "letter_detail": (other_letter, STAFF, NOBODY),
     "letter_print": (other_letter, STAFF, NOBODY),
+    "letter_pdf": (other_letter, STAFF, NOBODY),
     "letter_reply": (other_letter, STAFF, STAFF),
     "letter_changes": (other_letter, STAFF, NOBODY),
     "letter_scan": (other_letter, STAFF, NOBODY),
