@@ -30,6 +30,7 @@ from tests.factories import (
     make_policy_area,
     make_progress_report,
     make_response,
+    make_subscription,
     make_user,
     make_window,
 )
@@ -76,6 +77,7 @@ MAKERS = {
     "consultations.Announcement": make_announcement,
     "consultations.Comment": make_answered_comment,
     "consultations.Response": lambda: make_response(responded_by=make_user()),
+    "consultations.Subscription": make_subscription,
 }
 
 
