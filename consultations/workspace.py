@@ -573,6 +573,11 @@ class LoggedCommentForm(forms.ModelForm):
             "sector",
             "region",
         ]
+        labels = {
+            "body": gettext_lazy("Comment, as received"),
+            "show_name": gettext_lazy("The person agreed to show their name"),
+            "author_email": gettext_lazy("Email for our response (never published)"),
+        }
         widgets = {
             "body": forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
             "author_name": forms.TextInput(attrs={"dir": "auto"}),
