@@ -11,6 +11,11 @@ Not stored: pages that handed out a CSRF token (the comment form of the window a
 commitment pages; they are not wrapped anyway), responses that set a cookie, and anything
 but a 200. Entries live `PAGE_SECONDS` at most, because a few facts follow the clock
 without any row changing (a comment window opens or closes at its time).
+
+With Redis (`REDIS_URL`) the counter is shared by every worker and machine, so an edit
+refreshes every page at once. Without it (the laptop default) each process keeps its own
+cache and counter: an edit refreshes the pages of the process that made it at once, and
+those of other gunicorn workers within `PAGE_SECONDS`. Production sets `REDIS_URL`.
 """
 
 import functools

@@ -82,3 +82,33 @@ def test_robots_keeps_the_workspace_out_and_names_the_sitemap(client):
     assert "Disallow: /ar/manage/" in text and "Disallow: /en/admin/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert client.head("/robots.txt").status_code == 200
+
+
+# Public plans, published commitments (+ plan), published meetings, public windows.
+SITEMAP_QUERIES = 4
+
+
+def test_sitemap_queries_do_not_grow_with_the_site(client, site, django_assert_num_queries):
+    """Guards the N+1 of the sitemap: a query per commitment for its plan's number."""
+    with django_assert_num_queries(SITEMAP_QUERIES):
+        client.get("/sitemap.xml")
+    plan = make_plan(number=7)
+    for n in range(1, 12):
+        make_commitment(plan=plan, number=n)
+        make_meeting(
+            plan=plan, minutes_state=MinutesState.PUBLISHED, minutes_published_at=timezone.now()
+        )
+    cache.clear()
+    with django_assert_num_queries(SITEMAP_QUERIES):
+        client.get("/sitemap.xml")
+
+
+def test_plan_page_links_to_its_compliance_documents_and_lists(client, site):
+    page = client.get("/en/plans/5/").content.decode()
+    for link in [
+        "/en/plans/5/compliance/",
+        "/en/documents/?plan=5",
+        "/en/commitments/?plan=5",
+        "/en/meetings/?plan=5",
+    ]:
+        assert f'href="{link}"' in page
