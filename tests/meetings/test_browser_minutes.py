@@ -2,18 +2,15 @@
 of the 2021-11-25 minutes, confirms the preview, takes the minutes through circulated and
 approved to published, and the public page names all 13 attendees."""
 
-from pathlib import Path
-
 import pytest
 
 from meetings.models import Attendance, MinutesState
-from ogp_portal.demo import ATTENDEES, ORGANISATIONS
+from ogp_portal.demo import ATTENDEE_LIST, ATTENDEES, ORGANISATIONS
 from tests.factories import make_body, make_meeting, make_organisation, make_plan, make_user
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct-horse-battery"
-SEED_LIST = (Path(__file__).parent / "data" / "msf-2021-11-25-attendees.html").read_text()
 
 
 @pytest.fixture
@@ -38,7 +35,7 @@ def test_paste_the_seed_attendees_confirm_and_publish(page, live_server, seed_me
     page.wait_for_url(f"{base}/")
 
     page.goto(f"{base}/meetings/{meeting.pk}/attendance/paste/")
-    page.fill("[name=text]", SEED_LIST)
+    page.fill("[name=text]", ATTENDEE_LIST)
     page.locator("[name=preview]").click()
     page.wait_for_load_state()
     assert page.locator("[name$='-name_ar']").count() == 13

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from commitments.models import Commitment
 from consultations.models import CommentWindow, Response
 from meetings.models import Attendance, Meeting, Membership, Role
+from meetings.pasting import parse_attendees
 from ogp_portal import demo
 from plans import roles
 from plans.models import ActionPlan, MethodologyStage, Organisation, PlanStatus, StageStatus
@@ -26,35 +27,6 @@ from plans.models import ActionPlan, MethodologyStage, Organisation, PlanStatus,
 PASSWORD = "demo-test-password-9f2c"
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AMMAN = ZoneInfo("Asia/Amman")
-
-# The attendance list of the minutes: (name, position, organisation), in their order.
-SEED_ATTENDEES = [
-    ("مروان الرفاعي", "أمين عام وزارة التخطيط والتعاون الدولي", "وزارة التخطيط والتعاون الدولي"),
-    ("نزار عوض", "منسق وحدة الحكومة الشفافة", "وزارة التخطيط والتعاون الدولي"),
-    ("مي عليجات", "مستشارة وحدة الحكومة الشفافة", "وزارة التخطيط والتعاون الدولي"),
-    ("سهير الكايد", "ضابط اتصال وحدة الحكومة الشفافة", "وزارة التخطيط والتعاون الدولي"),
-    ("خالد تخاينة", "", "وزارة الخارجية وشؤون المغتربين"),
-    ("ربي الطراونة", "رئيس قسم الامتثال", "هيئة النزاهة ومكافحة الفساد"),
-    ("روان المعاينة", "", "اللجنة الوطنية لشؤون المرأة"),
-    ("عبير مدانات", "المنسقة العامة", 'هيئة تنسيق مؤسسات المجتمع المدني "همم"'),
-    ("عبد الرحيم الزواهرة", "", "هيئة شباب كلنا الأردن"),
-    ("محمد العقيلي", "", "دائرة الموازنة العامة"),
-    ("أحمد عجارمة", "", "وزارة الشؤون السياسية والبرلمانية"),
-    ("طارق الحجازي", "مدير عام الجمعية", "جمعية رجال الأعمال الأردنيين"),
-    ("يسري طهبوب", "عضو مجلس إدارة الجمعية", "جمعية رجال الأعمال الأردنيين"),
-]
-
-SEED_COMMITMENTS = [
-    "تعزيز الحوكمة لمؤسسات المجتمع المدني",
-    "تطوير وتفعيل سياسة دمج النوع الاجتماعي في القطاع العام",
-    "تعزيز المشاركة المجتمعية في عملية صنع القرار من خلال الوسائل الإلكترونية",
-    "تعزيز دور الشباب في عملية بناء وإعداد الخطط والاستراتيجيات الحكومية المرتبطة بالشباب "
-    "وتعزيز مشاركتهم في تنفيذها",
-    "تعزيز النزاهة على المستوى الوطني",
-    "إشراك المجتمعات المحلية/ أصحاب المصلحة خلال المراحل المختلفة للمشاريع الحكومية "
-    "الرأسمالية/ الاستثمارية لغايات دعم موائمة واستجابة هذه المشاريع لاحتياجات المجتمعات "
-    "وتحسين مستوى الخدمات العامة",
-]
 
 
 def load(**options) -> str:
@@ -84,10 +56,14 @@ class DemoDataTests(TestCase):
         cls.meeting = Meeting.objects.get(starts_at__date=datetime.date(2021, 11, 25))
 
     def test_attendance_is_the_minutes_list_in_order(self):
+        """The loaded attendance is what the minutes' own attendee list (kept verbatim in the
+        seed file beside the structured rows) says, line by line."""
+        pasted = parse_attendees(demo.ATTENDEE_LIST)
+        self.assertEqual([row.problems for row in pasted], [[]] * 13)
         rows = Attendance.objects.filter(meeting=self.meeting).order_by("order")
         self.assertEqual(
-            [(a.person.name_ar, a.position_ar, a.organisation.name_ar) for a in rows],
-            SEED_ATTENDEES,
+            [(a.person_id, a.person.honorific, a.position_ar, a.organisation_id) for a in rows],
+            [(r.person.pk, r.honorific, r.position_ar, r.organisation.pk) for r in pasted],
         )
         self.assertEqual([a.order for a in rows], list(range(1, 14)))
         self.assertEqual(
@@ -107,7 +83,7 @@ class DemoDataTests(TestCase):
 
     def test_every_attendee_is_a_forum_member(self):
         self.assertEqual(
-            Membership.objects.filter(body=self.meeting.body).count(), len(SEED_ATTENDEES)
+            Membership.objects.filter(body=self.meeting.body).count(), len(demo.ATTENDEES)
         )
 
     def test_meeting_is_remote_on_webex_with_published_minutes(self):
@@ -119,8 +95,12 @@ class DemoDataTests(TestCase):
         self.assertEqual(self.meeting.outcomes.get(number=1).commitments.count(), 6)
 
     def test_fifth_plan_has_the_six_commitments_of_the_minutes(self):
+        """As the third agenda item of the minutes lists them."""
         commitments = Commitment.objects.filter(plan=self.plan_5).order_by("number")
-        self.assertEqual([c.title_ar for c in commitments], SEED_COMMITMENTS)
+        listed = self.meeting.agenda_items.get(number=3).discussion_ar.splitlines()[1:]
+        self.assertEqual(len(listed), 6)
+        for line, commitment in zip(listed, commitments, strict=True):
+            self.assertEqual(line.split(": ", 1)[1], commitment.title_ar)
         self.assertEqual([c.number for c in commitments], [1, 2, 3, 4, 5, 6])
         self.assertTrue(all(c.is_published and c.milestones.count() >= 2 for c in commitments))
 
