@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret STATIC_MANIFEST=false
 PYTEST_ARGS ?=
 
-.PHONY: run test serve backup restore bench prerequisites install install-dev assets messages catalogue migrate demo \
+.PHONY: run test serve backup restore bench loadtest prerequisites install install-dev assets messages catalogue migrate demo \
         lint migrations-check pytest clean
 
 run: export DEBUG ?= true
@@ -88,6 +88,11 @@ pytest: install-dev
 # Public page cost at two data sizes, measured in one run (see bench/README.md).
 bench: install-dev assets messages
 	$(PY) bench/public_pages.py
+
+# Load and fault tests on two gunicorn instances, PostgreSQL and a private Redis (loopback
+# only, a few minutes; not part of `make test`). Figures in bench/README.md.
+loadtest: install-dev messages
+	$(PY) bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -57,6 +57,8 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 class Browser:
     """One visitor: one cookie jar, whichever instance it talks to."""
 
+    timeout = 15  # seconds per request
+
     def __init__(self):
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
@@ -66,7 +68,7 @@ class Browser:
     def request(self, url: str, data: dict | None = None) -> tuple[int, str, dict]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         try:
-            with self.opener.open(url, body, timeout=15) as response:
+            with self.opener.open(url, body, timeout=self.timeout) as response:
                 return response.status, response.read().decode(), dict(response.headers)
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace"), dict(error.headers)
