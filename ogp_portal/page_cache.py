@@ -56,7 +56,9 @@ def content_changed() -> None:
 
 
 def page_key(request) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The host and scheme too: pages carry absolute canonical, hreflang and sitemap links.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    path = hashlib.sha256(address.encode()).hexdigest()
     return f"public-page:{generation()}:{get_language()}:{path}"
 
 

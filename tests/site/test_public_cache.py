@@ -100,3 +100,11 @@ def test_languages_are_cached_apart(client, plan):
     assert 'lang="ar"' in client.get("/ar/plans/").content.decode()
     assert 'lang="en"' in client.get("/en/plans/").content.decode()
     assert 'lang="ar"' in client.get("/ar/plans/").content.decode()
+
+
+def test_each_host_gets_its_own_absolute_links(client, plan, settings):
+    settings.ALLOWED_HOSTS = ["portal.example", "www.portal.example"]
+    first = client.get("/sitemap.xml", HTTP_HOST="portal.example").content.decode()
+    second = client.get("/sitemap.xml", HTTP_HOST="www.portal.example").content.decode()
+    assert "http://portal.example/ar/" in first
+    assert "http://www.portal.example/ar/" in second
