@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from ogp_portal import audit
 from ogp_portal.access import is_workspace_user, workspace_view
 from ogp_portal.arabic import ascii_digits, normalise
 from ogp_portal.concurrency import StaleEdit
@@ -45,7 +46,7 @@ from ogp_portal.spreadsheets import (
     strip_formula_guard,
     xlsx_bytes,
 )
-from plans.models import ActionPlan
+from plans.models import ActionPlan, AuditAction
 
 SESSION_KEY = "workspace_imports"
 # Previews kept in one session; an older one is dropped when a newer file is uploaded.
@@ -580,6 +581,12 @@ def import_preview(request, token):
             try:
                 with transaction.atomic():
                     sheet.apply(preview, plan=plan, user=request.user, now=timezone.now())
+                    audit.record(
+                        AuditAction.IMPORT,
+                        request,
+                        obj=plan,
+                        detail=f"{sheet.kind}: {stored['filename']}",
+                    )
             except (ValidationError, StaleEdit) as error:
                 messages.error(
                     request, _("Nothing was imported. Correct the file and import it again.")

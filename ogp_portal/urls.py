@@ -6,6 +6,11 @@ from django.urls import include, path
 from . import public, views
 from .page_cache import public_page
 
+# Error pages (ogp_portal.errors): the database out of reach is a 503 "try again", never a trace.
+handler500 = "ogp_portal.errors.server_error"
+# A signed-in user's refusal is written to the audit trail (ogp_portal.audit).
+handler403 = "ogp_portal.audit.permission_denied"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name none (the admin's).

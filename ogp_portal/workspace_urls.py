@@ -9,7 +9,7 @@ from consultations import workspace_urls as consultation_urls
 from meetings import workspace_urls as meeting_urls
 from plans import workspace_urls as plan_urls
 
-from . import accounts, history_urls, import_urls, workspace
+from . import accounts, audit, history_urls, import_urls, workspace
 
 app_name = "manage"
 
@@ -25,4 +25,5 @@ urlpatterns = [
     *meeting_urls.urlpatterns,
     *consultation_urls.urlpatterns,
     *import_urls.urlpatterns,
+    path("audit/", audit.audit_log, name="audit_log"),
 ]

@@ -64,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "meetings.publish_minutes",
         "consultations.publish_response",
         "consultations.schedule_window",
+        # Reads the audit trail in the workspace (ogp_portal.audit).
+        "plans.view_auditevent",
     ],
     # Edits plans, commitments, meetings, minutes; moderates comments; drafts responses.
     EDITOR: _perms(["view", "add", "change"], CONTENT_MODELS),

@@ -19,6 +19,8 @@ NOT_ROLE_CONTENT: dict[str, str] = {
     "plans.planpublication": "written only by plans.services.publish_final_plan (frozen); "
     "staff reach it through the plan's own permissions",
     "plans.planpdf": "a cache of rendered draft PDFs, written only by plans.tasks",
+    "plans.auditevent": "the audit trail, written only by ogp_portal.audit.record; the "
+    "coordinator alone reads it (plans.view_auditevent in plans.roles)",
     "consultations.subscription": "citizens' email addresses, written only by the public "
     "sign-up and its services (double opt-in, unsubscribe); superusers read them in the admin",
 }
