@@ -1,6 +1,7 @@
 """Forum bodies, people, memberships, meetings, attendance, agenda items, outcomes, minutes."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from commitments.models import Commitment
 from ogp_portal.i18n import Translated
 from ogp_portal.storage import private_storage  # migration 0003 names it from here
-from plans.models import ActionPlan, Organisation
+from plans.models import ActionPlan, Organisation, Sector
 
 
 class BodyKind(models.TextChoices):
@@ -190,27 +191,73 @@ class MinutesState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+@dataclass(frozen=True)
+class AttendanceShares:
+    """Who was present at a meeting by their organisation's sector: government or not
+    (civil society, private sector, academia, youth...), as counts and whole-number shares.
+
+    OGP asks for both sides in the forum's meetings: `no_non_government` flags a meeting
+    with attendance recorded and no one present from outside government."""
+
+    government: int
+    non_government: int
+
+    @property
+    def present(self) -> int:
+        return self.government + self.non_government
+
+    @property
+    def recorded(self) -> bool:
+        return self.present > 0
+
+    @property
+    def government_share(self) -> int:
+        return round(100 * self.government / self.present) if self.present else 0
+
+    @property
+    def non_government_share(self) -> int:
+        return 100 - self.government_share if self.present else 0
+
+    @property
+    def no_non_government(self) -> bool:
+        return self.recorded and self.non_government == 0
+
+
 class MeetingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(minutes_state=MinutesState.PUBLISHED)
 
+    def with_attendance_shares(self):
+        """Count who was present by sector in the same query (no query per meeting);
+        read the result as `meeting.attendance_shares`."""
+        present = Q(attendances__status=AttendanceStatus.PRESENT)
+        government = Q(attendances__organisation__sector=Sector.GOVERNMENT)
+        return self.annotate(
+            present_government=models.Count("attendances", filter=present & government),
+            present_non_government=models.Count("attendances", filter=present & ~government),
+        )
+
     def for_detail(self):
         """The minutes page in a fixed number of queries: attendees with person and
         organisation, agenda items with presenter, outcomes with owner and their published
-        related commitments."""
-        return self.select_related("body", "plan").prefetch_related(
-            models.Prefetch(
-                "attendances",
-                queryset=Attendance.objects.select_related("person", "organisation"),
-            ),
-            models.Prefetch(
-                "agenda_items", queryset=AgendaItem.objects.select_related("presenter")
-            ),
-            models.Prefetch("outcomes", queryset=Outcome.objects.select_related("owner")),
-            models.Prefetch(
-                "outcomes__commitments",
-                queryset=Commitment.objects.published().select_related("plan"),
-            ),
+        related commitments, and the attendance shares."""
+        return (
+            self.with_attendance_shares()
+            .select_related("body", "plan")
+            .prefetch_related(
+                models.Prefetch(
+                    "attendances",
+                    queryset=Attendance.objects.select_related("person", "organisation"),
+                ),
+                models.Prefetch(
+                    "agenda_items", queryset=AgendaItem.objects.select_related("presenter")
+                ),
+                models.Prefetch("outcomes", queryset=Outcome.objects.select_related("owner")),
+                models.Prefetch(
+                    "outcomes__commitments",
+                    queryset=Commitment.objects.published().select_related("plan"),
+                ),
+            )
         )
 
 
@@ -319,6 +366,11 @@ class Meeting(models.Model):
     @property
     def is_published(self) -> bool:
         return self.minutes_state == MinutesState.PUBLISHED
+
+    @property
+    def attendance_shares(self) -> AttendanceShares:
+        """Government and non-government attendance (needs `with_attendance_shares()`)."""
+        return AttendanceShares(self.present_government, self.present_non_government)
 
 
 class AttendanceStatus(models.TextChoices):
