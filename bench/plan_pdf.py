@@ -183,7 +183,12 @@ def serve_figures(plan: ActionPlan, rounds: int) -> None:
     client = Client()
     final_url = f"/ar/plans/{plan.number}/final/1/ar.pdf"
     draft_url = f"/ar/plans/{plan.number}/draft/ar.pdf"
-    urls = {"healthz": "/healthz", "final PDF": final_url, "draft PDF (cached)": draft_url}
+    urls = {
+        "healthz": "/healthz",
+        "plan page (page cache)": f"/ar/plans/{plan.number}/",
+        "final PDF": final_url,
+        "draft PDF (cached)": draft_url,
+    }
     for url in urls.values():  # warm up; the draft is rendered and stored here
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -206,6 +211,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--serve-rounds", type=int, default=200)
+    parser.add_argument("--serve-only", action="store_true", help="skip the render figures")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     load_demo(now=timezone.now(), password="bench-only-password")
@@ -215,11 +221,8 @@ def main() -> None:
     services.publish_final_plan(plan=large, by=coordinator, now=timezone.now())
 
     folder = Path(tempfile.mkdtemp(prefix="bench-pdf-html-", dir=BENCH_DIR))
-    print(f"Rendering, Arabic, median of {args.rounds} (ms); ours = snapshot + template + child")
-    print(f"{'plan':<24}{'ours':>10}{'direct':>12}{'ratio':>10}{'ours KB':>10}{'direct KB':>12}")
-    render_figures(demo, "demo (6 commitments)", args.rounds, folder)
-    render_figures(large, "50 commitments", args.rounds, folder)
-    print()
+    if not args.serve_only:
+        print_render_figures(demo, large, args.rounds, folder)
     print(f"Serving, in-process, median of {args.serve_rounds} (ms)")
     print(f"{'request':<24}{'median ms':>10}{'healthz / this':>16}")
     serve_figures(large, args.serve_rounds)
@@ -229,6 +232,14 @@ def main() -> None:
         Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
     shutil.rmtree(MEDIA_DIR, ignore_errors=True)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def print_render_figures(demo, large, rounds: int, folder: Path) -> None:
+    print(f"Rendering, Arabic, median of {rounds} (ms); ours = snapshot + template + child")
+    print(f"{'plan':<24}{'ours':>10}{'direct':>12}{'ratio':>10}{'ours KB':>10}{'direct KB':>12}")
+    render_figures(demo, "demo (6 commitments)", rounds, folder)
+    render_figures(large, "50 commitments", rounds, folder)
+    print()
 
 
 if __name__ == "__main__":

@@ -3,12 +3,15 @@ storage) and, while the plan is being prepared, the draft of its published commi
 (rendered in the background when its content changes, then served from storage)."""
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ogp_portal.i18n import LANGUAGE_CODES
+from ogp_portal.page_cache import generation
 
 from . import tasks
 from .models import ActionPlan, PdfAudience, PlanPdf, PlanPublication
@@ -16,6 +19,10 @@ from .pdf import content_key, plan_snapshots
 
 # Seconds a browser waits before asking again for a PDF still being rendered.
 RETRY_AFTER = 15
+# A plan PDF is a few hundred KB: read and sent in one or two blocks.
+PDF_BLOCK_SIZE = 512 * 1024
+# How long the storage name of a published version stays in the shared cache.
+FINAL_FILE_SECONDS = 24 * 3600
 
 
 def check_language(language: str) -> str:
@@ -28,6 +35,7 @@ def pdf_response(field_file, filename: str) -> FileResponse:
     response = FileResponse(
         field_file.open("rb"), content_type="application/pdf", filename=filename
     )
+    response.block_size = PDF_BLOCK_SIZE
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -74,20 +82,48 @@ def draft_pdf(request, number: int, language: str):
     return pdf_response(cached.file, draft_filename(plan, language))
 
 
+def published_file(number: int, version: int, language: str) -> str | None:
+    """The storage name of a public plan's rendered final version ("" while it renders),
+    None when there is no such version. A published version never changes, and anything
+    else that could (the plan taken off the public site) moves the public pages'
+    generation, so the answer is kept in the shared cache under that generation: serving a
+    stored PDF then costs no database query."""
+    key = f"plan-final-pdf:{generation()}:{number}:{version}:{language}"
+    name = cache.get(key)
+    if name is None:
+        publication = (
+            PlanPublication.objects.filter(
+                plan__is_public=True, plan__number=number, number=version, language=language
+            )
+            .values_list("file", flat=True)
+            .first()
+        )
+        if publication is None:
+            return None
+        name = publication
+        if name:
+            cache.set(key, name, FINAL_FILE_SECONDS)
+    return name
+
+
 @require_GET
 def final_pdf(request, number: int, version: int, language: str):
     """A published final version, exactly as published (its stored file)."""
     check_language(language)
-    publication = (
-        PlanPublication.objects.select_related("plan")
-        .filter(plan__is_public=True, plan__number=number, number=version, language=language)
-        .first()
-    )
-    if publication is None:
+    name = published_file(number, version, language)
+    if name is None:
         raise Http404
-    if not publication.file:
-        return pending_response(request, publication.plan)
-    return pdf_response(publication.file, publication_filename(publication))
+    if not name:
+        plan = ActionPlan.objects.get(number=number, is_public=True)
+        return pending_response(request, plan)
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        content_type="application/pdf",
+        filename=f"action-plan-{number}-v{version}-{language}.pdf",
+    )
+    response.block_size = PDF_BLOCK_SIZE
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def public_document_links(plan: ActionPlan) -> list[dict]:
