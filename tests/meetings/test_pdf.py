@@ -53,4 +53,4 @@ def test_minutes_pdf_is_a4_with_embedded_arabic_font(db, tmp_path):
     info = subprocess.run(["pdfinfo", path], capture_output=True, check=True, text=True).stdout
     assert "595.276 x 841.89 pts (A4)" in info
     fonts = subprocess.run(["pdffonts", path], capture_output=True, check=True, text=True).stdout
-    assert "Noto-Naskh-Arabic" in fonts
+    assert "Amiri" in fonts

@@ -213,7 +213,8 @@ class PlanPdfContentTests(TestCase):
             for line in listing:
                 name, emb = line.split()[0], line.split()[-5]
                 assert re.match(
-                    r"^[A-Z]{6}\+(Noto-Sans|Noto-Naskh-Arabic|Amiri)(-Regular|-Bold)?$", name
+                    r"^[A-Z]{6}\+(Noto-Sans|Noto-Naskh-Arabic|Amiri-Letters)(-Regular|-Bold|-Semi-Bold)?$",
+                    name,
                 ), line
                 assert emb == "yes", line
 
