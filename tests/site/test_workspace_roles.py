@@ -160,6 +160,18 @@ MATRIX = {
     "stage_edit": (stage, STAFF, STAFF),
     "stage_start": (stage, NOBODY, {COORDINATOR}),
     "stage_complete": (stage, NOBODY, {COORDINATOR}),
+    # the plan document and its PDFs (the staff draft holds every commitment: not for a
+    # focal point; a published version that does not exist is 404 for everyone)
+    "plan_document": (plan, EVERYONE, NOBODY),
+    "plan_narrative": (plan, STAFF, STAFF),
+    "plan_pdf": (lambda w: {"number": w.plan.number, "language": "ar"}, STAFF | {FORUM}, NOBODY),
+    "plan_publication_pdf": (
+        lambda w: {"number": w.plan.number, "version": 1, "language": "ar"},
+        NOBODY,
+        NOBODY,
+    ),
+    "plan_publish": (plan, NOBODY, {COORDINATOR}),
+    "plan_pdf_regenerate": (plan, NOBODY, STAFF),
     # commitments
     "commitment_list": (plan, EVERYONE, NOBODY),
     "commitment_create": (plan, STAFF, STAFF),
