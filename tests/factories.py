@@ -229,3 +229,13 @@ def make_subscription(**fields):
     fields.setdefault("email", unique("reader").replace(" ", "") + "@example.org")
     fields.setdefault("confirmed_at", timezone.now())
     return Subscription.objects.create(**fields)
+
+
+def make_audit_event(**fields):
+    """A recorded audit event (a permission refusal unless told otherwise)."""
+    from plans.models import AuditAction, AuditEvent
+
+    fields.setdefault("action", AuditAction.REFUSED)
+    fields.setdefault("username", "someone")
+    fields.setdefault("path", "/ar/manage/audit/")
+    return AuditEvent.objects.create(**fields)

@@ -26,7 +26,13 @@ from plans.models import (
     Sector,
     StageStatus,
 )
-from tests.factories import make_document, make_organisation, make_plan, make_stages
+from tests.factories import (
+    make_audit_event,
+    make_document,
+    make_organisation,
+    make_plan,
+    make_stages,
+)
 
 DOMAIN_APPS = ["plans", "commitments", "meetings", "consultations"]
 
@@ -309,3 +315,9 @@ class PlanDocumentConstraintTests(TestCase):
 
     def test_planpdf_language_valid(self):
         check_choices("planpdf_language_valid", self.draft(), "language", ["ar", "en"])
+
+
+class AuditEventConstraintTests(TestCase):
+    def test_auditevent_action_valid(self):
+        event = make_audit_event()
+        check_choices("auditevent_action_valid", event, "action", ["refused", "import"])
