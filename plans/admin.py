@@ -22,6 +22,8 @@ from .models import (
     Document,
     MethodologyStage,
     Organisation,
+    PlanPdf,
+    PlanPublication,
 )
 from .resources import ActionPlanResource, MethodologyStageResource, OrganisationResource
 
@@ -218,4 +220,35 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanPublication)
+class PlanPublicationAdmin(admin.ModelAdmin):
+    """Published final versions are frozen: the admin shows them and changes nothing."""
+
+    list_display = ("plan", "number", "language", "published_at", "published_by", "size")
+    list_select_related = ("plan", "published_by")
+    list_filter = ("language",)
+    fields = ("plan", "number", "language", "published_at", "published_by", "file", "size")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanPdf)
+class PlanPdfAdmin(admin.ModelAdmin):
+    """Cached draft PDFs: made again whenever their content changes."""
+
+    list_display = ("plan", "language", "audience", "rendered_at", "size")
+    list_select_related = ("plan",)
+    list_filter = ("language", "audience")
+    fields = ("plan", "language", "audience", "content_key", "file", "size", "rendered_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
         return False

@@ -239,3 +239,38 @@ def make_audit_event(**fields):
     fields.setdefault("username", "someone")
     fields.setdefault("path", "/ar/manage/audit/")
     return AuditEvent.objects.create(**fields)
+
+
+# Rendered plan PDFs and remarks on minutes.
+def make_plan_publication(**fields):
+    from plans.models import PlanPublication
+
+    if "plan" not in fields:
+        fields["plan"] = make_plan()
+    fields.setdefault("number", 1)
+    fields.setdefault("language", "ar")
+    fields.setdefault("published_at", timezone.now())
+    fields.setdefault("snapshot", {})
+    fields.setdefault("content_key", "0" * 64)
+    return PlanPublication.objects.create(**fields)
+
+
+def make_plan_pdf(**fields):
+    from plans.models import PlanPdf
+
+    if "plan" not in fields:
+        fields["plan"] = make_plan()
+    fields.setdefault("language", "ar")
+    fields.setdefault("audience", "public")
+    fields.setdefault("content_key", unique("key"))
+    fields.setdefault("file", "x.pdf")
+    return PlanPdf.objects.create(**fields)
+
+
+def make_remark(**fields):
+    from meetings.models import Remark
+
+    if "meeting" not in fields:
+        fields["meeting"] = make_meeting()
+    fields.setdefault("body", "ملاحظة")
+    return Remark.objects.create(**fields)

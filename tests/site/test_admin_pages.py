@@ -28,8 +28,11 @@ from tests.factories import (
     make_outcome,
     make_person,
     make_plan,
+    make_plan_pdf,
+    make_plan_publication,
     make_policy_area,
     make_progress_report,
+    make_remark,
     make_response,
     make_stages,
     make_subscription,
@@ -76,6 +79,9 @@ def make_one_of_everything(user):
     make_response(comment=comment, responded_by=user)
     make_subscription()
     make_audit_event(user=user, username=user.username)
+    make_plan_publication(plan=plan, published_by=user)
+    make_plan_pdf(plan=plan)
+    make_remark(meeting=meeting, author=user)
 
 
 def our_registry() -> dict:

@@ -15,7 +15,9 @@ from tests.factories import (
     make_agenda_item,
     make_announcement,
     make_approval_letter,
+    make_attachment,
     make_attendance,
+    make_audit_event,
     make_body,
     make_commitment,
     make_document,
@@ -27,8 +29,11 @@ from tests.factories import (
     make_outcome,
     make_person,
     make_plan,
+    make_plan_pdf,
+    make_plan_publication,
     make_policy_area,
     make_progress_report,
+    make_remark,
     make_response,
     make_subscription,
     make_user,
@@ -78,6 +83,11 @@ MAKERS = {
     "consultations.Comment": make_answered_comment,
     "consultations.Response": lambda: make_response(responded_by=make_user()),
     "consultations.Subscription": make_subscription,
+    "plans.PlanPublication": lambda: make_plan_publication(published_by=make_user()),
+    "plans.PlanPdf": make_plan_pdf,
+    "meetings.Remark": lambda: make_remark(author=make_user()),
+    "meetings.Attachment": make_attachment,
+    "plans.AuditEvent": lambda: make_audit_event(user=make_user()),
 }
 
 
