@@ -550,6 +550,10 @@ class Subscription(models.Model):
                 name="subscription_has_a_topic",
                 violation_error_message=_("Choose at least one kind of news."),
             ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _label in settings.LANGUAGES]),
+                name="subscription_language_valid",
+            ),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ import datetime
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.test import TestCase
@@ -34,6 +35,7 @@ from tests.factories import (
     make_comment,
     make_plan,
     make_response,
+    make_subscription,
     make_window,
 )
 from tests.plans.test_constraints import check_choices, validation_errors, violates
@@ -190,3 +192,24 @@ class ConsultationValidationTests(TestCase):
         }
         comment.submission_token = uuid.uuid4()
         comment.full_clean()
+
+
+class SubscriptionConstraintTests(TestCase):
+    def test_subscription_unique_email(self):
+        make_subscription(email="reader@example.org")
+        with violates("subscription_unique_email"):
+            make_subscription(email="Reader@Example.org")
+        make_subscription(email="other@example.org")
+
+    def test_subscription_has_a_topic(self):
+        with violates("subscription_has_a_topic"):
+            make_subscription(windows=False, reports=False)
+        make_subscription(windows=False, reports=True)
+
+    def test_subscription_language_valid(self):
+        check_choices(
+            "subscription_language_valid",
+            make_subscription(),
+            "language",
+            [code for code, _label in settings.LANGUAGES],
+        )
