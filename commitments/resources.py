@@ -55,6 +55,7 @@ class CommitmentResource(SpreadsheetResource):
         widget=StrictManyToManyWidget(PolicyArea, "name_ar"),
     )
     constraint_fields = {"commitment_dates_in_order": "ends_on"}
+    service_fields = ("is_published",)  # commitments.services.set_commitment_published
     export_select_related = ("plan", "lead_institution")
     export_prefetch_related = ("supporting_institutions", "policy_areas")
 
@@ -120,6 +121,7 @@ class MilestoneResource(SpreadsheetResource):
         attribute="commitment", column_name="commitment", widget=CommitmentInPlanWidget()
     )
     constraint_fields = {"milestone_dates_in_order": "ends_on"}
+    service_fields = ("status",)  # commitments.services.report_progress
     export_select_related = ("commitment__plan",)
 
     class Meta:

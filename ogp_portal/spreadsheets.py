@@ -146,10 +146,18 @@ class SpreadsheetResource(resources.ModelResource):
 
     - `constraint_fields`: constraint name → the column its error belongs to, for
       constraints that mention several fields (the message is the model's);
-    - `export_select_related` / `export_prefetch_related`: what one exported row reads.
+    - `export_select_related` / `export_prefetch_related`: what one exported row reads;
+    - `service_fields`: columns that only a service changes, because a rule or a side effect
+      goes with the change (a stage's status, a plan's publication): they are exported, and
+      an import row that would change them on an existing row is refused on their column
+      (new rows may bring them: loading a past plan's history is the superuser's job).
+
+    Saved rows record the importing user on their history row and, on models with a
+    `version` column, bump it, so an edit opened before the import is refused as stale.
     """
 
     constraint_fields: dict[str, str] = {}
+    service_fields: tuple[str, ...] = ()
     export_select_related: tuple[str, ...] = ()
     export_prefetch_related: tuple[str, ...] = ()
 
@@ -244,12 +252,19 @@ class SpreadsheetResource(resources.ModelResource):
             raise not_a_number(field, row) from None
 
     def import_instance(self, instance, row, **kwargs):
-        """Also check many-to-many cells now: they are saved only after the row is saved."""
+        """Also check many-to-many cells now: they are saved only after the row is saved;
+        and refuse a change to a `service_fields` column."""
         errors = {}
+        existing = instance.pk is not None
+        before = {name: getattr(instance, name) for name in self.service_fields if existing}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        for name, value in before.items():
+            if getattr(instance, name) != value and name not in errors:
+                message = _("This changes only in the staff workspace, where its rules apply.")
+                errors[name] = [ValidationError(message, code="service_field")]
         for field in self.get_import_fields():
             if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
                 try:
@@ -290,6 +305,14 @@ class SpreadsheetResource(resources.ModelResource):
             if len(names) == 1:
                 return names[0], error
         return NON_FIELD_ERRORS, error
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        user = kwargs.get("user")
+        if user is not None:
+            instance._history_user = user
+        if not is_create and hasattr(instance, "version"):
+            instance.version += 1
+        super().save_instance(instance, is_create, row, **kwargs)
 
     def do_instance_save(self, instance, is_create):
         """A constraint the checks above missed (a concurrent write) still names its column."""

@@ -156,6 +156,30 @@ class ResourceImportTest(ImportTestData):
                 self.assertEqual(list(result.invalid_rows[0].field_specific_errors), [column])
                 self.assertTrue(lines[0].startswith(f"Row 2, column “{column}”: "), lines)
 
+    def test_publishing_an_existing_commitment_is_left_to_the_workspace(self):
+        """`is_published` changes through commitments.services only: an import row that
+        would flip it on an existing commitment is refused and nothing of the file saved."""
+        existing = make_commitment(plan=self.plan, number=1, is_published=False)
+        rows = [self.commitment_row(1, is_published="1"), self.commitment_row(2)]
+        with translation.override("en"):
+            result = CommitmentResource().import_data(dataset(COMMITMENT_HEADERS, rows))
+        self.assertEqual([row.number for row in result.invalid_rows], [1])
+        self.assertEqual(list(result.invalid_rows[0].field_specific_errors), ["is_published"])
+        existing.refresh_from_db()
+        self.assertFalse(existing.is_published)
+        self.assertEqual(Commitment.objects.count(), 1)
+
+    def test_an_import_records_who_and_bumps_the_version(self):
+        existing = make_commitment(plan=self.plan, number=1, is_published=True)
+        user = make_user(is_superuser=True)
+        rows = [self.commitment_row(1, title_ar="من الجدول")]
+        result = CommitmentResource().import_data(dataset(COMMITMENT_HEADERS, rows), user=user)
+        self.assertFalse(result.has_errors() or result.has_validation_errors())
+        existing.refresh_from_db()
+        self.assertEqual(existing.title_ar, "من الجدول")
+        self.assertEqual(existing.version, 2)
+        self.assertEqual(existing.history.first().history_user, user)
+
     def test_a_unique_constraint_is_reported_on_its_column(self):
         make_commitment(ogp_id="JO0064")
         rows = [
