@@ -154,8 +154,13 @@ def sign_ins(filters: Filters) -> list[Entry]:
         user="username",
     )
     return [
-        Entry(row["attempt_time"], "sign_in", row["username"] or "", _("Staff workspace"),
-              row["ip_address"] or "")
+        Entry(
+            row["attempt_time"],
+            "sign_in",
+            row["username"] or "",
+            _("Staff workspace"),
+            row["ip_address"] or "",
+        )
         for row in rows
     ]
 
@@ -190,8 +195,9 @@ def recorded(action: str):
             user="username",
         )
         return [
-            Entry(row["at"], action, row["username"], row["object_repr"] or row["path"],
-                  row["detail"])
+            Entry(
+                row["at"], action, row["username"], row["object_repr"] or row["path"], row["detail"]
+            )
             for row in rows
         ]
 
@@ -208,7 +214,11 @@ def publishing(filters: Filters) -> list[Entry]:
     )
     commitments = filters.apply(
         changed_rows(Commitment, "is_published", False, BooleanField()).values(
-            "id", "history_date", "history_user__username", "number", "plan__number",
+            "id",
+            "history_date",
+            "history_user__username",
+            "number",
+            "plan__number",
             "is_published",
         ),
         time="history_date",
