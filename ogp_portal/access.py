@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 
 from plans.roles import ROLE_LABELS
 
+from .two_factor import second_factor_redirect
+
 
 def is_workspace_user(user) -> bool:
     """A superuser, or an account in one of the staff roles."""
@@ -29,6 +31,10 @@ def workspace_view(*perms: str):
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            # The TOTP code, when the member has an authenticator app (ogp_portal.two_factor).
+            second_factor = second_factor_redirect(request)
+            if second_factor is not None:
+                return second_factor
             if not is_workspace_user(user) or not user.has_perms(perms):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -32,3 +32,5 @@ class OgpPortalConfig(AppConfig):
         post_save.connect(content_saved, dispatch_uid="public_pages_saved")
         post_delete.connect(content_saved, dispatch_uid="public_pages_deleted")
         m2m_changed.connect(content_m2m_changed, dispatch_uid="public_pages_m2m")
+        # The staff second factor notes at sign-in whether the account has an app.
+        from . import two_factor  # noqa: F401

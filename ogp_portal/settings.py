@@ -155,6 +155,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Sign-in throttling; its AccessAttempt/AccessLog tables are the sign-in audit trail.
     "axes",
+    # TOTP second factor for staff (ogp_portal.two_factor): devices and their checks.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "plans",
     "commitments",
     "meetings",
@@ -175,6 +178,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the staff member's TOTP code?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -302,6 +307,13 @@ AXES_LOCKOUT_CALLABLE = "ogp_portal.login_throttle.lockout_response"
 # a lock expires; at most 1,000 per name) stay in the database; superusers read them in
 # the admin.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# --- TOTP second factor (ogp_portal.two_factor) ---------------------------------------------
+# A staff member who has set up an authenticator app is asked for its code after the
+# password, before any workspace page. With STAFF_TOTP_REQUIRED every staff member must set
+# one up at their next visit.
+STAFF_TOTP_REQUIRED = env_bool("STAFF_TOTP_REQUIRED", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "OGP Jordan")
 
 LOGIN_URL = "manage:login"
 LOGIN_REDIRECT_URL = "manage:dashboard"

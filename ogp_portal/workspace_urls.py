@@ -9,7 +9,7 @@ from consultations import workspace_urls as consultation_urls
 from meetings import workspace_urls as meeting_urls
 from plans import workspace_urls as plan_urls
 
-from . import accounts, audit, history_urls, import_urls, workspace
+from . import accounts, audit, history_urls, import_urls, two_factor, workspace
 
 app_name = "manage"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     *consultation_urls.urlpatterns,
     *import_urls.urlpatterns,
     path("audit/", audit.audit_log, name="audit_log"),
+    path("two-factor/", two_factor.verify, name="two_factor_verify"),
+    path("two-factor/setup/", two_factor.setup, name="two_factor_setup"),
 ]

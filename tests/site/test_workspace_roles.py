@@ -233,6 +233,9 @@ MATRIX = {
     "membership_end": (lambda w: {"pk": w.membership.pk}, NOBODY, STAFF),
     # the audit trail (GET only: a POST is 405 for those who may read it)
     "audit_log": (lambda w: {}, {COORDINATOR}, NOBODY),
+    # the second factor: each member's own authenticator app
+    "two_factor_verify": (lambda w: {}, EVERYONE, EVERYONE),
+    "two_factor_setup": (lambda w: {}, EVERYONE, EVERYONE),
 }
 # URLs open to anonymous visitors (sign-in) are checked separately.
 PUBLIC_NAMES = {"login", "logout"}
