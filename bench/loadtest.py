@@ -40,7 +40,8 @@ CITIZENS = 200
 FLOOD = 30
 REDIS_DOWN_CITIZENS = 50
 REAL_LIMIT = 10
-TRY_AGAIN_TITLE = "Please try again in a moment"
+# The "try again" page (templates/503.html, ogp_portal.errors), in either language.
+TRY_AGAIN_TITLES = ("Please try again in a moment", "يُرجى إعادة المحاولة بعد قليل")
 # The test instances: no minimum fill time and a limit no test reaches; the flood instance
 # keeps the real ones (COMMENT_RATE_LIMIT below is its default, COMMENT_MIN_FILL_SECONDS 0).
 FAST = {"COMMENT_MIN_FILL_SECONDS": "0", "COMMENT_RATE_LIMIT": "100000/h"}
@@ -79,7 +80,7 @@ class Citizen:
         self.visit.finished = time.monotonic()
         if "Traceback" in html:
             self.visit.traces += 1
-        if status == 503 and TRY_AGAIN_TITLE in html:
+        if status == 503 and any(title in html for title in TRY_AGAIN_TITLES):
             return "try_again"
         if status == 429:
             return "throttled"
