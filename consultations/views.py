@@ -12,7 +12,7 @@ from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from commitments.models import Commitment
@@ -55,7 +55,7 @@ def public_windows():
     return CommentWindow.objects.public().select_related("plan")
 
 
-@require_GET
+@require_safe
 def window_detail(request, pk: int):
     """A public comment window: what is open for comment, until when, where announced, the
     comment form while it is open, and the comments with their responses."""
@@ -181,7 +181,7 @@ def comment(request, pk: int):
 
 
 @never_cache
-@require_GET
+@require_safe
 def receipt(request, token):
     """The receipt after posting: the tracking number and what happens next. Reached only
     with the unguessable submission token, so the comment's own text can be shown."""
@@ -198,7 +198,7 @@ def receipt(request, token):
     return response
 
 
-@require_GET
+@require_safe
 def moderation_policy(request):
     """The published rules: why a comment may be hidden, and how staff respond."""
     return render(
@@ -213,7 +213,7 @@ def report_window(pk: int) -> CommentWindow:
     return get_object_or_404(public_windows(), pk=pk)
 
 
-@require_GET
+@require_safe
 def report(request, pk: int):
     """Every published comment with its published response, grouped by commitment, and the
     counts drawn as bar charts; with CSV, XLSX and PDF downloads."""
@@ -227,7 +227,7 @@ def download(content: bytes, *, content_type: str, filename: str) -> HttpRespons
     return response
 
 
-@require_GET
+@require_safe
 def report_csv(request, pk: int):
     window = report_window(pk)
     return download(
@@ -237,7 +237,7 @@ def report_csv(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 def report_xlsx(request, pk: int):
     window = report_window(pk)
     return download(
@@ -247,7 +247,7 @@ def report_xlsx(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 def report_pdf(request, pk: int):
     window = report_window(pk)
     pdf = render_pdf(
@@ -303,7 +303,7 @@ def subscribe(request):
     return render(request, "consultations/subscribe.html", {"form": form}, status=status)
 
 
-@require_GET
+@require_safe
 def subscribe_sent(request):
     return render(request, "consultations/subscribe.html", {"sent": True})
 

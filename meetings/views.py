@@ -1,7 +1,7 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from plans.models import Sector
 
@@ -10,14 +10,14 @@ from .models import Body, Meeting, Membership
 from .pdf import minutes_context, minutes_pdf
 
 
-@require_GET
+@require_safe
 def meeting_detail(request, pk: int):
     """A meeting whose minutes are published: attendees, agenda and agreed outcomes."""
     meeting = get_object_or_404(Meeting.objects.published().for_detail(), pk=pk)
     return render(request, "meetings/meeting_detail.html", minutes_context(meeting))
 
 
-@require_GET
+@require_safe
 def minutes_pdf_view(request, pk: int):
     """The published minutes as a PDF, generated from the same record as the page."""
     meeting = get_object_or_404(Meeting.objects.published().for_detail(), pk=pk)
@@ -27,7 +27,7 @@ def minutes_pdf_view(request, pk: int):
     return response
 
 
-@require_GET
+@require_safe
 def body_detail(request, pk: int):
     """A forum body with its current members grouped by sector, and its published minutes
     (three queries whatever the number of members)."""

@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ogp_portal.i18n import LANGUAGE_CODES
 from ogp_portal.page_cache import generation
@@ -23,6 +23,12 @@ RETRY_AFTER = 15
 PDF_BLOCK_SIZE = 512 * 1024
 # How long the storage name of a published version stays in the shared cache.
 FINAL_FILE_SECONDS = 24 * 3600
+# Plan numbers are unique per country only: the public site shows this country's plans.
+COUNTRY_CODE = getattr(settings, "OGP_COUNTRY_CODE", "JO")
+
+
+def public_plans():
+    return ActionPlan.objects.public().for_country(COUNTRY_CODE)
 
 
 def check_language(language: str) -> str:
@@ -69,11 +75,11 @@ def publication_filename(publication: PlanPublication) -> str:
     return f"action-plan-{publication.plan.number}-v{publication.number}-{publication.language}.pdf"
 
 
-@require_GET
+@require_safe
 def draft_pdf(request, number: int, language: str):
     """The draft plan document of a public plan (published commitments only)."""
     check_language(language)
-    plan = ActionPlan.objects.public().filter(number=number).first()
+    plan = public_plans().filter(number=number).first()
     if plan is None:
         raise Http404
     cached = current_draft(plan, language, PdfAudience.PUBLIC)
@@ -88,12 +94,16 @@ def published_file(number: int, version: int, language: str) -> str | None:
     else that could (the plan taken off the public site) moves the public pages'
     generation, so the answer is kept in the shared cache under that generation: serving a
     stored PDF then costs no database query."""
-    key = f"plan-final-pdf:{generation()}:{number}:{version}:{language}"
+    key = f"plan-final-pdf:{generation()}:{COUNTRY_CODE}:{number}:{version}:{language}"
     name = cache.get(key)
     if name is None:
         publication = (
             PlanPublication.objects.filter(
-                plan__is_public=True, plan__number=number, number=version, language=language
+                plan__is_public=True,
+                plan__country_code=COUNTRY_CODE,
+                plan__number=number,
+                number=version,
+                language=language,
             )
             .values_list("file", flat=True)
             .first()
@@ -106,7 +116,7 @@ def published_file(number: int, version: int, language: str) -> str | None:
     return name
 
 
-@require_GET
+@require_safe
 def final_pdf(request, number: int, version: int, language: str):
     """A published final version, exactly as published (its stored file)."""
     check_language(language)
@@ -114,7 +124,7 @@ def final_pdf(request, number: int, version: int, language: str):
     if name is None:
         raise Http404
     if not name:
-        plan = ActionPlan.objects.get(number=number, is_public=True)
+        plan = public_plans().get(number=number)
         return pending_response(request, plan)
     response = FileResponse(
         default_storage.open(name, "rb"),
