@@ -11,6 +11,7 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from plans.gates import register_gate
 
+        from . import resources  # noqa: F401  (registers the off-site comment sheet)
         from .gates import every_window_closed_and_answered
 
         register_gate(7, every_window_closed_and_answered)

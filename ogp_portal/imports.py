@@ -107,6 +107,8 @@ class Column:
         if isinstance(value, datetime.date):
             return value
         text = ascii_digits(str(value)).strip()
+        if len(text) > 10 and text[10:11] in (" ", "T"):
+            text = text[:10]  # a date-time cell kept by `json_safe`: the date part
         for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"):
             try:
                 return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007
@@ -224,6 +226,9 @@ def find_table(sheet: "Sheet", raw_rows) -> Table:
 def json_safe(value):
     """A cell as the session can keep it (dates as ISO text, read back by `read_date`)."""
     if isinstance(value, datetime.datetime):
+        if value.time() != datetime.time.min:
+            # A date-time cell (the moment a comment was received): keep the time.
+            return value.isoformat(sep=" ", timespec="minutes")
         value = value.date()
     if isinstance(value, datetime.date):
         return value.isoformat()
