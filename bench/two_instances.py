@@ -9,7 +9,10 @@ gunicorn instances (gunicorn.conf.py, 2 workers each) on two ports sharing both,
    account on either (the throttle's counts are shared, not per process);
 4. both instances use the same Redis (each reports "redis: ok"; Redis sees both);
 5. a third instance whose REDIS_URL points at a closed port still serves pages and
-   sign-in, and its /healthz says "degraded", not down.
+   sign-in, and its /healthz says "degraded", not down;
+6. a generated file made on A is served by B with the same bytes: the demo plan's public
+   draft PDF, rendered on the first request to A, then fetched from B (one shared storage,
+   MEDIA_ROOT, and one database row pointing at it).
 
     .venv/bin/python bench/two_instances.py      # about a minute; not part of `make test`
 
@@ -18,6 +21,7 @@ redis-server. Every process it starts is stopped at the end; the database is dro
 """
 
 import argparse
+import hashlib
 import http.cookiejar
 import os
 import re
@@ -39,8 +43,12 @@ PYTHON = str(BASE_DIR / ".venv" / "bin" / "python")
 GUNICORN = str(BASE_DIR / ".venv" / "bin" / "gunicorn")
 SERVER = os.environ.get("DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
 CLOSED_REDIS = "redis://127.0.0.1:6390/0"
-USERNAME, PASSWORD = "editor", "two-instances-" + secrets.token_urlsafe(8)
-SECOND_USER = "editor2"
+# Not "editor": the demo data (loaded for check 6) has an account of each role's name.
+USERNAME, PASSWORD = "bench-editor", "two-instances-" + secrets.token_urlsafe(8)
+SECOND_USER = "bench-editor2"
+# The demo's current plan and the address of its public draft document.
+DRAFT_PDF = "/ar/plans/5/draft/ar.pdf"
+PDF_TIMEOUT = 90  # seconds: the first request renders the PDF (WeasyPrint)
 
 
 def free_port() -> int:
@@ -73,6 +81,14 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace"), dict(error.headers)
 
+    def fetch(self, url: str, timeout: float) -> tuple[int, bytes]:
+        """The raw bytes of a GET (a download), with its status."""
+        try:
+            with self.opener.open(url, timeout=timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
     def csrf_token(self, html: str) -> str:
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
         assert match, "no CSRF token on the sign-in form"
@@ -97,6 +113,9 @@ class Stack:
             "STATIC_MANIFEST": "false",
             "WEB_CONCURRENCY": "2",
             "LOG_LEVEL": "WARNING",
+            # One storage shared by every instance, as a deployment's shared volume (private
+            # files go next to it, in workdir/private): nothing is written into var/.
+            "MEDIA_ROOT": str(workdir / "media"),
         }
 
     def start(self, command: list[str], log: str, **env: str) -> subprocess.Popen:
@@ -153,6 +172,10 @@ class Stack:
             f"    User.objects.create_user(name, password={PASSWORD!r}, is_staff=True)"
             ".groups.add(Group.objects.get(name='editor'))",
         )
+
+    def load_demo(self) -> None:
+        """The demo data (its plan for check 6); not part of setup(), which loadtest.py shares."""
+        self.manage("load_demo", "--force", "--password-file", str(self.workdir / "demo.txt"))
 
     def gunicorn(self, name: str, **env: str) -> str:
         port = free_port()
@@ -297,6 +320,24 @@ def run(stack: Stack, deadline: float) -> bool:
         },
     )
     results.append(check("Redis down: the locked account stays locked", status == 429, f"{status}"))
+
+    reader = Browser()
+    started = time.monotonic()
+    status_a, pdf_a = reader.fetch(a + DRAFT_PDF, PDF_TIMEOUT)
+    seconds_a = time.monotonic() - started
+    started = time.monotonic()
+    status_b, pdf_b = reader.fetch(b + DRAFT_PDF, PDF_TIMEOUT)
+    seconds_b = time.monotonic() - started
+    digest_a = hashlib.sha256(pdf_a).hexdigest()
+    digest_b = hashlib.sha256(pdf_b).hexdigest()
+    results.append(
+        check(
+            "draft PDF generated on A is served by B with the same bytes",
+            (status_a, status_b) == (200, 200) and pdf_a.startswith(b"%PDF") and pdf_a == pdf_b,
+            f"A {status_a} in {seconds_a:.1f} s, B {status_b} in {seconds_b:.2f} s,"
+            f" {len(pdf_a) // 1024} KB, sha256 {digest_a[:12]} / {digest_b[:12]}",
+        )
+    )
     return all(results)
 
 
@@ -312,6 +353,7 @@ def main() -> int:
         stack = Stack(Path(workdir))
         try:
             stack.setup()
+            stack.load_demo()
             passed = run(stack, deadline)
         finally:
             stack.stop()
