@@ -102,3 +102,24 @@ def test_coordinator_adds_a_commitment_records_its_approval_and_completes_stage_
     page.wait_for_load_state()
     assert MethodologyStage.objects.get(plan=plan, number=5).status == StageStatus.COMPLETED
     assert errors == [], "\n".join(errors)
+
+
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def test_workspace_pages_fit_a_phone_in_arabic(page, live_server, plan_at_stage_5):
+    """No page of the workspace scrolls sideways at 390 px, even with a long plan title."""
+    plan, _ministry = plan_at_stage_5
+    plan.title_ar = "خطة العمل الوطنية الخامسة لمبادرة شراكة الحكومات الشفافة " * 2
+    plan.save()
+    make_plan(number=4)  # the dashboard offers a plan picker when there is a choice
+    page.set_viewport_size({"width": 390, "height": 844})
+    base = f"{live_server.url}/ar/manage"
+    page.goto(f"{base}/login/")
+    page.fill("[name=username]", "coordinator")
+    page.fill("[name=password]", PASSWORD)
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(f"{base}/")
+    for path in ["/", f"/plans/{plan.number}/", f"/plans/{plan.number}/commitments/new/"]:
+        page.goto(base + path)
+        assert page.evaluate(SIDEWAYS) <= 0, path
