@@ -26,6 +26,7 @@ from .models import (
     Role,
 )
 from .richtext import clean_html
+from .services import MEETING_EDIT_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(
@@ -49,18 +50,7 @@ class MeetingCreateForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "body",
-            "plan",
-            "title_ar",
-            "title_en",
-            "starts_at",
-            "ends_at",
-            "mode",
-            "place_ar",
-            "place_en",
-            "platform",
-        ]
+        fields = MEETING_EDIT_FIELDS
         widgets = {
             "title_ar": forms.TextInput(attrs=AR),
             "title_en": forms.TextInput(attrs=EN),

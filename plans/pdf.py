@@ -32,12 +32,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ogp_portal.i18n import LANGUAGE_CODES
-from ogp_portal.pdf import Rendered, page_counter_css, write_pdf_limited
+from ogp_portal.pdf import PDF_BASE_URL, Rendered, page_counter_css, write_pdf_limited
 
 from .models import NARRATIVE_SECTIONS, STAGE_COUNT, ActionPlan, MethodologyStage, Sector
 
-# Only decides which URLs count as our static files; it is never contacted.
-PDF_BASE_URL = "https://ogp-portal.invalid/"
 TEMPLATE = "plans/pdf/plan.html"
 # The files whose content decides the look of the document: a change to any of them gives
 # every plan a new content key, so cached drafts are rendered again with the new layout.
