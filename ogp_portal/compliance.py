@@ -5,6 +5,10 @@ verdict (met / not met / not yet due), the figure it rests on, and links to its 
 (published minutes, public documents, comment windows). Only public facts are used: a
 meeting counts once its minutes are published, a document once it is public, so anyone
 can follow the links and check the figure.
+
+With the checks comes the attendance of each forum meeting counted (government and
+non-government members present, as counts and shares), flagged when no one from outside
+government attended: such a meeting is not a meeting "with civil society".
 """
 
 import datetime
@@ -17,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consultations.models import Audience, CommentWindow, ModerationState
-from meetings.models import BodyKind, Meeting
+from meetings.models import AttendanceShares, BodyKind, Meeting
 from plans.models import ActionPlan, Document, DocumentKind
 
 MET, NOT_MET, NOT_YET_DUE = "met", "not_met", "not_yet_due"
@@ -51,6 +55,37 @@ class Check:
         return VERDICT_LABELS[self.verdict]
 
 
+@dataclass
+class MeetingAttendance:
+    """One forum meeting with published minutes and who was present by sector."""
+
+    day: datetime.date
+    meeting: Meeting
+
+    @property
+    def shares(self) -> AttendanceShares:
+        return self.meeting.attendance_shares
+
+
+@dataclass
+class Compliance:
+    checks: list[Check]
+    meetings: list[MeetingAttendance]
+
+    @property
+    def met(self) -> int:
+        return sum(check.verdict == MET for check in self.checks)
+
+    @property
+    def bodies(self) -> list:
+        """The forum bodies the meetings were held by, in order (usually just one)."""
+        return list({row.meeting.body_id: row.meeting.body for row in self.meetings}.values())
+
+    @property
+    def without_non_government(self) -> int:
+        return sum(row.shares.no_non_government for row in self.meetings)
+
+
 def local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
@@ -72,15 +107,23 @@ def yearly_periods(start: datetime.date, end: datetime.date):
 
 
 def plan_compliance(plan: ActionPlan, today: datetime.date | None = None) -> list[Check]:
-    """Six checks in a fixed number of queries (stages, minutes, documents, windows)."""
+    """The six checks alone (see `compliance_report`)."""
+    return compliance_report(plan, today).checks
+
+
+def compliance_report(plan: ActionPlan, today: datetime.date | None = None) -> Compliance:
+    """Six checks and the forum meetings' attendance in a fixed number of queries (stages,
+    minutes with their attendance counted by sector, documents, windows)."""
     today = today or timezone.localdate()
     stages = list(plan.stages.all())
     started = co_creation_start(plan, stages)
     forum = list(
         Meeting.objects.published()
         .filter(plan=plan, body__kind=BodyKind.FORUM)
-        .only("pk", "title_ar", "title_en", "starts_at")
-        .order_by("starts_at")
+        .with_attendance_shares()
+        .select_related("body")
+        .only("pk", "title_ar", "title_en", "starts_at", "body__name_ar", "body__name_en")
+        .order_by("starts_at", "pk")
     )
     documents = list(
         Document.objects.public()
@@ -109,7 +152,7 @@ def plan_compliance(plan: ActionPlan, today: datetime.date | None = None) -> lis
         for meeting in forum
         if local_date(meeting.starts_at) <= today
     ]
-    return [
+    checks = [
         forum_regularity(plan, started, minutes, today),
         implementation_meetings(plan, minutes, today),
         timeline_published(started, documents),
@@ -117,6 +160,7 @@ def plan_compliance(plan: ActionPlan, today: datetime.date | None = None) -> lis
         comments_answered(windows, today),
         repository_updates(plan, started, documents, minutes, today),
     ]
+    return Compliance(checks, [MeetingAttendance(day, meeting) for day, meeting in minutes])
 
 
 def meeting_evidence(pairs) -> list[Evidence]:
@@ -151,9 +195,14 @@ def forum_regularity(plan, started, minutes, today) -> Check:
 
 
 def implementation_meetings(plan, minutes, today) -> Check:
+    """Forum meetings in each year of implementation; a meeting whose attendance shows no
+    one from outside government is not a meeting with civil society and does not count (a
+    meeting with no attendance recorded counts: the minutes are the evidence)."""
     rule = _("At least 2 forum meetings a year with civil society during implementation.")
     periods = yearly_periods(plan.starts_on, min(today, plan.ends_on))
-    during = [(day, m) for day, m in minutes if plan.starts_on <= day <= plan.ends_on]
+    in_period = [(day, m) for day, m in minutes if plan.starts_on <= day <= plan.ends_on]
+    during = [(day, m) for day, m in in_period if not m.attendance_shares.no_non_government]
+    left_out = len(in_period) - len(during)
     counts = [sum(1 for day, _m in during if start <= day < end) for start, end in periods]
     if not periods:
         so_far = len(during)
@@ -162,11 +211,18 @@ def implementation_meetings(plan, minutes, today) -> Check:
             "%(count)d meetings so far; the first year of implementation is not over.",
             so_far,
         ) % {"count": so_far}
-        return Check("implementation", rule, NOT_YET_DUE, figure, meeting_evidence(during))
-    figure = _("Meetings in each year of implementation: %(counts)s.") % {
-        "counts": ", ".join(str(count) for count in counts)
-    }
-    verdict = MET if min(counts) >= MEETINGS_PER_YEAR else NOT_MET
+        verdict = NOT_YET_DUE
+    else:
+        figure = _("Meetings in each year of implementation: %(counts)s.") % {
+            "counts": ", ".join(str(count) for count in counts)
+        }
+        verdict = MET if min(counts) >= MEETINGS_PER_YEAR else NOT_MET
+    if left_out:
+        figure += " " + ngettext(
+            "%(count)d meeting with no one present from outside government is not counted.",
+            "%(count)d meetings with no one present from outside government are not counted.",
+            left_out,
+        ) % {"count": left_out}
     return Check("implementation", rule, verdict, figure, meeting_evidence(during))
 
 

@@ -19,7 +19,7 @@ from commitments.models import OGP_VALUE_FIELDS, Commitment, CommitmentStatus, M
 from consultations.models import CommentWindow
 from meetings.models import Meeting
 from ogp_portal import opendata
-from ogp_portal.compliance import plan_compliance
+from ogp_portal.compliance import compliance_report
 from ogp_portal.search import MAX_QUERY_LENGTH, search
 from plans.models import STAGE_NAMES, ActionPlan, Document, DocumentKind, Organisation
 
@@ -201,13 +201,17 @@ def document_list(request):
 
 @require_safe
 def compliance(request, number: int):
-    """The OGP minimum requirements of one plan: met, not met or not yet due."""
+    """The OGP minimum requirements of one plan: met, not met or not yet due, and who
+    attended each forum meeting by sector."""
     plan = public_plan(number)
-    checks = plan_compliance(plan)
+    report = compliance_report(plan)
     context = {
         "plan": plan,
-        "checks": checks,
-        "met": sum(check.verdict == "met" for check in checks),
+        "checks": report.checks,
+        "met": report.met,
+        "meetings": report.meetings,
+        "bodies": report.bodies,
+        "without_non_government": report.without_non_government,
         "progress": progress_chart(plan),
     }
     return render(request, "plans/compliance.html", context)
