@@ -305,6 +305,13 @@ class CommentSheet(Sheet):
     def analyse(self, table, *, plan, user, choices):
         preview = Preview()
         windows = {w.pk: w for w in CommentWindow.objects.filter(plan=plan)}
+        # A row's token names its window, so a comment it would repeat is in this plan:
+        # one query for the file instead of one per row.
+        imported = dict(
+            Comment.objects.filter(window__plan=plan).values_list(
+                "submission_token", "tracking_number"
+            )
+        )
         open_commitments = {}  # window pk → {number: commitment}
         now = timezone.now()
         seen = {}
@@ -393,12 +400,11 @@ class CommentSheet(Sheet):
                     gettext_now("Row %(first)s is the same comment.") % {"first": seen[token]}
                 )
                 continue
-            existing = Comment.objects.filter(submission_token=token).first()
-            if existing is not None:
+            if token in imported:
                 result.action = "unchanged"
                 result.notes.append(
                     gettext_now("Already imported as comment %(number)s.")
-                    % {"number": existing.tracking_number}
+                    % {"number": imported[token]}
                 )
                 continue
             result.action = "create"
