@@ -15,11 +15,17 @@ def content_saved(sender, **kwargs):
         from .page_cache import content_changed
 
         content_changed()
+        if kwargs.get("instance") is not None:
+            # The same bookkeeping for the stored plan PDFs: after commit, the drafts that
+            # print this row are rendered again (plans.tasks.printed_row_changed).
+            from plans.tasks import printed_row_changed
+
+            printed_row_changed(kwargs["instance"])
 
 
 def content_m2m_changed(sender, instance, action, **kwargs):
     if action.startswith("post_"):
-        content_saved(type(instance))
+        content_saved(type(instance), instance=instance)
 
 
 class OgpPortalConfig(AppConfig):

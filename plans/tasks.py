@@ -1,8 +1,10 @@
 """Background rendering of the plan document (django-tasks: immediate in development and
-tests, the database worker in production). Enqueued after commit by `plans.services` and
-by the download views when the PDF of the current content is not stored yet."""
+tests, the database worker in production). A stored draft is rendered again after commit
+when a row it prints is written (see "Keeping the stored drafts current" below); a first
+draft is rendered when someone downloads it; a final version once, when published."""
 
 import logging
+import threading
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -73,3 +75,135 @@ def render_publication_pdf(publication_pk: int) -> int:
         "Plan %s version %s (%s) rendered", plan.number, publication.number, publication.language
     )
     return publication.size
+
+
+# --- Keeping the stored drafts current -----------------------------------------------------
+#
+# A stored draft goes stale when a row it prints is written. The signal handlers of
+# `ogp_portal.apps` (the same ones that refresh the anonymous page cache, so the admin,
+# the importers and the services are all covered) pass every saved or deleted domain row
+# to `printed_row_changed`; once the transaction commits, each (language, audience) of the
+# touched plans that has a stored PDF is rendered again in the background. A plan nobody
+# downloaded has no stored PDF and costs one query per transaction; unchanged content is
+# not rendered again (`store_draft_pdf` compares content keys).
+
+ALL_PLANS = "*"
+# The rows the plan document prints, and the path from each to its plan: a chain of
+# foreign keys ending at the plan, or ALL_PLANS for a row any plan may print (an
+# institution, a person). A forum body without a plan serves every plan.
+PRINTED_ROWS = {
+    "plans.actionplan": "id",
+    "plans.methodologystage": "plan",
+    "plans.organisation": ALL_PLANS,
+    "commitments.commitment": "plan",
+    "commitments.milestone": "commitment__plan",
+    "commitments.approvalletter": "commitment__plan",
+    "meetings.body": "plan",
+    "meetings.membership": "body__plan",
+    "meetings.person": ALL_PLANS,
+    "meetings.meeting": "plan",
+    "meetings.attendance": "meeting__plan",
+    "meetings.agendaitem": "meeting__plan",
+    "meetings.outcome": "meeting__plan",
+    "consultations.commentwindow": "plan",
+    "consultations.comment": "window__plan",
+    "consultations.response": "comment__window__plan",
+}
+# Rows whose missing plan means "every plan" (a forum shared by all plans).
+NULL_PLAN_MEANS_ALL = {"meetings.body", "meetings.membership"}
+# Past this many rows waiting in one transaction (a large import), every plan is checked.
+MAX_PENDING_LOOKUPS = 200
+
+
+class ChangedRows:
+    """The printed rows written since the last commit of this thread, resolved to plans
+    after commit (no query at save time)."""
+
+    def __init__(self):
+        self.all_plans = False
+        self.plan_ids: set[int] = set()
+        # (model, path to the plan, null means all) -> primary keys to look up
+        self.lookups: dict[tuple, set] = {}
+
+    def __bool__(self):
+        return self.all_plans or bool(self.plan_ids) or bool(self.lookups)
+
+    def add(self, instance) -> None:
+        label = instance._meta.label_lower
+        path = PRINTED_ROWS.get(label)
+        if path is None:
+            return
+        null_means_all = label in NULL_PLAN_MEANS_ALL
+        if path == ALL_PLANS:
+            self.all_plans = True
+            return
+        if path == "id":
+            self.plan_ids.add(instance.pk)
+            return
+        first, _sep, rest = path.partition("__")
+        value = getattr(instance, f"{first}_id", None)
+        if not rest:
+            if value is not None:
+                self.plan_ids.add(value)
+            elif null_means_all:
+                self.all_plans = True
+            return
+        if value is None:
+            return
+        model = instance._meta.get_field(first).related_model
+        self.lookups.setdefault((model, rest, null_means_all), set()).add(value)
+        if sum(len(pks) for pks in self.lookups.values()) > MAX_PENDING_LOOKUPS:
+            self.all_plans = True
+            self.lookups.clear()
+
+    def plans(self, candidates: set[int]) -> set[int]:
+        """The plans among `candidates` that these rows belong to."""
+        if self.all_plans:
+            return candidates
+        found = self.plan_ids & candidates
+        for (model, path, null_means_all), pks in self.lookups.items():
+            for plan_id in model._default_manager.filter(pk__in=pks).values_list(path, flat=True):
+                if plan_id is None and null_means_all:
+                    return candidates
+                if plan_id in candidates:
+                    found.add(plan_id)
+        return found
+
+
+_changes = threading.local()
+
+
+def pending_changes() -> ChangedRows:
+    if getattr(_changes, "rows", None) is None:
+        _changes.rows = ChangedRows()
+    return _changes.rows
+
+
+def printed_row_changed(instance) -> None:
+    """Note a saved or deleted row; after commit, the stored drafts showing it are rendered
+    again. Every row asks for the same after-commit step: the first to run takes all the
+    rows of the transaction, the others find nothing left (so a transaction enqueues each
+    draft once, and a rolled-back savepoint never loses the rows of its transaction)."""
+    if instance._meta.label_lower not in PRINTED_ROWS or type(instance).__module__ == "__fake__":
+        return  # not printed, or a data migration's historical model
+    pending_changes().add(instance)
+    transaction.on_commit(refresh_stored_drafts, robust=True)
+
+
+def refresh_stored_drafts() -> int:
+    """Enqueue the re-render of every stored draft of the plans written to since the last
+    commit. Returns how many renders were enqueued."""
+    rows = pending_changes()
+    if not rows:
+        return 0
+    _changes.rows = ChangedRows()
+    stored = set(PlanPdf.objects.values_list("plan_id", "language", "audience"))
+    if not stored:
+        return 0
+    plans = rows.plans({plan_id for plan_id, _language, _audience in stored})
+    enqueued = 0
+    for plan_id, language, audience in sorted(stored):
+        if plan_id in plans:
+            render_draft_pdf.enqueue(plan_id, language, audience)
+            enqueued += 1
+    return enqueued
