@@ -88,6 +88,7 @@ class CommentAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
         "sector",
         "region",
         "channel",
+        "author",
         "state",
         "hidden_reason",
         "published_at",
@@ -95,7 +96,7 @@ class CommentAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
         "submission_token",
         "created_at",
     )
-    readonly_fields = ("tracking_number", "submission_token", "created_at")
+    readonly_fields = ("author", "tracking_number", "submission_token", "created_at")
     autocomplete_fields = ("window", "commitment")
     inlines = [ResponseInline]
 

@@ -7,7 +7,8 @@ from .models import Comment, CommentWindow
 
 
 def every_window_closed_and_answered(plan) -> list[str]:
-    """Stage 7: every comment window closed and every published comment answered."""
+    """Stage 7: every comment window closed, every published comment and every forum
+    member's remark answered."""
     problems = []
     now = timezone.now()
     open_windows = CommentWindow.objects.filter(plan=plan, closes_at__gt=now).count()
@@ -20,5 +21,10 @@ def every_window_closed_and_answered(plan) -> list[str]:
     if unanswered:
         problems.append(
             _("%(count)s published comment(s) have no response yet.") % {"count": unanswered}
+        )
+    remarks = Comment.objects.filter(window__plan=plan).member_remarks().unanswered().count()
+    if remarks:
+        problems.append(
+            _("%(count)s forum member remark(s) have no response yet.") % {"count": remarks}
         )
     return problems

@@ -245,6 +245,9 @@ class ModerationState(models.TextChoices):
     PENDING = "pending", _("Awaiting moderation")
     PUBLISHED = "published", _("Published")
     HIDDEN = "hidden", _("Hidden")
+    # A forum member's remark in a members-only feedback period: staff read and answer it,
+    # the public never sees it (nor the code of a hidden comment).
+    MEMBERS = "members", _("Forum members only (never published)")
 
 
 class HiddenReason(models.TextChoices):
@@ -278,11 +281,23 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(state=ModerationState.PUBLISHED)
 
     def visible(self):
-        """What the public list shows: published comments and the codes of hidden ones."""
-        return self.exclude(state=ModerationState.PENDING)
+        """What the public list shows: published comments and the codes of hidden ones
+        (never one waiting for moderation, never a forum member's remark)."""
+        return self.filter(state__in=[ModerationState.PUBLISHED, ModerationState.HIDDEN])
 
     def unanswered(self):
         return self.filter(response__isnull=True)
+
+    def member_remarks(self):
+        """Forum members' remarks (members-only feedback periods): never public."""
+        return self.filter(state=ModerationState.MEMBERS)
+
+    def awaiting_response(self):
+        """What the unit still owes an answer to: published comments and members' remarks
+        without a response."""
+        return self.filter(
+            state__in=[ModerationState.PUBLISHED, ModerationState.MEMBERS]
+        ).unanswered()
 
     def pending(self):
         return self.filter(state=ModerationState.PENDING)
@@ -378,6 +393,17 @@ class Comment(models.Model):
         blank=True,
         help_text=_("The staff member who entered a comment received elsewhere."),
     )
+    # A forum member's remark is linked to their account; a citizen's comment has no author.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="member_remarks",
+        verbose_name=_("forum member"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The forum member who sent this remark; empty for a citizen's comment."),
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -385,6 +411,12 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["-created_at"]
+        permissions = [
+            (
+                "send_member_remark",
+                _("Can send a forum member's remark in a members-only feedback period"),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["submission_token"], name="comment_unique_token"),
             models.UniqueConstraint(
@@ -410,6 +442,13 @@ class Comment(models.Model):
                 ),
             ),
             models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
+            # A member's remark is never published nor shown hidden: whatever a screen or
+            # the admin tries, the database keeps it for staff and its author only.
+            models.CheckConstraint(
+                condition=Q(author__isnull=True) | Q(state=ModerationState.MEMBERS),
+                name="comment_member_remark_stays_private",
+                violation_error_message=_("A forum member's remark is never published or hidden."),
+            ),
             models.CheckConstraint(
                 condition=Q(sector="") | Q(sector__in=Sector.values), name="comment_sector_valid"
             ),
@@ -438,6 +477,34 @@ class Comment(models.Model):
     @property
     def public_name(self) -> str:
         return self.author_name if self.show_name else ""
+
+    @property
+    def is_member_remark(self) -> bool:
+        return self.state == ModerationState.MEMBERS
+
+    @property
+    def member_name(self) -> str:
+        """The forum member's name for staff: their person record, else their account's
+        full name or username; empty when the account was deleted. Select
+        `author__person` with the comment to read it without a query."""
+        user = self.author
+        if user is None:
+            return ""
+        person = getattr(user, "person", None)
+        if person is not None:
+            return person.name
+        return user.get_full_name() or user.get_username()
+
+    @property
+    def member_response(self):
+        """The response the member reads on their page: once the coordinator published it."""
+        if not self.is_member_remark:
+            return None
+        try:
+            response = self.response
+        except Response.DoesNotExist:
+            return None
+        return response if response.published_at else None
 
     @property
     def public_response(self):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from commitments.models import Commitment, Milestone
 
 from .models import (
+    COMMENT_MAX_LENGTH,
     Announcement,
     AnnouncementChannel,
     Audience,
@@ -67,14 +68,14 @@ def premoderation() -> bool:
     return getattr(settings, "COMMENT_MODERATION", "pre") != "post"
 
 
-def fit_problems(*, window: CommentWindow, data: CommentData) -> list[str]:
-    """Why the comment does not fit the window (empty when it does)."""
+def fit_problems(*, window: CommentWindow, data: CommentData, drafts: bool = False) -> list[str]:
+    """Why the comment does not fit the window (empty when it does). Citizens comment on
+    published commitments only; forum members (`drafts`) on the drafts the window covers."""
     problems = []
+    commitments = Commitment.objects.all() if drafts else Commitment.objects.published()
     if (
         data.commitment is not None
-        and not Commitment.objects.published()
-        .filter(pk=data.commitment.pk, comment_windows=window)
-        .exists()
+        and not commitments.filter(pk=data.commitment.pk, comment_windows=window).exists()
     ):
         problems.append(_("This commitment is not open for comment in this consultation."))
     if data.part != CommentPart.GENERAL and data.commitment is None:
@@ -140,9 +141,13 @@ def submit_comment(
     """
     existing = Comment.objects.filter(submission_token=token).first()
     if existing is not None:
-        if existing.window_id != window.pk:
+        if existing.window_id != window.pk or existing.author_id is not None:
             raise ValidationError(_("This form belongs to another consultation."))
         return existing, False
+    if window.audience != Audience.PUBLIC:
+        raise ValidationError(
+            _("This consultation is for forum members only; they send remarks when signed in.")
+        )
     now = now or timezone.now()
     if not window.is_open(now):
         if now < window.opens_at:
@@ -158,25 +163,35 @@ def submit_comment(
         if resent is not None:
             return resent, False
     publish_now = premoderation() is False and logged_by is None
+    return insert_once(
+        token=token,
+        now=now,
+        window=window,
+        commitment=data.commitment,
+        milestone=data.milestone,
+        part=data.part,
+        body=data.body.strip(),
+        author_name=data.author_name.strip(),
+        show_name=data.show_name and bool(data.author_name.strip()),
+        author_email=data.author_email.strip(),
+        sector=data.sector,
+        region=data.region,
+        channel=data.channel,
+        logged_by=logged_by,
+        state=ModerationState.PUBLISHED if publish_now else ModerationState.PENDING,
+        published_at=now if publish_now else None,
+    )
+
+
+def insert_once(*, token: uuid.UUID, now: datetime.datetime, **fields) -> tuple[Comment, bool]:
+    """Insert the comment under `token`, drawing a free tracking number; a parallel post of
+    the same form that won the race gives back its row instead. `(comment, created)`."""
     for _attempt in range(TRACKING_ATTEMPTS):
         comment = Comment(
-            window=window,
-            commitment=data.commitment,
-            milestone=data.milestone,
-            part=data.part,
-            body=data.body.strip(),
-            author_name=data.author_name.strip(),
-            show_name=data.show_name and bool(data.author_name.strip()),
-            author_email=data.author_email.strip(),
-            sector=data.sector,
-            region=data.region,
-            channel=data.channel,
             submission_token=token,
             tracking_number=new_tracking_number(now),
             created_at=now,
-            logged_by=logged_by,
-            state=ModerationState.PUBLISHED if publish_now else ModerationState.PENDING,
-            published_at=now if publish_now else None,
+            **fields,
         )
         try:
             with transaction.atomic():
@@ -190,6 +205,109 @@ def submit_comment(
             continue
         return comment, True
     raise RuntimeError("no free tracking number after several draws")
+
+
+# --- Forum members' remarks (members-only feedback periods) ------------------------------
+
+MEMBER_REMARK_PERMISSION = "consultations.send_member_remark"
+
+
+def is_forum_member(user) -> bool:
+    """Who sends remarks in a members-only period: a signed-in, active account holding the
+    forum member role's permission (as `meetings` does for remarks on minutes)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm(MEMBER_REMARK_PERMISSION)
+    )
+
+
+def member_window_problem(
+    window: CommentWindow, now: datetime.datetime | None = None
+) -> str | None:
+    """Why a member cannot send a remark in `window` now (None when they can)."""
+    if window.audience != Audience.FORUM:
+        return _("This consultation is open to everyone: comment on its public page, not here.")
+    state = window.state_at(now)
+    if state == "upcoming":
+        return _("This feedback period has not opened yet.")
+    if state == "closed":
+        return _("This feedback period is closed: remarks are no longer taken.")
+    return None
+
+
+@transaction.atomic
+def submit_member_remark(
+    *,
+    window: CommentWindow,
+    data: CommentData,
+    token: uuid.UUID,
+    user,
+    now: datetime.datetime | None = None,
+) -> tuple[Comment, bool]:
+    """A forum member's remark on the draft commitments of a members-only window, linked
+    to their account and stored exactly once: the same token (a double click, a resubmit,
+    two parallel posts) gives back the same remark. Never published: staff read it beside
+    the public comments and answer it; the member reads the response on their page.
+
+    Only the text, the commitment, the part and the milestone of `data` are used; who sent
+    it is the account. Returns `(comment, created)`.
+    """
+    if not is_forum_member(user):
+        raise ValidationError(_("Only forum members send remarks in this feedback period."))
+    existing = Comment.objects.filter(submission_token=token).first()
+    if existing is not None:
+        if existing.window_id != window.pk or existing.author_id != user.pk:
+            raise ValidationError(_("This form belongs to another feedback period."))
+        return existing, False
+    now = now or timezone.now()
+    problem = member_window_problem(window, now)
+    if problem:
+        if window.audience == Audience.FORUM:
+            raise WindowClosed(problem)
+        raise ValidationError(problem)
+    body = data.body.strip()
+    problems = fit_problems(window=window, data=data, drafts=True)
+    if body and len(body) > COMMENT_MAX_LENGTH:
+        problems.append(
+            _(
+                "Your remark is %(length)s characters long; keep it within %(limit)s"
+                " (send a second remark for the rest)."
+            )
+            % {"length": len(body), "limit": COMMENT_MAX_LENGTH}
+        )
+    if problems:
+        raise ValidationError(problems)
+    # The same text from the same member on the same point within the hour: sent again
+    # (a reload of the form page gave a fresh token).
+    resent = (
+        Comment.objects.filter(
+            window=window,
+            author=user,
+            commitment=data.commitment,
+            milestone=data.milestone,
+            part=data.part,
+            body=body,
+            created_at__gte=now - RESEND_WINDOW,
+        )
+        .order_by("created_at")
+        .first()
+    )
+    if resent is not None:
+        return resent, False
+    return insert_once(
+        token=token,
+        now=now,
+        window=window,
+        commitment=data.commitment,
+        milestone=data.milestone,
+        part=data.part,
+        body=body,
+        author=user,
+        channel=Channel.SITE,
+        state=ModerationState.MEMBERS,
+    )
 
 
 # --- Moderation --------------------------------------------------------------------------
@@ -218,8 +336,19 @@ def moderate_comments(
     else:
         raise ValidationError(_("Unknown moderation action."))
     pks = [comment.pk for comment in comments]
+    rows = list(Comment.objects.select_for_update().filter(pk__in=pks))
+    members_only = CommentWindow.objects.filter(
+        pk__in={comment.window_id for comment in rows}, audience=Audience.FORUM
+    )
+    if any(comment.is_member_remark for comment in rows) or members_only.exists():
+        raise ValidationError(
+            _(
+                "A forum member's remark is never published or hidden: it stays with the"
+                " unit. Answer it with a response instead."
+            )
+        )
     count = 0
-    for comment in Comment.objects.select_for_update().filter(pk__in=pks):
+    for comment in rows:
         if comment.state == changes["state"] and comment.hidden_reason == changes["hidden_reason"]:
             continue
         for field, value in changes.items():
@@ -238,6 +367,10 @@ def redact_comment(
     *, comment: Comment, public_text: str, user, now: datetime.datetime | None = None
 ) -> Comment:
     """Publish a redacted text (personal data removed); the original stays for staff."""
+    if comment.is_member_remark:
+        raise ValidationError(
+            _("A forum member's remark is never public: there is nothing to redact.")
+        )
     public_text = public_text.strip()
     if not public_text:
         raise ValidationError(_("Write the text the public will read."))
@@ -282,22 +415,29 @@ def save_response(
 def publish_response(*, response: Response, user, now: datetime.datetime | None = None) -> Response:
     """Publish a drafted response; the commenter who left an email hears of it after commit.
 
-    The response is public only while its comment is published.
+    The response is public only while its comment is published. The response to a forum
+    member's remark is never public: publishing it shows it to the member on their page.
     """
     if not user.has_perm("consultations.publish_response"):
         raise ValidationError(_("Only the unit coordinator publishes responses."))
     response = Response.objects.select_for_update().select_related("comment").get(pk=response.pk)
     if response.published_at is not None:
         return response
-    if response.comment.state != ModerationState.PUBLISHED:
+    comment = response.comment
+    if comment.state not in (ModerationState.PUBLISHED, ModerationState.MEMBERS):
         raise ValidationError(_("Publish the comment before its response."))
     response.published_at = now or timezone.now()
     response.published_by = user
     response.save(update_fields=["published_at", "published_by"])
-    if response.comment.author_email:
+    response_pk = response.pk
+    if comment.is_member_remark:
+        # Never public: the member reads it on their workspace page, and hears of it.
+        from .tasks import notify_member
+
+        transaction.on_commit(lambda: notify_member.enqueue(response_pk))
+    elif comment.author_email:
         from .tasks import notify_commenter
 
-        response_pk = response.pk
         transaction.on_commit(lambda: notify_commenter.enqueue(response_pk))
     return response
 
@@ -407,6 +547,11 @@ def update_window(
     commitments = list(commitments)
     window = CommentWindow.objects.select_for_update().get(pk=window.pk)
     problems = commitment_problems(window.plan, commitments)
+    if data.audience != window.audience and window.comments.exists():
+        # Members' remarks must never become public, nor citizens' comments disappear.
+        problems.append(
+            _("This window already has comments: who may comment can no longer change.")
+        )
     if problems:
         raise ValidationError(problems)
     for field, value in dataclasses.asdict(data).items():

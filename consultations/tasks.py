@@ -52,6 +52,49 @@ def notify_commenter(response_pk: int) -> bool:
     return True
 
 
+@task()
+def notify_member(response_pk: int) -> bool:
+    """Email a forum member that the unit answered their remark, with the link to their
+    feedback page in the workspace (the answer itself stays there, behind the sign-in).
+
+    Returns False, sending nothing, when the member's account has no email or is gone, or
+    the response was taken back to draft by the time the task runs.
+    """
+    response = (
+        Response.objects.select_related("comment__window", "comment__author")
+        .filter(pk=response_pk)
+        .first()
+    )
+    if response is None or response.comment.member_response is None:
+        return False
+    author = response.comment.author
+    if author is None or not author.is_active or not author.email:
+        return False
+    parts = []
+    for language in ("ar", "en"):
+        with translation.override(language):
+            page_url = site_base() + reverse(
+                "manage:member_feedback", kwargs={"pk": response.comment.window_id}
+            )
+            parts.append(
+                render_to_string(
+                    "consultations/email/member_response.txt",
+                    {"comment": response.comment, "page_url": page_url},
+                )
+            )
+    with translation.override("ar"):
+        subject = render_to_string(
+            "consultations/email/member_response_subject.txt", {"comment": response.comment}
+        )
+    EmailMessage(
+        subject=" ".join(subject.split()),
+        body="\n\n-----\n\n".join(parts),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[author.email],
+    ).send()
+    return True
+
+
 # --- Subscriptions -------------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from ogp_portal.pdf import render_pdf
 from . import report as report_module
 from . import services
 from .forms import CommentForm, SubscriptionForm, read_form_token, unexpected_fields
-from .models import Comment, CommentWindow, HiddenReason
+from .models import Audience, Comment, CommentWindow, HiddenReason
 from .report import report_context
 from .services import WindowClosed, submit_comment
 
@@ -188,6 +188,8 @@ def receipt(request, token):
     comment = get_object_or_404(
         Comment.objects.select_related("window", "commitment", "milestone"),
         submission_token=token,
+        # A forum member's remark has no public receipt: it is read in the workspace.
+        window__audience=Audience.PUBLIC,
     )
     response = render(
         request,

@@ -90,6 +90,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(["view", "add"], {"meetings": ["remark"]}),
         "consultations.view_commentwindow",
         "consultations.add_comment",
+        # Remarks on draft commitments in a members-only feedback period (their own).
+        "consultations.send_member_remark",
     ],
 }
 

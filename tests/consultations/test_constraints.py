@@ -36,6 +36,7 @@ from tests.factories import (
     make_plan,
     make_response,
     make_subscription,
+    make_user,
     make_window,
 )
 from tests.plans.test_constraints import check_choices, validation_errors, violates
@@ -90,7 +91,7 @@ class CommentConstraintTests(TestCase):
 
     def test_comment_state_valid(self):
         # Hidden needs a reason too: covered by test_comment_hidden_has_reason.
-        values = [ModerationState.PENDING, ModerationState.PUBLISHED]
+        values = [ModerationState.PENDING, ModerationState.PUBLISHED, ModerationState.MEMBERS]
         check_choices("comment_state_valid", make_comment(window=self.window), "state", values)
 
     def test_comment_channel_valid(self):
@@ -124,6 +125,21 @@ class CommentConstraintTests(TestCase):
         for reason in HiddenReason.values:
             make_comment(window=self.window, state=hidden, hidden_reason=reason)
         make_comment(window=self.window, state=ModerationState.PUBLISHED, hidden_reason="")
+
+    def test_comment_member_remark_stays_private(self):
+        member = make_user(role="forum_member")
+        for state in (ModerationState.PENDING, ModerationState.PUBLISHED):
+            with violates("comment_member_remark_stays_private"):
+                make_comment(window=self.window, author=member, state=state)
+        with violates("comment_member_remark_stays_private"):
+            make_comment(
+                window=self.window,
+                author=member,
+                state=ModerationState.HIDDEN,
+                hidden_reason=HiddenReason.SPAM,
+            )
+        make_comment(window=self.window, author=member, state=ModerationState.MEMBERS)
+        make_comment(window=self.window, state=ModerationState.PUBLISHED)  # a citizen's
 
     def test_comment_body_not_empty(self):
         with violates("comment_body_not_empty"):
