@@ -617,7 +617,9 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], list[list]]], *, right_to_left
     book = openpyxl.Workbook()
     book.remove(book.active)
     for title, headers, rows in sheets:
-        sheet = book.create_sheet(title=str(title)[:31])
+        # A sheet's name may not hold : \ / ? * [ ] (a translated title might).
+        name = str(title).translate({ord(c): " " for c in ":\\/?*[]"})
+        sheet = book.create_sheet(title=" ".join(name.split())[:31])
         sheet.sheet_view.rightToLeft = right_to_left
         sheet.append([neutralise_formula(str(header)) for header in headers])
         for cell in sheet[1]:
