@@ -10,13 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from ogp_portal.arabic import normalise
+from ogp_portal.concurrency import StaleEdit
 from ogp_portal.imports import (
     Change,
     Column,
     Preview,
     RowResult,
+    SavedRows,
     Sheet,
     display,
+    field_change,
+    problems_without_queries,
     register,
     text_changes,
 )
@@ -145,7 +149,7 @@ class MilestoneResource(SpreadsheetResource):
         import_id_fields = ("commitment", "number")
 
 
-# Workspace sheets (ogp_portal.imports): commitments as OGP lists them, milestone progress --
+# Workspace sheets (ogp_portal.imports): commitments as OGP lists them, milestones, progress
 
 
 # A commitment created from a row that has only the English title keeps its Arabic title
@@ -437,14 +441,18 @@ class CommitmentSheet(Sheet):
         self.moved_proposals = False
         ours = list(
             Commitment.objects.filter(plan=plan)
-            .select_related("lead_institution")
+            .select_related("plan", "lead_institution")
             .order_by("number")
         )
         by_number = {commitment.number: commitment for commitment in ours}
         ids = {
             normalise(c.ogp_id): c
-            for c in Commitment.objects.exclude(ogp_id="").select_related("plan")
+            for c in Commitment.objects.exclude(ogp_id="").select_related(
+                "plan", "lead_institution"
+            )
         }
+        # What a changed or new row could clash with: this plan's numbers, every OGP id.
+        saved = SavedRows([*ours, *ids.values()])
         results, datas = [], []
         seen_ids, seen_numbers = {}, {}
         for index, number in enumerate(table.row_numbers):
@@ -532,9 +540,9 @@ class CommitmentSheet(Sheet):
                 continue
             result.data = data
             if position in matched:
-                self.describe_update(result, matched[position], data, leads[position])
+                self.describe_update(result, matched[position], data, leads[position], saved)
             elif result.action == "create":
-                self.describe_create(result, data, leads[position], plan, by_number)
+                self.describe_create(result, data, leads[position], plan, saved)
         preview.rows = results
         preview.context = {"leads": leads, "resolved": resolved}
         preview.needs_review = self.moved_proposals
@@ -640,7 +648,7 @@ class CommitmentSheet(Sheet):
                             )
                         )
 
-    def describe_update(self, result, commitment, data, lead):
+    def describe_update(self, result, commitment, data, lead, saved):
         result.obj = commitment
         result.target, result.target_ar, result.target_en = (
             str(commitment.number),
@@ -675,9 +683,9 @@ class CommitmentSheet(Sheet):
         result.changes = changes
         result.action = "update" if changes else "unchanged"
         if changes:
-            self.check(result, commitment, data, lead)
+            self.check(result, commitment, data, lead, saved)
 
-    def describe_create(self, result, data, lead, plan, by_number):
+    def describe_create(self, result, data, lead, plan, saved):
         result.action = "create"
         if not data.get("title_ar") and not data.get("title_en"):
             result.error(
@@ -702,7 +710,7 @@ class CommitmentSheet(Sheet):
             result.changes.append(Change(label=label, new=shown))
         if lead is not None:
             candidate = self.new_commitment(plan, data, lead, number=data.get("number") or 0)
-            self.check(result, candidate, {}, lead, creating=True)
+            self.check(result, candidate, {}, lead, saved, creating=True)
 
     def new_commitment(self, plan, data, lead, number):
         commitment = Commitment(plan=plan, number=number)
@@ -716,8 +724,9 @@ class CommitmentSheet(Sheet):
             commitment.lead_institution = lead
         return commitment
 
-    def check(self, result, commitment, data, lead, creating=False):
-        """Run the model's checks on the row as it would be saved: errors beside the row."""
+    def check(self, result, commitment, data, lead, saved, creating=False):
+        """Run the model's checks on the row as it would be saved: errors beside the row.
+        From the rows loaded for the file (`saved`), not a query per row."""
         import copy
 
         candidate = commitment if creating else copy.copy(commitment)
@@ -727,13 +736,16 @@ class CommitmentSheet(Sheet):
         exclude = ["lead_institution"] if isinstance(lead, dict) or lead is None else []
         if creating and not candidate.number:
             exclude.append("number")
-        try:
-            candidate.full_clean(exclude=exclude)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                column = next((c.label for c in self.columns if c.name == name), "")
-                for message in messages:
-                    result.error(column, message)
+        problems = problems_without_queries(
+            candidate,
+            others=saved,
+            exclude=exclude,
+            constraint_fields={"commitment_dates_in_order": "ends_on"},
+        )
+        for name, messages in problems.items():
+            column = next((c.label for c in self.columns if c.name == name), "")
+            for message in messages:
+                result.error(column, message)
 
     def apply(self, preview, *, plan, user, now):
         resolved = created_organisations(preview.context["resolved"], user)
@@ -959,5 +971,327 @@ class ProgressSheet(Sheet):
                 ) from error
 
 
+MILESTONE_TEXTS = ["title", "expected_output"]
+MILESTONE_PLAIN = ["starts_on", "ends_on", "weight"]
+# A new milestone needs these cells (the commitment form requires them too).
+NEW_MILESTONE_NEEDS = ["title_ar", "starts_on", "ends_on", "weight"]
+
+
+def same_value(old, new) -> bool:
+    """A cell equal to what is saved: texts compared as exported (ends trimmed, one kind of
+    line end), so an exported sheet imports back with no change."""
+    if isinstance(old, str) and isinstance(new, str):
+        return old.replace("\r\n", "\n").strip() == new.replace("\r\n", "\n").strip()
+    return old == new
+
+
+class MilestoneSheet(Sheet):
+    """The milestones' wording, dates and weights, one row per milestone, matched by
+    commitment and milestone number. Each commitment the file changes is saved through
+    `services.update_milestones`, the commitment form's save: the weights must add up to
+    100, and an approval letter for the earlier wording no longer matches."""
+
+    kind = "milestones"
+    title = _("Milestones and weights")
+    description = _(
+        "Create and edit the milestones of a plan's commitments: titles and expected outputs "
+        "in Arabic and English, start and end dates, weights. A row is matched by commitment "
+        "and milestone number; an empty cell changes nothing. Each commitment's weights must "
+        "still add up to 100. Status and percent done are in the milestone progress sheet."
+    )
+    import_permissions = (
+        "commitments.change_commitment",
+        "commitments.add_milestone",
+        "commitments.change_milestone",
+    )
+    export_permissions = ("commitments.view_milestone", "commitments.change_milestone")
+
+    @property
+    def columns(self):
+        label = lambda name: field_label(Milestone, name)  # noqa: E731
+        return [
+            Column(
+                "commitment",
+                label("commitment"),
+                "key",
+                required=True,
+                help=_("Our commitment number in the plan, or its OGP id."),
+                example="3",
+                aliases=("رقم الالتزام", "commitment number", "ogp id", "commitment id"),
+            ),
+            Column(
+                "milestone",
+                field_label(ProgressReport, "milestone"),
+                "int",
+                required=True,
+                help=_(
+                    "Number of the milestone within the commitment. A number the commitment "
+                    "does not have yet adds a milestone: number new ones on from the last."
+                ),
+                example="2",
+                aliases=("number", "milestone number", "رقم النشاط", "النشاط"),
+            ),
+            Column(
+                "title_ar",
+                label("title_ar"),
+                help=_("Required for a new milestone."),
+                example="إطلاق منصة البيانات المفتوحة",
+                aliases=("اسم النشاط", "عنوان النشاط"),
+            ),
+            Column(
+                "title_en",
+                label("title_en"),
+                example="Launch of the open data platform",
+                aliases=("title", "milestone title"),
+            ),
+            Column("expected_output_ar", label("expected_output_ar")),
+            Column("expected_output_en", label("expected_output_en")),
+            Column(
+                "starts_on",
+                label("starts_on"),
+                "date",
+                help=_("Required for a new milestone."),
+                example="2022-01-01",
+                aliases=("start date", "start"),
+            ),
+            Column(
+                "ends_on",
+                label("ends_on"),
+                "date",
+                help=_("Required for a new milestone."),
+                example="2022-06-30",
+                aliases=("end date", "end"),
+            ),
+            Column(
+                "weight",
+                label("weight"),
+                "int",
+                help=_(
+                    "Share of the commitment's progress. Required for a new milestone; the "
+                    "weights of a commitment's milestones add up to 100."
+                ),
+                example="25",
+                aliases=("الوزن النسبي",),
+            ),
+        ]
+
+    def commitments(self, plan, user):
+        from django.db.models import Prefetch
+
+        return list(
+            Commitment.objects.visible_to(user)
+            .filter(plan=plan)
+            .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("number")))
+            .order_by("number")
+        )
+
+    def export_rows(self, *, plan, user):
+        rows = []
+        for commitment in self.commitments(plan, user):
+            for milestone in commitment.milestones.all():
+                row = {"commitment": commitment.number, "milestone": milestone.number}
+                for name in services.MILESTONE_EDIT_FIELDS:
+                    value = getattr(milestone, name)
+                    row[name] = value.strip() if isinstance(value, str) else value
+                rows.append(row)
+        return rows
+
+    def analyse(self, table, *, plan, user, choices):
+        preview = Preview()
+        commitments = self.commitments(plan, user)
+        by_key = {}
+        for commitment in commitments:
+            by_key[str(commitment.number)] = commitment
+            if commitment.ogp_id:
+                by_key[normalise(commitment.ogp_id)] = commitment
+        saved = SavedRows(m for c in commitments for m in c.milestones.all())
+        approved = self.approved_for_current_text(plan, commitments)
+        changes: dict[int, dict] = {}  # commitment pk → {milestone number → fields}
+        rows_of: dict[int, list] = {}  # commitment pk → its changing rows
+        seen = {}
+        for index, number in enumerate(table.row_numbers):
+            result = RowResult(number=number)
+            preview.rows.append(result)
+            data = self.read_row(table, index, result)
+            for name in ("commitment", "milestone"):
+                label = self.column(name).label
+                if name not in data and not any(column == label for column, _m in result.errors):
+                    result.error(label, gettext_now("This cell is required."))
+            commitment = None
+            if "commitment" in data:
+                commitment = by_key.get(normalise(data["commitment"]))
+                if commitment is None:
+                    result.error(
+                        self.column("commitment").label,
+                        gettext_now("There is no commitment %(commitment)s in this plan.")
+                        % {"commitment": data["commitment"]},
+                    )
+            if result.action == "error":
+                continue
+            position = data["milestone"]
+            first = seen.setdefault((commitment.pk, position), number)
+            if first != number:
+                result.error(
+                    self.column("milestone").label,
+                    gettext_now("Row %(first)s already has the same %(columns)s.")
+                    % {
+                        "first": first,
+                        "columns": f"{self.column('commitment').label}, "
+                        f"{self.column('milestone').label}",
+                    },
+                )
+                continue
+            milestone = next((m for m in commitment.milestones.all() if m.number == position), None)
+            fields = {name: data[name] for name in services.MILESTONE_EDIT_FIELDS if name in data}
+            result.target = f"{commitment.number}.{position}"
+            if milestone is None:
+                self.describe_create(result, commitment, position, fields, saved)
+            else:
+                fields = {
+                    name: value
+                    for name, value in fields.items()
+                    if not same_value(getattr(milestone, name), value)
+                }
+                self.describe_update(result, milestone, fields, saved)
+            if result.action in ("create", "update", "error"):
+                changes.setdefault(commitment.pk, {})[position] = fields
+                rows_of.setdefault(commitment.pk, []).append(result)
+            if result.action in ("create", "update") and commitment.pk in approved:
+                result.notes.append(
+                    gettext_now(
+                        "The lead institution approved this commitment's current text; after "
+                        "this change its approval letter is for an earlier text."
+                    )
+                )
+        for commitment in commitments:
+            if commitment.pk in changes:
+                preview.problems.extend(
+                    self.commitment_problems(commitment, changes[commitment.pk], rows_of)
+                )
+        preview.context = {
+            "changes": [(c, changes[c.pk]) for c in commitments if c.pk in changes],
+        }
+        return preview
+
+    def approved_for_current_text(self, plan, commitments) -> set[int]:
+        """Commitments whose lead institution approved the text they have now."""
+        from .models import ApprovalLetter, Decision
+
+        current = {c.pk: c for c in commitments}
+        approved = set()
+        letters = ApprovalLetter.objects.filter(
+            commitment__plan=plan, decision=Decision.APPROVED
+        ).only("commitment_id", "organisation_id", "text_fingerprint")
+        for letter in letters:
+            commitment = current.get(letter.commitment_id)
+            if (
+                commitment is not None
+                and letter.organisation_id == commitment.lead_institution_id
+                and letter.text_fingerprint == commitment.text_fingerprint()
+            ):
+                approved.add(commitment.pk)
+        return approved
+
+    def commitment_problems(self, commitment, changes, rows_of) -> list[str]:
+        """The commitment form's rules on the commitment as the file leaves it."""
+        milestones = list(commitment.milestones.all())
+        problems = services.numbering_problems(milestones, changes)
+        if not any(row.action == "error" for row in rows_of[commitment.pk]):
+            rows = services.merged_milestones(milestones, changes)
+            total = sum(int(row.data.get("weight") or 0) for row in rows)
+            if total != services.TOTAL_WEIGHT:
+                problems.append(
+                    gettext_now(
+                        "The milestone weights would add up to %(total)s; they must add up "
+                        "to %(expected)s."
+                    )
+                    % {"total": total, "expected": services.TOTAL_WEIGHT}
+                )
+        return [
+            gettext_now("Commitment %(number)s: %(problem)s")
+            % {"number": commitment.number, "problem": problem}
+            for problem in problems
+        ]
+
+    def describe_update(self, result, milestone, fields, saved):
+        result.obj = milestone
+        result.target_ar, result.target_en = milestone.title_ar, milestone.title_en
+        result.data = fields
+        labels = {
+            "title": gettext_now("Milestone title"),
+            "expected_output": gettext_now("Expected output"),
+        }
+        result.changes = text_changes(milestone, fields, MILESTONE_TEXTS, labels)
+        for name in MILESTONE_PLAIN:
+            if name in fields:
+                change = field_change(milestone, name, fields[name], self.column(name).label)
+                if change:
+                    result.changes.append(change)
+        result.action = "update" if result.changes else "unchanged"
+        if result.changes:
+            import copy
+
+            candidate = copy.copy(milestone)
+            for name, value in fields.items():
+                setattr(candidate, name, value)
+            self.check(result, candidate, saved)
+
+    def describe_create(self, result, commitment, position, fields, saved):
+        result.action = "create"
+        result.data = fields
+        result.target_ar = fields.get("title_ar", "")
+        result.target_en = fields.get("title_en", "")
+        for name in NEW_MILESTONE_NEEDS:
+            if name not in fields:
+                result.error(
+                    self.column(name).label, gettext_now("A new milestone needs this cell.")
+                )
+        for name, value in fields.items():
+            result.changes.append(Change(label=self.column(name).label, new=display(value)))
+        if result.action != "error":
+            candidate = Milestone(commitment=commitment, number=position, **fields)
+            self.check(result, candidate, saved)
+
+    def check(self, result, candidate, saved):
+        """The model's checks on the milestone as it would be saved, from what is loaded."""
+        problems = problems_without_queries(
+            candidate,
+            others=saved,
+            constraint_fields={"milestone_dates_in_order": "ends_on"},
+        )
+        for name, messages in problems.items():
+            column = "milestone" if name == "number" else name
+            label = next((c.label for c in self.columns if c.name == column), "")
+            for message in messages:
+                result.error(label, message)
+
+    def apply(self, preview, *, plan, user, now):
+        for commitment, changes in preview.context["changes"]:
+            try:
+                services.update_milestones(
+                    commitment=commitment,
+                    changes=changes,
+                    expected_version=commitment.version,
+                    by=user,
+                )
+            except StaleEdit:
+                raise ValidationError(
+                    gettext_now(
+                        "Commitment %(number)s was saved by someone else during the import. "
+                        "Upload the file again to see the changes against it."
+                    )
+                    % {"number": commitment.number}
+                ) from None
+            except ValidationError as error:
+                raise ValidationError(
+                    [
+                        gettext_now("Commitment %(number)s: %(problem)s")
+                        % {"number": commitment.number, "problem": message}
+                        for message in error.messages
+                    ]
+                ) from error
+
+
 register(CommitmentSheet())
+register(MilestoneSheet())
 register(ProgressSheet())

@@ -174,6 +174,62 @@ def update_commitment(
     return current
 
 
+def merged_milestones(milestones, changes: dict[int, dict]) -> list[MilestoneRow]:
+    """The commitment's milestones, in number order, with `changes` (milestone number → the
+    fields it changes) applied: a number the commitment has is edited, only in the fields
+    given; a new number is a new milestone. What the commitment form would list."""
+    existing = {milestone.number: milestone for milestone in milestones}
+    rows = []
+    for number in sorted(existing.keys() | changes.keys()):
+        milestone = existing.get(number)
+        data = (
+            {name: getattr(milestone, name) for name in MILESTONE_EDIT_FIELDS} if milestone else {}
+        )
+        for name, value in changes.get(number, {}).items():
+            if name in MILESTONE_EDIT_FIELDS:
+                data[name] = value
+        rows.append(MilestoneRow(data=data, pk=milestone.pk if milestone else None))
+    return rows
+
+
+def numbering_problems(milestones, changes: dict[int, dict]) -> list[str]:
+    """Milestones are numbered 1, 2, 3… in the commitment: new numbers must follow on."""
+    numbers = sorted({milestone.number for milestone in milestones} | changes.keys())
+    if numbers == list(range(1, len(numbers) + 1)):
+        return []
+    return [
+        _(
+            "The milestones would be numbered %(numbers)s: number new milestones on from "
+            "%(next)s, without gaps."
+        )
+        % {
+            "numbers": ", ".join(str(number) for number in numbers),
+            "next": len({m.number for m in milestones}) + 1,
+        }
+    ]
+
+
+@transaction.atomic
+def update_milestones(
+    *, commitment: Commitment, changes: dict[int, dict], expected_version: int, by
+) -> Commitment:
+    """Edit and add a commitment's milestones by number (the workspace spreadsheet): saved
+    as the commitment form saves them, so the weights must add up to 100, the commitment's
+    version moves on, and approval letters for the earlier wording no longer match it."""
+    current = lock_for_edit(commitment, expected_version)
+    milestones = list(current.milestones.all())
+    problems = numbering_problems(milestones, changes)
+    if problems:
+        raise ValidationError(problems)
+    return update_commitment(
+        commitment=current,
+        data={},
+        expected_version=current.version,
+        by=by,
+        milestones=merged_milestones(milestones, changes),
+    )
+
+
 @transaction.atomic
 def set_commitment_published(*, commitment: Commitment, published: bool, by) -> Commitment:
     current = Commitment.objects.select_for_update().get(pk=commitment.pk)

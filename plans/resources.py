@@ -7,7 +7,17 @@ from import_export import fields
 
 from ogp_portal.arabic import normalise
 from ogp_portal.concurrency import save_as
-from ogp_portal.imports import Change, Column, Preview, RowResult, Sheet, display, register
+from ogp_portal.imports import (
+    Change,
+    Column,
+    Preview,
+    RowResult,
+    SavedRows,
+    Sheet,
+    display,
+    problems_without_queries,
+    register,
+)
 from ogp_portal.spreadsheets import LookupWidget, SpreadsheetResource
 
 from .models import ActionPlan, MethodologyStage, Organisation, Sector
@@ -131,6 +141,7 @@ class OrganisationSheet(Sheet):
     def analyse(self, table, *, plan, user, choices):
         preview = Preview()
         organisations = list(Organisation.objects.order_by("pk"))
+        saved = SavedRows(organisations)  # checks a row against these, not a query per row
         keys = {}
         for organisation in organisations:
             for name in ("name_ar", "name_en", "acronym"):
@@ -169,13 +180,13 @@ class OrganisationSheet(Sheet):
                         % {"first": first, "columns": organisation_label("name_ar")},
                     )
                 elif organisation:
-                    self.describe_update(result, organisation, data)
+                    self.describe_update(result, organisation, data, saved)
                 else:
-                    self.describe_create(result, data)
+                    self.describe_create(result, data, saved)
             preview.rows.append(result)
         return preview
 
-    def describe_update(self, result, organisation, data):
+    def describe_update(self, result, organisation, data, saved):
         result.obj = organisation
         result.target_ar, result.target_en = organisation.name_ar, organisation.name_en
         result.data = data
@@ -190,29 +201,26 @@ class OrganisationSheet(Sheet):
                 )
         result.action = "update" if result.changes else "unchanged"
         if result.changes:
-            self.check(result, organisation, data)
+            self.check(result, organisation, data, saved)
 
-    def describe_create(self, result, data):
+    def describe_create(self, result, data, saved):
         result.action = "create"
         result.data = data
         result.target_ar, result.target_en = data.get("name_ar", ""), data.get("name_en", "")
         for name, value in data.items():
             result.changes.append(Change(label=organisation_label(name), new=display(value)))
-        self.check(result, Organisation(), data)
+        self.check(result, Organisation(), data, saved)
 
-    def check(self, result, organisation, data):
+    def check(self, result, organisation, data, saved):
         import copy
 
         candidate = copy.copy(organisation)
         for name, value in data.items():
             setattr(candidate, name, value)
-        try:
-            candidate.full_clean()
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                label = organisation_label(name) if name in ORGANISATION_EDIT_FIELDS else ""
-                for message in messages:
-                    result.error(label, message)
+        for name, messages in problems_without_queries(candidate, others=saved).items():
+            label = organisation_label(name) if name in ORGANISATION_EDIT_FIELDS else ""
+            for message in messages:
+                result.error(label, message)
 
     def apply(self, preview, *, plan, user, now):
         for result in preview.rows:

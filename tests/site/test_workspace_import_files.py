@@ -22,7 +22,7 @@ from tests.factories import (
     make_user,
 )
 
-KINDS = ["commitments", "progress", "organisations"]
+KINDS = ["commitments", "milestones", "progress", "organisations"]
 
 
 def xlsx(rows) -> bytes:
@@ -300,6 +300,7 @@ def test_export_role_matrix(client, role):
     client.force_login(make_user(role=role))
     expected = {
         "commitments": role in (COORDINATOR, EDITOR, FOCAL_POINT),
+        "milestones": role in (COORDINATOR, EDITOR, FOCAL_POINT),
         "progress": role in (COORDINATOR, EDITOR, FOCAL_POINT),
         "organisations": role in (COORDINATOR, EDITOR),
         # Forum members may read attendance in the workspace, so they may export it.
