@@ -307,3 +307,78 @@ class SubscriptionForm(forms.ModelForm):
         # The service decides what an address already signed up means (never say it here:
         # nobody learns who is subscribed), so the unique-address constraint is not checked.
         return {*super()._get_validation_exclusions(), "email"}
+
+
+# --- Forum members' remarks (workspace) ----------------------------------------------------
+
+
+class MemberMilestoneField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("Milestone %(number)s: %(title)s") % {"number": obj.number, "title": obj.title}
+
+
+class MemberRemarkForm(forms.Form):
+    """A forum member's remark on one draft commitment, or on the plan in general when
+    `commitment` is None. Each form on the page has its own prefix; the hidden token makes
+    a double click store one remark. Plain text: shown escaped, never as HTML."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    part = forms.ChoiceField(
+        label=_("About"), choices=CommentPart.choices, initial=CommentPart.GENERAL
+    )
+    milestone = MemberMilestoneField(
+        queryset=Milestone.objects.none(),
+        required=False,
+        label=_("Milestone"),
+        empty_label=_("No particular milestone"),
+        error_messages={
+            "invalid_choice": _("This milestone is not part of the commitment you chose.")
+        },
+    )
+    body = forms.CharField(
+        label=_("Your remark"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        help_text=_("Plain text. The unit's staff read it with your name; it is never published."),
+        error_messages={
+            "required": _("Write your remark."),
+            "max_length": _(
+                "Your remark is too long: keep it within %(limit_value)d characters"
+                " (it has %(show_value)d)."
+            ),
+        },
+    )
+
+    def __init__(self, *args, commitment: Commitment | None, **kwargs):
+        kwargs.setdefault("prefix", f"c{commitment.pk}" if commitment else "general")
+        super().__init__(*args, **kwargs)
+        self.commitment = commitment
+        milestones = list(commitment.milestones.order_by("number")) if commitment else []
+        if commitment is None:
+            del self.fields["part"]
+        if not milestones:
+            del self.fields["milestone"]
+            if "part" in self.fields:
+                self.fields["part"].choices = [
+                    choice for choice in CommentPart.choices if choice[0] != CommentPart.MILESTONES
+                ]
+        else:
+            self.fields["milestone"].queryset = commitment.milestones.order_by("number")
+        if not self.is_bound:
+            self.fields["token"].initial = uuid.uuid4()
+
+    def clean(self):
+        cleaned = super().clean()
+        # A milestone picked: the remark is about that milestone, whatever the part said.
+        if cleaned.get("milestone") is not None:
+            cleaned["part"] = CommentPart.MILESTONES
+        return cleaned
+
+    def comment_data(self) -> CommentData:
+        cleaned = self.cleaned_data
+        return CommentData(
+            body=cleaned["body"],
+            commitment=self.commitment,
+            part=cleaned.get("part") or CommentPart.GENERAL,
+            milestone=cleaned.get("milestone"),
+        )

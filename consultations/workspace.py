@@ -10,22 +10,25 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from commitments.forms import TEMPLATE_SECTIONS, text_rows
 from commitments.models import Commitment, Milestone
 from ogp_portal.access import workspace_view
 from plans.models import ActionPlan
 
 from . import services
-from .forms import limit_regions
+from .forms import MemberRemarkForm, limit_regions
 from .models import (
     Announcement,
+    Audience,
     Channel,
     Comment,
     CommentPart,
@@ -81,9 +84,9 @@ class ResponseForm(forms.Form):
 def comment_list(request):
     """Comments to moderate, filtered by window and state, with bulk publish / hide."""
     state = request.GET.get("state", ModerationState.PENDING)
-    comments = Comment.objects.select_related("window", "commitment", "response").order_by(
-        "created_at"
-    )
+    comments = Comment.objects.select_related(
+        "window", "commitment", "response", "author__person"
+    ).order_by("created_at")
     window_pk = request.GET.get("window")
     if window_pk and window_pk.isdigit():
         comments = comments.filter(window_id=window_pk)
@@ -126,7 +129,13 @@ def comment_detail(request, pk: int):
     """One comment: the original text for staff, redaction, moderation and the response."""
     comment = get_object_or_404(
         Comment.objects.select_related(
-            "window", "commitment", "milestone", "moderated_by", "redacted_by", "logged_by"
+            "window",
+            "commitment",
+            "milestone",
+            "moderated_by",
+            "redacted_by",
+            "logged_by",
+            "author__person",
         ),
         pk=pk,
     )
@@ -478,7 +487,12 @@ def window_detail(request, pk: int):
             "counts": window.comments.aggregate(
                 total=Count("pk"),
                 pending=Count("pk", filter=Q(state=ModerationState.PENDING)),
+                remarks=Count("pk", filter=Q(state=ModerationState.MEMBERS)),
+                remarks_unanswered=Count(
+                    "pk", filter=Q(state=ModerationState.MEMBERS, response__isnull=True)
+                ),
             ),
+            "members_only": window.audience == Audience.FORUM,
             "may_schedule": request.user.has_perm(services.SCHEDULE_PERMISSION),
         },
         status=status,
@@ -642,4 +656,162 @@ def comment_log(request, pk: int):
         "manage/consultations/comment_log.html",
         {"window": window, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+# --- Forum members' remarks (members-only feedback periods) -----------------------------
+
+
+def is_unit_staff(user) -> bool:
+    return user.has_perm("consultations.change_comment")
+
+
+@workspace_view("consultations.view_commentwindow")
+@require_http_methods(["GET"])
+def member_feedback_list(request):
+    """The members-only feedback periods on draft commitments: open ones first, then the
+    upcoming and the closed ones (whose responses members still read). A member sees how
+    many remarks they sent; staff how many came in and wait for a response."""
+    user = request.user
+    remarks = Q(comments__state=ModerationState.MEMBERS)
+    windows = (
+        CommentWindow.objects.filter(audience=Audience.FORUM)
+        .select_related("plan")
+        .annotate(
+            commitment_count=Count("commitments", distinct=True),
+            own_count=Count("comments", filter=remarks & Q(comments__author=user), distinct=True),
+            remark_count=Count("comments", filter=remarks, distinct=True),
+            unanswered_count=Count(
+                "comments", filter=remarks & Q(comments__response__isnull=True), distinct=True
+            ),
+        )
+        .order_by("-opens_at")
+    )
+    now = timezone.now()
+    rows = window_rows(windows, now)
+    order = {"open": 0, "upcoming": 1, "closed": 2}
+    rows.sort(key=lambda row: order[row["state"]])
+    for row in rows:
+        row["days_left"] = row["window"].days_left(now)
+    return render(
+        request,
+        "manage/consultations/member_feedback_list.html",
+        {"rows": rows, "staff": is_unit_staff(user), "member": services.is_forum_member(user)},
+    )
+
+
+def remark_target(request) -> str:
+    """Which form of the page was sent: a commitment's primary key, or "general"."""
+    return request.POST.get("target", "")
+
+
+@workspace_view("consultations.view_commentwindow")
+@require_http_methods(["GET", "POST"])
+def member_feedback(request, pk: int):
+    """One members-only feedback period: the draft commitments it covers (their text in
+    both languages), a form per commitment and one on the plan in general, and the
+    member's own earlier remarks with the unit's published responses. Only forum members
+    send (others: 403); staff read the page as members see it and answer elsewhere."""
+    window = get_window(pk)
+    user = request.user
+    if window.audience != Audience.FORUM:
+        return render(
+            request,
+            "manage/consultations/member_feedback.html",
+            {"window": window, "not_forum": services.member_window_problem(window)},
+            status=404,
+        )
+    may_send = services.is_forum_member(user)
+    if request.method == "POST" and not may_send:
+        raise PermissionDenied
+    now = timezone.now()
+    problem = services.member_window_problem(window, now)
+    commitments = list(
+        window.commitments.select_related("plan").prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("number"))
+        )
+    )
+    commitments.sort(key=lambda commitment: commitment.number)
+    offer_forms = may_send and problem is None
+    forms_by_target = {
+        str(commitment.pk): MemberRemarkForm(commitment=commitment) if offer_forms else None
+        for commitment in commitments
+    }
+    forms_by_target["general"] = MemberRemarkForm(commitment=None) if offer_forms else None
+    status = 200
+    if request.method == "POST":
+        target = remark_target(request)
+        if target not in forms_by_target:
+            return HttpResponseBadRequest(_("Choose the commitment your remark is about."))
+        commitment = next((c for c in commitments if str(c.pk) == target), None)
+        form = MemberRemarkForm(request.POST, commitment=commitment)
+        forms_by_target[target] = form
+        status = 400
+        if form.is_valid():
+            try:
+                comment, created = services.submit_member_remark(
+                    window=window,
+                    data=form.comment_data(),
+                    token=form.cleaned_data["token"],
+                    user=user,
+                )
+            except services.WindowClosed as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+                status = 409
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                if created:
+                    messages.success(
+                        request, _("Thank you: your remark was sent to the unit's staff.")
+                    )
+                else:
+                    messages.info(request, _("This remark had already been sent; it is kept once."))
+                url = reverse("manage:member_feedback", kwargs={"pk": window.pk})
+                return redirect(f"{url}#remark-{comment.pk}")
+    own = list(
+        Comment.objects.filter(window=window, author=user)
+        .select_related("milestone", "response")
+        .order_by("created_at", "pk")
+    )
+    items = [
+        {
+            "commitment": commitment,
+            "anchor": f"commitment-{commitment.pk}",
+            "rows": text_rows(commitment, TEMPLATE_SECTIONS),
+            "milestones": list(commitment.milestones.all()),
+            "remarks": [remark for remark in own if remark.commitment_id == commitment.pk],
+            "form": forms_by_target[str(commitment.pk)],
+            "target": commitment.pk,
+        }
+        for commitment in commitments
+    ]
+    general = {
+        "anchor": "general",
+        "remarks": [remark for remark in own if remark.commitment_id is None],
+        "form": forms_by_target["general"],
+        "target": "general",
+    }
+    staff_counts = None
+    if is_unit_staff(user):
+        staff_counts = window.comments.member_remarks().aggregate(
+            total=Count("pk"), unanswered=Count("pk", filter=Q(response__isnull=True))
+        )
+    return render(
+        request,
+        "manage/consultations/member_feedback.html",
+        {
+            "window": window,
+            "state": window.state_at(now),
+            "days_left": window.days_left(now),
+            "problem": problem,
+            "may_send": may_send,
+            "items": items,
+            "general": general,
+            "own_count": len(own),
+            "staff_counts": staff_counts,
+        },
+        status=status,
     )

@@ -29,4 +29,7 @@ urlpatterns = [
         workspace.comment_log,
         name="consultation_comment_log",
     ),
+    # Forum members' remarks on draft commitments (members-only feedback periods)
+    path("consultations/feedback/", workspace.member_feedback_list, name="member_feedback_list"),
+    path("consultations/feedback/<int:pk>/", workspace.member_feedback, name="member_feedback"),
 ]

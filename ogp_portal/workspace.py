@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from commitments.models import ApprovalLetter, Commitment, Decision, Milestone, MilestoneStatus
-from consultations.models import Comment, ModerationState
+from consultations.models import Audience, Comment, CommentWindow, ModerationState
+from consultations.services import is_forum_member
 from meetings.models import Meeting, MinutesState, Outcome, OutcomeStatus
 from plans.models import STAGE_COUNT, ActionPlan, StageStatus
 from plans.roles import is_agency_scoped
@@ -165,8 +166,11 @@ def work_lists(user, plan: ActionPlan) -> list[WorkList]:
                 user,
                 "comments_unanswered",
                 _("Comments without a response"),
-                _("Published comments that the unit has not answered yet."),
-                comments.published().unanswered().order_by("published_at", "created_at"),
+                _(
+                    "Published comments and forum members' remarks that the unit has not"
+                    " answered yet."
+                ),
+                comments.awaiting_response().order_by("published_at", "created_at"),
             )
         )
     lists.append(
@@ -239,6 +243,14 @@ def dashboard(request):
         if plan is None:
             raise Http404
     context = {"plans": plans, "plan": plan, "stage_total": STAGE_COUNT}
+    if is_forum_member(request.user):
+        # Members-only feedback periods open now, whatever the plan (one query).
+        context["feedback_periods"] = list(
+            CommentWindow.objects.filter(audience=Audience.FORUM)
+            .open_at(timezone.now())
+            .select_related("plan")
+            .order_by("closes_at")
+        )
     if plan is not None:
         stages = all_stages(plan)
         context |= {

@@ -132,7 +132,21 @@ def window(w):
     from consultations.models import CommentWindow
     from tests.factories import make_window
 
-    found = CommentWindow.objects.filter(plan=w.plan).first() or make_window(plan=w.plan)
+    found = CommentWindow.objects.filter(plan=w.plan, audience="public").first() or make_window(
+        plan=w.plan
+    )
+    return {"pk": found.pk}
+
+
+def forum_window(w):
+    """The world's members-only feedback period, open now, on its commitments."""
+    from consultations.models import CommentWindow
+    from tests.factories import make_window
+
+    found = CommentWindow.objects.filter(plan=w.plan, audience="forum").first()
+    if found is None:
+        found = make_window(plan=w.plan, audience="forum")
+        found.commitments.add(w.own, w.other)
     return {"pk": found.pk}
 
 
@@ -201,6 +215,9 @@ MATRIX = {
     "consultation_window_edit": (window, STAFF, STAFF),
     "consultation_window_schedule": (window, {COORDINATOR}, {COORDINATOR}),
     "consultation_comment_log": (window, STAFF, STAFF),
+    # members' remarks on draft commitments: staff read the pages, only members send
+    "member_feedback_list": (lambda w: {}, STAFF | {FORUM}, NOBODY),
+    "member_feedback": (forum_window, STAFF | {FORUM}, {FORUM}),
     # history
     "history": (lambda w: {"kind": "commitment", "pk": w.other.pk}, STAFF | {FORUM}, NOBODY),
     # meetings, bodies and members
