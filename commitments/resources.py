@@ -438,7 +438,6 @@ class CommitmentSheet(Sheet):
 
     def analyse(self, table, *, plan, user, choices):
         preview = Preview()
-        self.moved_proposals = False
         ours = list(
             Commitment.objects.filter(plan=plan)
             .select_related("plan", "lead_institution")
@@ -524,7 +523,7 @@ class CommitmentSheet(Sheet):
             else:
                 result.error("", gettext_now("The row needs an OGP id or a commitment number."))
         self.known_by_id(preview, matched, datas, leads, resolved)
-        self.pair(to_pair, results, datas, leads, ours, matched, choices)
+        moved_proposals = self.pair(to_pair, results, datas, leads, ours, matched, choices)
         taken = {}
         for position, commitment in list(matched.items()):
             first = taken.setdefault(commitment.pk, results[position].number)
@@ -545,7 +544,7 @@ class CommitmentSheet(Sheet):
                 self.describe_create(result, data, leads[position], plan, saved)
         preview.rows = results
         preview.context = {"leads": leads, "resolved": resolved}
-        preview.needs_review = self.moved_proposals
+        preview.needs_review = moved_proposals
         return preview
 
     def known_by_id(self, preview, matched, datas, leads, resolved):
@@ -594,7 +593,10 @@ class CommitmentSheet(Sheet):
 
     def pair(self, to_pair, results, datas, leads, ours, matched, choices):
         """Propose our commitments without an OGP id for rows whose OGP id is new; the
-        user's choice (`pair-<row>`: a commitment's pk, "new" or "skip") wins."""
+        user's choice (`pair-<row>`: a commitment's pk, "new" or "skip") wins. True when a
+        proposal the user kept has moved since the last preview (they must look again).
+        Nothing is kept on `self`: one sheet object serves every request."""
+        moved = False
         free = [c for c in ours if not c.ogp_id and c not in matched.values()]
         proposal = {}
         scored = sorted(
@@ -621,7 +623,7 @@ class CommitmentSheet(Sheet):
                 # The user kept what the last preview proposed: follow the proposal, which
                 # may have moved since (an institution mapped in the same step).
                 if choice != proposed_value:
-                    self.moved_proposals = True
+                    moved = True
                 choice = None
             options = [(str(c.pk), f"{c.number}. {c.title_ar.strip() or c.title_en}") for c in free]
             result.pairing = {
@@ -647,6 +649,7 @@ class CommitmentSheet(Sheet):
                                 "Proposed by lead institution, dates and number: confirm or change."
                             )
                         )
+        return moved
 
     def describe_update(self, result, commitment, data, lead, saved):
         result.obj = commitment
