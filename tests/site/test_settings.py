@@ -142,6 +142,16 @@ def assert_sqlite_tuned(database: dict) -> None:
     assert options["timeout"] >= 5
 
 
+def test_sqlite_keeps_its_connections_like_postgresql():
+    """Opening the file and running the PRAGMAs on every request cost most of /healthz."""
+    for url in ("", "sqlite:////tmp/ogp-settings-test.sqlite3"):
+        database = load_settings(DATABASE_URL=url)["DATABASES"]["default"]
+        assert database["CONN_MAX_AGE"] == 60
+        assert database["CONN_HEALTH_CHECKS"] is True
+    database = load_settings(DATABASE_URL="", DB_CONN_MAX_AGE="0")["DATABASES"]["default"]
+    assert database["CONN_MAX_AGE"] == 0
+
+
 def test_redis_url_must_be_redis():
     assert "REDIS_URL" in error_for(REDIS_URL="http://x")
 
