@@ -9,8 +9,9 @@ Arabic page, the site's first language).
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
 from django.utils.html import format_html, format_html_join
+
+from ogp_portal.context_processors import page_in_languages
 
 register = template.Library()
 
@@ -21,9 +22,9 @@ def seo_links(context):
     if request is None:
         return ""
     path = request.path
+    paths = page_in_languages(request)
     alternates = [
-        (code, request.build_absolute_uri(translate_url(path, code)))
-        for code, _label in settings.LANGUAGES
+        (code, request.build_absolute_uri(paths[code])) for code, _label in settings.LANGUAGES
     ]
     canonical = format_html('<link rel="canonical" href="{}">', request.build_absolute_uri(path))
     links = format_html_join("\n  ", '<link rel="alternate" hreflang="{}" href="{}">', alternates)
