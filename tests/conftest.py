@@ -30,6 +30,19 @@ def files_in_a_temporary_folder(tmp_path_factory):
     settings.PRIVATE_MEDIA_ROOT = root / "private"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a public page stored by an earlier test (under
+    the same generation, the database rolled back since) would otherwise be served instead
+    of being rendered from this test's data. Only the local-memory cache: tests that point
+    the cache at a (closed) Redis check what happens on its first use."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 def skip_or_fail_in_ci(reason: str):
     """Elsewhere a missing browser skips, with the reason shown; in CI it is a failure."""
     if os.environ.get("CI"):
