@@ -10,11 +10,14 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self):
         from plans.gates import register_gate
+        from plans.parts import CONSULTATION_REPORT, register_part
 
         from . import resources  # noqa: F401  (registers the off-site comment sheet)
         from .gates import every_window_closed_and_answered
 
         register_gate(7, every_window_closed_and_answered)
+        # Annex B of the plan document prints each window's report as its page does.
+        register_part(CONSULTATION_REPORT, "consultations.report.report_part")
         checks.register(check_comment_regions)
 
 

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ogp_portal.spreadsheets import csv_bytes, xlsx_bytes
+from plans.parts import day, raw_text, text
 
 from .models import Comment, CommentWindow
 
@@ -33,12 +34,6 @@ class Chart:
     key: str
     title: str
     bars: list[Bar]
-
-
-@dataclasses.dataclass
-class Group:
-    commitment: object  # Commitment or None (the plan in general)
-    comments: list
 
 
 def local_day(moment: datetime.datetime) -> datetime.date:
@@ -74,27 +69,27 @@ def published_comments(window: CommentWindow) -> list[Comment]:
     return comments
 
 
-def report_context(window: CommentWindow) -> dict:
-    comments = published_comments(window)
-    groups: list[Group] = []
-    for comment in comments:
-        if not groups or groups[-1].commitment != comment.commitment:
-            groups.append(Group(commitment=comment.commitment, comments=[]))
-        groups[-1].comments.append(comment)
-    # The plan in general first, then the commitments in order.
-    groups.sort(
-        key=lambda group: (group.commitment is not None, getattr(group.commitment, "number", 0))
-    )
+def group_order(comment) -> tuple:
+    """The plan in general first, then the commitments in order."""
+    commitment = comment.commitment
+    return (commitment is not None, commitment.number if commitment else 0)
+
+
+def report_charts(comments: list[Comment]) -> list[Chart]:
+    """The counts behind the charts, from the published comments (no query)."""
     not_given = _("Not given")
     by_day = Counter(local_day(comment.created_at) for comment in comments)
     sectors = Counter(c.get_sector_display() if c.sector else not_given for c in comments)
     regions = Counter(c.get_region_display() if c.region else not_given for c in comments)
     channels = Counter(c.get_channel_display() for c in comments)
-    charts = [
+    by_commitment = Counter(
+        commitment_label(comment.commitment) for comment in sorted(comments, key=group_order)
+    )
+    return [
         Chart(
             "commitment",
             _("Comments by commitment"),
-            bars(Counter(commitment_label(g.commitment) for g in groups for _c in g.comments)),
+            bars(by_commitment),
         ),
         Chart("sector", _("Comments by sector"), bars(sectors, most_first=True)),
         Chart("region", _("Comments by governorate"), bars(regions, most_first=True)),
@@ -109,14 +104,68 @@ def report_context(window: CommentWindow) -> dict:
             ),
         ),
     ]
-    answered = sum(1 for comment in comments if comment.report_response is not None)
+
+
+def report_comment(comment: Comment) -> dict:
+    response = comment.public_response
+    return {
+        "tracking": comment.tracking_number,
+        "name": comment.public_name,
+        "milestone": comment.milestone.number if comment.milestone else None,
+        "part": comment.get_part_display() if comment.part != "general" else "",
+        "channel": comment.get_channel_display(),
+        "date": day(local_day(comment.created_at)),
+        "body": raw_text(comment.public_body),
+        "redacted": comment.is_redacted,
+        "response": (
+            {"outcome": response.get_outcome_display(), "reason": text(response, "reason")}
+            if response
+            else None
+        ),
+    }
+
+
+def report_part(window: CommentWindow, comments: list[Comment], *, charts=None) -> dict:
+    """The report as plain data (JSON) in the active language: what the page, its PDF and
+    annex B of the plan document print with templates/consultations/_report_body.html
+    (registered in `ConsultationsConfig.ready`, see `plans.parts`). `comments`: the
+    window's published comments with their commitment, milestone and response."""
+    groups: list[dict] = []
+    for comment in sorted(comments, key=group_order):
+        commitment = comment.commitment
+        number = commitment.number if commitment else None
+        if not groups or groups[-1]["commitment"] != number:
+            groups.append(
+                {
+                    "commitment": number,
+                    "title": text(commitment, "title") if commitment else None,
+                    "comments": [],
+                }
+            )
+        groups[-1]["comments"].append(report_comment(comment))
+    return {
+        "window": window.pk,
+        "title": text(window, "title"),
+        "opens": day(local_day(window.opens_at)),
+        "last_day": day(window.last_day) if window.closes_at else "",
+        "total": len(comments),
+        "answered": sum(1 for comment in comments if comment.public_response is not None),
+        "charts": [
+            dataclasses.asdict(chart)
+            for chart in (report_charts(comments) if charts is None else charts)
+        ],
+        "groups": groups,
+    }
+
+
+def report_context(window: CommentWindow) -> dict:
+    comments = published_comments(window)
+    charts = report_charts(comments)
     return {
         "window": window,
         "plan": window.plan,
-        "groups": groups,
         "charts": charts,
-        "total": len(comments),
-        "answered": answered,
+        "report": report_part(window, comments, charts=charts),
     }
 
 

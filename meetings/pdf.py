@@ -1,13 +1,21 @@
-"""The minutes PDF, generated from the structured record (the same data as the public
-page), through the shared `ogp_portal.pdf` machinery."""
+"""The minutes of a meeting: the public page (`minutes_context`, model rows) and the PDF.
+
+The PDF prints `minutes_part(meeting)`, plain data in the active language, through the
+partial templates/meetings/_minutes_body.html; annex A of the plan document prints the
+same data with the same partial (registered in `MeetingsConfig.ready`, see `plans.parts`),
+so a change to the minutes' layout shows in both. Rendered through the shared
+`ogp_portal.pdf` machinery."""
+
+from django.utils import timezone
 
 from ogp_portal.pdf import PDF_BASE_URL, render_pdf
+from plans.parts import clock, day, text
 
 from .models import AttendanceStatus, Meeting
 
 
 def minutes_context(meeting: Meeting) -> dict:
-    """What the public minutes page and the PDF show (`meeting` from `for_detail()`)."""
+    """What the public minutes page shows (`meeting` from `for_detail()`)."""
     attendances = list(meeting.attendances.all())
     return {
         "meeting": meeting,
@@ -18,6 +26,68 @@ def minutes_context(meeting: Meeting) -> dict:
     }
 
 
+def minutes_part(meeting: Meeting) -> dict:
+    """The minutes as plain data (JSON) in the active language, from a meeting read with
+    `for_detail()` (no further query)."""
+    attendances = list(meeting.attendances.all())
+    starts = timezone.localtime(meeting.starts_at)
+    time = clock(starts)
+    if meeting.ends_at:
+        time = f"{time} – {clock(timezone.localtime(meeting.ends_at))}"
+    published = meeting.minutes_published_at
+    return {
+        "title": text(meeting, "title"),
+        "body": text(meeting.body, "name"),
+        "date": day(starts.date()),
+        "time": time,
+        "mode": meeting.get_mode_display(),
+        "platform": meeting.platform,
+        "place": text(meeting, "place"),
+        "published": day(timezone.localtime(published).date()) if published else "",
+        "present": [
+            {
+                "honorific": attendance.person.get_honorific_display(),
+                "name": text(attendance.person, "name"),
+                "position": text(attendance, "position"),
+                "organisation": text(attendance.organisation, "name"),
+            }
+            for attendance in attendances
+            if attendance.status == AttendanceStatus.PRESENT
+        ],
+        "absent": [
+            {
+                "name": text(attendance.person, "name"),
+                "organisation": text(attendance.organisation, "name"),
+                "status": attendance.get_status_display(),
+            }
+            for attendance in attendances
+            if attendance.status != AttendanceStatus.PRESENT
+        ],
+        "agenda": [
+            {
+                "number": item.number,
+                "title": text(item, "title"),
+                "presenter": text(item.presenter, "name") if item.presenter else None,
+                # Rich text (meetings.richtext), cleaned again when printed.
+                "discussion": text(item, "discussion"),
+            }
+            for item in meeting.agenda_items.all()
+        ],
+        "outcomes": [
+            {
+                "number": outcome.number,
+                "decision": text(outcome, "decision"),
+                "owner": text(outcome.owner, "name") if outcome.owner else None,
+                "due": day(outcome.due_on),
+                "status": outcome.get_status_display(),
+            }
+            for outcome in meeting.outcomes.all()
+        ],
+    }
+
+
 def minutes_pdf(meeting: Meeting) -> bytes:
-    """The minutes as a PDF in the active language."""
-    return render_pdf("meetings/minutes_pdf.html", minutes_context(meeting), base_url=PDF_BASE_URL)
+    """The minutes as a PDF in the active language (`meeting` from `for_detail()`)."""
+    return render_pdf(
+        "meetings/minutes_pdf.html", {"minutes": minutes_part(meeting)}, base_url=PDF_BASE_URL
+    )

@@ -16,6 +16,9 @@ nothing typed by staff or citizens is ever marked safe.
 
 `plans` imports none of the other apps (see DESIGN.md); the facts the document prints from
 commitments, meetings and consultations are read through `apps.get_model`, at call time.
+Annexes A and B are the meetings' minutes and the consultation report: the apps that own
+them supply their plain data and partial template (`plans.parts`), which their standalone
+documents print too, so the annexes look like the minutes PDF and the report.
 """
 
 import functools
@@ -27,7 +30,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,17 +38,28 @@ from ogp_portal.i18n import LANGUAGE_CODES
 from ogp_portal.pdf import PDF_BASE_URL, Rendered, page_counter_css, write_pdf_limited
 
 from .models import NARRATIVE_SECTIONS, STAGE_COUNT, ActionPlan, MethodologyStage, Sector
+from .parts import CONSULTATION_REPORT, MINUTES, day, part_builder, span, text
 
 TEMPLATE = "plans/pdf/plan.html"
 # The files whose content decides the look of the document: a change to any of them gives
 # every plan a new content key, so cached drafts are rendered again with the new layout.
+# The annexes print the partials of the minutes PDF and of the consultation report.
 LAYOUT_FILES = [
     "templates/plans/pdf/plan.html",
+    "templates/plans/pdf/_inline.html",
+    "templates/plans/pdf/_text.html",
+    "templates/meetings/_minutes_body.html",
+    "templates/consultations/_report_body.html",
+    "templates/consultations/_report_charts.html",
     "templates/pdf/base.html",
     "static/css/pdf.css",
     "static/css/plan_pdf.css",
+    "static/css/consultation_report.css",
 ]
-SNAPSHOT_FORMAT = 1
+# The shape of a snapshot. A published version keeps its snapshot for ever, so the
+# template of each shape stays: format 1 printed the annexes with markup of its own.
+SNAPSHOT_FORMAT = 2
+TEMPLATES = {1: "plans/pdf/plan_format1.html", SNAPSHOT_FORMAT: TEMPLATE}
 
 COUNTRY_NAMES = {"JO": gettext_lazy("The Hashemite Kingdom of Jordan")}
 
@@ -60,27 +74,6 @@ COMMITMENT_TEXT_FIELDS = [
 ]
 # Template fields a final plan needs in both languages, for every commitment.
 REQUIRED_COMMITMENT_FIELDS = ["title", "description", "problem", "solution"]
-
-
-def text(obj, name: str) -> dict:
-    """`obj.<name>` in the active language (else the other) with the language it is in."""
-    value, language = type(obj).__dict__[name].value_with_language(obj)
-    return {"text": value, "lang": language, "dir": "rtl" if language == "ar" else "ltr"}
-
-
-def raw_text(value: str) -> dict:
-    """Text of unknown language (a citizen's comment): the reader's direction is `auto`."""
-    return {"text": value, "lang": "", "dir": "auto"}
-
-
-def day(value) -> str:
-    return formats.date_format(value, "DATE_FORMAT") if value else ""
-
-
-def span(start, end) -> str:
-    if not start and not end:
-        return ""
-    return f"{day(start) or '…'} – {day(end) or '…'}"
 
 
 @functools.cache
@@ -154,9 +147,15 @@ class PlanData:
         self.comments = list(
             Comment.objects.published()
             .filter(window__plan=plan, window__audience="public")
-            .select_related("window", "commitment", "response")
+            .select_related("window", "commitment", "milestone", "response")
             .order_by("window__opens_at", "window_id", "created_at", "pk")
         )
+        # Each window with its published comments, in the order the windows opened.
+        self.windows: list[tuple] = []
+        for comment in self.comments:
+            if not self.windows or self.windows[-1][0].pk != comment.window_id:
+                self.windows.append((comment.window, []))
+            self.windows[-1][1].append(comment)
 
 
 def missing_parts(data: PlanData) -> list[str]:
@@ -278,69 +277,6 @@ def forum_part(data: PlanData) -> dict | None:
     }
 
 
-def meeting_part(meeting) -> dict:
-    attendances = list(meeting.attendances.all())
-    return {
-        "title": text(meeting, "title"),
-        "body": text(meeting.body, "name"),
-        "date": day(timezone.localtime(meeting.starts_at).date()),
-        "mode": meeting.get_mode_display(),
-        "present": [
-            {
-                "name": text(attendance.person, "name"),
-                "organisation": text(attendance.organisation, "name")
-                if attendance.organisation
-                else None,
-            }
-            for attendance in attendances
-            if attendance.status == "present"
-        ],
-        "absent_count": sum(attendance.status != "present" for attendance in attendances),
-        "outcomes": [
-            {
-                "decision": text(outcome, "decision"),
-                "owner": text(outcome.owner, "name") if outcome.owner else None,
-                "due": day(outcome.due_on),
-                "status": outcome.get_status_display(),
-            }
-            for outcome in meeting.outcomes.all()
-        ],
-    }
-
-
-def consultation_part(data: PlanData) -> list[dict]:
-    windows: dict[int, dict] = {}
-    for comment in data.comments:
-        window = comment.window
-        entry = windows.setdefault(
-            window.pk,
-            {
-                "title": text(window, "title"),
-                "period": span(
-                    timezone.localtime(window.opens_at).date(),
-                    window.last_day if window.closes_at else None,
-                ),
-                "comments": [],
-            },
-        )
-        response = comment.public_response
-        entry["comments"].append(
-            {
-                "tracking": comment.tracking_number,
-                "date": day(timezone.localtime(comment.published_at or comment.created_at).date()),
-                "about": (
-                    _("Commitment %(number)s") % {"number": comment.commitment.number}
-                    if comment.commitment
-                    else _("The plan as a whole")
-                ),
-                "body": raw_text(comment.public_body),
-                "outcome": response.get_outcome_display() if response else "",
-                "reason": text(response, "reason") if response else None,
-            }
-        )
-    return list(windows.values())
-
-
 def letters_part(data: PlanData) -> list[dict]:
     rows = []
     for commitment in data.commitments:
@@ -362,6 +298,8 @@ def letters_part(data: PlanData) -> list[dict]:
 def build_snapshot(data: PlanData, *, language: str, is_draft: bool, audience: str) -> dict:
     """The plain data the document prints, in `language`."""
     plan = data.plan
+    minutes_part = part_builder(MINUTES)
+    report_part = part_builder(CONSULTATION_REPORT)
     with translation.override(language):
         missing = missing_parts(data)
         return {
@@ -395,8 +333,10 @@ def build_snapshot(data: PlanData, *, language: str, is_draft: bool, audience: s
             ],
             "forum": forum_part(data),
             "commitments": [commitment_part(commitment) for commitment in data.commitments],
-            "meetings": [meeting_part(meeting) for meeting in data.meetings],
-            "consultation": consultation_part(data),
+            # Annex A: each meeting's minutes (meetings.pdf.minutes_part); annex B: each
+            # window's report (consultations.report.report_part).
+            "meetings": [minutes_part(meeting) for meeting in data.meetings],
+            "consultation": [report_part(window, comments) for window, comments in data.windows],
             "letters": letters_part(data),
             "missing": missing if is_draft else [],
         }
@@ -415,7 +355,8 @@ def plan_snapshots(
 
 def render_snapshot_html(snapshot: dict) -> str:
     with translation.override(snapshot["language"]):
-        return render_to_string(TEMPLATE, {"doc": snapshot, "page_counter_css": page_counter_css()})
+        template = TEMPLATES[snapshot.get("format", 1)]
+        return render_to_string(template, {"doc": snapshot, "page_counter_css": page_counter_css()})
 
 
 def render_snapshot(snapshot: dict) -> Rendered:

@@ -54,3 +54,45 @@ def test_minutes_pdf_is_a4_with_embedded_arabic_font(db, tmp_path):
     assert "595.276 x 841.89 pts (A4)" in info
     fonts = subprocess.run(["pdffonts", path], capture_output=True, check=True, text=True).stdout
     assert "Amiri" in fonts
+
+
+def test_minutes_pdf_prints_every_attendee_agenda_item_and_outcome(db):
+    """Printed from `minutes_part` through the partial annex A of the plan shares."""
+    from django.utils import translation
+
+    from meetings.models import Meeting
+    from meetings.pdf import minutes_pdf
+    from tests.factories import (
+        make_agenda_item,
+        make_attendance,
+        make_meeting,
+        make_organisation,
+        make_outcome,
+        make_person,
+    )
+
+    meeting = make_meeting(title_ar="اجتماع", title_en="Steering meeting", platform="Zoom")
+    expected = ["Steering meeting", "Zoom"]
+    for n, status in enumerate(["present", "present", "absent"], start=1):
+        person = make_person(name_ar=f"شخص {n}", name_en=f"Attendee Number{n}")
+        organisation = make_organisation(name_en=f"Organisation Number{n}")
+        make_attendance(meeting=meeting, person=person, organisation=organisation, status=status)
+        expected += [f"Attendee Number{n}", f"Organisation Number{n}"]
+    for n in (1, 2):
+        make_agenda_item(
+            meeting=meeting,
+            number=n,
+            title_en=f"Agenda item number{n}",
+            discussion_en=f"Discussed point{n}.",
+        )
+        make_outcome(meeting=meeting, number=n, decision_en=f"Decision number{n}")
+        expected += [f"Agenda item number{n}", f"Discussed point{n}.", f"Decision number{n}"]
+    with translation.override("en"):
+        pdf = minutes_pdf(Meeting.objects.for_detail().get(pk=meeting.pk))
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    flat = " ".join(text.split())
+    for words in expected:
+        assert words in flat, words
+    assert "Apologised or absent" in flat

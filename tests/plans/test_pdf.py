@@ -14,6 +14,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.test import TestCase
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,9 +23,16 @@ from commitments.models import Commitment
 from ogp_portal.pdf import RenderFailed, RenderTimeout, write_pdf_limited
 from plans import services, tasks
 from plans.models import PdfAudience, PlanPdf, PlanPublication, PlanStatus
-from plans.pdf import PDF_BASE_URL, content_key, plan_snapshots, render_snapshot
+from plans.pdf import (
+    PDF_BASE_URL,
+    content_key,
+    plan_snapshots,
+    render_snapshot,
+    render_snapshot_html,
+)
 from plans.views import current_draft
 from tests.factories import (
+    make_agenda_item,
     make_attendance,
     make_body,
     make_comment,
@@ -34,6 +42,7 @@ from tests.factories import (
     make_milestone,
     make_organisation,
     make_outcome,
+    make_person,
     make_plan,
     make_response,
     make_stages,
@@ -52,6 +61,8 @@ COMMITMENTS = [
     ("تعزيز الحوكمة في الجمعيات", "Good governance in associations"),
     ("نشر بيانات الموازنة المفتوحة", "Open budget data"),
 ]
+# Rich text of an agenda item: printed as cleaned HTML (meetings.richtext), never raw.
+AGENDA_DISCUSSION = "<p>The forum <strong>agreed</strong> the draft.</p><script>alert(1)</script>"
 MILESTONES = [
     ("إعداد دليل الحوكمة", "Draft a governance guide"),
     ("تدريب الجمعيات على الدليل", "Train associations on the guide"),
@@ -116,7 +127,24 @@ def build_plan(*, complete: bool = True, **fields):
         minutes_state="published",
         minutes_published_at=timezone.now(),
     )
-    make_attendance(meeting=meeting, status="present")
+    make_attendance(
+        meeting=meeting,
+        status="present",
+        person=make_person(name_ar="سلمى حداد", name_en="Salma Haddad"),
+        position_en="Programme officer",
+    )
+    make_attendance(
+        meeting=meeting,
+        status="excused",
+        person=make_person(name_ar="عمر خليل", name_en="Omar Khalil"),
+    )
+    make_agenda_item(
+        meeting=meeting,
+        number=1,
+        title_ar="مراجعة مسودة الالتزامات",
+        title_en="Review of the draft commitments",
+        discussion_en=AGENDA_DISCUSSION,
+    )
     make_outcome(meeting=meeting, decision_ar="اعتماد المسودة", decision_en="Adopt the draft")
     window = make_window(plan=plan, title_ar="مسودة الخطة", title_en="The draft plan")
     comment = make_comment(
@@ -200,9 +228,22 @@ class PlanPdfContentTests(TestCase):
         text = normalised(pdf_text(self.paths["en"]))
         for arabic_and_english in NARRATIVE.values():
             assert normalised(arabic_and_english[1]) in text
-        assert normalised("First forum meeting") in text
+        # Annex A: the minutes, as the minutes PDF prints them.
+        for minutes in [
+            "First forum meeting",
+            "Salma Haddad",
+            "Programme officer",
+            "Omar Khalil",
+            "Review of the draft commitments",
+            "The forum agreed the draft.",
+            "Adopt the draft",
+        ]:
+            assert normalised(minutes) in text, minutes
+        assert "alert(1)" not in text  # the discussion's markup is cleaned, not printed
+        # Annex B: the report, as its page and PDF print it.
         assert normalised("يرجى نشر البيانات شهريا") in text  # the comment, as written
         assert normalised("A monthly publication milestone was added") in text
+        assert normalised("Comments by governorate") in text
 
     def test_only_bundled_fonts_all_embedded(self):
         for path in self.paths.values():
@@ -247,9 +288,112 @@ class PlanPdfContentTests(TestCase):
     def test_arabic_document_is_right_to_left(self):
         html_dir = self.snapshots["ar"]["language"]
         assert html_dir == "ar"
-        from plans.pdf import render_snapshot_html
-
         assert 'dir="rtl"' in render_snapshot_html(self.snapshots["ar"])[:300]
+
+
+class SharedLayoutTests(TestCase):
+    """The annexes print the partials of the minutes PDF and of the consultation report,
+    from the same plain data: a change to either layout shows in the plan too."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.plan = build_plan()
+        cls.snapshot = plan_snapshots(cls.plan, audience=PdfAudience.STAFF, languages=["en"])["en"]
+
+    def annex(self, html: str, start: str, end: str) -> str:
+        return html[html.index(f'id="{start}"') : html.index(f'id="{end}"')]
+
+    def test_minutes_pdf_and_annex_a_print_the_same_partial_and_data(self):
+        from meetings.models import Meeting
+        from meetings.pdf import minutes_part
+
+        meeting = Meeting.objects.for_detail().get(plan=self.plan)
+        with translation.override("en"):
+            minutes = minutes_part(meeting)
+            with self.assertTemplateUsed("meetings/_minutes_body.html"):
+                standalone = render_to_string("meetings/minutes_pdf.html", {"minutes": minutes})
+        assert self.snapshot["meetings"] == [minutes]
+        with self.assertTemplateUsed("meetings/_minutes_body.html"):
+            annex = self.annex(render_snapshot_html(self.snapshot), "annex-a", "annex-b")
+        for structure in [
+            '<table class="facts minutes-facts">',
+            '<section class="minutes-attendees">',
+            '<table class="attendees">',
+            '<ul class="absent">',
+            '<section class="minutes-agenda">',
+            '<section class="minutes-outcomes">',
+            '<table class="outcomes">',
+            "Salma Haddad",
+            "Review of the draft commitments",
+            "The forum <strong>agreed</strong> the draft.",
+            "Adopt the draft",
+        ]:
+            assert structure in standalone, structure
+            assert structure in annex, structure
+        assert "<script>" not in annex and "alert(1)" not in annex
+        # One level down in the plan: a meeting is a subsection of its annex.
+        assert "<h2>Attendees</h2>" in standalone and "<h4>Attendees</h4>" in annex
+
+    def test_report_page_pdf_and_annex_b_print_the_same_partial_and_data(self):
+        from consultations.models import CommentWindow
+        from consultations.report import report_context
+
+        window = CommentWindow.objects.get(plan=self.plan)
+        with translation.override("en"):
+            context = report_context(window)
+            with self.assertTemplateUsed("consultations/_report_body.html"):
+                standalone = render_to_string("consultations/report_pdf.html", context)
+        assert self.snapshot["consultation"] == [context["report"]]
+        with self.assertTemplateUsed("consultations/_report_body.html"):
+            annex = self.annex(render_snapshot_html(self.snapshot), "annex-b", "annex-c")
+        for structure in [
+            '<div class="report-charts">',
+            '<section class="report-group">',
+            '<li class="report-comment">',
+            '<div class="report-response">',
+            "يرجى نشر البيانات شهريا",
+            "A monthly publication milestone was added",
+        ]:
+            assert structure in standalone, structure
+            assert structure in annex, structure
+        assert f'id="report-{window.pk}-summary"' in annex
+
+    def test_a_snapshot_of_format_1_prints_with_its_frozen_layout(self):
+        """A final version published before the annexes shared these partials keeps its
+        snapshot of the old shape; it still prints (with the layout of its time)."""
+        snapshot = dict(self.snapshot, format=1)
+        words = {"text": "Old minutes", "lang": "en", "dir": "ltr"}
+        snapshot["meetings"] = [
+            {
+                "title": words,
+                "body": words,
+                "date": "1 May 2024",
+                "mode": "In person",
+                "present": [{"name": {**words, "text": "Hala Saleh"}, "organisation": None}],
+                "absent_count": 2,
+                "outcomes": [],
+            }
+        ]
+        snapshot["consultation"] = [
+            {
+                "title": words,
+                "period": "",
+                "comments": [
+                    {
+                        "tracking": "C-1",
+                        "date": "2 May 2024",
+                        "about": "The plan as a whole",
+                        "body": {"text": "An old comment", "lang": "", "dir": "auto"},
+                        "outcome": "Accepted",
+                        "reason": {**words, "text": "An old reason"},
+                    }
+                ],
+            }
+        ]
+        with self.assertTemplateUsed("plans/pdf/plan_format1.html"):
+            html = render_snapshot_html(snapshot)
+        for expected in ["Hala Saleh", "apologised or absent", "An old comment", "An old reason"]:
+            assert expected in html, expected
 
 
 class MissingPartsTests(TestCase):
