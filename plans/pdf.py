@@ -56,10 +56,11 @@ LAYOUT_FILES = [
     "static/css/plan_pdf.css",
     "static/css/consultation_report.css",
 ]
-# The shape of a snapshot. A published version keeps its snapshot for ever, so the
-# template of each shape stays: format 1 printed the annexes with markup of its own.
+# The shape of a snapshot, stored in it. A published version keeps its snapshot (and its
+# file) for ever: a change of shape that the template cannot print from an older snapshot
+# must raise this number and keep a template for the older shape in TEMPLATES.
 SNAPSHOT_FORMAT = 2
-TEMPLATES = {1: "plans/pdf/plan_format1.html", SNAPSHOT_FORMAT: TEMPLATE}
+TEMPLATES = {SNAPSHOT_FORMAT: TEMPLATE}
 
 COUNTRY_NAMES = {"JO": gettext_lazy("The Hashemite Kingdom of Jordan")}
 
@@ -355,7 +356,7 @@ def plan_snapshots(
 
 def render_snapshot_html(snapshot: dict) -> str:
     with translation.override(snapshot["language"]):
-        template = TEMPLATES[snapshot.get("format", 1)]
+        template = TEMPLATES[snapshot["format"]]
         return render_to_string(template, {"doc": snapshot, "page_counter_css": page_counter_css()})
 
 

@@ -358,43 +358,6 @@ class SharedLayoutTests(TestCase):
             assert structure in annex, structure
         assert f'id="report-{window.pk}-summary"' in annex
 
-    def test_a_snapshot_of_format_1_prints_with_its_frozen_layout(self):
-        """A final version published before the annexes shared these partials keeps its
-        snapshot of the old shape; it still prints (with the layout of its time)."""
-        snapshot = dict(self.snapshot, format=1)
-        words = {"text": "Old minutes", "lang": "en", "dir": "ltr"}
-        snapshot["meetings"] = [
-            {
-                "title": words,
-                "body": words,
-                "date": "1 May 2024",
-                "mode": "In person",
-                "present": [{"name": {**words, "text": "Hala Saleh"}, "organisation": None}],
-                "absent_count": 2,
-                "outcomes": [],
-            }
-        ]
-        snapshot["consultation"] = [
-            {
-                "title": words,
-                "period": "",
-                "comments": [
-                    {
-                        "tracking": "C-1",
-                        "date": "2 May 2024",
-                        "about": "The plan as a whole",
-                        "body": {"text": "An old comment", "lang": "", "dir": "auto"},
-                        "outcome": "Accepted",
-                        "reason": {**words, "text": "An old reason"},
-                    }
-                ],
-            }
-        ]
-        with self.assertTemplateUsed("plans/pdf/plan_format1.html"):
-            html = render_snapshot_html(snapshot)
-        for expected in ["Hala Saleh", "apologised or absent", "An old comment", "An old reason"]:
-            assert expected in html, expected
-
 
 class MissingPartsTests(TestCase):
     def test_incomplete_plan_renders_as_draft_listing_gaps_and_publishing_is_refused(self):
