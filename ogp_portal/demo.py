@@ -3,10 +3,11 @@
 The data itself lives in one file, `ogp_portal/seed/demo.toml` (read with `tomllib`): the
 real minutes of that meeting (names, titles, organisations, agenda, the six draft
 commitments, the agreed outcomes), plus what followed: the two-week public comment window
-with a few answered comments, and one window open today so a newcomer can comment straight
-away. The tests read the same file. `load_demo()` is idempotent: every row is found by its
-natural key and written only when a value differs, so a second run changes nothing (not even
-a history row).
+with a few answered comments, one window open today so a newcomer can comment straight
+away, and a feedback period for forum members only, open today too, where the demo forum
+member's remark has been answered. The tests read the same file. `load_demo()` is
+idempotent: every row is found by its natural key and written only when a value differs, so
+a second run changes nothing (not even a history row).
 """
 
 import datetime
@@ -23,6 +24,7 @@ from django.contrib.auth.models import Group
 from django.db import models, transaction
 
 from commitments.models import ApprovalLetter, Commitment, CommitmentStatus, Milestone, PolicyArea
+from consultations import services
 from consultations.models import (
     Announcement,
     AnnouncementChannel,
@@ -108,6 +110,8 @@ ATTENDEES = [
 ATTENDEE_LIST = SEED["meeting"]["attendee_list"]
 PAST_WINDOW = {key: value for key, value in SEED["past_window"].items() if key != "announced"}
 OPEN_WINDOW = dict(SEED["open_window"])
+MEMBER_WINDOW = {key: value for key, value in SEED["member_window"].items() if key != "commitments"}
+MEMBER_REMARK = dict(SEED["member_remark"])
 
 
 # --- Staff accounts ---------------------------------------------------------------------------
@@ -147,6 +151,7 @@ class LoadReport:
     updated: int = 0
     accounts: list[tuple[str, str]] = field(default_factory=list)  # (username, role)
     open_window: CommentWindow | None = None
+    member_window: CommentWindow | None = None
 
 
 class Loader:
@@ -160,6 +165,11 @@ class Loader:
         """Count a write to `obj` (a relation, a password) unless the row was new this run."""
         if (obj._meta.label, obj.pk) not in self._created:
             self.report.updated += 1
+
+    def created_by_service(self, obj: models.Model) -> None:
+        """Count a row a service created (the loader did not write it itself)."""
+        self._created.add((obj._meta.label, obj.pk))
+        self.report.created += 1
 
     def upsert(self, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
         obj = model.objects.filter(**lookup).first()
@@ -208,6 +218,9 @@ def load_demo(
     forum, people = load_forum(loader, organisations, users[roles.FORUM_MEMBER])
     load_meeting(loader, forum, plan_5, people, organisations, commitments)
     load_windows(loader, plan_5, commitments, users[roles.EDITOR], now)
+    load_member_feedback(
+        loader, plan_5, commitments, users[roles.FORUM_MEMBER], users[roles.EDITOR], now
+    )
     return loader.report
 
 
@@ -542,22 +555,79 @@ def load_windows(
             },
         )
 
-    # Open today: on a later run, a window that has closed (or not yet opened) moves to today.
-    open_values = dict(OPEN_WINDOW)
-    lookup = {"plan": plan, "title_ar": open_values.pop("title_ar")}
+    window = load_open_window(loader, plan, OPEN_WINDOW, now)
+    loader.set_m2m(window, "commitments", commitments)
+    loader.upsert(
+        Announcement,
+        {"window": window, "channel": AnnouncementChannel.SITE},
+        {"url": "", "announced_at": window.opens_at},
+    )
+    loader.report.open_window = window
+
+
+def load_open_window(
+    loader: Loader, plan: ActionPlan, seed_values: dict, now: datetime.datetime
+) -> CommentWindow:
+    """The window of `seed_values` (found by its Arabic title), open at `now`: kept as it is
+    while open; on a later run, one that has closed (or not yet opened) moves to today."""
+    values = dict(seed_values)
+    lookup = {"plan": plan, "title_ar": values.pop("title_ar")}
     current = CommentWindow.objects.filter(**lookup).first()
     if current is not None and current.is_open(now):
         opens_at, closes_at = current.opens_at, current.closes_at
     else:
         opens_at = start_of_day(now)
         closes_at = default_closes_at(opens_at)
-    window = loader.upsert(
-        CommentWindow, lookup, {**open_values, "opens_at": opens_at, "closes_at": closes_at}
+    return loader.upsert(
+        CommentWindow, lookup, {**values, "opens_at": opens_at, "closes_at": closes_at}
     )
-    loader.set_m2m(window, "commitments", commitments)
+
+
+def load_member_feedback(
+    loader: Loader,
+    plan: ActionPlan,
+    commitments: list[Commitment],
+    member,
+    editor,
+    now: datetime.datetime,
+) -> None:
+    """The forum members' feedback period, open today, and the demo forum member's remark
+    in it, sent through the service as a member sends it (its token fixed, so a later run
+    gets the same remark back and writes nothing), answered and published by the unit."""
+    window = load_open_window(loader, plan, MEMBER_WINDOW, now)
+    by_number = {commitment.number: commitment for commitment in commitments}
+    loader.set_m2m(
+        window,
+        "commitments",
+        [by_number[number] for number in SEED["member_window"]["commitments"]],
+    )
+    loader.report.member_window = window
+
+    data = MEMBER_REMARK
+    commitment = by_number[data["commitment"]]
+    milestone = commitment.milestones.get(number=data["milestone"]) if "milestone" in data else None
+    remark, created = services.submit_member_remark(
+        window=window,
+        data=services.CommentData(
+            body=data["body"], commitment=commitment, milestone=milestone, part=data["part"]
+        ),
+        token=uuid.uuid5(DEMO_NAMESPACE, data["key"]),
+        user=member,
+        now=now,
+    )
+    if created:
+        loader.created_by_service(remark)
+    # Answered and published the moment it came in: the times are the remark's, so they
+    # stay the same on every run.
     loader.upsert(
-        Announcement,
-        {"window": window, "channel": AnnouncementChannel.SITE},
-        {"url": "", "announced_at": opens_at},
+        Response,
+        {"comment": remark},
+        {
+            "outcome": data["outcome"],
+            "reason_ar": data["reason_ar"],
+            "reason_en": data["reason_en"],
+            "responded_by": editor,
+            "created_at": remark.created_at,
+            "published_at": remark.created_at,
+        },
     )
-    loader.report.open_window = window

@@ -1,5 +1,6 @@
-"""`manage.py load_demo`: the forum meeting of 2021-11-25 as the minutes record it, and
-a second run that changes nothing."""
+"""`manage.py load_demo`: the forum meeting of 2021-11-25 as the minutes record it, what
+followed it (the public comment windows, the forum members' feedback period), and a second
+run that changes nothing."""
 
 import datetime
 import io
@@ -15,9 +16,17 @@ from django.core.management import call_command
 from django.http import HttpRequest
 from django.test import TestCase, override_settings
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from commitments.models import Commitment
-from consultations.models import CommentWindow, Response
+from consultations.models import (
+    Audience,
+    Comment,
+    CommentWindow,
+    ModerationState,
+    Response,
+    WindowKind,
+)
 from meetings.models import Attendance, Meeting, Membership, Role
 from meetings.pasting import parse_attendees
 from ogp_portal import demo
@@ -117,10 +126,17 @@ class DemoDataTests(TestCase):
             [StageStatus.COMPLETED] * 4 + [StageStatus.IN_PROGRESS] * 2 + [StageStatus.NOT_STARTED],
         )
 
-    def test_one_window_is_open_now_and_one_has_answered_comments(self):
-        self.assertEqual(CommentWindow.objects.open_at(timezone.now()).count(), 1)
+    def test_one_public_window_is_open_now_and_one_has_answered_comments(self):
+        open_now = CommentWindow.objects.open_at(timezone.now())
+        self.assertEqual(
+            list(open_now.public().values_list("title_ar", flat=True)),
+            [demo.OPEN_WINDOW["title_ar"]],
+        )
+        self.assertEqual(
+            list(open_now.filter(audience=Audience.FORUM).values_list("title_ar", flat=True)),
+            [demo.MEMBER_WINDOW["title_ar"]],
+        )
         open_window = CommentWindow.objects.get(title_ar=demo.OPEN_WINDOW["title_ar"])
-        self.assertTrue(open_window.is_open())
         self.assertEqual(open_window.commitments.count(), 6)
         past = CommentWindow.objects.get(title_ar=demo.PAST_WINDOW["title_ar"])
         self.assertEqual(past.opens_at, datetime.datetime(2021, 12, 5, tzinfo=AMMAN))
@@ -128,6 +144,51 @@ class DemoDataTests(TestCase):
         self.assertEqual(past.comments.unanswered().count(), 0)
         outcomes = set(Response.objects.values_list("outcome", flat=True))
         self.assertGreaterEqual(len(outcomes), 4)
+
+    def test_forum_member_reads_the_answered_remark_in_the_members_only_period(self):
+        """The demo forum member's remark, sent through the members' service, is on their
+        workspace page with the unit's published response, in both languages."""
+        window = CommentWindow.objects.get(title_ar=demo.MEMBER_WINDOW["title_ar"])
+        self.assertEqual(
+            (window.audience, window.kind, window.plan),
+            (Audience.FORUM, WindowKind.DRAFT_COMMITMENTS, self.plan_5),
+        )
+        self.assertEqual(
+            sorted(window.commitments.values_list("number", flat=True)),
+            demo.SEED["member_window"]["commitments"],
+        )
+        remark = Comment.objects.get(window=window)
+        member = get_user_model().objects.get(username=roles.FORUM_MEMBER)
+        self.assertEqual(remark.author, member)
+        self.assertEqual(remark.state, ModerationState.MEMBERS)
+        self.assertEqual(remark.commitment.number, demo.MEMBER_REMARK["commitment"])
+        self.assertEqual(remark.milestone.number, demo.MEMBER_REMARK["milestone"])
+        self.assertIsNotNone(remark.response.published_at)
+
+        self.client.force_login(member)
+        feedback_list = self.client.get("/en/manage/consultations/feedback/")
+        self.assertContains(feedback_list, escape(window.title_en))
+        for language, reason in [("ar", "reason_ar"), ("en", "reason_en")]:
+            with self.subTest(language=language):
+                page = self.client.get(f"/{language}/manage/consultations/feedback/{window.pk}/")
+                self.assertEqual(page.status_code, 200)
+                title = window.title_ar if language == "ar" else window.title_en
+                self.assertContains(page, escape(title))
+                self.assertContains(page, escape(remark.body))
+                self.assertContains(page, escape(demo.MEMBER_REMARK[reason]))
+
+    def test_public_site_never_shows_the_members_only_period(self):
+        window = CommentWindow.objects.get(title_ar=demo.MEMBER_WINDOW["title_ar"])
+        remark = Comment.objects.get(window=window)
+        for language in ["ar", "en"]:
+            with self.subTest(language=language), translation.override(language):
+                self.assertEqual(self.client.get(window.get_absolute_url()).status_code, 404)
+                home = self.client.get(f"/{language}/")
+                self.assertEqual(home.status_code, 200)
+                public_window = CommentWindow.objects.get(title_ar=demo.OPEN_WINDOW["title_ar"])
+                self.assertContains(home, escape(public_window.title))
+                self.assertNotContains(home, escape(window.title))
+                self.assertNotContains(home, remark.tracking_number)
 
     def test_sectors_of_the_organisations(self):
         sectors = dict(Organisation.objects.values_list("name_ar", "sector"))
@@ -156,7 +217,13 @@ class DemoDataTests(TestCase):
         window = CommentWindow.objects.get(title_ar=demo.OPEN_WINDOW["title_ar"])
         self.assertTrue(window.is_open(later))
         self.assertEqual(window.opens_at, demo.start_of_day(later))
-        self.assertEqual(CommentWindow.objects.count(), 2)
+        feedback = CommentWindow.objects.get(title_ar=demo.MEMBER_WINDOW["title_ar"])
+        self.assertTrue(feedback.is_open(later))
+        self.assertEqual(feedback.opens_at, demo.start_of_day(later))
+        self.assertEqual(CommentWindow.objects.count(), 3)
+        # The remark sent earlier is the same one, still answered: not sent again.
+        self.assertEqual(feedback.comments.member_remarks().count(), 1)
+        self.assertEqual(feedback.comments.unanswered().count(), 0)
 
     def test_accounts_have_their_role_and_the_password_works(self):
         User = get_user_model()
@@ -190,6 +257,12 @@ class DemoDataTests(TestCase):
         self.assertIn(PASSWORD, self.output)
         self.assertIn("http://127.0.0.1:8000/ar/", self.output)
         self.assertIn("http://127.0.0.1:8000/ar/admin/", self.output)
+        window = CommentWindow.objects.get(title_ar=demo.MEMBER_WINDOW["title_ar"])
+        self.assertIn(
+            f"sign in as forum_member at http://127.0.0.1:8000/ar/manage/consultations/"
+            f"feedback/{window.pk}/",
+            self.output,
+        )
 
 
 @pytest.mark.django_db

@@ -4,19 +4,23 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from ogp_portal import demo
+from plans import roles
 from plans.roles import ROLE_LABELS
 
-SITE_URL = "http://127.0.0.1:8000/ar/"
-ADMIN_URL = "http://127.0.0.1:8000/ar/admin/"
+SERVER = "http://127.0.0.1:8000"
+SITE_URL = f"{SERVER}/ar/"
+ADMIN_URL = f"{SERVER}/ar/admin/"
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo data: Jordan's 4th and 5th OGP plans, the forum meeting of 2021-11-25, "
-        "comment windows (one open today) and one staff account per role. Idempotent."
+        "comment windows (one open today, one for forum members only) and one staff account "
+        "per role. Idempotent."
     )
 
     def add_arguments(self, parser):
@@ -58,6 +62,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f'Open for comment: "{window.title_en}" until the end of '
                 f"{window.last_day.isoformat()} (Amman)."
+            )
+            feedback = report.member_window
+            with translation.override("ar"):
+                feedback_path = reverse("manage:member_feedback", kwargs={"pk": feedback.pk})
+            self.stdout.write(
+                f'Forum members only: "{feedback.title_en}" until the end of '
+                f"{feedback.last_day.isoformat()} (Amman), one remark answered; "
+                f"sign in as {roles.FORUM_MEMBER} at {SERVER}{feedback_path}"
             )
             self.stdout.write(f"\nStaff logins (password from {source}):")
             self.stdout.write(f"  {'username':<14}{'role':<22}password")
