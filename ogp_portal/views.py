@@ -3,6 +3,7 @@
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
+from django.db.models import Prefetch
 from django.db.utils import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
 
-from commitments.models import Commitment, plan_achievement
+from commitments.models import Milestone, plan_achievement
 from consultations.models import CommentWindow
 from meetings.models import Meeting
 from ogp_portal.cache import TolerantRedisCache
@@ -74,29 +75,32 @@ def favicon(request):
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
+def site_plans_newest_first(queryset=None) -> list[ActionPlan]:
+    """Every public plan of the site, newest first, with its stages: the page's plan and the
+    "other action plans" list come from this one query."""
+    queryset = queryset if queryset is not None else ActionPlan.objects.all()
+    return list(queryset.public().for_country(COUNTRY_CODE).with_stages().order_by("-number"))
+
+
 @require_safe
 def home(request):
     """The public front page: the current plan, its stages and its commitments."""
-    plan = ActionPlan.objects.public().for_country(COUNTRY_CODE).with_stages().current()
-    return render_plan(request, plan, template="home.html")
+    plans = site_plans_newest_first()
+    plan = plans[0] if plans else None
+    return render_plan(request, plan, template="home.html", other_plans=plans[1:])
 
 
 @require_safe
 def plan_detail(request, number: int):
-    plan = (
-        ActionPlan.objects.public()
-        .with_stages()
-        .with_document_sizes()
-        .for_country(COUNTRY_CODE)
-        .filter(number=number)
-        .first()
-    )
+    plans = site_plans_newest_first(ActionPlan.objects.with_document_sizes())
+    plan = next((plan for plan in plans if plan.number == number), None)
     if plan is None:
         raise Http404
     return render_plan(
         request,
         plan,
         template="plans/actionplan_detail.html",
+        other_plans=[other for other in plans if other is not plan],
         extra={"document_links": public_document_links(plan)},
     )
 
@@ -128,11 +132,48 @@ def window_lists(plan: ActionPlan) -> dict:
     }
 
 
-def render_plan(request, plan: ActionPlan | None, *, template: str, extra: dict | None = None):
+# What the overview shows of each commitment, meeting and milestone (plans/plan_overview.html):
+# only these columns are read. The full rows (every text of the commitment in two languages,
+# a meeting's whole minutes) cost more to fetch and build than the rest of the query. A field
+# the template starts to show must be added here, or each card costs a query (the query
+# count tests catch it).
+COMMITMENT_CARD_FIELDS = [
+    "plan_id",
+    "number",
+    "ogp_id",
+    "title_ar",
+    "title_en",
+    "status",
+    "lead_institution__name_ar",
+    "lead_institution__name_en",
+]
+MEETING_LINK_FIELDS = ["title_ar", "title_en", "starts_at", "body__name_ar", "body__name_en"]
+# For the progress figures only (weighted completion): no order needed.
+MILESTONE_WEIGHTS = Prefetch(
+    "milestones",
+    Milestone.objects.only("commitment_id", "weight", "status", "progress_percent").order_by(),
+)
+
+
+def render_plan(
+    request,
+    plan: ActionPlan | None,
+    *,
+    template: str,
+    other_plans: list[ActionPlan],
+    extra: dict | None = None,
+):
     """A plan's public overview. A fixed number of queries, whatever the plan's size."""
     context = {"plan": plan, "stage_total": STAGE_COUNT, **(extra or {})}
     if plan is not None:
-        commitments = list(Commitment.objects.in_plan(plan).published().for_listing())
+        # Through the plan: each commitment's `plan` is this one, without a join.
+        commitments = list(
+            plan.commitments.published()
+            .select_related("lead_institution")
+            .only(*COMMITMENT_CARD_FIELDS)
+            .prefetch_related(MILESTONE_WEIGHTS)
+            .order_by("number")
+        )
         stages = all_stages(plan)
         completed = sum(stage.is_completed for stage in stages)
         context |= {
@@ -149,13 +190,9 @@ def render_plan(request, plan: ActionPlan | None, *, template: str, extra: dict 
                 Meeting.objects.published()
                 .filter(plan=plan)
                 .select_related("body")
+                .only(*MEETING_LINK_FIELDS)
                 .order_by("-starts_at")
             ),
-            "other_plans": list(
-                ActionPlan.objects.public()
-                .for_country(plan.country_code)
-                .exclude(pk=plan.pk)
-                .order_by("-number")
-            ),
+            "other_plans": other_plans,
         }
     return render(request, template, context)

@@ -89,12 +89,12 @@ class PublicDownloadTests(PdfViewTestCase):
         query per version or per language)."""
         self.publish()
         self.client.logout()
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             self.client.get("/en/plans/5/")
         self.publish()
         self.publish()
         self.client.logout()
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             response = self.client.get("/en/plans/5/")
         self.assertContains(response, "(version <bdi>3</bdi>)", html=False)
 

@@ -40,9 +40,9 @@ MEETING_SIZES = {
     LARGE: {"attendees": 30, "agenda": 10, "outcomes": 8, "linked": 4},
 }
 
-# Plan, its stages, commitments (+ lead institution, plan), their milestones, open windows,
-# published minutes (+ body), other plans.
-PLAN_PAGE_QUERIES = 7
+# The site's plans (this one and the others), their stages, commitments (+ lead
+# institution), their milestones, open windows, published minutes (+ body).
+PLAN_PAGE_QUERIES = 6
 # Commitment (+ plan, lead institution), milestones, supporting institutions, policy areas,
 # and for the "what changed since the draft" link: its first published version and its
 # milestones as they were then. The consultation block (consultations.templatetags): the
