@@ -8,14 +8,20 @@ plans looked up by country and number (plan numbers are unique per country only)
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from commitments.models import OGP_VALUE_FIELDS, Commitment, CommitmentStatus, MilestoneStatus
+from commitments.models import (
+    OGP_VALUE_FIELDS,
+    Commitment,
+    CommitmentStatus,
+    Milestone,
+    MilestoneStatus,
+)
 from consultations.models import CommentWindow
 from meetings.models import Meeting
 from ogp_portal import opendata
@@ -27,6 +33,30 @@ from plans.models import STAGE_NAMES, ActionPlan, Document, DocumentKind, Organi
 COUNTRY_CODE = getattr(settings, "OGP_COUNTRY_CODE", "JO")
 PAGE_SIZE = 20
 MAX_PAGE = 10_000
+
+# What a commitment card (plans/plan_overview.html, commitments/commitment_list.html) and a
+# meeting link show: only these columns are read. The full rows (every text of a commitment
+# in two languages, a meeting's whole minutes) cost more to fetch and build than the rest of
+# the query. A field a card starts to show must be added here, or each card costs a query
+# (the query count tests catch it).
+COMMITMENT_CARD_FIELDS = [
+    "plan_id",
+    "number",
+    "ogp_id",
+    "title_ar",
+    "title_en",
+    "status",
+    "lead_institution__name_ar",
+    "lead_institution__name_en",
+]
+# The list's cards name their plan's period.
+PLAN_PERIOD_FIELDS = ["plan__number", "plan__starts_on", "plan__ends_on"]
+MEETING_LINK_FIELDS = ["title_ar", "title_en", "starts_at", "body__name_ar", "body__name_en"]
+# For the progress figures only (weighted completion): no order needed.
+MILESTONE_WEIGHTS = Prefetch(
+    "milestones",
+    Milestone.objects.only("commitment_id", "weight", "status", "progress_percent").order_by(),
+)
 
 
 def site_plans():
@@ -103,7 +133,12 @@ def commitment_list(request):
         "value": one_of(request.GET.get("value"), OGP_VALUE_FIELDS),
         "status": one_of(request.GET.get("status"), CommitmentStatus.values),
     }
-    commitments = published.for_listing().order_by("-plan__number", "number")
+    commitments = (
+        published.select_related("plan", "lead_institution")
+        .only(*COMMITMENT_CARD_FIELDS, *PLAN_PERIOD_FIELDS)
+        .prefetch_related(MILESTONE_WEIGHTS)
+        .order_by("-plan__number", "number")
+    )
     if selected["plan"]:
         commitments = commitments.filter(plan__number=selected["plan"])
     if selected["institution"]:

@@ -3,7 +3,6 @@
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
-from django.db.models import Prefetch
 from django.db.utils import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,14 +12,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
 
-from commitments.models import Milestone, plan_achievement
+from commitments.models import plan_achievement
 from consultations.models import CommentWindow
 from meetings.models import Meeting
 from ogp_portal.cache import TolerantRedisCache
 from plans.models import STAGE_COUNT, ActionPlan, MethodologyStage, StageStatus
 from plans.views import public_document_links
 
-from .public import COUNTRY_CODE
+from .public import COMMITMENT_CARD_FIELDS, COUNTRY_CODE, MEETING_LINK_FIELDS, MILESTONE_WEIGHTS
 
 
 def database_answers() -> bool:
@@ -130,29 +129,6 @@ def window_lists(plan: ActionPlan) -> dict:
         "open_windows": open_windows,
         "upcoming_windows": [w for w in windows if w.state_at(now) == "upcoming"],
     }
-
-
-# What the overview shows of each commitment, meeting and milestone (plans/plan_overview.html):
-# only these columns are read. The full rows (every text of the commitment in two languages,
-# a meeting's whole minutes) cost more to fetch and build than the rest of the query. A field
-# the template starts to show must be added here, or each card costs a query (the query
-# count tests catch it).
-COMMITMENT_CARD_FIELDS = [
-    "plan_id",
-    "number",
-    "ogp_id",
-    "title_ar",
-    "title_en",
-    "status",
-    "lead_institution__name_ar",
-    "lead_institution__name_en",
-]
-MEETING_LINK_FIELDS = ["title_ar", "title_en", "starts_at", "body__name_ar", "body__name_en"]
-# For the progress figures only (weighted completion): no order needed.
-MILESTONE_WEIGHTS = Prefetch(
-    "milestones",
-    Milestone.objects.only("commitment_id", "weight", "status", "progress_percent").order_by(),
-)
 
 
 def render_plan(
