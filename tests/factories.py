@@ -1,8 +1,10 @@
 """Small hand-written factories: each makes one valid row; keyword arguments override."""
 
 import datetime
+import io
 import itertools
 
+import openpyxl
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -30,6 +32,16 @@ from meetings.models import (
 from plans.models import ActionPlan, Document, MethodologyStage, Organisation, Sector
 
 _counter = itertools.count(1)
+
+
+def make_xlsx(rows) -> bytes:
+    """An XLSX file (one sheet) of these rows, the first usually the headers."""
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def unique(prefix: str) -> str:

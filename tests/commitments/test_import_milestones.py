@@ -19,18 +19,10 @@ from tests.factories import (
     make_organisation,
     make_plan,
     make_user,
+    make_xlsx,
 )
 
 DAY = datetime.date(2022, 1, 1)
-
-
-def xlsx(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 class MilestoneSheetTestCase(TestCase):
@@ -77,7 +69,7 @@ class MilestoneSheetTestCase(TestCase):
         )
 
     def preview_url(self, rows, language="en") -> str:
-        response = self.upload(xlsx(rows), language=language)
+        response = self.upload(make_xlsx(rows), language=language)
         self.assertEqual(response.status_code, 302, response.content[:2000])
         return response["Location"]
 
@@ -352,7 +344,7 @@ class FileTests(MilestoneSheetTestCase):
 
 class RoleTests(MilestoneSheetTestCase):
     def content(self):
-        return xlsx([["commitment", "milestone", "title_en"], [1, 1, "By someone"]])
+        return make_xlsx([["commitment", "milestone", "title_en"], [1, 1, "By someone"]])
 
     def test_editor_and_coordinator_may_import(self):
         for role in (EDITOR, COORDINATOR):

@@ -2,24 +2,13 @@
 each through `report_progress` (a progress report is kept)."""
 
 import datetime
-import io
 
-import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from commitments.models import Milestone, MilestoneStatus, ProgressReport
 from plans.roles import EDITOR
-from tests.factories import make_commitment, make_milestone, make_plan, make_user
-
-
-def xlsx(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+from tests.factories import make_commitment, make_milestone, make_plan, make_user, make_xlsx
 
 
 class ProgressSheetTests(TestCase):
@@ -40,7 +29,7 @@ class ProgressSheetTests(TestCase):
     def send(self, rows, language="ar"):
         response = self.client.post(
             f"/{language}/manage/imports/progress/",
-            {"plan": self.plan.pk, "file": SimpleUploadedFile("p.xlsx", xlsx(rows))},
+            {"plan": self.plan.pk, "file": SimpleUploadedFile("p.xlsx", make_xlsx(rows))},
         )
         self.assertEqual(response.status_code, 302, response.content[:2000])
         return response["Location"]

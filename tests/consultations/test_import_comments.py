@@ -13,7 +13,7 @@ from django.utils import timezone
 from consultations.models import Comment, ModerationState
 from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.consultations.helpers import make_open_window
-from tests.factories import make_comment, make_plan, make_user
+from tests.factories import make_comment, make_plan, make_user, make_xlsx
 
 HEADERS = [
     "window",
@@ -28,15 +28,6 @@ HEADERS = [
     "channel",
     "received_at",
 ]
-
-
-def xlsx(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def csv(rows) -> bytes:
@@ -116,7 +107,7 @@ class CommentImportTests(TestCase):
         return self.client.post(response["Location"], {"action": "confirm"})
 
     def test_a_good_file_stores_each_row_once_and_again_nothing(self):
-        for maker, name in ((xlsx, "c.xlsx"), (csv, "c.csv")):
+        for maker, name in ((make_xlsx, "c.xlsx"), (csv, "c.csv")):
             Comment.objects.all().delete()
             content = maker(self.rows())
             response = self.confirm(content, name)
@@ -144,7 +135,7 @@ class CommentImportTests(TestCase):
 
     def test_an_xlsx_date_time_cell_keeps_its_time(self):
         rows = self.rows(received=self.received)
-        self.confirm(xlsx(rows), "c.xlsx")
+        self.confirm(make_xlsx(rows), "c.xlsx")
         self.assertEqual(Comment.objects.count(), 3)
         for comment in Comment.objects.all():
             self.assertEqual(
@@ -154,7 +145,7 @@ class CommentImportTests(TestCase):
     def bad(self, row_index, column, value):
         rows = self.rows()
         rows[row_index][HEADERS.index(column)] = value
-        response = self.upload(xlsx(rows), "bad.xlsx")
+        response = self.upload(make_xlsx(rows), "bad.xlsx")
         preview = self.client.post(response["Location"], {"action": "confirm"})
         self.assertEqual(preview.status_code, 400, (column, value))
         self.assertEqual(Comment.objects.count(), 0, (column, value))
@@ -187,7 +178,7 @@ class CommentImportTests(TestCase):
         self.assertTrue(any(line.startswith("Row 3, column “window”") for line in lines), lines)
 
     def test_export_neutralises_formulas_and_shows_email_to_staff(self):
-        self.confirm(xlsx(self.rows()), "c.xlsx")
+        self.confirm(make_xlsx(self.rows()), "c.xlsx")
         make_comment(window=self.window, body='=HYPERLINK("http://evil")', channel="email")
         response = self.client.get(
             f"/en/manage/imports/comments/export/?format=csv&plan={self.plan.number}"
@@ -206,7 +197,7 @@ class CommentImportTests(TestCase):
         self.assertIn('\'=HYPERLINK("http://evil")', [cell.value for cell in cells])
 
     def test_the_export_imports_back_with_nothing_new(self):
-        self.confirm(xlsx(self.rows()), "c.xlsx")
+        self.confirm(make_xlsx(self.rows()), "c.xlsx")
         for file_format in ("xlsx", "csv"):
             exported = self.client.get(
                 f"/ar/manage/imports/comments/export/?format={file_format}&plan={self.plan.number}"
@@ -224,7 +215,7 @@ class CommentImportTests(TestCase):
 def test_forum_members_and_focal_points_cannot_import(client, role):
     window, first, _second = make_open_window()
     received = timezone.localtime(timezone.now() - datetime.timedelta(hours=1))
-    content = xlsx(
+    content = make_xlsx(
         [
             HEADERS,
             [

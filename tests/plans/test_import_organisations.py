@@ -1,24 +1,12 @@
 """Organisations matched by Arabic name, English name or acronym after normalising."""
 
-import io
-
-import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from ogp_portal.arabic import normalise
 from plans.models import Organisation
 from plans.roles import EDITOR
-from tests.factories import make_organisation, make_user
-
-
-def xlsx(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+from tests.factories import make_organisation, make_user, make_xlsx
 
 
 def test_normalise_folds_arabic_letter_forms_case_and_spaces():
@@ -43,7 +31,7 @@ class OrganisationImportTests(TestCase):
     def run_import(self, rows):
         response = self.client.post(
             "/en/manage/imports/organisations/",
-            {"file": SimpleUploadedFile("o.xlsx", xlsx(rows))},
+            {"file": SimpleUploadedFile("o.xlsx", make_xlsx(rows))},
         )
         self.assertEqual(response.status_code, 302, response.content[:2000])
         return response["Location"]

@@ -8,9 +8,7 @@ too. Every registered sheet must have its file maker here.
 """
 
 import datetime
-import io
 
-import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import TestCase
@@ -32,19 +30,11 @@ from tests.factories import (
     make_plan,
     make_user,
     make_window,
+    make_xlsx,
 )
 
 SMALL, LARGE = 5, 50
 DAY = datetime.date(2022, 1, 1)
-
-
-def xlsx(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 class PreviewQueryTests(TestCase):
@@ -160,7 +150,7 @@ class PreviewQueryTests(TestCase):
     # ------------------------------------------------------------------------------------
 
     def preview_queries(self, kind, rows) -> tuple[int, object]:
-        data = {"file": SimpleUploadedFile("sheet.xlsx", xlsx(rows))}
+        data = {"file": SimpleUploadedFile("sheet.xlsx", make_xlsx(rows))}
         if SHEETS[kind].needs_plan:
             data["plan"] = self.plan.pk
         response = self.client.post(f"/en/manage/imports/{kind}/", data)

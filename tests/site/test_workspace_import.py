@@ -2,9 +2,7 @@
 flagged rows, English-only drafts, re-import changes nothing."""
 
 import datetime
-import io
 
-import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
@@ -13,19 +11,9 @@ from commitments.models import Commitment
 from ogp_portal import demo
 from plans.models import ActionPlan, Organisation
 from plans.roles import COORDINATOR, EDITOR
-from tests.factories import make_user
+from tests.factories import make_user, make_xlsx
 
 NOW = datetime.datetime(2021, 12, 1, 9, 0, tzinfo=datetime.UTC)
-
-
-def xlsx(rows) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def upload(client, kind, content, name="sheet.xlsx", plan=None, language="en"):
@@ -88,7 +76,7 @@ class OgpListImportTests(TestCase):
         )
 
     def import_ogp_list(self):
-        url = preview_url(upload(self.client, "commitments", xlsx(OGP_LIST), plan=self.plan))
+        url = preview_url(upload(self.client, "commitments", make_xlsx(OGP_LIST), plan=self.plan))
         preview = self.client.get(url)
         self.assertEqual(preview.status_code, 200)
         return url, preview
@@ -160,7 +148,7 @@ class OgpListImportTests(TestCase):
         Commitment.objects.filter(plan=self.plan, number=1).update(ogp_id="JO0064")
         Commitment.objects.filter(plan=self.plan, number=2).update(ogp_id="JO0065")
         before = self.snapshot()
-        content = xlsx(
+        content = make_xlsx(
             [
                 ["number", "ogp_id", "title_en"],
                 [2, "JO0064", "Swapped title"],
@@ -174,7 +162,7 @@ class OgpListImportTests(TestCase):
         self.assertEqual(self.snapshot(), before)
 
     def test_an_english_only_row_creates_an_unpublished_draft_that_cannot_pass_stage_4(self):
-        content = xlsx(
+        content = make_xlsx(
             [
                 ["number", "title_en", "lead_institution"],
                 [7, "Open contracting", "وزارة الشباب"],
@@ -198,7 +186,7 @@ class OgpListImportTests(TestCase):
     def test_only_the_columns_present_change(self):
         commitment = Commitment.objects.get(plan=self.plan, number=3)
         before = Commitment.objects.filter(pk=commitment.pk).values().get()
-        content = xlsx([["number", "ogp_id", "title_en"], [3, "JO0999", "Only English"]])
+        content = make_xlsx([["number", "ogp_id", "title_en"], [3, "JO0999", "Only English"]])
         url = preview_url(upload(self.client, "commitments", content, plan=self.plan))
         self.assertEqual(self.client.post(url, {"action": "confirm"}).status_code, 302)
         after = Commitment.objects.filter(pk=commitment.pk).values().get()
@@ -207,7 +195,7 @@ class OgpListImportTests(TestCase):
 
     def test_a_bad_row_in_the_middle_saves_nothing_and_names_row_and_column(self):
         before = self.snapshot()
-        content = xlsx(
+        content = make_xlsx(
             [
                 ["number", "title_en", "ends_on", "status"],
                 [1, "Fine", "2025-08-31", "draft"],
@@ -229,7 +217,7 @@ class OgpListImportTests(TestCase):
         self.assertEqual(self.snapshot(), before)
 
     def test_errors_are_in_arabic_on_the_arabic_page(self):
-        content = xlsx([["number", "status"], [1, "draft"], [2, "sleeping"]])
+        content = make_xlsx([["number", "status"], [1, "draft"], [2, "sleeping"]])
         url = preview_url(
             upload(self.client, "commitments", content, plan=self.plan, language="ar")
         )
@@ -239,7 +227,7 @@ class OgpListImportTests(TestCase):
         self.assertContains(response, "لم يُستورد أي شيء", status_code=400)
 
     def test_headers_in_arabic_are_accepted(self):
-        content = xlsx([["الرقم", "العنوان (بالإنجليزية)"], [3, "Arabic headers"]])
+        content = make_xlsx([["الرقم", "العنوان (بالإنجليزية)"], [3, "Arabic headers"]])
         url = preview_url(upload(self.client, "commitments", content, plan=self.plan))
         self.assertEqual(self.client.post(url, {"action": "confirm"}).status_code, 302)
         self.assertEqual(
@@ -248,7 +236,7 @@ class OgpListImportTests(TestCase):
 
     def test_a_coordinator_may_import_too(self):
         self.client.force_login(make_user(role=COORDINATOR))
-        content = xlsx([["number", "title_en"], [3, "By the coordinator"]])
+        content = make_xlsx([["number", "title_en"], [3, "By the coordinator"]])
         url = preview_url(upload(self.client, "commitments", content, plan=self.plan))
         self.assertEqual(self.client.post(url, {"action": "confirm"}).status_code, 302)
         self.assertEqual(

@@ -20,18 +20,10 @@ from tests.factories import (
     make_organisation,
     make_plan,
     make_user,
+    make_xlsx,
 )
 
 KINDS = ["commitments", "milestones", "progress", "organisations"]
-
-
-def xlsx(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 class FilesTestCase(TestCase):
@@ -170,7 +162,7 @@ def zip_bomb() -> bytes:
 
 
 def xml_bomb() -> bytes:
-    good = io.BytesIO(xlsx([["name_ar"], ["x"]]))
+    good = io.BytesIO(make_xlsx([["name_ar"], ["x"]]))
     out = io.BytesIO()
     bomb = (
         '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -197,7 +189,7 @@ def merged_header() -> bytes:
 
 
 def with_formula() -> bytes:
-    return xlsx([["name_ar", "sector"], ["=1+1", "government"]])
+    return make_xlsx([["name_ar", "sector"], ["=1+1", "government"]])
 
 
 def many_rows() -> bytes:
@@ -225,7 +217,7 @@ class BadInputTests(FilesTestCase):
             "100,000 rows": many_rows,
             "merged header": merged_header,
             "formula": with_formula,
-            "duplicate": lambda: xlsx(
+            "duplicate": lambda: make_xlsx(
                 [
                     ["name_ar", "sector"],
                     ["وزارة البيئة", "government"],
@@ -262,7 +254,7 @@ def test_import_role_matrix(client, role, kind):
         f"/en/manage/imports/{kind}/template/?format=csv",
     ):
         assert client.get(url).status_code == (200 if allowed else 403), url
-    content = xlsx(
+    content = make_xlsx(
         [["name_ar", "sector", "commitment", "milestone"], ["جهة جديدة", "government", 1, 1]]
     )
     response = client.post(
@@ -283,7 +275,7 @@ def test_a_refused_confirm_changes_nothing(client, role):
     """A preview stored for an editor cannot be confirmed by another role or user."""
     editor = make_user(role=EDITOR)
     client.force_login(editor)
-    content = xlsx([["name_ar", "sector"], ["جهة جديدة", "government"]])
+    content = make_xlsx([["name_ar", "sector"], ["جهة جديدة", "government"]])
     url = client.post(
         "/en/manage/imports/organisations/", {"file": SimpleUploadedFile("x.xlsx", content)}
     )["Location"]
