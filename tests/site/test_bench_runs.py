@@ -21,3 +21,24 @@ def test_public_pages_benchmark_runs_and_reports_every_page():
     lines = result.stdout.splitlines()
     for page in ("plan", "commitment", "meeting", "window"):
         assert any(line.startswith(page) for line in lines), result.stdout
+
+
+def test_public_load_benchmark_runs_and_reports_ratios():
+    """One short round: gunicorn twice (bare view and portal), the load generator, the table."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH.with_name("public_load.py")),
+            *("--seconds", "1", "--rounds", "1", "--clients", "2", "--pages", "/ar/"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    for url in ("/healthz", "/ar/"):
+        assert any(line.startswith(url + " ") for line in lines), result.stdout
+    assert any(line.startswith("goals (issue 10):") for line in lines), result.stdout
+    assert "errors)" not in result.stdout, result.stdout
