@@ -13,8 +13,8 @@ from consultations.services import moderate_comments
 from plans.models import AuditAction, AuditEvent
 from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT
 from plans.services import ensure_stages, set_plan_public, start_stage
-from tests.factories import make_comment, make_commitment, make_plan, make_user
-from tests.site.test_workspace_import import preview_url, upload, xlsx
+from tests.factories import make_comment, make_commitment, make_plan, make_user, make_xlsx
+from tests.site.test_workspace_import import preview_url, upload
 
 URL = "/en/manage/audit/"
 PASSWORD = "a-long-enough-password-42"
@@ -99,7 +99,7 @@ class RecordedEventTests(TestCase):
         editor = make_user(role=EDITOR, username="huda")
         self.client.force_login(editor)
         rows = [["name_ar", "name_en", "acronym", "sector"], ["هيئة", "A body", "AB", "government"]]
-        url = preview_url(upload(self.client, "organisations", xlsx(rows), name="orgs.xlsx"))
+        url = preview_url(upload(self.client, "organisations", make_xlsx(rows), name="orgs.xlsx"))
         response = self.client.post(url, {"action": "confirm"})
         assert response.status_code == 302, response.content[:2000]
         entry = self.rows(action=AuditAction.IMPORT)[0]
