@@ -12,14 +12,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
 
-from commitments.models import plan_achievement
+from commitments.models import plan_achievement, with_progress
 from consultations.models import CommentWindow
 from meetings.models import Meeting
 from ogp_portal.cache import TolerantRedisCache
 from plans.models import STAGE_COUNT, ActionPlan, MethodologyStage, StageStatus
 from plans.views import public_document_links
 
-from .public import COMMITMENT_CARD_FIELDS, COUNTRY_CODE, MEETING_LINK_FIELDS, MILESTONE_WEIGHTS
+from .public import COMMITMENT_CARD_FIELDS, COUNTRY_CODE, MEETING_LINK_FIELDS
 
 
 def database_answers() -> bool:
@@ -74,11 +74,27 @@ def favicon(request):
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
-def site_plans_newest_first(queryset=None) -> list[ActionPlan]:
-    """Every public plan of the site, newest first, with its stages: the page's plan and the
-    "other action plans" list come from this one query."""
-    queryset = queryset if queryset is not None else ActionPlan.objects.all()
-    return list(queryset.public().for_country(COUNTRY_CODE).with_stages().order_by("-number"))
+# What the plan overview and its "other action plans" list show: only these columns are read
+# (each column read is Python work on every request, see COMMITMENT_CARD_FIELDS).
+PLAN_OVERVIEW_FIELDS = [
+    "number",
+    "title_ar",
+    "title_en",
+    "summary_ar",
+    "summary_en",
+    "starts_on",
+    "ends_on",
+    "status",
+]
+WINDOW_LINK_FIELDS = ["plan_id", "title_ar", "title_en", "opens_at", "closes_at"]
+
+
+def site_plans_newest_first() -> list[ActionPlan]:
+    """Every public plan of the site, newest first: the page's plan and the "other action
+    plans" list come from this one query (the shown plan's stages are read on their own:
+    a prefetch for every plan costs more than the one query it saves)."""
+    plans = ActionPlan.objects.public().for_country(COUNTRY_CODE).only(*PLAN_OVERVIEW_FIELDS)
+    return list(plans.order_by("-number"))
 
 
 @require_safe
@@ -91,7 +107,7 @@ def home(request):
 
 @require_safe
 def plan_detail(request, number: int):
-    plans = site_plans_newest_first(ActionPlan.objects.with_document_sizes())
+    plans = site_plans_newest_first()
     plan = next((plan for plan in plans if plan.number == number), None)
     if plan is None:
         raise Http404
@@ -104,9 +120,11 @@ def plan_detail(request, number: int):
     )
 
 
-def all_stages(plan: ActionPlan) -> list[MethodologyStage]:
-    """The seven stages in order; a stage without a row yet shows as not started (unsaved)."""
-    by_number = {stage.number: stage for stage in plan.stages.all()}
+def all_stages(plan: ActionPlan, stages=None) -> list[MethodologyStage]:
+    """The seven stages in order; a stage without a row yet shows as not started (unsaved).
+    `stages`: the plan's stage rows when the caller reads fewer columns."""
+    stages = plan.stages.all() if stages is None else stages
+    by_number = {stage.number: stage for stage in stages}
     return [
         by_number.get(number) or MethodologyStage(plan=plan, number=number)
         for number in range(1, STAGE_COUNT + 1)
@@ -120,6 +138,7 @@ def window_lists(plan: ActionPlan) -> dict:
         CommentWindow.objects.filter(plan=plan)
         .public()
         .filter(closes_at__gt=now)
+        .only(*WINDOW_LINK_FIELDS)
         .order_by("opens_at")
     )
     open_windows = sorted((w for w in windows if w.is_open(now)), key=lambda w: w.closes_at)
@@ -143,14 +162,13 @@ def render_plan(
     context = {"plan": plan, "stage_total": STAGE_COUNT, **(extra or {})}
     if plan is not None:
         # Through the plan: each commitment's `plan` is this one, without a join.
-        commitments = list(
+        commitments = with_progress(
             plan.commitments.published()
             .select_related("lead_institution")
             .only(*COMMITMENT_CARD_FIELDS)
-            .prefetch_related(MILESTONE_WEIGHTS)
             .order_by("number")
         )
-        stages = all_stages(plan)
+        stages = all_stages(plan, plan.stages.only("plan_id", "number", "status"))
         completed = sum(stage.is_completed for stage in stages)
         context |= {
             "stages": stages,

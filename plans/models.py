@@ -6,7 +6,7 @@ approved? is every comment answered?) reach the stage gates through `plans.gates
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -102,24 +102,6 @@ class ActionPlanQuerySet(models.QuerySet):
 
     def with_stages(self):
         return self.prefetch_related("stages")
-
-    def with_document_sizes(self):
-        """Per language: the newest rendered final version of the plan document and its size,
-        and the size of the newest public draft PDF; subqueries, so no extra query."""
-        annotations = {}
-        for code, _label in settings.LANGUAGES:
-            final = (
-                PlanPublication.objects.filter(plan=OuterRef("pk"), language=code)
-                .exclude(file="")
-                .order_by("-number")
-            )
-            draft = PlanPdf.objects.filter(
-                plan=OuterRef("pk"), language=code, audience=PdfAudience.PUBLIC
-            ).order_by("-rendered_at")
-            annotations[f"final_version_{code}"] = Subquery(final.values("number")[:1])
-            annotations[f"final_size_{code}"] = Subquery(final.values("size")[:1])
-            annotations[f"draft_size_{code}"] = Subquery(draft.values("size")[:1])
-        return self.annotate(**annotations)
 
 
 class ActionPlan(models.Model):

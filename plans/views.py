@@ -138,19 +138,29 @@ def final_pdf(request, number: int, version: int, language: str):
 
 def public_document_links(plan: ActionPlan) -> list[dict]:
     """The plan page's download links, one per language: the newest final version when one
-    is published, else the draft (sizes from `ActionPlan.objects.with_document_sizes()`;
-    the size of a draft not rendered yet is unknown until its first download)."""
+    is published, else the draft (its size unknown until its first download). Two small
+    queries: the plan's rendered versions, and its public drafts (at most one stored per
+    language, `tasks.store_draft_pdf` deletes the older)."""
+    finals = {}
+    versions = plan.publications.rendered().order_by("number")
+    for language, number, size in versions.values_list("language", "number", "size"):
+        finals[language] = (number, size)  # ordered by number: the newest stays
+    drafts = dict(
+        PlanPdf.objects.filter(plan=plan, audience=PdfAudience.PUBLIC)
+        .order_by()
+        .values_list("language", "size")
+    )
     links = []
     for code, label in settings.LANGUAGES:
-        version = getattr(plan, f"final_version_{code}", None)
-        if version:
+        if code in finals:
+            version, size = finals[code]
             links.append(
                 {
                     "language": label,
                     "code": code,
                     "final": True,
                     "version": version,
-                    "size": getattr(plan, f"final_size_{code}"),
+                    "size": size,
                     "url": reverse("plans:final_pdf", args=[plan.number, version, code]),
                 }
             )
@@ -160,7 +170,7 @@ def public_document_links(plan: ActionPlan) -> list[dict]:
                     "language": label,
                     "code": code,
                     "final": False,
-                    "size": getattr(plan, f"draft_size_{code}", None),
+                    "size": drafts.get(code),
                     "url": reverse("plans:draft_pdf", args=[plan.number, code]),
                 }
             )

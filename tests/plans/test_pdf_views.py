@@ -85,16 +85,16 @@ class PublicDownloadTests(PdfViewTestCase):
         )
 
     def test_plan_page_queries_do_not_grow_with_published_versions(self):
-        """The plan page reads the newest version and sizes in the plan's own query (no
-        query per version or per language)."""
+        """The plan page reads the versions and sizes in one query, and the drafts' in
+        another (no query per version or per language)."""
         self.publish()
         self.client.logout()
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(8):
             self.client.get("/en/plans/5/")
         self.publish()
         self.publish()
         self.client.logout()
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(8):
             response = self.client.get("/en/plans/5/")
         self.assertContains(response, "(version <bdi>3</bdi>)", html=False)
 
