@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ogp_portal.i18n import Translated
+from ogp_portal.i18n import Translated, choice_label
 from ogp_portal.storage import private_storage
 from plans.models import ActionPlan, Organisation
 from plans.roles import is_agency_scoped
@@ -257,6 +257,9 @@ class Commitment(models.Model):
             "commitments:detail", kwargs={"plan_number": self.plan.number, "number": self.number}
         )
 
+    def get_status_display(self):
+        return choice_label(CommitmentStatus, self.status)
+
     @property
     def ogp_values(self) -> list[str]:
         """Labels of the OGP values this commitment is relevant to."""
@@ -421,6 +424,9 @@ class Milestone(models.Model):
 
     def __str__(self):
         return f"{self.commitment.number}.{self.number} {self.title}"
+
+    def get_status_display(self):
+        return choice_label(MilestoneStatus, self.status)
 
     @property
     def completion_percent(self) -> int:

@@ -45,3 +45,16 @@ class Translated:
             if value:
                 return value, code
         return "", preferred
+
+
+def choice_label(choices, value):
+    """The label of `value` in a TextChoices class in the active language (a str, as Django's
+    `get_FOO_display` gives), or the value itself when unknown.
+
+    Models with a status shown once per row of a list define `get_status_display` with
+    this: Django's own rebuilds a dictionary of every choice on each call, about ten times
+    as slow, and a plan page calls it for every stage and commitment card."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value

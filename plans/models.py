@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ogp_portal.i18n import Translated
+from ogp_portal.i18n import Translated, choice_label
 
 
 class Sector(models.TextChoices):
@@ -183,6 +183,9 @@ class ActionPlan(models.Model):
     def get_absolute_url(self):
         return reverse("plan", kwargs={"number": self.number})
 
+    def get_status_display(self):
+        return choice_label(PlanStatus, self.status)
+
     @property
     def period_label(self) -> str:
         return f"{self.starts_on.year}–{self.ends_on.year}"
@@ -265,6 +268,9 @@ class MethodologyStage(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.name}"
+
+    def get_status_display(self):
+        return choice_label(StageStatus, self.status)
 
     @property
     def name(self):
@@ -353,6 +359,9 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_kind_display(self):
+        return choice_label(DocumentKind, self.kind)
 
 
 # The narrative sections of a plan document, in their order: (field name, heading).
