@@ -62,3 +62,31 @@ class TranslatedFieldTests(SimpleTestCase):
         with translation.override("ar"):
             assert commitment.problem == "مشكلة"
             assert commitment.causes == "Causes"
+
+
+class StatusLabelTests(SimpleTestCase):
+    """The models' own get_status_display (choice_label) says what Django's would."""
+
+    def test_the_same_label_as_django_in_each_language(self):
+        from django.db.models import Model
+
+        from commitments.models import CommitmentStatus, Milestone, MilestoneStatus
+        from plans.models import ActionPlan, MethodologyStage, PlanStatus, StageStatus
+
+        cases = [
+            (Commitment(status=CommitmentStatus.IN_IMPLEMENTATION), "status"),
+            (Milestone(status=MilestoneStatus.DELAYED), "status"),
+            (ActionPlan(status=PlanStatus.CONSULTATION), "status"),
+            (MethodologyStage(status=StageStatus.IN_PROGRESS), "status"),
+        ]
+        for language in ("ar", "en"):
+            for row, field in cases:
+                with self.subTest(row=type(row).__name__, language=language):
+                    with translation.override(language):
+                        django_label = Model._get_FIELD_display(row, row._meta.get_field(field))
+                        ours = row.get_status_display()
+                    assert type(ours) is str
+                    assert ours == django_label
+
+    def test_an_unknown_value_shows_as_itself(self):
+        assert Commitment(status="archived").get_status_display() == "archived"
