@@ -6,6 +6,9 @@ through an allow-list (an unknown or malformed value is ignored, never an error)
 plans looked up by country and number (plan numbers are unique per country only).
 """
 
+import datetime
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -21,6 +24,7 @@ from commitments.models import (
     CommitmentStatus,
     Milestone,
     MilestoneStatus,
+    weighted_completion,
 )
 from consultations.models import CommentWindow
 from meetings.models import Meeting
@@ -252,17 +256,57 @@ def compliance(request, number: int):
     return render(request, "plans/compliance.html", context)
 
 
-def progress_chart(plan: ActionPlan) -> dict:
-    """Bars of progress per commitment and the milestones by status at each half-year end."""
-    commitments = list(
-        Commitment.objects.published()
-        .in_plan(plan)
-        .select_related("plan")
-        .prefetch_related("milestones")
-        .order_by("number")
+class MilestoneFigures(NamedTuple):
+    """What the progress chart reads of one milestone: a plain row, not a model instance."""
+
+    weight: int
+    status: str
+    progress_percent: int
+    ends_on: datetime.date
+
+    # The model's own rule (a completed milestone counts 100), so the bars agree with the
+    # commitment pages.
+    completion_percent = Milestone.completion_percent
+
+
+# Each published commitment's columns, then its milestones' (None when it has none: a
+# LEFT JOIN). Built once when the module loads, like compliance.py's queries: each request
+# only narrows a copy to its plan.
+PROGRESS_ROWS = (
+    Commitment.objects.published()
+    .order_by("number")
+    .values_list(
+        "pk",
+        "number",
+        "milestones__weight",
+        "milestones__status",
+        "milestones__progress_percent",
+        "milestones__ends_on",
     )
-    milestones = [m for c in commitments for m in c.milestones.all()]
-    bars = [{"commitment": c, "percent": int(c.progress)} for c in commitments]
+)
+
+
+def progress_chart(plan: ActionPlan) -> dict:
+    """Bars of progress per commitment and the milestones by status at each half-year end.
+
+    One query of plain rows (commitments joined to their milestones) grouped here: cheaper
+    than loading the commitments and prefetching their milestones as model instances."""
+    by_commitment = {}
+    for pk, number, *figures in PROGRESS_ROWS.filter(plan_id=plan.pk):
+        _number, of_commitment = by_commitment.setdefault(pk, (number, []))
+        if figures[1] is not None:  # a status: the commitment has this milestone
+            of_commitment.append(MilestoneFigures(*figures))
+    bars = [
+        {
+            "number": number,
+            "url": reverse(
+                "commitments:detail", kwargs={"plan_number": plan.number, "number": number}
+            ),
+            "percent": int(weighted_completion(of_commitment)),
+        }
+        for number, of_commitment in by_commitment.values()
+    ]
+    milestones = [m for _number, of_commitment in by_commitment.values() for m in of_commitment]
     by_status = []
     for status in MilestoneStatus:
         count = sum(1 for m in milestones if m.status == status.value)

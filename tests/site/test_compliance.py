@@ -181,8 +181,8 @@ def test_the_page_shows_verdicts_and_links_to_the_evidence(client):
 
 
 # Plan, stages, forum minutes, public documents, windows with their comment counts, and
-# for the charts the published commitments and their milestones.
-COMPLIANCE_QUERIES = 7
+# for the charts the published commitments joined to their milestones.
+COMPLIANCE_QUERIES = 6
 
 
 def test_compliance_queries_do_not_grow_with_the_data(client, django_assert_num_queries):
