@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from consultations.models import Audience, CommentWindow, ModerationState
 from meetings.models import AttendanceShares, BodyKind, Meeting
-from plans.models import ActionPlan, Document, DocumentKind
+from plans.models import ActionPlan, Document, DocumentKind, MethodologyStage
 
 MET, NOT_MET, NOT_YET_DUE = "met", "not_met", "not_yet_due"
 VERDICT_LABELS = {MET: _("Met"), NOT_MET: _("Not met"), NOT_YET_DUE: _("Not yet due")}
@@ -61,10 +61,8 @@ class MeetingAttendance:
 
     day: datetime.date
     meeting: Meeting
-
-    @property
-    def shares(self) -> AttendanceShares:
-        return self.meeting.attendance_shares
+    url: str  # reverse() once: the checks' evidence and the attendance table both link it
+    shares: AttendanceShares
 
 
 @dataclass
@@ -90,9 +88,10 @@ def local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
 
-def co_creation_start(plan: ActionPlan, stages) -> datetime.date | None:
-    """The day co-creation started: the earliest actual start (or end) of a stage."""
-    days = [stage.actual_start or stage.actual_end for stage in stages]
+def co_creation_start(stage_days) -> datetime.date | None:
+    """The day co-creation started: the earliest actual start (or end) of a stage, from
+    (actual_start, actual_end) pairs."""
+    days = [start or end for start, end in stage_days]
     days = [day for day in days if day]
     return min(days) if days else None
 
@@ -111,60 +110,74 @@ def plan_compliance(plan: ActionPlan, today: datetime.date | None = None) -> lis
     return compliance_report(plan, today).checks
 
 
+# The four queries but for their plan, built once when the module loads: resolving the
+# filters, joins and annotations of a queryset costs about as much as running it, and each
+# request then only narrows a copy to its plan (as a class-based view's `queryset` does;
+# no rows are kept). Each reads only the columns the checks and the page show: the ORM's
+# cost per query grows with the columns it selects, groups by and turns into objects.
+STAGE_DAYS = MethodologyStage.objects.order_by().values_list("actual_start", "actual_end")
+FORUM_MINUTES = (
+    Meeting.objects.published()
+    .filter(body__kind=BodyKind.FORUM)
+    .with_attendance_shares()
+    .select_related("body")
+    .only("pk", "title_ar", "title_en", "starts_at", "body__name_ar", "body__name_en")
+    .order_by("starts_at", "pk")
+)
+PUBLIC_DOCUMENTS = (
+    Document.objects.public()
+    .only("pk", "kind", "title_ar", "title_en", "published_at", "file", "url")
+    .order_by("published_at")
+)
+PUBLIC_WINDOWS = (
+    CommentWindow.objects.filter(audience=Audience.PUBLIC)
+    .only("pk", "title_ar", "title_en", "opens_at", "closes_at")
+    .annotate(
+        published_comments=Count("comments", filter=Q(comments__state=ModerationState.PUBLISHED)),
+        answered_comments=Count(
+            "comments",
+            filter=Q(
+                comments__state=ModerationState.PUBLISHED,
+                comments__response__published_at__isnull=False,
+            ),
+        ),
+    )
+    .order_by("opens_at")
+)
+
+
 def compliance_report(plan: ActionPlan, today: datetime.date | None = None) -> Compliance:
     """Six checks and the forum meetings' attendance in a fixed number of queries (stages,
     minutes with their attendance counted by sector, documents, windows)."""
     today = today or timezone.localdate()
-    stages = list(plan.stages.all())
-    started = co_creation_start(plan, stages)
-    forum = list(
-        Meeting.objects.published()
-        .filter(plan=plan, body__kind=BodyKind.FORUM)
-        .with_attendance_shares()
-        .select_related("body")
-        .only("pk", "title_ar", "title_en", "starts_at", "body__name_ar", "body__name_en")
-        .order_by("starts_at", "pk")
-    )
-    documents = list(
-        Document.objects.public()
-        .filter(plan=plan)
-        .only("pk", "kind", "title_ar", "title_en", "published_at", "file", "url")
-        .order_by("published_at")
-    )
-    windows = list(
-        CommentWindow.objects.filter(plan=plan, audience=Audience.PUBLIC)
-        .annotate(
-            published_comments=Count(
-                "comments", filter=Q(comments__state=ModerationState.PUBLISHED)
-            ),
-            answered_comments=Count(
-                "comments",
-                filter=Q(
-                    comments__state=ModerationState.PUBLISHED,
-                    comments__response__published_at__isnull=False,
-                ),
-            ),
-        )
-        .order_by("opens_at")
-    )
-    minutes = [
-        (local_date(meeting.starts_at), meeting)
-        for meeting in forum
-        if local_date(meeting.starts_at) <= today
-    ]
+    started = co_creation_start(STAGE_DAYS.filter(plan_id=plan.pk))
+    forum = FORUM_MINUTES.filter(plan_id=plan.pk)
+    documents = list(PUBLIC_DOCUMENTS.filter(plan_id=plan.pk))
+    windows = list(PUBLIC_WINDOWS.filter(plan_id=plan.pk))
+    minutes = []
+    for meeting in forum:
+        day = local_date(meeting.starts_at)
+        if day <= today:
+            url = meeting.get_absolute_url()
+            minutes.append(MeetingAttendance(day, meeting, url, meeting.attendance_shares))
+    window_links = [window_evidence(window) for window in windows]
     checks = [
         forum_regularity(plan, started, minutes, today),
         implementation_meetings(plan, minutes, today),
         timeline_published(started, documents),
-        window_lengths(windows),
-        comments_answered(windows, today),
+        window_lengths(windows, window_links),
+        comments_answered(windows, window_links, today),
         repository_updates(plan, started, documents, minutes, today),
     ]
-    return Compliance(checks, [MeetingAttendance(day, meeting) for day, meeting in minutes])
+    return Compliance(checks, minutes)
 
 
-def meeting_evidence(pairs) -> list[Evidence]:
-    return [Evidence(meeting.title, meeting.get_absolute_url(), day) for day, meeting in pairs]
+def meeting_evidence(rows) -> list[Evidence]:
+    return [Evidence(row.meeting.title, row.url, row.day) for row in rows]
+
+
+def window_evidence(window: CommentWindow) -> Evidence:
+    return Evidence(window.title, window.get_absolute_url(), local_date(window.opens_at))
 
 
 def document_url(document: Document) -> str:
@@ -177,7 +190,7 @@ def forum_regularity(plan, started, minutes, today) -> Check:
     end = min(today, plan.ends_on)
     if start > today:
         return Check("forum", rule, NOT_YET_DUE, _("Co-creation has not started."))
-    days = [start] + [day for day, _meeting in minutes if day >= start] + [end]
+    days = [start] + [row.day for row in minutes if row.day >= start] + [end]
     longest = max((later - earlier).days for earlier, later in zip(days, days[1:], strict=False))
     count = len(days) - 2
     figure = ngettext(
@@ -200,10 +213,10 @@ def implementation_meetings(plan, minutes, today) -> Check:
     meeting with no attendance recorded counts: the minutes are the evidence)."""
     rule = _("At least 2 forum meetings a year with civil society during implementation.")
     periods = yearly_periods(plan.starts_on, min(today, plan.ends_on))
-    in_period = [(day, m) for day, m in minutes if plan.starts_on <= day <= plan.ends_on]
-    during = [(day, m) for day, m in in_period if not m.attendance_shares.no_non_government]
+    in_period = [row for row in minutes if plan.starts_on <= row.day <= plan.ends_on]
+    during = [row for row in in_period if not row.shares.no_non_government]
     left_out = len(in_period) - len(during)
-    counts = [sum(1 for day, _m in during if start <= day < end) for start, end in periods]
+    counts = [sum(1 for row in during if start <= row.day < end) for start, end in periods]
     if not periods:
         so_far = len(during)
         figure = ngettext(
@@ -251,12 +264,10 @@ def window_days(window: CommentWindow) -> int:
     return (local_date(window.closes_at) - local_date(window.opens_at)).days
 
 
-def window_lengths(windows) -> Check:
+def window_lengths(windows, links) -> Check:
+    """`links`: each window's Evidence, in the same order."""
     rule = _("Every public comment window is open at least 14 days.")
-    evidence = [
-        Evidence(window.title, window.get_absolute_url(), local_date(window.opens_at))
-        for window in windows
-    ]
+    evidence = list(links)
     if not windows:
         return Check("windows", rule, NOT_YET_DUE, _("No public comment window yet."))
     shortest = min(window_days(window) for window in windows)
@@ -269,14 +280,13 @@ def window_lengths(windows) -> Check:
     return Check("windows", rule, verdict, figure, evidence)
 
 
-def comments_answered(windows, today) -> Check:
+def comments_answered(windows, links, today) -> Check:
+    """`links`: each window's Evidence, in the same order."""
     rule = _("Every published comment receives a reasoned response.")
     published = sum(window.published_comments for window in windows)
     answered = sum(window.answered_comments for window in windows)
     evidence = [
-        Evidence(window.title, window.get_absolute_url(), local_date(window.opens_at))
-        for window in windows
-        if window.published_comments
+        link for window, link in zip(windows, links, strict=True) if window.published_comments
     ]
     figure = _("%(answered)d of %(published)d published comments answered.") % {
         "answered": answered,
@@ -299,7 +309,7 @@ def comments_answered(windows, today) -> Check:
 def repository_updates(plan, started, documents, minutes, today) -> Check:
     rule = _("The online repository is updated at least twice a year.")
     days = sorted(
-        [local_date(doc.published_at) for doc in documents] + [day for day, _m in minutes]
+        [local_date(doc.published_at) for doc in documents] + [row.day for row in minutes]
     )
     start = started or plan.starts_on
     periods = yearly_periods(start, min(today, plan.ends_on))
