@@ -16,6 +16,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from commitments.models import (
@@ -286,8 +289,16 @@ PROGRESS_ROWS = (
 )
 
 
+def blocktranslated(pattern: str, **values) -> str:
+    """What `{% blocktranslate %}` renders, for texts of chart rows built here rather than
+    by a template tag per row (each tag costs more than the row's own work): `pattern`
+    already translated, used as written, with the values escaped."""
+    return mark_safe(pattern % {name: conditional_escape(value) for name, value in values.items()})
+
+
 def progress_chart(plan: ActionPlan) -> dict:
-    """Bars of progress per commitment and the milestones by status at each half-year end.
+    """Bars of progress per commitment and the milestones by status at each half-year end,
+    with their texts (each translated once, not once per row).
 
     One query of plain rows (commitments joined to their milestones) grouped here: cheaper
     than loading the commitments and prefetching their milestones as model instances."""
@@ -296,16 +307,23 @@ def progress_chart(plan: ActionPlan) -> dict:
         _number, of_commitment = by_commitment.setdefault(pk, (number, []))
         if figures[1] is not None:  # a status: the commitment has this milestone
             of_commitment.append(MilestoneFigures(*figures))
-    bars = [
-        {
-            "number": number,
-            "url": reverse(
-                "commitments:detail", kwargs={"plan_number": plan.number, "number": number}
-            ),
-            "percent": int(weighted_completion(of_commitment)),
-        }
-        for number, of_commitment in by_commitment.values()
-    ]
+    label = gettext("Commitment %(number)s")
+    meter_label = gettext("Progress of commitment %(number)s")
+    percent_text = gettext("%(percent)s%%")
+    bars = []
+    for number, of_commitment in by_commitment.values():
+        percent = int(weighted_completion(of_commitment))
+        bars.append(
+            {
+                "url": reverse(
+                    "commitments:detail", kwargs={"plan_number": plan.number, "number": number}
+                ),
+                "label": blocktranslated(label, number=number),
+                "meter_label": blocktranslated(meter_label, number=number),
+                "percent": percent,
+                "percent_text": blocktranslated(percent_text, percent=percent),
+            }
+        )
     milestones = [m for _number, of_commitment in by_commitment.values() for m in of_commitment]
     by_status = []
     for status in MilestoneStatus:
@@ -314,12 +332,18 @@ def progress_chart(plan: ActionPlan) -> dict:
             by_status.append({"status": status.value, "label": status.label, "count": count})
     total = len(milestones) or 1
     offset = 0.0
+    legend = gettext("%(label)s: %(count)s (%(percent)s%%)")
     for row in by_status:
         row["percent"] = round(100 * row["count"] / total)
         row["x"] = f"{offset:.2f}"
         row["width"] = f"{100 * row['count'] / total:.2f}"
+        row["legend"] = blocktranslated(
+            legend, label=row["label"], count=row["count"], percent=row["percent"]
+        )
         offset += 100 * row["count"] / total
     due = []
+    done_text = gettext("%(done)s of %(total)s")
+    meter_label = gettext("Milestones completed of those due in %(year)s")
     for year in range(plan.starts_on.year, plan.ends_on.year + 1):
         ending = [m for m in milestones if m.ends_on.year == year]
         if ending:
@@ -330,6 +354,8 @@ def progress_chart(plan: ActionPlan) -> dict:
                     "count": len(ending),
                     "done": done,
                     "percent": round(100 * done / len(ending)),
+                    "done_text": blocktranslated(done_text, done=done, total=len(ending)),
+                    "meter_label": blocktranslated(meter_label, year=year),
                 }
             )
     return {"bars": bars, "by_status": by_status, "due_by_year": due}
