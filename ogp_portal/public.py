@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,6 +28,7 @@ from commitments.models import (
     Milestone,
     MilestoneStatus,
     weighted_completion,
+    with_progress,
 )
 from consultations.models import CommentWindow
 from meetings.models import Meeting
@@ -59,19 +60,21 @@ COMMITMENT_CARD_FIELDS = [
 # The list's cards name their plan's period.
 PLAN_PERIOD_FIELDS = ["plan__number", "plan__starts_on", "plan__ends_on"]
 MEETING_LINK_FIELDS = ["title_ar", "title_en", "starts_at", "body__name_ar", "body__name_en"]
-# For the progress figures only (weighted completion): no order needed.
-MILESTONE_WEIGHTS = Prefetch(
-    "milestones",
-    Milestone.objects.only("commitment_id", "weight", "status", "progress_percent").order_by(),
-)
 
 
 def site_plans():
     return ActionPlan.objects.public().for_country(COUNTRY_CODE)
 
 
+# What the compliance page reads of its plan: title, number and period (the two summaries,
+# the longest columns, are not shown). Built once when the module loads, as the
+# compliance checks' querysets are; each request narrows a copy to its plan.
+COMPLIANCE_PLANS = site_plans().only("pk", "number", "title_ar", "title_en", "starts_on", "ends_on")
+
+
 def public_plan(number: int) -> ActionPlan:
-    plan = site_plans().filter(number=number).first()
+    """The compliance page's plan, or the 404 page."""
+    plan = COMPLIANCE_PLANS.filter(number=number).first()
     if plan is None:
         raise Http404
     return plan
@@ -132,7 +135,10 @@ def commitment_list(request):
     plans = list(site_plans().order_by("-number").only("pk", "number", "title_ar", "title_en"))
     published = Commitment.objects.published().filter(plan__country_code=COUNTRY_CODE)
     institutions = list(
-        Organisation.objects.filter(led_commitments__in=published).distinct().order_by("name_ar")
+        Organisation.objects.filter(led_commitments__in=published)
+        .distinct()
+        .order_by("name_ar")
+        .only("pk", "name_ar", "name_en")
     )
     selected = {
         "plan": whole_number(request.GET.get("plan"), high=999),
@@ -143,7 +149,6 @@ def commitment_list(request):
     commitments = (
         published.select_related("plan", "lead_institution")
         .only(*COMMITMENT_CARD_FIELDS, *PLAN_PERIOD_FIELDS)
-        .prefetch_related(MILESTONE_WEIGHTS)
         .order_by("-plan__number", "number")
     )
     if selected["plan"]:
@@ -158,7 +163,7 @@ def commitment_list(request):
     values = [(flag, Commitment._meta.get_field(flag).verbose_name) for flag in OGP_VALUE_FIELDS]
     context = {
         "page": page,
-        "commitments": list(page.object_list),
+        "commitments": with_progress(page.object_list),
         "plans": plans,
         "institutions": institutions,
         "values": choice_list(values),
