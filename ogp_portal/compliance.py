@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -41,6 +43,12 @@ class Evidence:
     url: str
     date: datetime.date | None = None
 
+    @cached_property
+    def date_text(self) -> str:
+        """The date as the page writes it (`|date`), formatted once for an item that two
+        checks cite, or a meeting's evidence that the attendance table shows too."""
+        return date_format(self.date) if self.date else ""
+
 
 @dataclass
 class Check:
@@ -54,6 +62,14 @@ class Check:
     def verdict_label(self):
         return VERDICT_LABELS[self.verdict]
 
+    @property
+    def evidence_summary(self) -> str:
+        """ "Evidence (3 items)": one ngettext here costs a fraction of a template tag."""
+        count = len(self.evidence)
+        return ngettext("Evidence (%(counter)s item)", "Evidence (%(counter)s items)", count) % {
+            "counter": count
+        }
+
 
 @dataclass
 class MeetingAttendance:
@@ -61,8 +77,10 @@ class MeetingAttendance:
 
     day: datetime.date
     meeting: Meeting
-    url: str  # reverse() once: the checks' evidence and the attendance table both link it
     shares: AttendanceShares
+    # The meeting as the checks cite it (title, URL, date), built once: the attendance
+    # table links it too.
+    link: Evidence
 
 
 @dataclass
@@ -158,8 +176,8 @@ def compliance_report(plan: ActionPlan, today: datetime.date | None = None) -> C
     for meeting in forum:
         day = local_date(meeting.starts_at)
         if day <= today:
-            url = meeting.get_absolute_url()
-            minutes.append(MeetingAttendance(day, meeting, url, meeting.attendance_shares))
+            link = Evidence(meeting.title, meeting.get_absolute_url(), day)
+            minutes.append(MeetingAttendance(day, meeting, meeting.attendance_shares, link))
     window_links = [window_evidence(window) for window in windows]
     checks = [
         forum_regularity(plan, started, minutes, today),
@@ -173,7 +191,7 @@ def compliance_report(plan: ActionPlan, today: datetime.date | None = None) -> C
 
 
 def meeting_evidence(rows) -> list[Evidence]:
-    return [Evidence(row.meeting.title, row.url, row.day) for row in rows]
+    return [row.link for row in rows]
 
 
 def window_evidence(window: CommentWindow) -> Evidence:
