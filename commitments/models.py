@@ -320,10 +320,8 @@ def with_progress(commitments) -> list:
     milestones' weights: cheaper than prefetching the milestones (bench/README.md)."""
     commitments = list(commitments)
     milestones = defaultdict(list)
-    for milestone in (
-        Milestone.objects.filter(commitment__in=commitments)
-        .only("commitment_id", "weight", "status", "progress_percent")
-        .order_by()
+    for milestone in MILESTONE_WEIGHTS.filter(
+        commitment_id__in=[commitment.pk for commitment in commitments]
     ):
         milestones[milestone.commitment_id].append(milestone)
     for commitment in commitments:
@@ -431,6 +429,12 @@ class Milestone(models.Model):
     @property
     def completion_percent(self) -> int:
         return 100 if self.status == MilestoneStatus.COMPLETED else self.progress_percent
+
+
+# What `with_progress` reads of each milestone; the queryset is built once.
+MILESTONE_WEIGHTS = Milestone.objects.only(
+    "commitment_id", "weight", "status", "progress_percent"
+).order_by()
 
 
 class ProgressReport(models.Model):

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
 
-from commitments.models import plan_achievement, with_progress
+from commitments.models import Commitment, plan_achievement, with_progress
 from consultations.models import CommentWindow
 from meetings.models import Meeting
 from ogp_portal.cache import TolerantRedisCache
@@ -89,12 +89,37 @@ PLAN_OVERVIEW_FIELDS = [
 WINDOW_LINK_FIELDS = ["plan_id", "title_ar", "title_en", "opens_at", "closes_at"]
 
 
+# The overview's querysets, built once when the module loads; each request filters a copy
+# (never iterate one directly: it would keep its rows for every later request).
+# Building a queryset's filters, joins and column list costs about as much Python work as
+# running its query on the site's data (bench/README.md).
+PUBLIC_PLANS = (
+    ActionPlan.objects.public()
+    .for_country(COUNTRY_CODE)
+    .only(*PLAN_OVERVIEW_FIELDS)
+    .order_by("-number")
+)
+STAGE_ROWS = MethodologyStage.objects.only("plan_id", "number", "status").order_by()
+COMMITMENT_CARDS = (
+    Commitment.objects.published()
+    .select_related("lead_institution")
+    .only(*COMMITMENT_CARD_FIELDS)
+    .order_by("number")
+)
+PUBLIC_WINDOWS = CommentWindow.objects.public().only(*WINDOW_LINK_FIELDS).order_by("opens_at")
+MINUTES_LINKS = (
+    Meeting.objects.published()
+    .select_related("body")
+    .only(*MEETING_LINK_FIELDS)
+    .order_by("-starts_at")
+)
+
+
 def site_plans_newest_first() -> list[ActionPlan]:
     """Every public plan of the site, newest first: the page's plan and the "other action
     plans" list come from this one query (the shown plan's stages are read on their own:
     a prefetch for every plan costs more than the one query it saves)."""
-    plans = ActionPlan.objects.public().for_country(COUNTRY_CODE).only(*PLAN_OVERVIEW_FIELDS)
-    return list(plans.order_by("-number"))
+    return list(PUBLIC_PLANS.all())
 
 
 @require_safe
@@ -134,13 +159,7 @@ def all_stages(plan: ActionPlan, stages=None) -> list[MethodologyStage]:
 def window_lists(plan: ActionPlan) -> dict:
     """The plan's public windows open now (with the days left) and upcoming, in one query."""
     now = timezone.now()
-    windows = list(
-        CommentWindow.objects.filter(plan=plan)
-        .public()
-        .filter(closes_at__gt=now)
-        .only(*WINDOW_LINK_FIELDS)
-        .order_by("opens_at")
-    )
+    windows = list(PUBLIC_WINDOWS.filter(plan=plan, closes_at__gt=now))
     open_windows = sorted((w for w in windows if w.is_open(now)), key=lambda w: w.closes_at)
     for window in open_windows:
         window.days_remaining = window.days_left(now)
@@ -161,14 +180,10 @@ def render_plan(
     """A plan's public overview. A fixed number of queries, whatever the plan's size."""
     context = {"plan": plan, "stage_total": STAGE_COUNT, **(extra or {})}
     if plan is not None:
-        # Through the plan: each commitment's `plan` is this one, without a join.
-        commitments = with_progress(
-            plan.commitments.published()
-            .select_related("lead_institution")
-            .only(*COMMITMENT_CARD_FIELDS)
-            .order_by("number")
-        )
-        stages = all_stages(plan, plan.stages.only("plan_id", "number", "status"))
+        commitments = with_progress(COMMITMENT_CARDS.filter(plan=plan))
+        for commitment in commitments:
+            commitment.plan = plan  # for its link, without a query per card
+        stages = all_stages(plan, STAGE_ROWS.filter(plan=plan))
         completed = sum(stage.is_completed for stage in stages)
         context |= {
             "stages": stages,
@@ -180,13 +195,7 @@ def render_plan(
             "commitments": commitments,
             "achievement": plan_achievement(commitments),
             **window_lists(plan),
-            "meetings": list(
-                Meeting.objects.published()
-                .filter(plan=plan)
-                .select_related("body")
-                .only(*MEETING_LINK_FIELDS)
-                .order_by("-starts_at")
-            ),
+            "meetings": list(MINUTES_LINKS.filter(plan=plan)),
             "other_plans": other_plans,
         }
     return render(request, template, context)
