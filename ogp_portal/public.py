@@ -128,29 +128,34 @@ def plan_list(request):
 
 COMMITMENT_FILTERS = ["plan", "institution", "value", "status"]
 
+# The list's querysets, built once when the module loads (each request reads a copy, `.all()`
+# or a filtered one): building a queryset's filters and joins costs about as much as running
+# its query on the site's data.
+FILTER_PLANS = site_plans().order_by("-number").only("pk", "number", "title_ar", "title_en")
+PUBLISHED_COMMITMENTS = Commitment.objects.published().filter(plan__country_code=COUNTRY_CODE)
+LEAD_INSTITUTIONS = (
+    Organisation.objects.filter(led_commitments__in=PUBLISHED_COMMITMENTS)
+    .distinct()
+    .order_by("name_ar")
+    .only("pk", "name_ar", "name_en")
+)
+COMMITMENT_CARDS = (
+    PUBLISHED_COMMITMENTS.select_related("plan", "lead_institution")
+    .only(*COMMITMENT_CARD_FIELDS, *PLAN_PERIOD_FIELDS)
+    .order_by("-plan__number", "number")
+)
+
 
 @require_safe
 def commitment_list(request):
     """Published commitments, filterable by plan, lead institution, OGP value and status."""
-    plans = list(site_plans().order_by("-number").only("pk", "number", "title_ar", "title_en"))
-    published = Commitment.objects.published().filter(plan__country_code=COUNTRY_CODE)
-    institutions = list(
-        Organisation.objects.filter(led_commitments__in=published)
-        .distinct()
-        .order_by("name_ar")
-        .only("pk", "name_ar", "name_en")
-    )
     selected = {
         "plan": whole_number(request.GET.get("plan"), high=999),
         "institution": whole_number(request.GET.get("institution"), high=10**9),
         "value": one_of(request.GET.get("value"), OGP_VALUE_FIELDS),
         "status": one_of(request.GET.get("status"), CommitmentStatus.values),
     }
-    commitments = (
-        published.select_related("plan", "lead_institution")
-        .only(*COMMITMENT_CARD_FIELDS, *PLAN_PERIOD_FIELDS)
-        .order_by("-plan__number", "number")
-    )
+    commitments = COMMITMENT_CARDS.all()
     if selected["plan"]:
         commitments = commitments.filter(plan__number=selected["plan"])
     if selected["institution"]:
@@ -164,8 +169,8 @@ def commitment_list(request):
     context = {
         "page": page,
         "commitments": with_progress(page.object_list),
-        "plans": plans,
-        "institutions": institutions,
+        "plans": list(FILTER_PLANS.all()),
+        "institutions": list(LEAD_INSTITUTIONS.all()),
         "values": choice_list(values),
         "statuses": choice_list(CommitmentStatus.choices),
         "selected": {key: str(value) if value else "" for key, value in selected.items()},
