@@ -136,20 +136,25 @@ def final_pdf(request, number: int, version: int, language: str):
     return response
 
 
+# Built once (the plan page is the public site's busiest uncached page; see
+# ogp_portal.views.PUBLIC_PLANS).
+RENDERED_VERSIONS = (
+    PlanPublication.objects.rendered().order_by("number").values_list("language", "number", "size")
+)
+PUBLIC_DRAFT_SIZES = (
+    PlanPdf.objects.filter(audience=PdfAudience.PUBLIC).order_by().values_list("language", "size")
+)
+
+
 def public_document_links(plan: ActionPlan) -> list[dict]:
     """The plan page's download links, one per language: the newest final version when one
     is published, else the draft (its size unknown until its first download). Two small
     queries: the plan's rendered versions, and its public drafts (at most one stored per
     language, `tasks.store_draft_pdf` deletes the older)."""
     finals = {}
-    versions = plan.publications.rendered().order_by("number")
-    for language, number, size in versions.values_list("language", "number", "size"):
+    for language, number, size in RENDERED_VERSIONS.filter(plan=plan):
         finals[language] = (number, size)  # ordered by number: the newest stays
-    drafts = dict(
-        PlanPdf.objects.filter(plan=plan, audience=PdfAudience.PUBLIC)
-        .order_by()
-        .values_list("language", "size")
-    )
+    drafts = dict(PUBLIC_DRAFT_SIZES.filter(plan=plan))
     links = []
     for code, label in settings.LANGUAGES:
         if code in finals:
