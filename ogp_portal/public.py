@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import conditional_escape
@@ -33,7 +34,7 @@ from commitments.models import (
 from consultations.models import CommentWindow
 from meetings.models import Meeting
 from ogp_portal import opendata
-from ogp_portal.compliance import compliance_report
+from ogp_portal.compliance import UrlPattern, compliance_report
 from ogp_portal.search import MAX_QUERY_LENGTH, search
 from plans.models import STAGE_NAMES, ActionPlan, Document, DocumentKind, Organisation
 
@@ -168,7 +169,7 @@ def commitment_list(request):
     values = [(flag, Commitment._meta.get_field(flag).verbose_name) for flag in OGP_VALUE_FIELDS]
     context = {
         "page": page,
-        "commitments": with_progress(page.object_list),
+        "cards": commitment_cards(with_progress(page.object_list)),
         "plans": list(FILTER_PLANS.all()),
         "institutions": list(LEAD_INSTITUTIONS.all()),
         "values": choice_list(values),
@@ -178,6 +179,40 @@ def commitment_list(request):
         "query": query_without_page(request, COMMITMENT_FILTERS),
     }
     return render(request, "commitments/commitment_list.html", context)
+
+
+def commitment_cards(commitments) -> list[dict]:
+    """Each card's commitment (progress set), link and texts. The texts are translated once
+    per page and filled per card as `{% blocktranslate %}` would, and each plan's link
+    prefix is reversed once: a tag or a reverse() per card costs more than the card's data."""
+    label = gettext("Commitment %(number)s, plan <bdi>%(period)s</bdi>")
+    meter_label = gettext("Progress of commitment %(number)s")
+    percent_text = gettext("%(percent)s%%")
+    url_prefixes = {}
+    cards = []
+    for commitment in commitments:
+        plan = commitment.plan
+        if plan.number not in url_prefixes:
+            url_prefixes[plan.number] = commitment_url_prefix(plan.number)
+        cards.append(
+            {
+                "commitment": commitment,
+                "url": f"{url_prefixes[plan.number]}{commitment.number}/",
+                "label": blocktranslated(label, number=commitment.number, period=plan.period_label),
+                "meter_label": blocktranslated(meter_label, number=commitment.number),
+                "percent_text": blocktranslated(
+                    percent_text, percent=floatformat(commitment.progress, "-1")
+                ),
+            }
+        )
+    return cards
+
+
+def commitment_url_prefix(plan_number: int) -> str:
+    """The address of the plan's commitment pages up to the commitment's number (its last
+    part, as `Commitment.get_absolute_url` gives it)."""
+    first = reverse("commitments:detail", kwargs={"plan_number": plan_number, "number": 1})
+    return first.removesuffix("1/")
 
 
 # --- meetings ---------------------------------------------------------------------------
@@ -320,14 +355,14 @@ def progress_chart(plan: ActionPlan) -> dict:
     label = gettext("Commitment %(number)s")
     meter_label = gettext("Progress of commitment %(number)s")
     percent_text = gettext("%(percent)s%%")
+    # Commitment.get_absolute_url, reversed once for all the bars.
+    url = UrlPattern("commitments:detail", "number", plan_number=plan.number)
     bars = []
     for number, of_commitment in by_commitment.values():
         percent = int(weighted_completion(of_commitment))
         bars.append(
             {
-                "url": reverse(
-                    "commitments:detail", kwargs={"plan_number": plan.number, "number": number}
-                ),
+                "url": url(number),
                 "label": blocktranslated(label, number=number),
                 "meter_label": blocktranslated(meter_label, number=number),
                 "percent": percent,

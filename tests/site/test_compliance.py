@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone, translation
 
+from commitments.models import MilestoneStatus
 from consultations.models import ModerationState
 from meetings.models import AttendanceStatus, BodyKind, MinutesState
 from ogp_portal.compliance import MET, NOT_MET, NOT_YET_DUE, plan_compliance
@@ -183,6 +184,34 @@ def test_the_page_shows_verdicts_and_links_to_the_evidence(client):
 # Plan, stages, forum minutes, public documents, windows with their comment counts, and
 # for the charts the published commitments joined to their milestones.
 COMPLIANCE_QUERIES = 6
+
+
+def test_the_chart_links_each_published_commitment_with_its_weighted_progress(client):
+    plan, _window = well_run_plan()
+    weighted = make_commitment(plan=plan, number=1)
+    make_milestone(
+        commitment=weighted,
+        number=1,
+        weight=2,
+        status=MilestoneStatus.IN_PROGRESS,
+        progress_percent=50,
+    )
+    make_milestone(commitment=weighted, number=2, weight=1, status=MilestoneStatus.COMPLETED)
+    bare = make_commitment(plan=plan, number=2)  # no milestones yet
+    make_commitment(plan=plan, number=3, is_published=False)
+    cache.clear()
+    page = client.get("/en/plans/5/compliance/").text
+    # (2 x 50 + 1 x 100) / 3 = 66.7, shown as a whole percent like the commitment's page.
+    assert (
+        f'<a class="chart-bar-label" href="{weighted.get_absolute_url()}">Commitment 1</a>\n'
+        '        <progress class="meter" max="100" value="66" '
+        'aria-label="Progress of commitment 1"></progress>\n'
+        '        <span class="progress-value">66%</span>'
+    ) in page
+    assert f'href="{bare.get_absolute_url()}">Commitment 2</a>' in page
+    assert 'aria-label="Progress of commitment 2"' in page and ">0%</span>" in page
+    assert "Commitment 3" not in page
+    assert "Completed: 1 (50%)" in page and "In progress: 1 (50%)" in page
 
 
 def test_compliance_queries_do_not_grow_with_the_data(client, django_assert_num_queries):
