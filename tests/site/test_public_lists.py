@@ -7,9 +7,9 @@ query string.
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from commitments.models import CommitmentStatus
+from commitments.models import Commitment, CommitmentStatus, MilestoneStatus
 from meetings.models import MinutesState
 from plans.models import DocumentKind, MethodologyStage
 from tests.factories import (
@@ -114,6 +114,23 @@ def test_commitments_filter_by_plan_institution_value_and_status(client):
     assert "Youth strategies" in by_value and "JO0502" not in by_value
     by_status = client.get("/en/commitments/?status=completed").content.decode()
     assert "Youth strategies" in by_status and "JO0501" not in by_status
+
+
+def test_commitment_cards_link_to_their_pages_and_show_their_progress(client):
+    """The view builds each card's link and texts (public.commitment_cards): every card links
+    to its commitment's own page in the page's language, and says its number and progress."""
+    plan = build_site(2, number=5)
+    build_site(1, number=4)
+    first = plan.commitments.get(number=1)
+    first.milestones.filter(number=1).update(status=MilestoneStatus.COMPLETED)  # 10 of 60
+    for language in ("ar", "en"):
+        page = client.get(f"/{language}/commitments/").content.decode()
+        with translation.override(language):
+            for commitment in Commitment.objects.all():
+                assert f'href="{commitment.get_absolute_url()}"' in page
+    assert "Commitment 1, plan <bdi>" in page
+    assert 'value="16.7" aria-label="Progress of commitment 1"' in page
+    assert '<span class="progress-value">16.7%</span>' in page
 
 
 def test_lists_show_only_public_rows(client):
