@@ -183,21 +183,21 @@ def commitment_list(request):
 
 def commitment_cards(commitments) -> list[dict]:
     """Each card's commitment (progress set), link and texts. The texts are translated once
-    per page and filled per card as `{% blocktranslate %}` would, and each plan's link
-    prefix is reversed once: a tag or a reverse() per card costs more than the card's data."""
+    per page and filled per card as `{% blocktranslate %}` would, and the link reversed once
+    per plan: a tag or a reverse() per card costs more than the card's data."""
     label = gettext("Commitment %(number)s, plan <bdi>%(period)s</bdi>")
     meter_label = gettext("Progress of commitment %(number)s")
     percent_text = gettext("%(percent)s%%")
-    url_prefixes = {}
+    urls = {}  # Commitment.get_absolute_url, per plan number
     cards = []
     for commitment in commitments:
         plan = commitment.plan
-        if plan.number not in url_prefixes:
-            url_prefixes[plan.number] = commitment_url_prefix(plan.number)
+        if plan.number not in urls:
+            urls[plan.number] = UrlPattern("commitments:detail", "number", plan_number=plan.number)
         cards.append(
             {
                 "commitment": commitment,
-                "url": f"{url_prefixes[plan.number]}{commitment.number}/",
+                "url": urls[plan.number](commitment.number),
                 "label": blocktranslated(label, number=commitment.number, period=plan.period_label),
                 "meter_label": blocktranslated(meter_label, number=commitment.number),
                 "percent_text": blocktranslated(
@@ -206,13 +206,6 @@ def commitment_cards(commitments) -> list[dict]:
             }
         )
     return cards
-
-
-def commitment_url_prefix(plan_number: int) -> str:
-    """The address of the plan's commitment pages up to the commitment's number (its last
-    part, as `Commitment.get_absolute_url` gives it)."""
-    first = reverse("commitments:detail", kwargs={"plan_number": plan_number, "number": 1})
-    return first.removesuffix("1/")
 
 
 # --- meetings ---------------------------------------------------------------------------
