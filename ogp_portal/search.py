@@ -48,6 +48,23 @@ FIELDS = {
     "meetings": ["title_ar", "title_en", "minutes_ar", "minutes_en"],
     "documents": ["title_ar", "title_en"],
 }
+# What templates/search.html shows of each kind: the only columns read. The long texts
+# searched (minutes, descriptions, summaries) cost more to fetch and turn into objects than
+# the rest of the query.
+SHOWN = {
+    "plans": ["number", "title_ar", "title_en", "starts_on", "ends_on"],
+    "commitments": [
+        "number",
+        "ogp_id",
+        "title_ar",
+        "title_en",
+        "plan__number",
+        "lead_institution__name_ar",
+        "lead_institution__name_en",
+    ],
+    "meetings": ["title_ar", "title_en", "starts_at"],
+    "documents": ["title_ar", "title_en", "file", "url", "published_at"],
+}
 
 
 def query_words(raw: str) -> list[str]:
@@ -102,16 +119,17 @@ def search(raw: str, *, country_code: str) -> dict:
     if not words:
         return {}
     sources = {
-        "plans": ActionPlan.objects.public().for_country(country_code),
+        "plans": ActionPlan.objects.public().for_country(country_code).only(*SHOWN["plans"]),
         "commitments": Commitment.objects.published()
         .filter(plan__country_code=country_code)
-        .select_related("plan", "lead_institution"),
+        .select_related("plan", "lead_institution")
+        .only(*SHOWN["commitments"]),
         "meetings": Meeting.objects.published()
         .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=country_code))
-        .select_related("body"),
+        .only(*SHOWN["meetings"]),
         "documents": Document.objects.public()
         .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=country_code))
-        .select_related("plan"),
+        .only(*SHOWN["documents"]),
     }
     results = {}
     for kind, queryset in sources.items():
