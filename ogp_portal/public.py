@@ -35,7 +35,7 @@ from consultations.models import CommentWindow
 from meetings.models import Meeting
 from ogp_portal import opendata
 from ogp_portal.compliance import UrlPattern, compliance_report
-from ogp_portal.search import MAX_QUERY_LENGTH, search
+from ogp_portal.search import MAX_QUERY_LENGTH, search, searched_rows
 from plans.models import STAGE_NAMES, ActionPlan, Document, DocumentKind, Organisation
 
 # The country whose plans this site publishes (plan numbers repeat across countries).
@@ -401,12 +401,14 @@ def progress_chart(plan: ActionPlan) -> dict:
 
 # --- search -----------------------------------------------------------------------------
 
+SEARCHED = searched_rows(COUNTRY_CODE)
+
 
 @require_safe
 def search_page(request):
     """Search plans, commitments, meetings and documents in Arabic and English."""
     raw = str(request.GET.get("q", ""))[:MAX_QUERY_LENGTH].strip()
-    results = search(raw, country_code=COUNTRY_CODE) if raw else {}
+    results = search(raw, SEARCHED) if raw else {}
     context = {
         "q": raw,
         "results": results,

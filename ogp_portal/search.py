@@ -94,9 +94,9 @@ def full_text_configs() -> tuple[str, ...]:
 
 def matches(model, fields: list[str], words: list[str], raw: str) -> Q:
     """Every word appears in one of the fields (any spelling), or full text matches."""
+    patterns = [word_pattern(word) for word in words]
     by_word = [
-        reduce(or_, [Q(**{f"{name}__iregex": word_pattern(word)}) for name in fields])
-        for word in words
+        reduce(or_, [Q(**{f"{name}__iregex": pattern}) for name in fields]) for pattern in patterns
     ]
     condition = reduce(and_, by_word)
     configs = full_text_configs()
@@ -113,24 +113,28 @@ def matches(model, fields: list[str], words: list[str], raw: str) -> Q:
     return condition
 
 
-def search(raw: str, *, country_code: str) -> dict:
-    """Public rows matching the query: at most `RESULTS_PER_KIND` per kind, four queries."""
-    words = query_words(raw)
-    if not words:
-        return {}
-    sources = {
+def searched_rows(country_code: str) -> dict:
+    """Per kind, the public rows of the country with the columns shown: what `search`
+    narrows to the matches. Build them once (ogp_portal.public does when it loads):
+    resolving their filters and joins costs about as much as running them."""
+    of_country = Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=country_code)
+    return {
         "plans": ActionPlan.objects.public().for_country(country_code).only(*SHOWN["plans"]),
         "commitments": Commitment.objects.published()
         .filter(plan__country_code=country_code)
         .select_related("plan", "lead_institution")
         .only(*SHOWN["commitments"]),
-        "meetings": Meeting.objects.published()
-        .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=country_code))
-        .only(*SHOWN["meetings"]),
-        "documents": Document.objects.public()
-        .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=country_code))
-        .only(*SHOWN["documents"]),
+        "meetings": Meeting.objects.published().filter(of_country).only(*SHOWN["meetings"]),
+        "documents": Document.objects.public().filter(of_country).only(*SHOWN["documents"]),
     }
+
+
+def search(raw: str, sources: dict) -> dict:
+    """Rows of `sources` (see `searched_rows`) matching the query: at most
+    `RESULTS_PER_KIND` per kind, four queries."""
+    words = query_words(raw)
+    if not words:
+        return {}
     results = {}
     for kind, queryset in sources.items():
         condition = matches(queryset.model, FIELDS[kind], words, raw)
