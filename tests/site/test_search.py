@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from meetings.models import MinutesState
-from ogp_portal.search import BETWEEN, query_words, word_pattern
+from ogp_portal.search import BETWEEN, FIELDS, query_words, searched_rows, word_pattern
 from tests.factories import make_commitment, make_document, make_meeting, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +92,31 @@ def test_any_query_gives_a_normal_page(client, query):
 def test_a_regex_character_is_matched_literally(client):
     make_commitment(plan=make_plan(number=5), number=1, title_en="Anything")
     assert "Anything" not in found(client, ".*", "en")
+
+
+def test_a_word_never_matches_across_two_columns(client):
+    """SQLite searches a row's columns joined by line breaks (search.JoinedText): a word
+    still has to sit in one column, as when each column was searched on its own."""
+    plan = make_plan(number=5)
+    make_commitment(
+        plan=plan, number=1, title_en="Budget open", description_ar="", description_en="data"
+    )
+    assert "Budget open" not in found(client, "opendata", "en")
+    assert "Budget open" in found(client, "open", "en")
+
+
+def test_the_searched_columns_are_never_null():
+    """A NULL column would blank the joined text of its row on SQLite (search.JoinedText),
+    so that nothing in the row would match: every column searched must be NOT NULL."""
+    for kind, queryset in searched_rows("JO").items():
+        for name in FIELDS[kind]:
+            *relations, column = name.split("__")
+            model = queryset.model
+            for relation in relations:
+                field = model._meta.get_field(relation)
+                assert not field.null, f"{kind}: {name}"
+                model = field.related_model
+            assert not model._meta.get_field(column).null, f"{kind}: {name}"
 
 
 def test_query_words_are_normalised_and_capped():
