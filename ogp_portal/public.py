@@ -169,7 +169,10 @@ def commitment_list(request):
     values = [(flag, Commitment._meta.get_field(flag).verbose_name) for flag in OGP_VALUE_FIELDS]
     context = {
         "page": page,
-        "cards": commitment_cards(with_progress(page.object_list)),
+        "cards": commitment_cards(
+            with_progress(page.object_list),
+            gettext("Commitment %(number)s, plan <bdi>%(period)s</bdi>"),
+        ),
         "plans": list(FILTER_PLANS.all()),
         "institutions": list(LEAD_INSTITUTIONS.all()),
         "values": choice_list(values),
@@ -181,11 +184,11 @@ def commitment_list(request):
     return render(request, "commitments/commitment_list.html", context)
 
 
-def commitment_cards(commitments) -> list[dict]:
+def commitment_cards(commitments, label: str) -> list[dict]:
     """Each card's commitment (progress set), link and texts. The texts are translated once
     per page and filled per card as `{% blocktranslate %}` would, and the link reversed once
-    per plan: a tag or a reverse() per card costs more than the card's data."""
-    label = gettext("Commitment %(number)s, plan <bdi>%(period)s</bdi>")
+    per plan: a tag or a reverse() per card costs more than the card's data. `label`: the
+    card's translated heading, with `%(number)s` and optionally its plan's `%(period)s`."""
     meter_label = gettext("Progress of commitment %(number)s")
     percent_text = gettext("%(percent)s%%")
     urls = {}  # Commitment.get_absolute_url, per plan number

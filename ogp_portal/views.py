@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
@@ -19,7 +20,7 @@ from ogp_portal.cache import TolerantRedisCache
 from plans.models import STAGE_COUNT, ActionPlan, MethodologyStage, StageStatus
 from plans.views import public_document_links
 
-from .public import COMMITMENT_CARD_FIELDS, COUNTRY_CODE, MEETING_LINK_FIELDS
+from .public import COMMITMENT_CARD_FIELDS, COUNTRY_CODE, MEETING_LINK_FIELDS, commitment_cards
 
 
 def database_answers() -> bool:
@@ -193,6 +194,7 @@ def render_plan(
                 (stage for stage in stages if stage.status == StageStatus.IN_PROGRESS), None
             ),
             "commitments": commitments,
+            "cards": commitment_cards(commitments, gettext("Commitment %(number)s")),
             "achievement": plan_achievement(commitments),
             **window_lists(plan),
             "meetings": list(MINUTES_LINKS.filter(plan=plan)),
