@@ -450,21 +450,27 @@ def opendata_dictionary(request):
 # --- sitemap and robots -----------------------------------------------------------------
 
 
-def localised(name: str, code: str, **kwargs) -> str:
-    with translation.override(code):
-        return reverse(name, kwargs=kwargs or None)
+# The sitemap's querysets, built once (see views.PUBLIC_PLANS).
+SITEMAP_PLANS = site_plans().values_list("number", flat=True)
+SITEMAP_COMMITMENTS = (
+    Commitment.objects.published()
+    .filter(plan__country_code=COUNTRY_CODE)
+    .values_list("plan__number", "number")
+)
+SITEMAP_MEETINGS = (
+    Meeting.objects.published()
+    .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=COUNTRY_CODE))
+    .values_list("pk", flat=True)
+)
+SITEMAP_WINDOWS = (
+    CommentWindow.objects.public()
+    .filter(plan__is_public=True, plan__country_code=COUNTRY_CODE)
+    .values_list("pk", flat=True)
+)
 
 
-def absolute_in_languages(request, name: str, **kwargs) -> list[str]:
-    return [
-        (code, request.build_absolute_uri(localised(name, code, **kwargs)))
-        for code, _label in settings.LANGUAGES
-    ]
-
-
-@require_safe
-def sitemap(request):
-    """Every public page in both languages, each naming its other-language twin."""
+def sitemap_entries() -> list[tuple[str, dict]]:
+    """(URL name, its arguments) of every public page."""
     entries = [
         ("home", {}),
         ("public:plans", {}),
@@ -473,38 +479,30 @@ def sitemap(request):
         ("public:documents", {}),
         ("public:data", {}),
     ]
-    for plan in site_plans().only("pk", "number"):
-        entries += [
-            ("plan", {"number": plan.number}),
-            ("public:compliance", {"number": plan.number}),
-        ]
-    for commitment in (
-        Commitment.objects.published()
-        .filter(plan__country_code=COUNTRY_CODE)
-        .select_related("plan")
-        .only("number", "plan__number")
-    ):
-        entries.append(
-            (
-                "commitments:detail",
-                {"plan_number": commitment.plan.number, "number": commitment.number},
+    for number in SITEMAP_PLANS.all():
+        entries += [("plan", {"number": number}), ("public:compliance", {"number": number})]
+    for plan_number, number in SITEMAP_COMMITMENTS.all():
+        entries.append(("commitments:detail", {"plan_number": plan_number, "number": number}))
+    entries += [("meetings:detail", {"pk": pk}) for pk in SITEMAP_MEETINGS.all()]
+    entries += [("consultations:detail", {"pk": pk}) for pk in SITEMAP_WINDOWS.all()]
+    return entries
+
+
+@require_safe
+def sitemap(request):
+    """Every public page in both languages, each naming its other-language twin."""
+    entries = sitemap_entries()
+    by_language = []  # per language, every entry's absolute URL (one language switch each)
+    for code, _label in settings.LANGUAGES:
+        with translation.override(code):
+            by_language.append(
+                [
+                    (code, request.build_absolute_uri(reverse(name, kwargs=kwargs or None)))
+                    for name, kwargs in entries
+                ]
             )
-        )
-    for pk in (
-        Meeting.objects.published()
-        .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=COUNTRY_CODE))
-        .values_list("pk", flat=True)
-    ):
-        entries.append(("meetings:detail", {"pk": pk}))
-    for pk in (
-        CommentWindow.objects.public()
-        .filter(plan__is_public=True, plan__country_code=COUNTRY_CODE)
-        .values_list("pk", flat=True)
-    ):
-        entries.append(("consultations:detail", {"pk": pk}))
-    urls = [absolute_in_languages(request, name, **kwargs) for name, kwargs in entries]
-    response = render(request, "public/sitemap.xml", {"urls": urls}, content_type="application/xml")
-    return response
+    urls = [list(versions) for versions in zip(*by_language, strict=True)]
+    return render(request, "public/sitemap.xml", {"urls": urls}, content_type="application/xml")
 
 
 @require_safe
