@@ -13,14 +13,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
 
-from commitments.models import Commitment, plan_achievement, with_progress
+from commitments.models import Commitment, plan_achievement
 from consultations.models import CommentWindow
 from meetings.models import Meeting
 from ogp_portal.cache import TolerantRedisCache
 from plans.models import STAGE_COUNT, ActionPlan, MethodologyStage, StageStatus
 from plans.views import public_document_links
 
-from .public import COMMITMENT_CARD_FIELDS, COUNTRY_CODE, MEETING_LINK_FIELDS, commitment_cards
+from .public import COUNTRY_CODE, MEETING_LINK_FIELDS, CardRow, card_rows, commitment_cards
 
 
 def database_answers() -> bool:
@@ -76,7 +76,7 @@ def favicon(request):
 
 
 # What the plan overview and its "other action plans" list show: only these columns are read
-# (each column read is Python work on every request, see COMMITMENT_CARD_FIELDS).
+# (each column read is Python work on every request).
 PLAN_OVERVIEW_FIELDS = [
     "number",
     "title_ar",
@@ -101,12 +101,7 @@ PUBLIC_PLANS = (
     .order_by("-number")
 )
 STAGE_ROWS = MethodologyStage.objects.only("plan_id", "number", "status").order_by()
-COMMITMENT_CARDS = (
-    Commitment.objects.published()
-    .select_related("lead_institution")
-    .only(*COMMITMENT_CARD_FIELDS)
-    .order_by("number")
-)
+COMMITMENT_CARDS = Commitment.objects.published().order_by("number").values_list(*CardRow.COLUMNS)
 PUBLIC_WINDOWS = CommentWindow.objects.public().only(*WINDOW_LINK_FIELDS).order_by("opens_at")
 MINUTES_LINKS = (
     Meeting.objects.published()
@@ -181,9 +176,7 @@ def render_plan(
     """A plan's public overview. A fixed number of queries, whatever the plan's size."""
     context = {"plan": plan, "stage_total": STAGE_COUNT, **(extra or {})}
     if plan is not None:
-        commitments = with_progress(COMMITMENT_CARDS.filter(plan=plan))
-        for commitment in commitments:
-            commitment.plan = plan  # for its link, without a query per card
+        commitments = card_rows(COMMITMENT_CARDS.filter(plan=plan))
         stages = all_stages(plan, STAGE_ROWS.filter(plan=plan))
         completed = sum(stage.is_completed for stage in stages)
         context |= {

@@ -88,6 +88,11 @@ PLAN_STATUS_MOVES = {
 }
 
 
+def period_label(starts_on, ends_on) -> str:
+    """A plan's period as people name it: "2021–2025"."""
+    return f"{starts_on.year}–{ends_on.year}"
+
+
 class ActionPlanQuerySet(models.QuerySet):
     def for_country(self, country_code: str):
         return self.filter(country_code=country_code)
@@ -188,7 +193,7 @@ class ActionPlan(models.Model):
 
     @property
     def period_label(self) -> str:
-        return f"{self.starts_on.year}–{self.ends_on.year}"
+        return period_label(self.starts_on, self.ends_on)
 
     def allowed_statuses(self) -> list[str]:
         return list(PLAN_STATUS_MOVES[PlanStatus(self.status)])
