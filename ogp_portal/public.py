@@ -53,9 +53,6 @@ COUNTRY_CODE = getattr(settings, "OGP_COUNTRY_CODE", "JO")
 PAGE_SIZE = 20
 MAX_PAGE = 10_000
 
-# What a meeting link shows: only these columns are read. The full rows (a meeting's whole
-# minutes) cost more to fetch and build than the rest of the query.
-MEETING_LINK_FIELDS = ["title_ar", "title_en", "starts_at", "body__name_ar", "body__name_en"]
 
 
 def site_plans():

@@ -1,5 +1,9 @@
 """Site-level pages that bring several apps together, and the health check."""
 
+import dataclasses
+import datetime
+from typing import ClassVar
+
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
@@ -20,7 +24,9 @@ from ogp_portal.cache import TolerantRedisCache
 from plans.models import STAGE_COUNT, ActionPlan, MethodologyStage, StageStatus
 from plans.views import public_document_links
 
-from .public import COUNTRY_CODE, MEETING_LINK_FIELDS, CardRow, card_rows, commitment_cards
+from .compliance import UrlPattern
+from .i18n import Translated
+from .public import COUNTRY_CODE, CardRow, card_rows, commitment_cards
 
 
 def database_answers() -> bool:
@@ -90,6 +96,39 @@ PLAN_OVERVIEW_FIELDS = [
 WINDOW_LINK_FIELDS = ["plan_id", "title_ar", "title_en", "opens_at", "closes_at"]
 
 
+@dataclasses.dataclass
+class MinutesLink:
+    """A link to a meeting's published minutes, read as a plain row (see public.CardRow):
+    its title and body's name in the page's language (for `bidi_text`), date and address."""
+
+    pk: int
+    title_ar: str
+    title_en: str
+    starts_at: datetime.datetime
+    body_name_ar: str
+    body_name_en: str
+    url: str = ""
+
+    COLUMNS: ClassVar[list[str]] = [
+        "pk",
+        "title_ar",
+        "title_en",
+        "starts_at",
+        "body__name_ar",
+        "body__name_en",
+    ]
+    title: ClassVar[Translated] = Translated("title")
+    body_name: ClassVar[Translated] = Translated("body_name")
+
+
+def minutes_links(rows) -> list[MinutesLink]:
+    url = UrlPattern("meetings:detail", "pk")  # Meeting.get_absolute_url, reversed once
+    links = [MinutesLink(*row) for row in rows]
+    for link in links:
+        link.url = url(link.pk)
+    return links
+
+
 # The overview's querysets, built once when the module loads; each request filters a copy
 # (never iterate one directly: it would keep its rows for every later request).
 # Building a queryset's filters, joins and column list costs about as much Python work as
@@ -103,12 +142,7 @@ PUBLIC_PLANS = (
 STAGE_ROWS = MethodologyStage.objects.only("plan_id", "number", "status").order_by()
 COMMITMENT_CARDS = Commitment.objects.published().order_by("number").values_list(*CardRow.COLUMNS)
 PUBLIC_WINDOWS = CommentWindow.objects.public().only(*WINDOW_LINK_FIELDS).order_by("opens_at")
-MINUTES_LINKS = (
-    Meeting.objects.published()
-    .select_related("body")
-    .only(*MEETING_LINK_FIELDS)
-    .order_by("-starts_at")
-)
+MINUTES_LINKS = Meeting.objects.published().order_by("-starts_at").values_list(*MinutesLink.COLUMNS)
 
 
 def site_plans_newest_first() -> list[ActionPlan]:
@@ -190,7 +224,7 @@ def render_plan(
             "cards": commitment_cards(commitments, gettext("Commitment %(number)s")),
             "achievement": plan_achievement(commitments),
             **window_lists(plan),
-            "meetings": list(MINUTES_LINKS.filter(plan=plan)),
+            "meetings": minutes_links(MINUTES_LINKS.filter(plan=plan)),
             "other_plans": other_plans,
         }
     return render(request, template, context)
