@@ -93,7 +93,6 @@ PLAN_OVERVIEW_FIELDS = [
     "ends_on",
     "status",
 ]
-WINDOW_LINK_FIELDS = ["plan_id", "title_ar", "title_en", "opens_at", "closes_at"]
 
 
 @dataclasses.dataclass
@@ -129,6 +128,26 @@ def minutes_links(rows) -> list[MinutesLink]:
     return links
 
 
+@dataclasses.dataclass
+class WindowLink:
+    """A public comment window as the overview's call to action shows it, read as a plain
+    row (see public.CardRow), with the model's own rules for its days."""
+
+    pk: int
+    title_ar: str
+    title_en: str
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    days_remaining: int = 0
+
+    COLUMNS: ClassVar[list[str]] = ["pk", "title_ar", "title_en", "opens_at", "closes_at"]
+    title: ClassVar[Translated] = Translated("title")
+    is_open = CommentWindow.is_open
+    state_at = CommentWindow.state_at
+    days_left = CommentWindow.days_left
+    last_day = CommentWindow.last_day
+
+
 # The overview's querysets, built once when the module loads; each request filters a copy
 # (never iterate one directly: it would keep its rows for every later request).
 # Building a queryset's filters, joins and column list costs about as much Python work as
@@ -141,7 +160,9 @@ PUBLIC_PLANS = (
 )
 STAGE_ROWS = MethodologyStage.objects.only("plan_id", "number", "status").order_by()
 COMMITMENT_CARDS = Commitment.objects.published().order_by("number").values_list(*CardRow.COLUMNS)
-PUBLIC_WINDOWS = CommentWindow.objects.public().only(*WINDOW_LINK_FIELDS).order_by("opens_at")
+PUBLIC_WINDOWS = (
+    CommentWindow.objects.public().order_by("opens_at").values_list(*WindowLink.COLUMNS)
+)
 MINUTES_LINKS = Meeting.objects.published().order_by("-starts_at").values_list(*MinutesLink.COLUMNS)
 
 
@@ -189,7 +210,7 @@ def all_stages(plan: ActionPlan, stages=None) -> list[MethodologyStage]:
 def window_lists(plan: ActionPlan) -> dict:
     """The plan's public windows open now (with the days left) and upcoming, in one query."""
     now = timezone.now()
-    windows = list(PUBLIC_WINDOWS.filter(plan=plan, closes_at__gt=now))
+    windows = [WindowLink(*row) for row in PUBLIC_WINDOWS.filter(plan=plan, closes_at__gt=now)]
     open_windows = sorted((w for w in windows if w.is_open(now)), key=lambda w: w.closes_at)
     for window in open_windows:
         window.days_remaining = window.days_left(now)
