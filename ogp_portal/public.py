@@ -54,7 +54,6 @@ PAGE_SIZE = 20
 MAX_PAGE = 10_000
 
 
-
 def site_plans():
     return ActionPlan.objects.public().for_country(COUNTRY_CODE)
 
