@@ -148,6 +148,19 @@ class WindowLink:
     last_day = CommentWindow.last_day
 
 
+@dataclasses.dataclass
+class StageRow:
+    """A stage of the overview's tracker, read as a plain row (see public.CardRow), with the
+    model's own name, status label and completion rule."""
+
+    number: int
+    status: str
+
+    name = MethodologyStage.name
+    get_status_display = MethodologyStage.get_status_display
+    is_completed = MethodologyStage.is_completed
+
+
 # The overview's querysets, built once when the module loads; each request filters a copy
 # (never iterate one directly: it would keep its rows for every later request).
 # Building a queryset's filters, joins and column list costs about as much Python work as
@@ -158,7 +171,7 @@ PUBLIC_PLANS = (
     .only(*PLAN_OVERVIEW_FIELDS)
     .order_by("-number")
 )
-STAGE_ROWS = MethodologyStage.objects.only("plan_id", "number", "status").order_by()
+STAGE_STATUSES = MethodologyStage.objects.order_by().values_list("number", "status")
 COMMITMENT_CARDS = Commitment.objects.published().order_by("number").values_list(*CardRow.COLUMNS)
 PUBLIC_WINDOWS = (
     CommentWindow.objects.public().order_by("opens_at").values_list(*WindowLink.COLUMNS)
@@ -196,9 +209,9 @@ def plan_detail(request, number: int):
     )
 
 
-def all_stages(plan: ActionPlan, stages=None) -> list[MethodologyStage]:
+def all_stages(plan: ActionPlan, stages=None) -> list:
     """The seven stages in order; a stage without a row yet shows as not started (unsaved).
-    `stages`: the plan's stage rows when the caller reads fewer columns."""
+    `stages`: rows to use instead of the plan's MethodologyStage instances (StageRow)."""
     stages = plan.stages.all() if stages is None else stages
     by_number = {stage.number: stage for stage in stages}
     return [
@@ -232,7 +245,8 @@ def render_plan(
     context = {"plan": plan, "stage_total": STAGE_COUNT, **(extra or {})}
     if plan is not None:
         commitments = card_rows(COMMITMENT_CARDS.filter(plan=plan))
-        stages = all_stages(plan, STAGE_ROWS.filter(plan=plan))
+        rows = [StageRow(*row) for row in STAGE_STATUSES.filter(plan=plan)]
+        stages = all_stages(plan, rows)
         completed = sum(stage.is_completed for stage in stages)
         context |= {
             "stages": stages,
