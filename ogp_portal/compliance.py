@@ -13,17 +13,21 @@ government attended: such a meeting is not a meeting "with civil society".
 
 import datetime
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from consultations.models import Audience, CommentWindow, ModerationState
 from meetings.models import AttendanceShares, BodyKind, Meeting
+from ogp_portal.i18n import Translated
 from plans.models import ActionPlan, Document, DocumentKind, MethodologyStage
 
 MET, NOT_MET, NOT_YET_DUE = "met", "not_met", "not_yet_due"
@@ -71,16 +75,90 @@ class Check:
         }
 
 
+# The checks and the page read plain rows (values_list), not model instances: the ORM
+# compiles a query of a few columns and no select_related faster, and a tuple costs less
+# to build than a model. Each row borrows its model's bilingual fields (for `bidi_text`).
+
+
+class BodyName(NamedTuple):
+    """The body that held a forum meeting, as the attendance table names it."""
+
+    pk: int
+    name_ar: str
+    name_en: str
+
+    name = Translated("name")
+
+
+class MinutesRow(NamedTuple):
+    """A forum meeting with published minutes: its title and body, and who was present by
+    sector (`Meeting.with_attendance_shares`)."""
+
+    pk: int
+    title_ar: str
+    title_en: str
+    starts_at: datetime.datetime
+    body: BodyName
+    present_government: int
+    present_non_government: int
+
+    title = Translated("title")
+    attendance_shares = Meeting.attendance_shares
+
+
+class DocumentRow(NamedTuple):
+    """A public document as the timeline and repository checks cite it."""
+
+    kind: str
+    title_ar: str
+    title_en: str
+    published_at: datetime.datetime
+    file: str  # the stored file's name, "" when the document is a link
+    url: str
+
+    title = Translated("title")
+
+
+class WindowRow(NamedTuple):
+    """A public comment window with its published and answered comments counted."""
+
+    pk: int
+    title_ar: str
+    title_en: str
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    published_comments: int
+    answered_comments: int
+
+    title = Translated("title")
+
+
 @dataclass
 class MeetingAttendance:
     """One forum meeting with published minutes and who was present by sector."""
 
     day: datetime.date
-    meeting: Meeting
+    meeting: MinutesRow
     shares: AttendanceShares
     # The meeting as the checks cite it (title, URL, date), built once: the attendance
     # table links it too.
     link: Evidence
+    # The two shares as the attendance table writes them ("40%"), each pattern translated
+    # once per page (`percent_texts`), not by a template tag per row.
+    government_share_text: str = ""
+    non_government_share_text: str = ""
+
+
+def percent_texts(rows: list[MeetingAttendance]) -> None:
+    """Fill each row's share texts: what `{% blocktranslate %}{{ percent }}%{% endblocktranslate %}`
+    renders (same msgid), for whole numbers, which need no escaping."""
+    pattern = gettext("%(percent)s%%")
+    for row in rows:
+        shares = row.shares
+        row.government_share_text = mark_safe(pattern % {"percent": shares.government_share})
+        row.non_government_share_text = mark_safe(
+            pattern % {"percent": shares.non_government_share}
+        )
 
 
 @dataclass
@@ -95,7 +173,7 @@ class Compliance:
     @property
     def bodies(self) -> list:
         """The forum bodies the meetings were held by, in order (usually just one)."""
-        return list({row.meeting.body_id: row.meeting.body for row in self.meetings}.values())
+        return list({row.meeting.body.pk: row.meeting.body for row in self.meetings}.values())
 
     @property
     def without_non_government(self) -> int:
@@ -150,22 +228,34 @@ def plan_compliance(plan: ActionPlan, today: datetime.date | None = None) -> lis
 # no rows are kept). Each reads only the columns the checks and the page show: the ORM's
 # cost per query grows with the columns it selects, groups by and turns into objects.
 STAGE_DAYS = MethodologyStage.objects.order_by().values_list("actual_start", "actual_end")
+# The two counted queries select their columns before counting: grouped by those columns
+# alone, not by every column of the model (the same groups, as each row has its key), a
+# shorter query to compile and to run. None is ordered in SQL: `compliance_report` sorts
+# the few rows of one plan, cheaper than the ORM compiling an ORDER BY for each query.
 FORUM_MINUTES = (
     Meeting.objects.published()
     .filter(body__kind=BodyKind.FORUM)
+    .order_by()
+    .values_list(
+        "pk",
+        "title_ar",
+        "title_en",
+        "starts_at",
+        "body_id",
+        "body__name_ar",
+        "body__name_en",
+    )
     .with_attendance_shares()
-    .select_related("body")
-    .only("pk", "title_ar", "title_en", "starts_at", "body__name_ar", "body__name_en")
-    .order_by("starts_at", "pk")
 )
 PUBLIC_DOCUMENTS = (
     Document.objects.public()
-    .only("pk", "kind", "title_ar", "title_en", "published_at", "file", "url")
-    .order_by("published_at")
+    .order_by()
+    .values_list("kind", "title_ar", "title_en", "published_at", "file", "url")
 )
 PUBLIC_WINDOWS = (
     CommentWindow.objects.filter(audience=Audience.PUBLIC)
-    .only("pk", "title_ar", "title_en", "opens_at", "closes_at")
+    .order_by()
+    .values_list("pk", "title_ar", "title_en", "opens_at", "closes_at")
     .annotate(
         published_comments=Count("comments", filter=Q(comments__state=ModerationState.PUBLISHED)),
         answered_comments=Count(
@@ -176,28 +266,45 @@ PUBLIC_WINDOWS = (
             ),
         ),
     )
-    .order_by("opens_at")
 )
+# Where a document's file is stored (FieldFile.url asks it), for files read as names.
+DOCUMENT_FILES = Document._meta.get_field("file").storage
 
 
-def compliance_report(plan: ActionPlan, today: datetime.date | None = None) -> Compliance:
+def compliance_report(
+    plan: ActionPlan, today: datetime.date | None = None, stage_days=None
+) -> Compliance:
     """Six checks and the forum meetings' attendance in a fixed number of queries (stages,
-    minutes with their attendance counted by sector, documents, windows)."""
+    minutes with their attendance counted by sector, documents, windows). `stage_days`:
+    the plan's stages' (actual_start, actual_end) when the caller has read them already
+    (the compliance page reads them with its plan), else one more query."""
     today = today or timezone.localdate()
-    started = co_creation_start(STAGE_DAYS.filter(plan_id=plan.pk))
-    forum = FORUM_MINUTES.filter(plan_id=plan.pk)
+    if stage_days is None:
+        stage_days = STAGE_DAYS.filter(plan_id=plan.pk)
+    started = co_creation_start(stage_days)
     # Each document with the day it was published, converted once for the two checks.
     documents = [
-        (local_date(doc.published_at), doc) for doc in PUBLIC_DOCUMENTS.filter(plan_id=plan.pk)
+        (local_date(doc.published_at), doc)
+        for doc in sorted(
+            map(DocumentRow._make, PUBLIC_DOCUMENTS.filter(plan_id=plan.pk)),
+            key=attrgetter("published_at"),
+        )
     ]
-    windows = list(PUBLIC_WINDOWS.filter(plan_id=plan.pk))
+    windows = sorted(
+        map(WindowRow._make, PUBLIC_WINDOWS.filter(plan_id=plan.pk)), key=attrgetter("opens_at")
+    )
     meeting_url = UrlPattern("meetings:detail", "pk")  # Meeting.get_absolute_url
     minutes = []
-    for meeting in forum:
-        day = local_date(meeting.starts_at)
+    forum = sorted(FORUM_MINUTES.filter(plan_id=plan.pk), key=itemgetter(3, 0))  # starts_at, pk
+    for pk, title_ar, title_en, starts_at, *body, government, non_government in forum:
+        day = local_date(starts_at)
         if day <= today:
-            link = Evidence(meeting.title, meeting_url(meeting.pk), day)
+            meeting = MinutesRow(
+                pk, title_ar, title_en, starts_at, BodyName(*body), government, non_government
+            )
+            link = Evidence(meeting.title, meeting_url(pk), day)
             minutes.append(MeetingAttendance(day, meeting, meeting.attendance_shares, link))
+    percent_texts(minutes)
     window_url = UrlPattern("consultations:detail", "pk")  # CommentWindow.get_absolute_url
     window_links = [
         Evidence(window.title, window_url(window.pk), local_date(window.opens_at))
@@ -218,8 +325,9 @@ def meeting_evidence(rows) -> list[Evidence]:
     return [row.link for row in rows]
 
 
-def document_url(document: Document) -> str:
-    return document.file.url if document.file else document.url
+def document_url(document: DocumentRow) -> str:
+    """Document's file URL (as `document.file.url`), else its link."""
+    return DOCUMENT_FILES.url(document.file) if document.file else document.url
 
 
 def forum_regularity(plan, started, minutes, today) -> Check:
@@ -297,7 +405,7 @@ def timeline_published(started, documents) -> Check:
     return Check("timeline", rule, verdict, figure, evidence)
 
 
-def window_days(window: CommentWindow) -> int:
+def window_days(window: WindowRow) -> int:
     return (local_date(window.closes_at) - local_date(window.opens_at)).days
 
 

@@ -8,7 +8,9 @@ plans looked up by country and number (plan numbers are unique per country only)
 
 import dataclasses
 import datetime
+from collections import Counter
 from decimal import Decimal
+from operator import itemgetter
 from typing import ClassVar, NamedTuple
 
 from django.conf import settings
@@ -58,18 +60,42 @@ def site_plans():
     return ActionPlan.objects.public().for_country(COUNTRY_CODE)
 
 
-# What the compliance page reads of its plan: title, number and period (the two summaries,
-# the longest columns, are not shown). Built once when the module loads, as the
-# compliance checks' querysets are; each request narrows a copy to its plan.
-COMPLIANCE_PLANS = site_plans().only("pk", "number", "title_ar", "title_en", "starts_on", "ends_on")
+class PlanRow(NamedTuple):
+    """What the compliance page reads of its plan: title, number and period (the two
+    summaries, the longest columns, are not shown), as a plain row with the model's own
+    title, period and URL."""
+
+    pk: int
+    number: int
+    title_ar: str
+    title_en: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+
+    title = Translated("title")
+    period_label = ActionPlan.period_label
+    get_absolute_url = ActionPlan.get_absolute_url
 
 
-def public_plan(number: int) -> ActionPlan:
-    """The compliance page's plan, or the 404 page."""
-    plan = COMPLIANCE_PLANS.filter(number=number).first()
-    if plan is None:
+# The compliance page's plan joined to its stages' actual days (one row per stage; one row
+# of None days when it has none: a LEFT JOIN), which the compliance checks would otherwise
+# read in a query of their own. Built once when the module loads, as the compliance
+# checks' querysets are; each request narrows a copy to its plan.
+COMPLIANCE_PLANS = (
+    site_plans()
+    .order_by()
+    .values_list(*PlanRow._fields, "stages__actual_start", "stages__actual_end")
+)
+
+
+def public_plan(number: int) -> tuple[PlanRow, list]:
+    """The compliance page's plan and its stages' (actual_start, actual_end), or the 404
+    page."""
+    rows = list(COMPLIANCE_PLANS.filter(number=number))
+    if not rows:
         raise Http404
-    return plan
+    columns = len(PlanRow._fields)
+    return PlanRow._make(rows[0][:columns]), [row[columns:] for row in rows]
 
 
 def whole_number(value, *, low: int = 1, high: int = MAX_PAGE) -> int | None:
@@ -323,8 +349,8 @@ def document_list(request):
 def compliance(request, number: int):
     """The OGP minimum requirements of one plan: met, not met or not yet due, and who
     attended each forum meeting by sector."""
-    plan = public_plan(number)
-    report = compliance_report(plan)
+    plan, stage_days = public_plan(number)
+    report = compliance_report(plan, stage_days=stage_days)
     context = {
         "plan": plan,
         "checks": report.checks,
@@ -352,10 +378,10 @@ class MilestoneFigures(NamedTuple):
 
 # Each published commitment's columns, then its milestones' (None when it has none: a
 # LEFT JOIN). Built once when the module loads, like compliance.py's queries: each request
-# only narrows a copy to its plan.
+# only narrows a copy to its plan. Not ordered in SQL: `progress_chart` sorts the bars.
 PROGRESS_ROWS = (
     Commitment.objects.published()
-    .order_by("number")
+    .order_by()
     .values_list(
         "pk",
         "number",
@@ -374,7 +400,13 @@ def blocktranslated(pattern: str, **values) -> str:
     return mark_safe(pattern % {name: conditional_escape(value) for name, value in values.items()})
 
 
-def progress_chart(plan: ActionPlan) -> dict:
+def number_text(pattern: str, **numbers: int) -> str:
+    """`blocktranslated` for whole numbers only, which need no escaping (a chart row's
+    texts: "Commitment 3", "2 of 5")."""
+    return mark_safe(pattern % numbers)
+
+
+def progress_chart(plan: PlanRow) -> dict:
     """Bars of progress per commitment and the milestones by status at each half-year end,
     with their texts (each translated once, not once per row).
 
@@ -391,21 +423,22 @@ def progress_chart(plan: ActionPlan) -> dict:
     # Commitment.get_absolute_url, reversed once for all the bars.
     url = UrlPattern("commitments:detail", "number", plan_number=plan.number)
     bars = []
-    for number, of_commitment in by_commitment.values():
+    for number, of_commitment in sorted(by_commitment.values(), key=itemgetter(0)):
         percent = int(weighted_completion(of_commitment))
         bars.append(
             {
                 "url": url(number),
-                "label": blocktranslated(label, number=number),
-                "meter_label": blocktranslated(meter_label, number=number),
+                "label": number_text(label, number=number),
+                "meter_label": number_text(meter_label, number=number),
                 "percent": percent,
-                "percent_text": blocktranslated(percent_text, percent=percent),
+                "percent_text": number_text(percent_text, percent=percent),
             }
         )
     milestones = [m for _number, of_commitment in by_commitment.values() for m in of_commitment]
+    counts = Counter(m.status for m in milestones)
     by_status = []
     for status in MilestoneStatus:
-        count = sum(1 for m in milestones if m.status == status.value)
+        count = counts[status.value]
         if count:
             by_status.append({"status": status.value, "label": status.label, "count": count})
     total = len(milestones) or 1
@@ -432,8 +465,8 @@ def progress_chart(plan: ActionPlan) -> dict:
                     "count": len(ending),
                     "done": done,
                     "percent": round(100 * done / len(ending)),
-                    "done_text": blocktranslated(done_text, done=done, total=len(ending)),
-                    "meter_label": blocktranslated(meter_label, year=year),
+                    "done_text": number_text(done_text, done=done, total=len(ending)),
+                    "meter_label": number_text(meter_label, year=year),
                 }
             )
     return {"bars": bars, "by_status": by_status, "due_by_year": due}

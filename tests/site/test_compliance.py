@@ -181,9 +181,9 @@ def test_the_page_shows_verdicts_and_links_to_the_evidence(client):
     assert client.head("/ar/plans/5/compliance/").status_code == 200
 
 
-# Plan, stages, forum minutes, public documents, windows with their comment counts, and
-# for the charts the published commitments joined to their milestones.
-COMPLIANCE_QUERIES = 6
+# Plan joined to its stages, forum minutes, public documents, windows with their comment
+# counts, and for the charts the published commitments joined to their milestones.
+COMPLIANCE_QUERIES = 5
 
 
 def test_the_chart_links_each_published_commitment_with_its_weighted_progress(client):
@@ -456,3 +456,36 @@ def test_staff_reach_the_compliance_page_from_the_workspace_plan(client):
     client.force_login(make_user(role=COORDINATOR))
     page = client.get("/en/manage/plans/5/").content.decode()
     assert 'href="/en/plans/5/compliance/"' in page
+
+
+def test_evidence_is_in_date_order_and_links_a_documents_file():
+    """The checks sort the rows they read (created here out of date order) and link a
+    document to its stored file when it has one, else to its link."""
+    plan = make_plan(
+        number=5, starts_on=datetime.date(2021, 9, 1), ends_on=datetime.date(2025, 8, 31)
+    )
+    body = make_body(kind=BodyKind.FORUM)
+    later = forum_meeting(plan, datetime.date(2022, 3, 1), body)
+    earlier = forum_meeting(plan, datetime.date(2021, 9, 15), body)
+    stored = make_document(
+        plan=plan,
+        kind=DocumentKind.TIMELINE,
+        is_public=True,
+        published_at=at(datetime.date(2021, 8, 1)),
+        file="documents/2021/timeline.pdf",
+        url="",
+    )
+    linked = make_document(
+        plan=plan,
+        kind=DocumentKind.TIMELINE,
+        is_public=True,
+        published_at=at(datetime.date(2021, 7, 1)),
+        url="https://example.org/first-timeline.pdf",
+    )
+    checks = verdicts(plan)
+    with translation.override("en"):  # as `verdicts` reads them
+        meetings = [earlier.get_absolute_url(), later.get_absolute_url()]
+    assert [item.url for item in checks["forum"].evidence] == meetings
+    assert [item.url for item in checks["timeline"].evidence] == [linked.url, stored.file.url]
+    # The repository check cites the latest documents first.
+    assert [item.url for item in checks["repository"].evidence] == [stored.file.url, linked.url]
