@@ -105,9 +105,6 @@ class ActionPlanQuerySet(models.QuerySet):
         """The newest plan of this queryset (the public home uses `public().current()`)."""
         return self.order_by("-number").first()
 
-    def with_stages(self):
-        return self.prefetch_related("stages")
-
 
 class ActionPlan(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), help_text=_("4 for the 4th plan."))
