@@ -21,13 +21,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Audience, CommentWindow, ModerationState
 from meetings.models import AttendanceShares, BodyKind, Meeting
-from ogp_portal.i18n import Translated
+from ogp_portal.i18n import Translated, number_text
+from ogp_portal.links import UrlPattern
 from plans.models import ActionPlan, Document, DocumentKind, MethodologyStage
 
 MET, NOT_MET, NOT_YET_DUE = "met", "not_met", "not_yet_due"
@@ -155,10 +155,8 @@ def percent_texts(rows: list[MeetingAttendance]) -> None:
     pattern = gettext("%(percent)s%%")
     for row in rows:
         shares = row.shares
-        row.government_share_text = mark_safe(pattern % {"percent": shares.government_share})
-        row.non_government_share_text = mark_safe(
-            pattern % {"percent": shares.non_government_share}
-        )
+        row.government_share_text = number_text(pattern, percent=shares.government_share)
+        row.non_government_share_text = number_text(pattern, percent=shares.non_government_share)
 
 
 @dataclass
@@ -182,22 +180,6 @@ class Compliance:
 
 def local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
-
-
-class UrlPattern:
-    """The URLs of one view for many objects, reversed once: each is the URL reversed for a
-    placeholder key, with the object's key in its place. reverse() costs ~16 us a call and
-    a compliance page links dozens of meetings, windows and commitments. For a key that an
-    int path converter writes as the number itself."""
-
-    PLACEHOLDER = 2_147_483_647
-
-    def __init__(self, viewname: str, key: str, **kwargs):
-        url = reverse(viewname, kwargs={**kwargs, key: self.PLACEHOLDER})
-        self.head, _placeholder, self.tail = url.rpartition(str(self.PLACEHOLDER))
-
-    def __call__(self, key: int) -> str:
-        return f"{self.head}{key}{self.tail}"
 
 
 def co_creation_start(stage_days) -> datetime.date | None:

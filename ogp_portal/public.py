@@ -21,8 +21,6 @@ from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
@@ -38,8 +36,9 @@ from commitments.models import (
 from consultations.models import CommentWindow
 from meetings.models import Meeting
 from ogp_portal import opendata
-from ogp_portal.compliance import UrlPattern, compliance_report
-from ogp_portal.i18n import Translated
+from ogp_portal.compliance import compliance_report
+from ogp_portal.i18n import Translated, blocktranslated, number_text
+from ogp_portal.links import UrlPattern
 from ogp_portal.search import MAX_QUERY_LENGTH, search, searched_rows
 from plans.models import (
     STAGE_NAMES,
@@ -391,19 +390,6 @@ PROGRESS_ROWS = (
         "milestones__ends_on",
     )
 )
-
-
-def blocktranslated(pattern: str, **values) -> str:
-    """What `{% blocktranslate %}` renders, for texts of chart rows built here rather than
-    by a template tag per row (each tag costs more than the row's own work): `pattern`
-    already translated, used as written, with the values escaped."""
-    return mark_safe(pattern % {name: conditional_escape(value) for name, value in values.items()})
-
-
-def number_text(pattern: str, **numbers: int) -> str:
-    """`blocktranslated` for whole numbers only, which need no escaping (a chart row's
-    texts: "Commitment 3", "2 of 5")."""
-    return mark_safe(pattern % numbers)
 
 
 def progress_chart(plan: PlanRow) -> dict:

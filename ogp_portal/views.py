@@ -24,8 +24,8 @@ from ogp_portal.cache import TolerantRedisCache
 from plans.models import STAGE_COUNT, ActionPlan, MethodologyStage, StageStatus
 from plans.views import public_document_links
 
-from .compliance import UrlPattern
 from .i18n import Translated
+from .links import UrlPattern
 from .public import COUNTRY_CODE, CardRow, card_rows, commitment_cards
 
 
