@@ -40,7 +40,7 @@ CITIZENS = 200
 FLOOD = 30
 REDIS_DOWN_CITIZENS = 50
 REAL_LIMIT = 10
-# The "try again" page (templates/503.html, ogp_portal.errors), in either language.
+# The "try again" page (templates/503.html, core.errors), in either language.
 TRY_AGAIN_TITLES = ("Please try again in a moment", "يُرجى إعادة المحاولة بعد قليل")
 # The test instances: no minimum fill time and a limit no test reaches; the flood instance
 # keeps the real ones (COMMENT_RATE_LIMIT below is its default, COMMENT_MIN_FILL_SECONDS 0).

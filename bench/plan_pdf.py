@@ -61,7 +61,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-from ogp_portal.demo import load_demo  # noqa: E402
+from demo.loader import load_demo  # noqa: E402
 from plans import services  # noqa: E402
 from plans.models import ActionPlan, PdfAudience, PlanStatus  # noqa: E402
 from plans.pdf import PDF_BASE_URL, plan_snapshots, render_snapshot, render_snapshot_html  # noqa: E402

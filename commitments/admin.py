@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ogp_portal.concurrency import save_as
-from ogp_portal.spreadsheets import SpreadsheetImportExportMixin
+from core.concurrency import save_as
+from core.spreadsheets import SpreadsheetImportExportMixin
 from plans.admin import form_data, save_versioned_formset
 
 from . import services

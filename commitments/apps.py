@@ -9,8 +9,18 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self):
         from plans.gates import register_gate
+        from plans.parts import COMMITMENTS, register_printed_rows, register_source
 
         from .gates import every_commitment_approved, every_commitment_complete
+        from .printing import plan_commitments
 
         register_gate(4, every_commitment_complete)
         register_gate(5, every_commitment_approved)
+        register_source(COMMITMENTS, plan_commitments)
+        register_printed_rows(
+            {
+                "commitments.commitment": "plan",
+                "commitments.milestone": "commitment__plan",
+                "commitments.approvalletter": "commitment__plan",
+            }
+        )

@@ -6,7 +6,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ogp_portal.conflicts import VersionedFormMixin
+from core.conflicts import VersionedFormMixin
 from plans.models import Organisation, Sector
 
 from .models import SDG_CHOICES, Commitment, Milestone, PolicyArea

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ogp_portal.conflicts import VersionedFormMixin
-from ogp_portal.uploads import validate_document
+from core.conflicts import VersionedFormMixin
+from core.uploads import validate_document
 
 from .models import ApprovalLetter, Decision
 

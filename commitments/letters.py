@@ -20,13 +20,13 @@ from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ogp_portal.access import workspace_view
-from ogp_portal.concurrency import StaleEdit
-from ogp_portal.conflicts import conflict_context, rebase_form
-from ogp_portal.diffs import field_changes
-from ogp_portal.i18n import LANGUAGE_CODES, active_language
-from ogp_portal.pdf import PDF_BASE_URL, render_pdf
-from plans.roles import is_agency_scoped
+from core.access import workspace_view
+from core.concurrency import StaleEdit
+from core.conflicts import conflict_context, rebase_form
+from core.diffs import field_changes
+from core.i18n import LANGUAGE_CODES, active_language
+from core.pdf import PDF_BASE_URL, render_pdf
+from core.roles import is_agency_scoped
 
 from . import services
 from .letter_forms import LetterReplyForm, LetterRequestForm

@@ -16,10 +16,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ogp_portal.i18n import Translated, choice_label
-from ogp_portal.storage import private_storage
+from core.i18n import Translated, choice_label
+from core.roles import is_agency_scoped
+from core.storage import private_storage
 from plans.models import ActionPlan, Organisation
-from plans.roles import is_agency_scoped
 
 
 class PolicyArea(models.Model):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ogp_portal.access import workspace_view
+from core.access import workspace_view
 
 from . import services
 from .models import Commitment, Milestone, MilestoneStatus, ProgressReport

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ogp_portal.uploads import validate_document
+from core.uploads import validate_document
 
 from .models import MilestoneStatus, ProgressReport
 

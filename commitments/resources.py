@@ -9,9 +9,9 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from ogp_portal.arabic import normalise
-from ogp_portal.concurrency import StaleEdit
-from ogp_portal.imports import (
+from core.arabic import normalise
+from core.concurrency import StaleEdit
+from core.sheets import (
     Change,
     Column,
     Preview,
@@ -24,7 +24,7 @@ from ogp_portal.imports import (
     register,
     text_changes,
 )
-from ogp_portal.spreadsheets import LookupWidget, SpreadsheetResource, StrictManyToManyWidget
+from core.spreadsheets import LookupWidget, SpreadsheetResource, StrictManyToManyWidget
 from plans.models import ActionPlan, Organisation, Sector
 from plans.services import create_organisation
 
@@ -149,7 +149,7 @@ class MilestoneResource(SpreadsheetResource):
         import_id_fields = ("commitment", "number")
 
 
-# Workspace sheets (ogp_portal.imports): commitments as OGP lists them, milestones, progress
+# Workspace sheets (imports.views): commitments as OGP lists them, milestones, progress
 
 
 # A commitment created from a row that has only the English title keeps its Arabic title

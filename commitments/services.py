@@ -3,7 +3,7 @@ one function per action, atomic, recording who did it on the history row. The wo
 the admin and the importers call these.
 
 Rules broken raise `ValidationError` with messages meant for the user; an edit opened on
-an older version raises `StaleEdit` (see `ogp_portal.concurrency`).
+an older version raises `StaleEdit` (see `core.concurrency`).
 """
 
 import datetime
@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ogp_portal.concurrency import lock_for_edit, save_as
+from core.concurrency import lock_for_edit, save_as
 
 from .models import (
     ADDITIONAL_TEXT_NAMES,

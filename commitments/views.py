@@ -1,12 +1,12 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from ogp_portal.diffs import changed, word_diff
-from ogp_portal.i18n import LANGUAGE_CODES, active_language
-from ogp_portal.public import COUNTRY_CODE
+from core.diffs import changed, word_diff
+from core.i18n import LANGUAGE_CODES, active_language
 from plans.models import Organisation, Sector
 
 from .models import (
@@ -37,7 +37,7 @@ def commitment_detail(request, plan_number: int, number: int):
     """One published commitment in the OGP template, with its milestones and progress."""
     commitment = get_object_or_404(
         Commitment.objects.published().for_detail(),
-        plan__country_code=COUNTRY_CODE,
+        plan__country_code=settings.OGP_COUNTRY_CODE,
         plan__number=plan_number,
         number=number,
     )
@@ -183,7 +183,7 @@ def commitment_changes(request, plan_number: int, number: int):
         Commitment.objects.published()
         .select_related("plan", "lead_institution")
         .prefetch_related("milestones"),
-        plan__country_code=COUNTRY_CODE,
+        plan__country_code=settings.OGP_COUNTRY_CODE,
         plan__number=plan_number,
         number=number,
     )

@@ -15,9 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ogp_portal.access import workspace_view
-from ogp_portal.concurrency import StaleEdit
-from ogp_portal.conflicts import conflict_context, rebase_form
+from core.access import workspace_view
+from core.concurrency import StaleEdit
+from core.conflicts import conflict_context, rebase_form
 from plans.models import ActionPlan
 from plans.services import create_organisation
 

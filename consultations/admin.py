@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ogp_portal.spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from core.spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 
 from .models import Announcement, Comment, CommentWindow, Response, Subscription
 from .resources import CommentResource, CommentWindowResource, ResponseResource

@@ -10,14 +10,29 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self):
         from plans.gates import register_gate
-        from plans.parts import CONSULTATION_REPORT, register_part
+        from plans.parts import (
+            COMMENTS,
+            CONSULTATION_REPORT,
+            register_part,
+            register_printed_rows,
+            register_source,
+        )
 
         from . import resources  # noqa: F401  (registers the off-site comment sheet)
         from .gates import every_window_closed_and_answered
+        from .printing import plan_comments
 
         register_gate(7, every_window_closed_and_answered)
         # Annex B of the plan document prints each window's report as its page does.
         register_part(CONSULTATION_REPORT, "consultations.report.report_part")
+        register_source(COMMENTS, plan_comments)
+        register_printed_rows(
+            {
+                "consultations.commentwindow": "plan",
+                "consultations.comment": "window__plan",
+                "consultations.response": "comment__window__plan",
+            }
+        )
         checks.register(check_comment_regions)
 
 

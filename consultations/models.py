@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Milestone
-from ogp_portal.i18n import Translated
+from core.i18n import Translated
 from plans.models import ActionPlan, Sector
 
 DEFAULT_WINDOW_DAYS = 14

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ogp_portal.spreadsheets import csv_bytes, xlsx_bytes
+from core.spreadsheets import csv_bytes, xlsx_bytes
 from plans.parts import day, raw_text, text
 
 from .models import Comment, CommentWindow

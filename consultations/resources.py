@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 from import_export import fields
 
 from commitments.models import Commitment
-from ogp_portal.arabic import ascii_digits
-from ogp_portal.imports import Change, Column, Preview, RowResult, Sheet, display, register
-from ogp_portal.spreadsheets import LookupWidget, SpreadsheetResource
+from core.arabic import ascii_digits
+from core.sheets import Change, Column, Preview, RowResult, Sheet, display, register
+from core.spreadsheets import LookupWidget, SpreadsheetResource
 from plans.models import ActionPlan, Sector
 
 from . import services

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from commitments.models import Commitment
-from ogp_portal.login_throttle import client_address
-from ogp_portal.pdf import render_pdf
+from core.login_throttle import client_address
+from core.pdf import render_pdf
 
 from . import report as report_module
 from . import services

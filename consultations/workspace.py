@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from commitments.forms import TEMPLATE_SECTIONS, text_rows
 from commitments.models import Commitment, Milestone
-from ogp_portal.access import workspace_view
+from core.access import workspace_view
 from plans.models import ActionPlan
 
 from . import services

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ogp_portal.spreadsheets import SpreadsheetImportExportMixin
+from core.spreadsheets import SpreadsheetImportExportMixin
 
 from .models import (
     AgendaItem,

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment
-from ogp_portal.conflicts import VersionedFormMixin
-from ogp_portal.uploads import MAX_UPLOAD_BYTES, validate_document
+from core.conflicts import VersionedFormMixin
+from core.uploads import MAX_UPLOAD_BYTES, validate_document
 from plans.models import Organisation, Sector
 
 from .models import (

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment
-from ogp_portal.i18n import Translated
-from ogp_portal.storage import private_storage  # migration 0003 names it from here
+from core.i18n import Translated
+from core.storage import private_storage  # migration 0003 names it from here
 from plans.models import ActionPlan, Organisation, Sector
 
 

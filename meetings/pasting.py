@@ -4,7 +4,7 @@ A line looks like `السيد مروان الرفاعي/ أمين عام وزا�
 honorific, the name, a slash, then the position and the organisation (after a dash, after
 "لـ", or simply at the end). An HTML list (`<li>...</li>`) works too. Nothing is saved here:
 the rows are matched against the people and organisations we know, with Arabic spelling
-variants folded by the shared `ogp_portal.arabic.normalise` (alef forms, taa marbuta, alef
+variants folded by the shared `core.arabic.normalise` (alef forms, taa marbuta, alef
 maqsura, diacritics, tatweel) plus punctuation, and shown
 for the user to confirm or correct. A line we cannot read is shown with its problem,
 never dropped.
@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 from django.utils.translation import gettext as _
 
-from ogp_portal import arabic
+from core import arabic
 from plans.models import Organisation
 
 from .models import Attendance, Honorific, Membership, Person
@@ -47,7 +47,7 @@ COURTESY = {"عطوفه", "معالي", "سعاده", "دوله"}
 
 
 def normalise(text: str) -> str:
-    """`ogp_portal.arabic.normalise` (the one shared normaliser) with punctuation folded."""
+    """`core.arabic.normalise` (the one shared normaliser) with punctuation folded."""
     return arabic.normalise((text or "").translate(PUNCTUATION))
 
 

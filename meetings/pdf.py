@@ -4,11 +4,11 @@ The PDF prints `minutes_part(meeting)`, plain data in the active language, throu
 partial templates/meetings/_minutes_body.html; annex A of the plan document prints the
 same data with the same partial (registered in `MeetingsConfig.ready`, see `plans.parts`),
 so a change to the minutes' layout shows in both. Rendered through the shared
-`ogp_portal.pdf` machinery."""
+`core.pdf` machinery."""
 
 from django.utils import timezone
 
-from ogp_portal.pdf import PDF_BASE_URL, render_pdf
+from core.pdf import PDF_BASE_URL, render_pdf
 from plans.parts import clock, day, text
 
 from .models import AttendanceStatus, Meeting

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
-from ogp_portal.arabic import normalise
-from ogp_portal.imports import (
+from core.arabic import normalise
+from core.sheets import (
     Change,
     Column,
     Preview,
@@ -21,7 +21,7 @@ from ogp_portal.imports import (
     field_change,
     register,
 )
-from ogp_portal.spreadsheets import LookupWidget, SpreadsheetResource
+from core.spreadsheets import LookupWidget, SpreadsheetResource
 from plans.models import Organisation
 
 from . import services
@@ -107,7 +107,7 @@ class AttendanceResource(SpreadsheetResource):
         import_id_fields = ("meeting", "person")
 
 
-# Workspace sheets (ogp_portal.imports): upload → preview → confirm, whole file or nothing.
+# Workspace sheets (imports.views): upload → preview → confirm, whole file or nothing.
 
 
 def _label(model, name):
@@ -115,7 +115,7 @@ def _label(model, name):
 
 
 class PeopleIndex:
-    """People, organisations and bodies by their folded names (`ogp_portal.arabic`, the one
+    """People, organisations and bodies by their folded names (`core.arabic`, the one
     shared normaliser), and which organisations each person sat for: four queries."""
 
     def __init__(self):

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ogp_portal.concurrency import lock_for_edit, save_as
+from core.concurrency import lock_for_edit, save_as
 from plans import services as plan_services
 from plans.models import DocumentKind, Organisation
 

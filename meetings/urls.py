@@ -8,5 +8,4 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
     path("meetings/<int:pk>/minutes.pdf", views.minutes_pdf_view, name="minutes_pdf"),
     path("bodies/<int:pk>/", views.body_detail, name="body_detail"),
-    path("calendar.ics", views.calendar_feed, name="calendar"),
 ]

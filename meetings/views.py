@@ -5,7 +5,6 @@ from django.views.decorators.http import require_safe
 
 from plans.models import Sector
 
-from .calendar import calendar_text
 from .models import Body, Meeting, Membership
 from .pdf import minutes_context, minutes_pdf
 
@@ -54,13 +53,3 @@ def body_detail(request, pk: int):
         "meetings": list(meetings),
     }
     return render(request, "meetings/body_detail.html", context)
-
-
-@require_safe
-def calendar_feed(request):
-    """Upcoming meetings and open or upcoming comment windows as an iCalendar feed, in the
-    language of the URL (two queries whatever the number of events)."""
-    text = calendar_text(host=request.get_host().split(":")[0], absolute=request.build_absolute_uri)
-    response = HttpResponse(text.encode(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="calendar.ics"'
-    return response

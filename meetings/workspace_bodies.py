@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ogp_portal.access import workspace_view
+from core.access import workspace_view
 
 from . import services
 from .forms import BodyForm, MembershipEndForm, MembershipForm, add_service_error

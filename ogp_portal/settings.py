@@ -97,9 +97,9 @@ def cache_from_env(url: str) -> dict:
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
     # Django's Redis backend, logging and falling back to a per-process cache when Redis is
-    # down (ogp_portal/cache.py); short timeouts so a lost Redis never stalls a page.
+    # down (core/cache.py); short timeouts so a lost Redis never stalls a page.
     return {
-        "BACKEND": "ogp_portal.cache.TolerantRedisCache",
+        "BACKEND": "core.cache.TolerantRedisCache",
         "LOCATION": url,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }
@@ -160,29 +160,36 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Sign-in throttling; its AccessAttempt/AccessLog tables are the sign-in audit trail.
     "axes",
-    # TOTP second factor for staff (ogp_portal.two_factor): devices and their checks.
+    # TOTP second factor for staff (core.two_factor): devices and their checks.
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The shared core: imports no app (bilingual fields, formats, cache, spreadsheets, PDFs,
+    # access checks). Then the domain apps, each knowing only those listed before it; then
+    # the site-level apps that combine them. `make lint` holds the order (.importlinter).
+    "core",
     "plans",
     "commitments",
     "meetings",
     "consultations",
-    # The project package itself, for site-wide commands (load_demo) that use every app.
-    "ogp_portal",
+    "audit",
+    "imports",
+    "public",
+    "workspace",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "ogp_portal.middleware.content_security_policy",
+    "core.middleware.content_security_policy",
     # Before anything that checks the Host header: a load balancer probes by IP address.
-    "ogp_portal.middleware.healthz_by_address",
+    "core.middleware.healthz_by_address",
     # Static files (compressed, hashed names cached for a year); after the CSP, so they get it.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # A stored public page for a visitor without a session, answered before the rest.
-    "ogp_portal.page_cache.stored_pages",
+    "core.page_cache.stored_pages",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): has this session passed the staff member's TOTP code?
@@ -207,7 +214,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ogp_portal.context_processors.language_links",
+                "core.context_processors.language_links",
             ],
         },
     },
@@ -251,9 +258,14 @@ LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Jordanian number and date formats for Arabic (see ogp_portal/formats/ar/formats.py).
-FORMAT_MODULE_PATH = ["ogp_portal.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Amman"
+# The OGP member whose plans the public site shows (ISO 3166 alpha-2, as on
+# ActionPlan.country_code): a database may hold other members' plans for comparison.
+OGP_COUNTRY_CODE = env_str("OGP_COUNTRY_CODE", "JO").upper()
+if len(OGP_COUNTRY_CODE) != 2 or not OGP_COUNTRY_CODE.isascii() or not OGP_COUNTRY_CODE.isalpha():
+    raise ImproperlyConfigured("OGP_COUNTRY_CODE must be a two-letter country code, e.g. JO.")
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -295,11 +307,11 @@ AUTHENTICATION_BACKENDS = [
 # Failures count per account name *and* address together, and per address. A stranger
 # typing the coordinator's name from elsewhere locks only their own address, never the
 # coordinator's sign-in from theirs. Axes compares every count with one limit; our handler
-# (ogp_portal.login_throttle.ThrottleHandler) gives each count its own, so that a whole
+# (core.login_throttle.ThrottleHandler) gives each count its own, so that a whole
 # ministry behind one NAT address is not locked by one person's typos: 5 failures for one
 # account from one address, 20 from one address whatever the names.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
-AXES_HANDLER = "ogp_portal.login_throttle.ThrottleHandler"
+AXES_HANDLER = "core.login_throttle.ThrottleHandler"
 AXES_FAILURE_LIMIT = 20  # the per-address limit; see login_throttle.FAILURES_PER_ACCOUNT
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 # The lock lasts 15 minutes from the failure that set it, as the lock page says; trying
@@ -307,15 +319,15 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # A successful sign-in clears that account's failures from that address.
 AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "ogp_portal.login_throttle.attempted_username"
-AXES_CLIENT_IP_CALLABLE = "ogp_portal.login_throttle.client_address"
-AXES_LOCKOUT_CALLABLE = "ogp_portal.login_throttle.lockout_response"
+AXES_USERNAME_CALLABLE = "core.login_throttle.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "core.login_throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "core.login_throttle.lockout_response"
 # The audit trail: every sign-in (AccessLog) and every failure (AccessFailureLog, kept after
 # a lock expires; at most 1,000 per name) stay in the database; superusers read them in
 # the admin.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
-# --- TOTP second factor (ogp_portal.two_factor) ---------------------------------------------
+# --- TOTP second factor (core.two_factor) ---------------------------------------------
 # A staff member who has set up an authenticator app is asked for its code after the
 # password, before any workspace page. With STAFF_TOTP_REQUIRED every staff member must set
 # one up at their next visit.
@@ -348,7 +360,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Request size limits (bytes). Forms without files: 2.5 MB. Uploads up to this size stay in
 # memory, larger ones stream to a temporary file; each upload's own limit is in
-# ogp_portal/uploads.py (10 MB). The reverse proxy should cap bodies too (see README).
+# core/uploads.py (10 MB). The reverse proxy should cap bodies too (see README).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -366,7 +378,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Formula injection: every resource prefixes a cell starting with = + - @ (or tab/CR) with
-# an apostrophe (ogp_portal.spreadsheets.neutralise_formula). The library's own escaping stays off:
+# an apostrophe (core.spreadsheets.neutralise_formula). The library's own escaping stays off:
 # in 4.4 it strips a single leading "=" only ("==1+1" stays a live formula, "+", "-", "@"
 # pass through) and turns every XLSX cell into text (empty dates become the word "None").
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False

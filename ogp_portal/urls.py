@@ -3,18 +3,20 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from . import public, views
-from .page_cache import public_page
+from core import health
+from core.page_cache import public_page
+from public import home
+from public import views as public
 
-# Error pages (ogp_portal.errors): the database out of reach is a 503 "try again", never a trace.
-handler500 = "ogp_portal.errors.server_error"
-# A signed-in user's refusal is written to the audit trail (ogp_portal.audit).
-handler403 = "ogp_portal.audit.permission_denied"
+# Error pages (core.errors): the database out of reach is a 503 "try again", never a trace.
+handler500 = "core.errors.server_error"
+# A signed-in user's refusal is written to the audit trail (audit.trail).
+handler403 = "audit.trail.permission_denied"
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name none (the admin's).
-    path("favicon.ico", views.favicon),
+    path("favicon.ico", health.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", public_page(public.robots), name="robots"),
     path("sitemap.xml", public_page(public.sitemap), name="sitemap"),
@@ -22,14 +24,14 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     # Home and plan pages carry no form: cached for anonymous visitors (page_cache).
-    path("", public_page(views.home), name="home"),
-    path("plans/<int:number>/", public_page(views.plan_detail), name="plan"),
-    path("", include("ogp_portal.public_urls")),
+    path("", public_page(home.home), name="home"),
+    path("plans/<int:number>/", public_page(home.plan_detail), name="plan"),
+    path("", include("public.urls")),
     path("", include("plans.urls")),
     path("", include("commitments.urls")),
     path("", include("meetings.urls")),
     path("", include("consultations.urls")),
-    path("manage/", include("ogp_portal.workspace_urls")),
+    path("manage/", include("workspace.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

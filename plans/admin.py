@@ -11,14 +11,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ogp_portal.concurrency import save_as
-from ogp_portal.spreadsheets import SpreadsheetImportExportMixin
+from core.concurrency import save_as
+from core.spreadsheets import SpreadsheetImportExportMixin
 
 from . import services
 from .models import (
     STAGE_COUNT,
     ActionPlan,
-    AuditEvent,
     Document,
     MethodologyStage,
     Organisation,
@@ -202,25 +201,6 @@ class DocumentAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     autocomplete_fields = ("plan",)
     raw_id_fields = ("stage",)
-
-
-# --- Audit trail: read-only; rows are written only by ogp_portal.audit.record ---------------
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "action", "username", "object_repr", "path")
-    list_filter = ("action", "at")
-    search_fields = ("username", "object_repr", "path", "detail")
-    date_hierarchy = "at"
-    readonly_fields = ("action", "at", "user", "username", "path", "object_repr", "detail")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PlanPublication)

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ogp_portal.conflicts import VersionedFormMixin
+from core.conflicts import VersionedFormMixin
 
 from .models import ActionPlan, MethodologyStage
 from .services import NARRATIVE_EDIT_FIELDS

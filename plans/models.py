@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ogp_portal.i18n import Translated, choice_label
+from core.i18n import Translated, choice_label
 
 
 class Sector(models.TextChoices):
@@ -474,45 +474,13 @@ class PlanPdf(models.Model):
         return f"{self.plan} draft ({self.language}, {self.audience})"
 
 
-# --- Audit trail (ogp_portal.audit) ------------------------------------------------------
-# Only what nothing else records: permission refusals and imports. Sign-ins come from
-# django-axes, publishing, stage changes and moderation from the rows that already carry who
-# and when (django-simple-history, Comment.moderated_by); the audit page reads them all.
-
-
-class AuditAction(models.TextChoices):
-    REFUSED = "refused", _("Permission refused")
-    IMPORT = "import", _("Spreadsheet imported")
-
-
-class AuditEvent(models.Model):
-    """One recorded event, written only by `ogp_portal.audit.record`."""
-
-    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
-    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("user"),
-    )
-    # Kept as written, so that the row still says who after the account is deleted.
-    username = models.CharField(_("user name"), max_length=150, blank=True)
-    path = models.CharField(_("address"), max_length=500, blank=True)
-    object_repr = models.CharField(_("object"), max_length=300, blank=True)
-    detail = models.CharField(_("detail"), max_length=500, blank=True)
-
-    class Meta:
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
-        ordering = ["-at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=AuditAction.values), name="auditevent_action_valid"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.username}"
+# --- Audit trail (audit.trail) ------------------------------------------------------
+def all_stages(plan: ActionPlan, stages=None) -> list:
+    """The seven stages in order; a stage without a row yet shows as not started (unsaved).
+    `stages`: rows to use instead of the plan's MethodologyStage instances (StageRow)."""
+    stages = plan.stages.all() if stages is None else stages
+    by_number = {stage.number: stage for stage in stages}
+    return [
+        by_number.get(number) or MethodologyStage(plan=plan, number=number)
+        for number in range(1, STAGE_COUNT + 1)
+    ]

@@ -29,6 +29,46 @@ def register_part(name: str, builder: str) -> None:
     _builders[name] = builder
 
 
+# --- What the plan document reads from the apps above `plans` ------------------------------
+#
+# The plan document prints commitments, the forum and the comments, which `plans` does not
+# import. Each owning app registers, from its `AppConfig.ready()`, a loader for its rows
+# (`register_source`) and the rows that put a stored draft out of date, with the path from
+# each to its plan (`register_printed_rows`).
+
+COMMITMENTS = "commitments"  # (plan, *, public_only) -> list of commitments, for print
+FORUM = "forum"  # (plan) -> list with the plan's forum body, for print
+MEETINGS = "meetings"  # (plan) -> list of meetings with published minutes, for print
+COMMENTS = "comments"  # (plan) -> list of published public comments, for print
+
+_sources: dict[str, object] = {}
+
+ALL_PLANS = "*"
+# Model label -> a chain of foreign keys ending at the plan, "id" for the plan itself, or
+# ALL_PLANS for a row any plan may print (an institution, a person).
+PRINTED_ROWS: dict[str, str] = {}
+# Rows whose missing plan means "every plan" (a forum shared by all plans).
+NULL_PLAN_MEANS_ALL: set[str] = set()
+
+
+def register_source(name: str, loader) -> None:
+    """Name the function that reads the rows `name` of the plan document."""
+    _sources[name] = loader
+
+
+def source(name: str):
+    try:
+        return _sources[name]
+    except KeyError:
+        message = f"No app registered the plan document's {name!r} rows."
+        raise ImproperlyConfigured(message) from None
+
+
+def register_printed_rows(rows: dict[str, str], *, null_plan_means_all=()) -> None:
+    PRINTED_ROWS.update(rows)
+    NULL_PLAN_MEANS_ALL.update(null_plan_means_all)
+
+
 def part_builder(name: str):
     try:
         return import_string(_builders[name])

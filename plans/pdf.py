@@ -8,14 +8,15 @@ Two steps, so that what is printed can be frozen and cached:
    (`PlanPublication.snapshot`) and its `content_key` (a hash of the snapshot and of the
    layout) names the PDF in storage: the same content is never rendered twice.
 2. `render_snapshot(snapshot)` turns a snapshot into a PDF through the shared machinery of
-   `ogp_portal.pdf` (bundled fonts, `StaticOnlyFetcher`, a render time limit). It never
+   `core.pdf` (bundled fonts, `StaticOnlyFetcher`, a render time limit). It never
    reads the database, so a published version prints the same whatever is edited later.
 
 User text reaches the template as plain strings and is escaped there (`linebreaks` escapes);
 nothing typed by staff or citizens is ever marked safe.
 
-`plans` imports none of the other apps (see DESIGN.md); the facts the document prints from
-commitments, meetings and consultations are read through `apps.get_model`, at call time.
+`plans` imports none of the other apps (see DESIGN.md); the rows the document prints from
+commitments, meetings and consultations are read by loaders those apps register from their
+`AppConfig.ready()` (`plans.parts.register_source`).
 Annexes A and B are the meetings' minutes and the consultation report: the apps that own
 them supply their plain data and partial template (`plans.parts`), which their standalone
 documents print too, so the annexes look like the minutes PDF and the report.
@@ -26,19 +27,29 @@ import hashlib
 import json
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
-from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ogp_portal.i18n import LANGUAGE_CODES
-from ogp_portal.pdf import PDF_BASE_URL, Rendered, page_counter_css, write_pdf_limited
+from core.i18n import LANGUAGE_CODES
+from core.pdf import PDF_BASE_URL, Rendered, page_counter_css, write_pdf_limited
 
-from .models import NARRATIVE_SECTIONS, STAGE_COUNT, ActionPlan, MethodologyStage, Sector
-from .parts import CONSULTATION_REPORT, MINUTES, day, part_builder, span, text
+from .models import NARRATIVE_SECTIONS, ActionPlan, MethodologyStage, Sector, all_stages
+from .parts import (
+    COMMENTS,
+    COMMITMENTS,
+    CONSULTATION_REPORT,
+    FORUM,
+    MEETINGS,
+    MINUTES,
+    day,
+    part_builder,
+    source,
+    span,
+    text,
+)
 
 TEMPLATE = "plans/pdf/plan.html"
 # The files whose content decides the look of the document: a change to any of them gives
@@ -96,61 +107,12 @@ class PlanData:
     """Everything the plan document prints, read once in a fixed number of queries."""
 
     def __init__(self, plan: ActionPlan, *, public_only: bool):
-        Commitment = apps.get_model("commitments", "Commitment")
-        ApprovalLetter = apps.get_model("commitments", "ApprovalLetter")
-        Membership = apps.get_model("meetings", "Membership")
-        Meeting = apps.get_model("meetings", "Meeting")
-        Body = apps.get_model("meetings", "Body")
-        Comment = apps.get_model("consultations", "Comment")
-
         self.plan = plan
-        stages = {stage.number: stage for stage in MethodologyStage.objects.filter(plan=plan)}
-        self.stages = [
-            stages.get(number) or MethodologyStage(plan=plan, number=number)
-            for number in range(1, STAGE_COUNT + 1)
-        ]
-        commitments = Commitment.objects.filter(plan=plan)
-        if public_only:
-            commitments = commitments.filter(is_published=True)
-        self.commitments = list(
-            commitments.select_related("lead_institution")
-            .prefetch_related(
-                "milestones",
-                "supporting_institutions",
-                Prefetch(
-                    "approval_letters",
-                    queryset=ApprovalLetter.objects.select_related("organisation").order_by(
-                        "sent_on", "pk"
-                    ),
-                ),
-            )
-            .order_by("number")
-        )
-        today = timezone.localdate()
-        self.forum_bodies = list(
-            Body.objects.filter(kind="forum")
-            .filter(Q(plan=plan) | Q(plan__isnull=True))
-            .prefetch_related(
-                Prefetch(
-                    "memberships",
-                    queryset=Membership.objects.filter(
-                        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-                    )
-                    .select_related("person", "organisation")
-                    .order_by("organisation__sector", "role", "person__name_ar"),
-                )
-            )
-            .order_by("-plan_id", "pk")[:1]
-        )
-        self.meetings = list(
-            Meeting.objects.published().filter(plan=plan).for_detail().order_by("starts_at")
-        )
-        self.comments = list(
-            Comment.objects.published()
-            .filter(window__plan=plan, window__audience="public")
-            .select_related("window", "commitment", "milestone", "response")
-            .order_by("window__opens_at", "window_id", "created_at", "pk")
-        )
+        self.stages = all_stages(plan, MethodologyStage.objects.filter(plan=plan))
+        self.commitments = source(COMMITMENTS)(plan, public_only=public_only)
+        self.forum_bodies = source(FORUM)(plan)
+        self.meetings = source(MEETINGS)(plan)
+        self.comments = source(COMMENTS)(plan)
         # Each window with its published comments, in the order the windows opened.
         self.windows: list[tuple] = []
         for comment in self.comments:

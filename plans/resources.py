@@ -5,9 +5,9 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from ogp_portal.arabic import normalise
-from ogp_portal.concurrency import save_as
-from ogp_portal.imports import (
+from core.arabic import normalise
+from core.concurrency import save_as
+from core.sheets import (
     Change,
     Column,
     Preview,
@@ -18,7 +18,7 @@ from ogp_portal.imports import (
     problems_without_queries,
     register,
 )
-from ogp_portal.spreadsheets import LookupWidget, SpreadsheetResource
+from core.spreadsheets import LookupWidget, SpreadsheetResource
 
 from .models import ActionPlan, MethodologyStage, Organisation, Sector
 from .services import ORGANISATION_EDIT_FIELDS, create_organisation
@@ -83,7 +83,7 @@ class MethodologyStageResource(SpreadsheetResource):
         import_id_fields = ("plan", "number")
 
 
-# Workspace sheet (ogp_portal.imports) ------------------------------------------------------
+# Workspace sheet (imports.views) ------------------------------------------------------
 
 
 def organisation_label(name):

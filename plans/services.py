@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ogp_portal.concurrency import lock_for_edit, save_as
+from core.concurrency import lock_for_edit, save_as
 
 from .gates import gate_problems
 from .models import (

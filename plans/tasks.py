@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import ActionPlan, PlanPdf, PlanPublication
+from .parts import ALL_PLANS, NULL_PLAN_MEANS_ALL, PRINTED_ROWS
 from .pdf import content_key, plan_snapshots, render_snapshot
 
 logger = logging.getLogger(__name__)
@@ -80,37 +81,13 @@ def render_publication_pdf(publication_pk: int) -> int:
 # --- Keeping the stored drafts current -----------------------------------------------------
 #
 # A stored draft goes stale when a row it prints is written. The signal handlers of
-# `ogp_portal.apps` (the same ones that refresh the anonymous page cache, so the admin,
+# `plans.apps` (connected to every save, like the page cache's, so the admin,
 # the importers and the services are all covered) pass every saved or deleted domain row
 # to `printed_row_changed`; once the transaction commits, each (language, audience) of the
 # touched plans that has a stored PDF is rendered again in the background. A plan nobody
 # downloaded has no stored PDF and costs one query per transaction; unchanged content is
 # not rendered again (`store_draft_pdf` compares content keys).
 
-ALL_PLANS = "*"
-# The rows the plan document prints, and the path from each to its plan: a chain of
-# foreign keys ending at the plan, or ALL_PLANS for a row any plan may print (an
-# institution, a person). A forum body without a plan serves every plan.
-PRINTED_ROWS = {
-    "plans.actionplan": "id",
-    "plans.methodologystage": "plan",
-    "plans.organisation": ALL_PLANS,
-    "commitments.commitment": "plan",
-    "commitments.milestone": "commitment__plan",
-    "commitments.approvalletter": "commitment__plan",
-    "meetings.body": "plan",
-    "meetings.membership": "body__plan",
-    "meetings.person": ALL_PLANS,
-    "meetings.meeting": "plan",
-    "meetings.attendance": "meeting__plan",
-    "meetings.agendaitem": "meeting__plan",
-    "meetings.outcome": "meeting__plan",
-    "consultations.commentwindow": "plan",
-    "consultations.comment": "window__plan",
-    "consultations.response": "comment__window__plan",
-}
-# Rows whose missing plan means "every plan" (a forum shared by all plans).
-NULL_PLAN_MEANS_ALL = {"meetings.body", "meetings.membership"}
 # Past this many rows waiting in one transaction (a large import), every plan is checked.
 MAX_PENDING_LOOKUPS = 200
 

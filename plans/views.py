@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from ogp_portal.i18n import LANGUAGE_CODES
-from ogp_portal.page_cache import generation
+from core.i18n import LANGUAGE_CODES
+from core.page_cache import generation
 
 from . import tasks
 from .models import ActionPlan, PdfAudience, PlanPdf, PlanPublication
@@ -24,7 +24,7 @@ PDF_BLOCK_SIZE = 512 * 1024
 # How long the storage name of a published version stays in the shared cache.
 FINAL_FILE_SECONDS = 24 * 3600
 # Plan numbers are unique per country only: the public site shows this country's plans.
-COUNTRY_CODE = getattr(settings, "OGP_COUNTRY_CODE", "JO")
+COUNTRY_CODE = settings.OGP_COUNTRY_CODE
 
 
 def public_plans():
@@ -137,7 +137,7 @@ def final_pdf(request, number: int, version: int, language: str):
 
 
 # Built once (the plan page is the public site's busiest uncached page; see
-# ogp_portal.views.PUBLIC_PLANS).
+# public.home.PUBLIC_PLANS).
 RENDERED_VERSIONS = (
     PlanPublication.objects.rendered().order_by("number").values_list("language", "number", "size")
 )

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ogp_portal.access import workspace_view
-from ogp_portal.concurrency import StaleEdit
-from ogp_portal.conflicts import conflict_context, rebase_form
+from core.access import workspace_view
+from core.concurrency import StaleEdit
+from core.conflicts import conflict_context, rebase_form
+from core.roles import is_agency_scoped
 
 from . import services
 from .forms import PlanCreateForm, PlanForm, PlanNarrativeForm, StageForm, add_service_error
@@ -33,7 +34,6 @@ from .models import (
     PlanStatus,
     StageStatus,
 )
-from .roles import is_agency_scoped
 from .views import (
     check_language,
     current_draft,

@@ -245,7 +245,7 @@ def make_subscription(**fields):
 
 def make_audit_event(**fields):
     """A recorded audit event (a permission refusal unless told otherwise)."""
-    from plans.models import AuditAction, AuditEvent
+    from audit.models import AuditAction, AuditEvent
 
     fields.setdefault("action", AuditAction.REFUSED)
     fields.setdefault("username", "someone")

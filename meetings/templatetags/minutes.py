@@ -5,8 +5,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language_info
 
+from core.i18n import Translated, active_language
 from meetings.richtext import render_rich_text
-from ogp_portal.i18n import Translated, active_language
 
 register = template.Library()
 

@@ -28,7 +28,7 @@ from tests.factories import (
     make_plan,
     make_policy_area,
 )
-from tests.plans.test_constraints import check_choices, validation_errors, violates
+from tests.helpers import check_choices, validation_errors, violates
 
 DAY = datetime.date(2022, 1, 1)
 BEFORE = DAY - datetime.timedelta(days=1)

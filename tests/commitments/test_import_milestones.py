@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from commitments.models import Commitment, Decision, Milestone
-from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
+from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.factories import (
     make_approval_letter,
     make_commitment,
@@ -391,7 +391,7 @@ class ServiceTests(MilestoneSheetTestCase):
         from django.core.exceptions import ValidationError
 
         from commitments import services
-        from ogp_portal.concurrency import StaleEdit
+        from core.concurrency import StaleEdit
 
         before = self.snapshot()
         version = self.first.version

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from commitments.models import Milestone, MilestoneStatus, ProgressReport
-from plans.roles import EDITOR
+from core.roles import EDITOR
 from tests.factories import make_commitment, make_milestone, make_plan, make_user, make_xlsx
 
 

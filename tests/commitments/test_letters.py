@@ -15,8 +15,8 @@ from django.utils import translation
 
 from commitments import services
 from commitments.models import ApprovalLetter, Decision
+from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from plans.gates import gate_problems
-from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.factories import make_commitment, make_milestone, make_organisation, make_plan, make_user
 
 MEDIA = tempfile.mkdtemp(prefix="letters-test-media-")

@@ -14,8 +14,8 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from commitments.models import Milestone, ProgressReport
-from ogp_portal.uploads import validate_document
-from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
+from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
+from core.uploads import validate_document
 from tests.factories import make_commitment, make_milestone, make_organisation, make_plan, make_user
 
 PDF = b"%PDF-1.4\n%evidence\n"

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from commitments import services
 from commitments.models import Commitment, Decision, Milestone, MilestoneStatus
 from commitments.services import MilestoneRow, Relations
-from ogp_portal.concurrency import StaleEdit
+from core.concurrency import StaleEdit
 from tests.factories import make_commitment, make_milestone, make_organisation, make_plan, make_user
 
 DAY = datetime.date(2022, 1, 1)

@@ -39,7 +39,7 @@ from tests.factories import (
     make_user,
     make_window,
 )
-from tests.plans.test_constraints import check_choices, validation_errors, violates
+from tests.helpers import check_choices, validation_errors, violates
 
 OPENS = datetime.datetime(2021, 12, 5, 8, 0, tzinfo=datetime.UTC)
 

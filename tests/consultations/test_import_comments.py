@@ -11,7 +11,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from consultations.models import Comment, ModerationState
-from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
+from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.consultations.helpers import make_open_window
 from tests.factories import make_comment, make_plan, make_user, make_xlsx
 

@@ -30,7 +30,7 @@ from consultations.models import (
     ModerationState,
     Outcome,
 )
-from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
+from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.factories import (
     make_comment,
     make_commitment,

@@ -6,9 +6,9 @@ page and on the workspace meeting page."""
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from core.roles import EDITOR
 from meetings.models import AttendanceShares, AttendanceStatus, Meeting, MinutesState
 from plans.models import Sector
-from plans.roles import EDITOR
 from tests.factories import (
     make_attendance,
     make_meeting,

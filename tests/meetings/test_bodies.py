@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from core.roles import EDITOR, FORUM_MEMBER
 from meetings import services
 from meetings.models import Attendance, Body, Membership, Person
 from plans.models import Sector
-from plans.roles import EDITOR, FORUM_MEMBER
 from tests.factories import (
     make_body,
     make_meeting,

@@ -4,8 +4,8 @@ approved to published, and the public page names all 13 attendees."""
 
 import pytest
 
+from demo.loader import ATTENDEE_LIST, ATTENDEES, ORGANISATIONS
 from meetings.models import Attendance, MinutesState
-from ogp_portal.demo import ATTENDEE_LIST, ATTENDEES, ORGANISATIONS
 from tests.factories import make_body, make_meeting, make_organisation, make_plan, make_user
 
 pytestmark = pytest.mark.e2e

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Audience
-from meetings.calendar import escape_text, fold
+from public.calendar import escape_text, fold
 from tests.factories import make_body, make_meeting, make_plan, make_window
 
 NOW = timezone.now()
@@ -124,7 +124,7 @@ class CalendarFeedTests(TestCase):
         return parse(response.content)
 
     def test_url_is_under_each_language(self):
-        assert reverse("meetings:calendar") in ("/ar/calendar.ics", "/en/calendar.ics")
+        assert reverse("public:calendar") in ("/ar/calendar.ics", "/en/calendar.ics")
 
     def test_only_public_upcoming_things_are_listed(self):
         summaries = [event["SUMMARY"] for event in self.feed()]

@@ -32,7 +32,7 @@ from tests.factories import (
     make_outcome,
     make_person,
 )
-from tests.plans.test_constraints import check_choices, validation_errors, violates
+from tests.helpers import check_choices, validation_errors, violates
 
 DAY = datetime.date(2021, 11, 25)
 

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from core.roles import EDITOR, FORUM_MEMBER
 from meetings.models import Attendance, Membership, Person
-from plans.roles import EDITOR, FORUM_MEMBER
 from tests.factories import (
     make_attendance,
     make_body,

@@ -9,10 +9,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase, override_settings
 
+from core.roles import COORDINATOR, EDITOR
 from meetings import services
 from meetings.models import Meeting, MinutesState
 from plans.models import Document, DocumentKind
-from plans.roles import COORDINATOR, EDITOR
 from tests.factories import (
     make_agenda_item,
     make_attendance,

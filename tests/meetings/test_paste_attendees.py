@@ -4,11 +4,11 @@ organisations (Arabic spelling variants folded), correct, confirm; nothing saved
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from core.roles import EDITOR, FORUM_MEMBER
+from demo.loader import ATTENDEE_LIST, ATTENDEES, ORGANISATIONS
 from meetings.models import Attendance, Honorific, Person
 from meetings.pasting import Matcher, normalise, parse_attendees
-from ogp_portal.demo import ATTENDEE_LIST, ATTENDEES, ORGANISATIONS
 from plans.models import Organisation, Sector
-from plans.roles import EDITOR, FORUM_MEMBER
 from tests.factories import make_body, make_meeting, make_membership, make_organisation, make_user
 
 FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])

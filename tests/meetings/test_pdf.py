@@ -1,4 +1,4 @@
-"""The shared PDF machinery (`ogp_portal.pdf`): only our own static files and data: URIs
+"""The shared PDF machinery (`core.pdf`): only our own static files and data: URIs
 are ever read; the minutes come out as A4 pages with the Arabic font embedded."""
 
 import subprocess
@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from django.test import SimpleTestCase
 
-from ogp_portal.pdf import RefusedURL, StaticOnlyFetcher
+from core.pdf import RefusedURL, StaticOnlyFetcher
 
 BASE = "https://ogp-portal.invalid/"
 

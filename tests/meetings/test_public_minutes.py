@@ -7,8 +7,8 @@ import subprocess
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from core.roles import EDITOR
 from meetings.models import AgendaItem, MinutesState
-from plans.roles import EDITOR
 from tests.factories import (
     make_agenda_item,
     make_attendance,

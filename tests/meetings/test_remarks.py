@@ -6,8 +6,8 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import EDITOR, FOCAL_POINT, FORUM_MEMBER
 from meetings.models import Meeting, Remark
-from plans.roles import EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.factories import make_attendance, make_meeting, make_user
 
 FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from meetings.models import AgendaItem, Attachment, Attendance, Meeting, MinutesState, Mode
 from plans.models import Document
-from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.factories import (
     make_agenda_item,
     make_attendance,

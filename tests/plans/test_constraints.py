@@ -8,15 +8,10 @@ fails when a new constraint arrives without one.
 import datetime
 import importlib
 import inspect
-from contextlib import contextmanager
 
-import pytest
-from django.apps import apps
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import CheckConstraint, Q, UniqueConstraint
+from django.db.models import CheckConstraint, Q
 from django.test import SimpleTestCase, TestCase
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from plans.models import (
     PUBLISHED_PLAN_STATUSES,
@@ -27,70 +22,18 @@ from plans.models import (
     StageStatus,
 )
 from tests.factories import (
-    make_audit_event,
     make_document,
     make_organisation,
     make_plan,
     make_stages,
 )
-
-DOMAIN_APPS = ["plans", "commitments", "meetings", "consultations"]
-
-
-def domain_models():
-    """The concrete models of the four domain apps, without django-simple-history's copies."""
-    for label in DOMAIN_APPS:
-        for model in apps.get_app_config(label).get_models():
-            if not any(field.name == "history_id" for field in model._meta.fields):
-                yield model
-
-
-def named_constraints() -> dict:
-    """{constraint name: (model, constraint)} for every constraint of the domain models."""
-    return {
-        constraint.name: (model, constraint)
-        for model in domain_models()
-        for constraint in model._meta.constraints
-    }
-
-
-@contextmanager
-def violates(name: str):
-    """The write inside the block is refused by the database because of constraint `name`."""
-    model, constraint = named_constraints()[name]
-    with pytest.raises(IntegrityError) as caught, transaction.atomic():
-        yield
-    message = str(caught.value)
-    if connection.vendor == "sqlite" and isinstance(constraint, UniqueConstraint):
-        # SQLite reports a unique index by its columns, not by its name.
-        table = model._meta.db_table
-        columns = [model._meta.get_field(field).column for field in constraint.fields]
-        expected = "UNIQUE constraint failed: " + ", ".join(f"{table}.{c}" for c in columns)
-        assert expected in message, message
-    else:
-        assert name in message, message
-
-
-def check_choices(name: str, instance, field: str, values) -> None:
-    """`field` of `instance` takes every value in `values` and nothing else."""
-    rows = type(instance)._default_manager.filter(pk=instance.pk)
-    invalid = "zz"  # short enough for every column, so only the check constraint refuses it
-    assert invalid not in values
-    with violates(name):
-        rows.update(**{field: invalid})
-    for value in values:
-        rows.update(**{field: value})
-        assert rows.get().serializable_value(field) == value
-
-
-def validation_errors(instance) -> dict[str, list[str]]:
-    """The messages `full_clean()` gives staff (forms, the admin) for `instance`, in English."""
-    with translation.override("en"):
-        try:
-            instance.full_clean()
-        except ValidationError as error:
-            return error.message_dict
-    raise AssertionError(f"{instance!r} passed full_clean()")
+from tests.helpers import (
+    DOMAIN_APPS,
+    check_choices,
+    domain_models,
+    named_constraints,
+    violates,
+)
 
 
 class ConstraintCoverageTests(SimpleTestCase):
@@ -315,9 +258,3 @@ class PlanDocumentConstraintTests(TestCase):
 
     def test_planpdf_language_valid(self):
         check_choices("planpdf_language_valid", self.draft(), "language", ["ar", "en"])
-
-
-class AuditEventConstraintTests(TestCase):
-    def test_auditevent_action_valid(self):
-        event = make_audit_event()
-        check_choices("auditevent_action_valid", event, "action", ["refused", "import"])

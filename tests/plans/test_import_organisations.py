@@ -3,9 +3,9 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
-from ogp_portal.arabic import normalise
+from core.arabic import normalise
+from core.roles import EDITOR
 from plans.models import Organisation
-from plans.roles import EDITOR
 from tests.factories import make_organisation, make_user, make_xlsx
 
 

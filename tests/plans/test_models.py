@@ -8,8 +8,7 @@ from django.utils import timezone, translation
 
 from commitments.models import CommitmentStatus, Decision
 from consultations.models import HiddenReason, ModerationState
-from plans.gates import gate_problems
-from plans.roles import (
+from core.roles import (
     COORDINATOR,
     EDITOR,
     FOCAL_POINT,
@@ -17,6 +16,7 @@ from plans.roles import (
     ROLE_PERMISSIONS,
     sync_roles,
 )
+from plans.gates import gate_problems
 from tests.factories import (
     make_approval_letter,
     make_comment,
@@ -149,7 +149,7 @@ class RoleTests(TestCase):
                         "content_type__app_label", "codename"
                     )
                 }
-                # A misspelt permission in plans.roles would be missing here.
+                # A misspelt permission in core.roles would be missing here.
                 assert granted == set(wanted)
 
     def test_focal_point_reports_milestones_but_cannot_edit_commitments(self):

@@ -4,8 +4,8 @@ edited in both languages in the workspace with the version check and history."""
 from django.test import TestCase
 from django.urls import reverse
 
+from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from plans.models import ActionPlan
-from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.factories import make_plan, make_user
 
 NAMES = ["introduction", "context", "co_creation", "forum", "monitoring"]

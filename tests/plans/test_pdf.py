@@ -1,4 +1,4 @@
-"""The plan document as a PDF (plans/pdf.py, plans/tasks.py, ogp_portal/pdf.py): what it
+"""The plan document as a PDF (plans/pdf.py, plans/tasks.py, core/pdf.py): what it
 prints in Arabic and English, its fonts, the DRAFT mark, safety against injected markup,
 rendering only when the content changes, and final versions that never change.
 
@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from commitments.models import Commitment
-from ogp_portal.pdf import RenderFailed, RenderTimeout, write_pdf_limited
+from core.pdf import RenderFailed, RenderTimeout, write_pdf_limited
 from plans import services, tasks
 from plans.models import PdfAudience, PlanPdf, PlanPublication, PlanStatus
 from plans.pdf import (
@@ -452,7 +452,7 @@ class TimeLimitTests(TestCase):
 
     def test_oversized_input_is_refused_before_rendering(self):
         with (
-            mock.patch("ogp_portal.pdf.MAX_HTML_CHARS", 100),
+            mock.patch("core.pdf.MAX_HTML_CHARS", 100),
             pytest.raises(RenderFailed, match="too large"),
         ):
             write_pdf_limited("<p>" + "x" * 200 + "</p>", base_url=PDF_BASE_URL)

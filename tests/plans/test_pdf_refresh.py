@@ -1,7 +1,7 @@
 """Stored drafts follow the content: after a write that changes what a plan's PDF prints,
 once per transaction and after commit, each draft of that plan someone already downloaded
 is rendered again in the background (plans.tasks.printed_row_changed, wired in
-ogp_portal.apps next to the page cache). Plans nobody downloaded render nothing;
+core.apps next to the page cache). Plans nobody downloaded render nothing;
 unchanged content is not rendered again; published final versions never change."""
 
 from unittest import mock

@@ -10,9 +10,9 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ogp_portal.pdf import Rendered
+from core.pdf import Rendered
+from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from plans.models import Document, PdfAudience, PlanPdf, PlanPublication, PlanStatus
-from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.factories import make_user
 from tests.plans.test_pdf import build_plan
 

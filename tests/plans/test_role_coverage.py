@@ -1,6 +1,6 @@
 """Every model of the four domain apps is given to the staff roles, or deliberately not.
 
-A new model must appear in `plans.roles.CONTENT_MODELS` (so the roles get its view/add/
+A new model must appear in `core.roles.CONTENT_MODELS` (so the roles get its view/add/
 change/delete permissions) or in NOT_ROLE_CONTENT below with the reason; otherwise this
 test fails, so no model silently misses its role permissions.
 """
@@ -10,17 +10,19 @@ from django.contrib.auth.models import Group, Permission
 from django.test import TestCase
 from simple_history.models import HistoricalChanges
 
-from plans.roles import CONTENT_MODELS, ROLE_LABELS, ROLE_PERMISSIONS
+from core.roles import CONTENT_MODELS, ROLE_LABELS, ROLE_PERMISSIONS
 
 DOMAIN_APPS = ["plans", "commitments", "meetings", "consultations"]
+# Every app with models: the domain apps and the audit trail.
+MODEL_APPS = [*DOMAIN_APPS, "audit"]
 
 # Models deliberately left out of CONTENT_MODELS, each with its reason.
 NOT_ROLE_CONTENT: dict[str, str] = {
     "plans.planpublication": "written only by plans.services.publish_final_plan (frozen); "
     "staff reach it through the plan's own permissions",
     "plans.planpdf": "a cache of rendered draft PDFs, written only by plans.tasks",
-    "plans.auditevent": "the audit trail, written only by ogp_portal.audit.record; the "
-    "coordinator alone reads it (plans.view_auditevent in plans.roles)",
+    "audit.auditevent": "the audit trail, written only by audit.trail.record; the "
+    "coordinator alone reads it (audit.view_auditevent in core.roles)",
     "consultations.subscription": "citizens' email addresses, written only by the public "
     "sign-up and its services (double opt-in, unsubscribe); superusers read them in the admin",
 }
@@ -31,7 +33,7 @@ def domain_models() -> set[str]:
     follow their model and are read through it)."""
     return {
         f"{model._meta.app_label}.{model._meta.model_name}"
-        for label in DOMAIN_APPS
+        for label in MODEL_APPS
         for model in apps.get_app_config(label).get_models()
         if not issubclass(model, HistoricalChanges)
     }
@@ -45,7 +47,7 @@ class RoleCoverageTests(TestCase):
     def test_every_domain_model_is_role_content_or_left_out_on_purpose(self):
         missing = domain_models() - listed_models() - set(NOT_ROLE_CONTENT)
         assert not missing, (
-            f"Give these models to the roles in plans.roles.CONTENT_MODELS, or list them in "
+            f"Give these models to the roles in core.roles.CONTENT_MODELS, or list them in "
             f"NOT_ROLE_CONTENT with the reason: {sorted(missing)}"
         )
 

@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.utils import translation
 
 from commitments.models import Decision
-from ogp_portal.concurrency import StaleEdit
+from core.concurrency import StaleEdit
 from plans import services
 from plans.models import ActionPlan, MethodologyStage, PlanStatus, StageStatus
 from tests.factories import (

@@ -6,8 +6,8 @@ import datetime
 from django.test import TestCase
 from django.urls import reverse
 
+from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from plans.models import ActionPlan, MethodologyStage, StageStatus
-from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.factories import make_plan, make_stages, make_user
 
 

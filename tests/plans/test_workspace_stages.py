@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from commitments.models import TEMPLATE_TEXT_NAMES, Commitment
+from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from plans.models import MethodologyStage, StageStatus
-from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.factories import (
     make_approval_letter,
     make_comment,

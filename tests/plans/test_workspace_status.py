@@ -7,8 +7,8 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.roles import COORDINATOR, EDITOR, FORUM_MEMBER
 from plans.models import ActionPlan, MethodologyStage, PlanStatus, StageStatus
-from plans.roles import COORDINATOR, EDITOR, FORUM_MEMBER
 from tests.factories import make_plan, make_stages, make_user
 
 

@@ -40,7 +40,7 @@ from tests.factories import (
     make_window,
 )
 
-OUR_APPS = ["plans", "commitments", "meetings", "consultations"]
+OUR_APPS = ["plans", "commitments", "meetings", "consultations", "audit"]
 HISTORIED = {
     "plans.ActionPlan",
     "plans.MethodologyStage",

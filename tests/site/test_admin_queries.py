@@ -87,7 +87,7 @@ MAKERS = {
     "plans.PlanPdf": make_plan_pdf,
     "meetings.Remark": lambda: make_remark(author=make_user()),
     "meetings.Attachment": make_attachment,
-    "plans.AuditEvent": lambda: make_audit_event(user=make_user()),
+    "audit.AuditEvent": lambda: make_audit_event(user=make_user()),
 }
 
 

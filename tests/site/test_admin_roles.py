@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from commitments.models import Commitment
-from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
+from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.factories import make_comment, make_commitment, make_user
 
 pytestmark = pytest.mark.django_db

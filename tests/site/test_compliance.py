@@ -13,10 +13,10 @@ from django.utils import timezone, translation
 
 from commitments.models import MilestoneStatus
 from consultations.models import ModerationState
+from core.roles import COORDINATOR
 from meetings.models import AttendanceStatus, BodyKind, MinutesState
-from ogp_portal.compliance import MET, NOT_MET, NOT_YET_DUE, plan_compliance
 from plans.models import DocumentKind, MethodologyStage, Sector, StageStatus
-from plans.roles import COORDINATOR
+from public.compliance import MET, NOT_MET, NOT_YET_DUE, plan_compliance
 from tests.factories import (
     make_attendance,
     make_body,

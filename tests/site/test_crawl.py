@@ -11,8 +11,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from commitments.models import Commitment
+from demo import loader as demo
 from meetings.models import Meeting
-from ogp_portal import demo
 from plans.models import ActionPlan
 from tests.factories import make_commitment, make_meeting, make_plan
 

@@ -9,9 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from ogp_portal import workspace
+from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from plans.models import MethodologyStage, StageStatus
-from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.factories import (
     make_approval_letter,
     make_comment,
@@ -25,6 +24,7 @@ from tests.factories import (
     make_user,
     make_window,
 )
+from workspace import dashboard as workspace
 
 URL = "/en/manage/"
 

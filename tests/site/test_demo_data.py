@@ -27,10 +27,10 @@ from consultations.models import (
     Response,
     WindowKind,
 )
+from core import roles
+from demo import loader as demo
 from meetings.models import Attendance, Meeting, Membership, Role
 from meetings.pasting import parse_attendees
-from ogp_portal import demo
-from plans import roles
 from plans.models import ActionPlan, MethodologyStage, Organisation, PlanStatus, StageStatus
 
 PASSWORD = "demo-test-password-9f2c"

@@ -12,7 +12,7 @@ from django.test import TestCase, override_settings
 # A loopback port where nothing listens: Redis "down" without stopping anybody's Redis.
 CLOSED_REDIS = {
     "default": {
-        "BACKEND": "ogp_portal.cache.TolerantRedisCache",
+        "BACKEND": "core.cache.TolerantRedisCache",
         "LOCATION": "redis://127.0.0.1:6390/0",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }
@@ -94,12 +94,12 @@ class ProbeByAddressTests(TestCase):
 class RedisInHealthzTests(TestCase):
     def test_redis_down_is_degraded_not_unavailable(self):
         """Redis down is not an outage: the machine stays in the load balancer's pool."""
-        with self.assertLogs("ogp_portal.cache", "WARNING"):
+        with self.assertLogs("core.cache", "WARNING"):
             response = self.client.get("/healthz")
         assert response.status_code == 200
         assert lines(response) == ["degraded", "database: ok", "redis: unavailable"]
 
     def test_redis_answering_is_reported(self):
-        with mock.patch("ogp_portal.cache.TolerantRedisCache.ping", return_value=True):
+        with mock.patch("core.cache.TolerantRedisCache.ping", return_value=True):
             response = self.client.get("/healthz")
         assert lines(response) == ["ok", "database: ok", "redis: ok"]

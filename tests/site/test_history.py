@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from commitments import services
+from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from plans.models import MethodologyStage
-from plans.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.factories import (
     make_commitment,
     make_milestone,

@@ -23,7 +23,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from commitments.models import Commitment, Milestone
 from commitments.resources import CommitmentResource, MilestoneResource
 from consultations.resources import CommentResource
-from ogp_portal.spreadsheets import import_error_messages
+from core.spreadsheets import import_error_messages
 from tests.factories import (
     make_comment,
     make_commitment,
@@ -435,7 +435,7 @@ class PermissionTest(TestCase):
         make_commitment()
 
     def test_staff_permissions_do_not_open_the_admin_import_or_export(self):
-        """The admin is for superusers only (ogp_portal/admin.py); staff import and export
+        """The admin is for superusers only (core/admin.py); staff import and export
         in the workspace. See tests/site/test_admin_roles.py for every role."""
         for user in (self.viewer, self.editor):
             self.client.force_login(user)

@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from commitments.models import Milestone
-from ogp_portal.imports import SHEETS
-from plans.roles import COORDINATOR
+from core.roles import COORDINATOR
+from core.sheets import SHEETS
 from tests.factories import (
     make_attendance,
     make_body,
@@ -207,7 +207,7 @@ class ChecksWithoutQueriesTests(TestCase):
     def assert_same_answer(self, instance, others, exclude=()):
         from django.core.exceptions import ValidationError
 
-        from ogp_portal.imports import SavedRows, problems_without_queries
+        from core.sheets import SavedRows, problems_without_queries
 
         saved = SavedRows(others)
         with self.assertNumQueries(0):

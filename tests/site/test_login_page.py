@@ -2,7 +2,7 @@
 
 from django.test import TestCase, override_settings
 
-from plans.roles import EDITOR
+from core.roles import EDITOR
 from tests.factories import make_user
 
 LOGIN = "/ar/manage/login/"

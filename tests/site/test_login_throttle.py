@@ -1,7 +1,7 @@
 """Guessing passwords stops after a few tries, without letting a stranger lock staff out.
 
 Throttling is django-axes's, configured in settings (`AXES_*`) with our pieces in
-`ogp_portal.login_throttle`: 5 failures of one account name from one address, or 20 from
+`core.login_throttle`: 5 failures of one account name from one address, or 20 from
 one address whatever the names, pause sign-in there for 15 minutes.
 """
 
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import F
 from django.test import RequestFactory, TestCase, override_settings
 
-from ogp_portal.login_throttle import FAILURES_PER_ACCOUNT, client_address
+from core.login_throttle import FAILURES_PER_ACCOUNT, client_address
 from tests.factories import make_user
 
 LOGIN = "/ar/manage/login/"

@@ -12,9 +12,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from consultations.models import ModerationState
+from demo import loader as demo
 from meetings.models import MinutesState
-from ogp_portal import demo
-from ogp_portal.opendata import DATASETS
+from public.opendata import DATASETS
 from tests.factories import (
     make_attendance,
     make_comment,

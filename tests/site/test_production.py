@@ -18,9 +18,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client, RequestFactory, TestCase, override_settings
 from django_ratelimit.core import is_ratelimited
 
-from ogp_portal import cache as tolerant
-from ogp_portal import demo
-from plans.roles import EDITOR
+from core import cache as tolerant
+from core.roles import EDITOR
+from demo import loader as demo
 from tests.factories import make_commitment, make_user
 from tests.site.test_healthz import CLOSED_REDIS
 
@@ -57,14 +57,14 @@ class RedisDownTests(TestCase):
         assert self.client.get("/ar/manage/").status_code == 200
 
     def test_the_cache_reads_as_a_miss_and_keeps_writes_in_this_process(self):
-        with self.assertLogs("ogp_portal.cache", "WARNING") as logs:
+        with self.assertLogs("core.cache", "WARNING") as logs:
             assert cache.get("plan-page") is None
             cache.set("plan-page", "html", 30)
             assert cache.get("plan-page") == "html"
         assert "Redis unavailable" in logs.output[0]
 
     def test_one_warning_not_one_per_call(self):
-        with self.assertLogs("ogp_portal.cache", "WARNING") as logs:
+        with self.assertLogs("core.cache", "WARNING") as logs:
             for _ in range(20):
                 cache._down_until = 0.0  # even when every call tries Redis again
                 cache.get("key")
@@ -72,7 +72,7 @@ class RedisDownTests(TestCase):
 
     def test_redis_is_tried_again_after_a_pause_not_on_every_call(self):
         with (
-            self.assertLogs("ogp_portal.cache", "WARNING"),
+            self.assertLogs("core.cache", "WARNING"),
             mock.patch.object(
                 tolerant.RedisCache, "get", autospec=True, side_effect=tolerant.RedisError("down")
             ) as redis_get,
@@ -87,7 +87,7 @@ class RedisDownTests(TestCase):
     def test_rate_limits_still_count_per_process(self):
         """Neither "everyone through" nor "everyone refused": the limit still holds."""
         request = RequestFactory().post("/ar/comment/", REMOTE_ADDR="192.0.2.7")
-        with self.assertLogs("ogp_portal.cache", "WARNING"):
+        with self.assertLogs("core.cache", "WARNING"):
             answers = [
                 is_ratelimited(request, group="comments", key="ip", rate="3/m", increment=True)
                 for _ in range(5)
@@ -156,7 +156,7 @@ class HardeningTests(TestCase):
         client = Client(raise_request_exception=False)
         boom = RuntimeError("secret-internal-detail in /work/main/ogp_portal/views.py")
         with (
-            mock.patch("ogp_portal.views.render_plan", side_effect=boom),
+            mock.patch("public.home.render_plan", side_effect=boom),
             self.assertLogs("django.request", logging.ERROR),
         ):
             response = client.get("/en/")

@@ -1,12 +1,12 @@
 """The anonymous page cache: a second visit costs no query, and a staff edit shows at once.
 
 Invalidation is a generation counter bumped by a post_save/post_delete/m2m_changed signal
-on every model of the four domain apps (ogp_portal/apps.py)."""
+on every model of the four domain apps (core/apps.py)."""
 
 import pytest
 from django.core.cache import cache
 
-from ogp_portal.page_cache import generation
+from core.page_cache import generation
 from plans.services import update_plan
 from tests.factories import make_commitment, make_plan, make_user, make_window
 

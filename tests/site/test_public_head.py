@@ -9,8 +9,8 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from core.pdf import Rendered
 from meetings.models import MinutesState
-from ogp_portal.pdf import Rendered
 from tests.consultations.helpers import make_open_window
 from tests.factories import make_comment, make_meeting, make_plan
 
@@ -46,7 +46,7 @@ class PublicHeadTests(TestCase):
             reverse("meetings:detail", args=[meeting]),
             reverse("meetings:minutes_pdf", args=[meeting]),
             reverse("meetings:body_detail", args=[self.meeting.body.pk]),
-            reverse("meetings:calendar"),
+            reverse("public:calendar"),
             reverse("consultations:detail", args=[window]),
             reverse("consultations:report", args=[window]),
             reverse("consultations:report_csv", args=[window]),

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from meetings.models import MinutesState
-from ogp_portal.search import BETWEEN, FIELDS, query_words, searched_rows, word_pattern
+from public.search import BETWEEN, FIELDS, query_words, searched_rows, word_pattern
 from tests.factories import make_commitment, make_document, make_meeting, make_plan
 
 pytestmark = pytest.mark.django_db

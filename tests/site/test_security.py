@@ -26,9 +26,9 @@ from django.utils import timezone, translation
 from commitments.models import ApprovalLetter, Commitment
 from consultations.models import Comment, ModerationState
 from consultations.tasks import notify_commenter
-from ogp_portal.uploads import validate_document
+from core.roles import EDITOR, FOCAL_POINT, FORUM_MEMBER
+from core.uploads import validate_document
 from plans.models import Organisation
-from plans.roles import EDITOR, FOCAL_POINT, FORUM_MEMBER
 from tests.commitments.test_letters import PDF
 from tests.consultations.helpers import comment_post, make_open_window
 from tests.factories import (
@@ -335,7 +335,7 @@ class HeaderTests(TestCase):
         assert self.client.get("/ar/", headers={"host": "10.0.0.5"}).status_code == 400
 
 
-# --- the database out of reach (ogp_portal.errors; measured in bench/loadtest.py) -----------
+# --- the database out of reach (core.errors; measured in bench/loadtest.py) -----------
 
 
 class DatabaseUnavailableTests(TestCase):

@@ -8,7 +8,7 @@ from django.http import FileResponse
 from django.test import Client, TestCase, override_settings
 from django.urls import path
 
-from plans.roles import EDITOR
+from core.roles import EDITOR
 from tests.factories import make_commitment, make_user
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)

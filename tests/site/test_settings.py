@@ -159,7 +159,7 @@ def test_redis_url_must_be_redis():
 def test_redis_url_selects_the_shared_cache():
     cache = load_settings(REDIS_URL="redis://cache.example.org:6379/1")["CACHES"]["default"]
     # Django's Redis backend that degrades to a per-process cache when Redis is down.
-    assert cache["BACKEND"] == "ogp_portal.cache.TolerantRedisCache"
+    assert cache["BACKEND"] == "core.cache.TolerantRedisCache"
     assert cache["LOCATION"] == "redis://cache.example.org:6379/1"
     assert cache["OPTIONS"]["socket_connect_timeout"] <= 1
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 MOMENT = {"Date", "Expires"}
 # The view's wrapper asks this first: patched to fail, it proves the middleware answered.
 BEFORE_THE_VIEW = mock.patch(
-    "ogp_portal.page_cache.cacheable_request", side_effect=AssertionError("reached the view")
+    "core.page_cache.cacheable_request", side_effect=AssertionError("reached the view")
 )
 
 
@@ -51,7 +51,7 @@ def test_a_page_without_language_prefix_still_varies_with_the_browser_language(c
 def test_a_visitor_with_a_session_but_not_signed_in_gets_the_stored_copy_too(client, plan):
     rendered = client.get("/en/")
     client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
-    with mock.patch("ogp_portal.views.render_plan", side_effect=AssertionError("rendered")):
+    with mock.patch("public.home.render_plan", side_effect=AssertionError("rendered")):
         stored = client.get("/en/")
     assert stored.content == rendered.content
 

@@ -1,4 +1,4 @@
-"""TOTP second factor for staff (`ogp_portal.two_factor`): a member with an authenticator app
+"""TOTP second factor for staff (`core.two_factor`): a member with an authenticator app
 types its code after the password before any workspace page; setting one up checks a code
 first; with STAFF_TOTP_REQUIRED everyone must set one up."""
 
@@ -8,7 +8,7 @@ from django.test import TestCase, override_settings
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from plans.roles import EDITOR, FOCAL_POINT
+from core.roles import EDITOR, FOCAL_POINT
 from tests.factories import make_user
 
 DASHBOARD = "/en/manage/"

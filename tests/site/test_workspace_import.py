@@ -8,9 +8,9 @@ from django.test import TestCase
 from django.urls import reverse
 
 from commitments.models import Commitment
-from ogp_portal import demo
+from core.roles import COORDINATOR, EDITOR
+from demo import loader as demo
 from plans.models import ActionPlan, Organisation
-from plans.roles import COORDINATOR, EDITOR
 from tests.factories import make_user, make_xlsx
 
 NOW = datetime.datetime(2021, 12, 1, 9, 0, tzinfo=datetime.UTC)

@@ -55,8 +55,8 @@ def manage_url_names() -> set[str]:
     return names
 
 
-# A refusal is written to the audit trail (ogp_portal.audit): the one row a refused POST adds.
-AUDIT_MODELS = {"plans.AuditEvent"}
+# A refusal is written to the audit trail (audit.trail): the one row a refused POST adds.
+AUDIT_MODELS = {"audit.AuditEvent"}
 
 
 def database_state() -> dict:

@@ -1,0 +1,150 @@
+"""The anonymous page cache of the public site.
+
+A public page is stored whole, per path (language prefix and query string included), for
+visitors who are not signed in and for GET and HEAD only. Every stored page carries the
+current *generation*: a counter in the shared cache (Redis when `REDIS_URL` is set, local
+memory otherwise). Any save or delete of a row of the domain apps bumps it (the signal
+handlers in `core.apps`), so the next visitor gets a freshly rendered page: nobody
+reads stale text after staff publish. Old entries are never looked up again and expire.
+
+Not stored: pages that handed out a CSRF token (the comment form of the window and
+commitment pages; they are not wrapped anyway), responses that set a cookie, and anything
+but a 200. Entries live `PAGE_SECONDS` at most, because a few facts follow the clock
+without any row changing (a comment window opens or closes at its time).
+
+With Redis (`REDIS_URL`) the counter is shared by every worker and machine, so an edit
+refreshes every page at once. Without it (the laptop default) each process keeps its own
+cache and counter: an edit refreshes the pages of the process that made it at once, and
+those of other gunicorn workers within `PAGE_SECONDS`. Production sets `REDIS_URL`.
+"""
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+GENERATION_KEY = "public-pages:generation"
+PAGE_SECONDS = 60
+CACHED_HEADERS = ["Content-Type", "Content-Language", "Content-Disposition", "Vary"]
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def bump_generation() -> None:
+    """Forget every cached public page (they are looked up under the new generation)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no counter yet (or it was evicted): start one above any old one
+        cache.add(GENERATION_KEY, 2, timeout=None)
+
+
+def content_changed() -> None:
+    """Bump now, so this request's own next page is fresh, and again once the transaction
+    commits, so a page rendered by another worker between the two (from the old rows) is
+    not kept under the new generation."""
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
+def page_key(request) -> str:
+    # The host and scheme too: pages carry absolute canonical, hreflang and sitemap links.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    path = hashlib.sha256(address.encode()).hexdigest()
+    return f"public-page:{generation()}:{get_language()}:{path}"
+
+
+def cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def cacheable_response(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def public_page(view):
+    """Serve an anonymous visitor the stored copy of this page, storing it on a miss."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key = getattr(request, MISSED_KEY, None)
+        if key is None:  # not looked up yet (a session cookie without a signed-in user)
+            key = page_key(request)
+            stored = cache.get(key)
+            if stored is not None:
+                return rebuild(stored)
+        response = view(request, *args, **kwargs)
+        # Anonymous and signed-in visitors share the URL; tell shared caches it varies.
+        patch_vary_headers(response, ["Cookie"])
+        if cacheable_response(request, response):
+            cache.set(key, freeze(response), PAGE_SECONDS)
+        return response
+
+    return wrapper
+
+
+# The key `stored_pages` looked up in vain, kept on the request for the view's wrapper.
+MISSED_KEY = "_public_page_missed_key"
+
+
+def stored_pages(get_response):
+    """Middleware: a stored page for a visitor without a session, before the rest of the stack.
+
+    A visitor without a session cookie cannot be signed in, so the wrapper above would serve
+    them the stored copy anyway; answering here skips the CSRF, authentication, second
+    factor, messages, history and sign-in throttle middleware and the URL resolution, which
+    were most of a cached page's time (bench/README.md). It stands after LocaleMiddleware
+    (the page's language is part of the key) and CommonMiddleware (the Host header checked),
+    so the response still gets Content-Length, Content-Language and Vary from them on its
+    way out, and the security headers from the ones before. A miss leaves the key on the
+    request, so the wrapper does not look again.
+    """
+
+    def middleware(request):
+        if request.method in ("GET", "HEAD") and (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            key = page_key(request)
+            stored = cache.get(key)
+            if stored is not None:
+                return rebuild(stored)
+            setattr(request, MISSED_KEY, key)
+        return get_response(request)
+
+    return middleware
+
+
+def freeze(response) -> dict:
+    return {
+        "content": response.content,
+        "headers": {name: response[name] for name in CACHED_HEADERS if name in response},
+    }
+
+
+def rebuild(stored: dict):
+    from django.http import HttpResponse
+
+    response = HttpResponse(stored["content"])
+    for name, value in stored["headers"].items():
+        response[name] = value
+    return response

@@ -1,0 +1,463 @@
+"""The OGP minimum requirements of one plan, each computed from the portal's own data.
+
+Participation and Co-Creation Standards (2021), as DESIGN.md lists them. Each check gives a
+verdict (met / not met / not yet due), the figure it rests on, and links to its evidence
+(published minutes, public documents, comment windows). Only public facts are used: a
+meeting counts once its minutes are published, a document once it is public, so anyone
+can follow the links and check the figure.
+
+With the checks comes the attendance of each forum meeting counted (government and
+non-government members present, as counts and shares), flagged when no one from outside
+government attended: such a meeting is not a meeting "with civil society".
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
+from typing import NamedTuple
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import Audience, CommentWindow, ModerationState
+from core.i18n import Translated, number_text
+from core.links import UrlPattern
+from meetings.models import AttendanceShares, BodyKind, Meeting
+from plans.models import ActionPlan, Document, DocumentKind, MethodologyStage
+
+MET, NOT_MET, NOT_YET_DUE = "met", "not_met", "not_yet_due"
+VERDICT_LABELS = {MET: _("Met"), NOT_MET: _("Not met"), NOT_YET_DUE: _("Not yet due")}
+
+FORUM_GAP_DAYS = 183  # "at least every 6 months"
+MEETINGS_PER_YEAR = 2
+TIMELINE_LEAD_DAYS = 14
+WINDOW_DAYS = 14
+REPOSITORY_UPDATES_PER_YEAR = 2
+YEAR = datetime.timedelta(days=365)
+
+
+@dataclass
+class Evidence:
+    label: str
+    url: str
+    date: datetime.date | None = None
+
+    @cached_property
+    def date_text(self) -> str:
+        """The date as the page writes it (`|date`), formatted once for an item that two
+        checks cite, or a meeting's evidence that the attendance table shows too."""
+        return date_format(self.date) if self.date else ""
+
+
+@dataclass
+class Check:
+    key: str
+    rule: str
+    verdict: str
+    figure: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def verdict_label(self):
+        return VERDICT_LABELS[self.verdict]
+
+    @property
+    def evidence_summary(self) -> str:
+        """ "Evidence (3 items)": one ngettext here costs a fraction of a template tag."""
+        count = len(self.evidence)
+        return ngettext("Evidence (%(counter)s item)", "Evidence (%(counter)s items)", count) % {
+            "counter": count
+        }
+
+
+# The checks and the page read plain rows (values_list), not model instances: the ORM
+# compiles a query of a few columns and no select_related faster, and a tuple costs less
+# to build than a model. Each row borrows its model's bilingual fields (for `bidi_text`).
+
+
+class BodyName(NamedTuple):
+    """The body that held a forum meeting, as the attendance table names it."""
+
+    pk: int
+    name_ar: str
+    name_en: str
+
+    name = Translated("name")
+
+
+class MinutesRow(NamedTuple):
+    """A forum meeting with published minutes: its title and body, and who was present by
+    sector (`Meeting.with_attendance_shares`)."""
+
+    pk: int
+    title_ar: str
+    title_en: str
+    starts_at: datetime.datetime
+    body: BodyName
+    present_government: int
+    present_non_government: int
+
+    title = Translated("title")
+    attendance_shares = Meeting.attendance_shares
+
+
+class DocumentRow(NamedTuple):
+    """A public document as the timeline and repository checks cite it."""
+
+    kind: str
+    title_ar: str
+    title_en: str
+    published_at: datetime.datetime
+    file: str  # the stored file's name, "" when the document is a link
+    url: str
+
+    title = Translated("title")
+
+
+class WindowRow(NamedTuple):
+    """A public comment window with its published and answered comments counted."""
+
+    pk: int
+    title_ar: str
+    title_en: str
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    published_comments: int
+    answered_comments: int
+
+    title = Translated("title")
+
+
+@dataclass
+class MeetingAttendance:
+    """One forum meeting with published minutes and who was present by sector."""
+
+    day: datetime.date
+    meeting: MinutesRow
+    shares: AttendanceShares
+    # The meeting as the checks cite it (title, URL, date), built once: the attendance
+    # table links it too.
+    link: Evidence
+    # The two shares as the attendance table writes them ("40%"), each pattern translated
+    # once per page (`percent_texts`), not by a template tag per row.
+    government_share_text: str = ""
+    non_government_share_text: str = ""
+
+
+def percent_texts(rows: list[MeetingAttendance]) -> None:
+    """Fill each row's share texts: what `{% blocktranslate %}{{ percent }}%{% endblocktranslate %}`
+    renders (same msgid), for whole numbers, which need no escaping."""
+    pattern = gettext("%(percent)s%%")
+    for row in rows:
+        shares = row.shares
+        row.government_share_text = number_text(pattern, percent=shares.government_share)
+        row.non_government_share_text = number_text(pattern, percent=shares.non_government_share)
+
+
+@dataclass
+class Compliance:
+    checks: list[Check]
+    meetings: list[MeetingAttendance]
+
+    @property
+    def met(self) -> int:
+        return sum(check.verdict == MET for check in self.checks)
+
+    @property
+    def bodies(self) -> list:
+        """The forum bodies the meetings were held by, in order (usually just one)."""
+        return list({row.meeting.body.pk: row.meeting.body for row in self.meetings}.values())
+
+    @property
+    def without_non_government(self) -> int:
+        return sum(row.shares.no_non_government for row in self.meetings)
+
+
+def local_date(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def co_creation_start(stage_days) -> datetime.date | None:
+    """The day co-creation started: the earliest actual start (or end) of a stage, from
+    (actual_start, actual_end) pairs."""
+    days = [start or end for start, end in stage_days]
+    days = [day for day in days if day]
+    return min(days) if days else None
+
+
+def yearly_periods(start: datetime.date, end: datetime.date):
+    """Whole 12-month periods from `start` that ended by `end`."""
+    periods = []
+    while start + YEAR <= end:
+        periods.append((start, start + YEAR))
+        start += YEAR
+    return periods
+
+
+def plan_compliance(plan: ActionPlan, today: datetime.date | None = None) -> list[Check]:
+    """The six checks alone (see `compliance_report`)."""
+    return compliance_report(plan, today).checks
+
+
+# The four queries but for their plan, built once when the module loads: resolving the
+# filters, joins and annotations of a queryset costs about as much as running it, and each
+# request then only narrows a copy to its plan (as a class-based view's `queryset` does;
+# no rows are kept). Each reads only the columns the checks and the page show: the ORM's
+# cost per query grows with the columns it selects, groups by and turns into objects.
+STAGE_DAYS = MethodologyStage.objects.order_by().values_list("actual_start", "actual_end")
+# The two counted queries select their columns before counting: grouped by those columns
+# alone, not by every column of the model (the same groups, as each row has its key), a
+# shorter query to compile and to run. None is ordered in SQL: `compliance_report` sorts
+# the few rows of one plan, cheaper than the ORM compiling an ORDER BY for each query.
+FORUM_MINUTES = (
+    Meeting.objects.published()
+    .filter(body__kind=BodyKind.FORUM)
+    .order_by()
+    .values_list(
+        "pk",
+        "title_ar",
+        "title_en",
+        "starts_at",
+        "body_id",
+        "body__name_ar",
+        "body__name_en",
+    )
+    .with_attendance_shares()
+)
+PUBLIC_DOCUMENTS = (
+    Document.objects.public()
+    .order_by()
+    .values_list("kind", "title_ar", "title_en", "published_at", "file", "url")
+)
+PUBLIC_WINDOWS = (
+    CommentWindow.objects.filter(audience=Audience.PUBLIC)
+    .order_by()
+    .values_list("pk", "title_ar", "title_en", "opens_at", "closes_at")
+    .annotate(
+        published_comments=Count("comments", filter=Q(comments__state=ModerationState.PUBLISHED)),
+        answered_comments=Count(
+            "comments",
+            filter=Q(
+                comments__state=ModerationState.PUBLISHED,
+                comments__response__published_at__isnull=False,
+            ),
+        ),
+    )
+)
+# Where a document's file is stored (FieldFile.url asks it), for files read as names.
+DOCUMENT_FILES = Document._meta.get_field("file").storage
+
+
+def compliance_report(
+    plan: ActionPlan, today: datetime.date | None = None, stage_days=None
+) -> Compliance:
+    """Six checks and the forum meetings' attendance in a fixed number of queries (stages,
+    minutes with their attendance counted by sector, documents, windows). `stage_days`:
+    the plan's stages' (actual_start, actual_end) when the caller has read them already
+    (the compliance page reads them with its plan), else one more query."""
+    today = today or timezone.localdate()
+    if stage_days is None:
+        stage_days = STAGE_DAYS.filter(plan_id=plan.pk)
+    started = co_creation_start(stage_days)
+    # Each document with the day it was published, converted once for the two checks.
+    documents = [
+        (local_date(doc.published_at), doc)
+        for doc in sorted(
+            map(DocumentRow._make, PUBLIC_DOCUMENTS.filter(plan_id=plan.pk)),
+            key=attrgetter("published_at"),
+        )
+    ]
+    windows = sorted(
+        map(WindowRow._make, PUBLIC_WINDOWS.filter(plan_id=plan.pk)), key=attrgetter("opens_at")
+    )
+    meeting_url = UrlPattern("meetings:detail", "pk")  # Meeting.get_absolute_url
+    minutes = []
+    forum = sorted(FORUM_MINUTES.filter(plan_id=plan.pk), key=itemgetter(3, 0))  # starts_at, pk
+    for pk, title_ar, title_en, starts_at, *body, government, non_government in forum:
+        day = local_date(starts_at)
+        if day <= today:
+            meeting = MinutesRow(
+                pk, title_ar, title_en, starts_at, BodyName(*body), government, non_government
+            )
+            link = Evidence(meeting.title, meeting_url(pk), day)
+            minutes.append(MeetingAttendance(day, meeting, meeting.attendance_shares, link))
+    percent_texts(minutes)
+    window_url = UrlPattern("consultations:detail", "pk")  # CommentWindow.get_absolute_url
+    window_links = [
+        Evidence(window.title, window_url(window.pk), local_date(window.opens_at))
+        for window in windows
+    ]
+    checks = [
+        forum_regularity(plan, started, minutes, today),
+        implementation_meetings(plan, minutes, today),
+        timeline_published(started, documents),
+        window_lengths(windows, window_links),
+        comments_answered(windows, window_links, today),
+        repository_updates(plan, started, documents, minutes, today),
+    ]
+    return Compliance(checks, minutes)
+
+
+def meeting_evidence(rows) -> list[Evidence]:
+    return [row.link for row in rows]
+
+
+def document_url(document: DocumentRow) -> str:
+    """Document's file URL (as `document.file.url`), else its link."""
+    return DOCUMENT_FILES.url(document.file) if document.file else document.url
+
+
+def forum_regularity(plan, started, minutes, today) -> Check:
+    rule = _("The multi-stakeholder forum meets at least every 6 months.")
+    start = started or plan.starts_on
+    end = min(today, plan.ends_on)
+    if start > today:
+        return Check("forum", rule, NOT_YET_DUE, _("Co-creation has not started."))
+    days = [start] + [row.day for row in minutes if row.day >= start] + [end]
+    longest = max((later - earlier).days for earlier, later in zip(days, days[1:], strict=False))
+    count = len(days) - 2
+    figure = ngettext(
+        "%(count)d forum meeting with published minutes; longest gap %(gap)d days.",
+        "%(count)d forum meetings with published minutes; longest gap %(gap)d days.",
+        count,
+    ) % {"count": count, "gap": longest}
+    if longest > FORUM_GAP_DAYS:
+        verdict = NOT_MET
+    elif count == 0:
+        verdict = NOT_YET_DUE
+    else:
+        verdict = MET
+    return Check("forum", rule, verdict, figure, meeting_evidence(minutes))
+
+
+def implementation_meetings(plan, minutes, today) -> Check:
+    """Forum meetings in each year of implementation; a meeting whose attendance shows no
+    one from outside government is not a meeting with civil society and does not count (a
+    meeting with no attendance recorded counts: the minutes are the evidence)."""
+    rule = _("At least 2 forum meetings a year with civil society during implementation.")
+    periods = yearly_periods(plan.starts_on, min(today, plan.ends_on))
+    in_period = [row for row in minutes if plan.starts_on <= row.day <= plan.ends_on]
+    during = [row for row in in_period if not row.shares.no_non_government]
+    left_out = len(in_period) - len(during)
+    counts = [sum(1 for row in during if start <= row.day < end) for start, end in periods]
+    if not periods:
+        so_far = len(during)
+        figure = ngettext(
+            "%(count)d meeting so far; the first year of implementation is not over.",
+            "%(count)d meetings so far; the first year of implementation is not over.",
+            so_far,
+        ) % {"count": so_far}
+        verdict = NOT_YET_DUE
+    else:
+        figure = _("Meetings in each year of implementation: %(counts)s.") % {
+            "counts": ", ".join(str(count) for count in counts)
+        }
+        verdict = MET if min(counts) >= MEETINGS_PER_YEAR else NOT_MET
+    if left_out:
+        figure += " " + ngettext(
+            "%(count)d meeting with no one present from outside government is not counted.",
+            "%(count)d meetings with no one present from outside government are not counted.",
+            left_out,
+        ) % {"count": left_out}
+    return Check("implementation", rule, verdict, figure, meeting_evidence(during))
+
+
+def timeline_published(started, documents) -> Check:
+    """`documents`: (day published, document) pairs."""
+    rule = _("The timeline is published at least 2 weeks before co-creation starts.")
+    timelines = [(day, doc) for day, doc in documents if doc.kind == DocumentKind.TIMELINE]
+    evidence = [Evidence(doc.title, document_url(doc), day) for day, doc in timelines]
+    if not timelines:
+        if started is None:
+            return Check("timeline", rule, NOT_YET_DUE, _("Co-creation has not started."))
+        return Check("timeline", rule, NOT_MET, _("No timeline has been published."))
+    first = evidence[0].date
+    if started is None:
+        return Check(
+            "timeline", rule, NOT_YET_DUE, _("Published; co-creation has not started."), evidence
+        )
+    lead = (started - first).days
+    figure = _("Published %(days)d days before co-creation started.") % {"days": lead}
+    verdict = MET if lead >= TIMELINE_LEAD_DAYS else NOT_MET
+    return Check("timeline", rule, verdict, figure, evidence)
+
+
+def window_days(window: WindowRow) -> int:
+    return (local_date(window.closes_at) - local_date(window.opens_at)).days
+
+
+def window_lengths(windows, links) -> Check:
+    """`links`: each window's Evidence, in the same order."""
+    rule = _("Every public comment window is open at least 14 days.")
+    evidence = list(links)
+    if not windows:
+        return Check("windows", rule, NOT_YET_DUE, _("No public comment window yet."))
+    shortest = min(window_days(window) for window in windows)
+    figure = ngettext(
+        "%(count)d window; the shortest is %(days)d days.",
+        "%(count)d windows; the shortest is %(days)d days.",
+        len(windows),
+    ) % {"count": len(windows), "days": shortest}
+    verdict = MET if shortest >= WINDOW_DAYS else NOT_MET
+    return Check("windows", rule, verdict, figure, evidence)
+
+
+def comments_answered(windows, links, today) -> Check:
+    """`links`: each window's Evidence, in the same order."""
+    rule = _("Every published comment receives a reasoned response.")
+    published = sum(window.published_comments for window in windows)
+    answered = sum(window.answered_comments for window in windows)
+    evidence = [
+        link for window, link in zip(windows, links, strict=True) if window.published_comments
+    ]
+    figure = _("%(answered)d of %(published)d published comments answered.") % {
+        "answered": answered,
+        "published": published,
+    }
+    closed_unanswered = any(
+        window.answered_comments < window.published_comments
+        and local_date(window.closes_at) <= today
+        for window in windows
+    )
+    if closed_unanswered:
+        verdict = NOT_MET
+    elif published == 0 or answered < published:
+        verdict = NOT_YET_DUE
+    else:
+        verdict = MET
+    return Check("responses", rule, verdict, figure, evidence)
+
+
+def repository_updates(plan, started, documents, minutes, today) -> Check:
+    """`documents`: (day published, document) pairs."""
+    rule = _("The online repository is updated at least twice a year.")
+    days = sorted([day for day, _doc in documents] + [row.day for row in minutes])
+    start = started or plan.starts_on
+    periods = yearly_periods(start, min(today, plan.ends_on))
+    evidence = [
+        Evidence(doc.title, document_url(doc), day) for day, doc in reversed(documents[-5:])
+    ]
+    latest = days[-1] if days else None
+    if not periods:
+        figure = ngettext(
+            "%(count)d update so far; the first year is not over.",
+            "%(count)d updates so far; the first year is not over.",
+            len(days),
+        ) % {"count": len(days)}
+        return Check("repository", rule, NOT_YET_DUE, figure, evidence)
+    counts = [sum(1 for day in days if begin <= day < end) for begin, end in periods]
+    figure = _("Updates in each year: %(counts)s; latest %(latest)s.") % {
+        "counts": ", ".join(str(count) for count in counts),
+        "latest": latest.isoformat() if latest else "–",
+    }
+    verdict = MET if min(counts) >= REPOSITORY_UPDATES_PER_YEAR else NOT_MET
+    return Check("repository", rule, verdict, figure, evidence)
+
+
+def compliance_url(plan: ActionPlan) -> str:
+    return reverse("public:compliance", kwargs={"number": plan.number})
