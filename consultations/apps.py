@@ -9,6 +9,7 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
+        from core.page_cache import never_public, register_public_rule
         from plans.gates import register_gate
         from plans.parts import (
             COMMENTS,
@@ -34,6 +35,21 @@ class ConsultationsConfig(AppConfig):
             }
         )
         checks.register(check_comment_regions)
+        # What the public sees of the consultations: a comment once moderated (published, or
+        # hidden with its reason), a response once published; never a subscription.
+        register_public_rule("consultations.comment", comment_is_public)
+        register_public_rule("consultations.response", response_is_public)
+        register_public_rule("consultations.subscription", never_public)
+
+
+def comment_is_public(comment) -> bool:
+    from .models import ModerationState
+
+    return comment.state in (ModerationState.PUBLISHED, ModerationState.HIDDEN)
+
+
+def response_is_public(response) -> bool:
+    return response.published_at is not None
 
 
 def check_comment_regions(app_configs=None, **kwargs):

@@ -6,15 +6,17 @@ CONTENT_APPS = {"plans", "commitments", "meetings", "consultations"}
 
 
 def content_saved(sender, **kwargs):
-    """Any save or delete of a domain row (the services, the admin, imports, background
-    tasks, raw fixtures excepted) makes the anonymous page cache start afresh. A signal,
-    not a call in each service: the admin and the importers write too, and a forgotten
-    call would show citizens stale text; this is cache bookkeeping, not domain logic."""
-    if kwargs.get("raw"):
+    """A save or delete of a domain row the public can see (by the services, the admin,
+    imports or background tasks; raw fixtures excepted) makes the anonymous page cache start
+    afresh. A signal, not a call in each service: the admin and the importers write too, and
+    a forgotten call would show citizens stale text; this is cache bookkeeping, not domain
+    logic. Which rows the public sees is each app's rule (`page_cache.register_public_rule`)."""
+    if kwargs.get("raw") or sender._meta.app_label not in CONTENT_APPS:
         return
-    if sender._meta.app_label in CONTENT_APPS:
-        from .page_cache import content_changed
+    from .page_cache import content_changed, seen_by_public
 
+    instance = kwargs.get("instance")
+    if instance is None or seen_by_public(instance):
         content_changed()
 
 

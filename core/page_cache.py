@@ -3,9 +3,12 @@
 A public page is stored whole, per path (language prefix and query string included), for
 visitors who are not signed in and for GET and HEAD only. Every stored page carries the
 current *generation*: a counter in the shared cache (Redis when `REDIS_URL` is set, local
-memory otherwise). Any save or delete of a row of the domain apps bumps it (the signal
-handlers in `core.apps`), so the next visitor gets a freshly rendered page: nobody
-reads stale text after staff publish. Old entries are never looked up again and expire.
+memory otherwise). A save or delete of a domain row that the public can see bumps it (the
+signal handlers in `core.apps`), so the next visitor gets a freshly rendered page: nobody
+reads stale text after staff publish. Writes the public cannot see (a comment waiting for
+moderation, a forum member's remark, a stored draft PDF, a subscription) keep the pages:
+the app that owns such a model says so with `register_public_rule` from its
+`AppConfig.ready()`. Old entries are never looked up again and expire.
 
 Not stored: pages that handed out a CSRF token (the comment form of the window and
 commitment pages; they are not wrapped anyway), responses that set a cookie, and anything
@@ -30,6 +33,26 @@ from django.utils.translation import get_language
 GENERATION_KEY = "public-pages:generation"
 PAGE_SECONDS = 60
 CACHED_HEADERS = ["Content-Type", "Content-Language", "Content-Disposition", "Vary"]
+
+
+# Model label -> rule(instance) -> bool: does writing this row change what the public sees?
+# A model without a rule always does.
+_public_rules: dict = {}
+
+
+def register_public_rule(label: str, rule) -> None:
+    """`rule(instance)` tells whether a save or delete of `instance` (a row of model `label`,
+    "app.model") can change a public page; `never_public` for a model the public never sees."""
+    _public_rules[label] = rule
+
+
+def never_public(instance) -> bool:
+    return False
+
+
+def seen_by_public(instance) -> bool:
+    rule = _public_rules.get(instance._meta.label_lower)
+    return True if rule is None else rule(instance)
 
 
 def generation() -> int:

@@ -8,6 +8,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        from core.page_cache import never_public, register_public_rule
         from plans.parts import (
             ALL_PLANS,
             FORUM,
@@ -38,3 +39,5 @@ class MeetingsConfig(AppConfig):
             },
             null_plan_means_all={"meetings.body", "meetings.membership"},
         )
+        # Members' remarks on circulated minutes are read by staff only.
+        register_public_rule("meetings.remark", never_public)

@@ -26,8 +26,12 @@ class PlansConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from core.page_cache import never_public, register_public_rule
+
         from .parts import ALL_PLANS, register_printed_rows
 
+        # A stored draft PDF is a file cache; no public page lists it.
+        register_public_rule("plans.planpdf", never_public)
         post_save.connect(printed_row_saved, dispatch_uid="plan_pdf_saved")
         post_delete.connect(printed_row_saved, dispatch_uid="plan_pdf_deleted")
         m2m_changed.connect(printed_m2m_changed, dispatch_uid="plan_pdf_m2m")

@@ -1,7 +1,7 @@
 """The anonymous page cache: a second visit costs no query, and a staff edit shows at once.
 
 Invalidation is a generation counter bumped by a post_save/post_delete/m2m_changed signal
-on every model of the four domain apps (core/apps.py)."""
+on every domain row the public can see (core/apps.py; tests/core/test_page_cache.py)."""
 
 import pytest
 from django.core.cache import cache
