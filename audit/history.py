@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET
 from commitments.models import Commitment, Milestone
 from core.access import workspace_view
 from core.diffs import changed, word_diff
-from core.i18n import LANGUAGE_CODES, active_language
+from core.i18n import active_language, in_language
+from core.numbers import query_int
 from core.roles import is_agency_scoped
 from plans.models import ActionPlan, MethodologyStage
 
@@ -72,22 +73,12 @@ def m2m_fields(model) -> list[models.Field]:
     ]
 
 
-def in_language(record, name: str) -> str:
-    """`<name>_<language>` of a history row in the page's language, else the other one."""
-    preferred = active_language()
-    for code in [preferred] + [code for code in LANGUAGE_CODES if code != preferred]:
-        value = getattr(record, f"{name}_{code}", "")
-        if value:
-            return value
-    return ""
-
-
 def object_label(kind: str, record) -> str:
     if kind == "plan":
-        return in_language(record, "title")
+        return in_language(record, "title")[0]
     if kind == "stage":
         return str(MethodologyStage(number=record.number).name)
-    return f"{record.number}. {in_language(record, 'title')}"
+    return f"{record.number}. {in_language(record, 'title')[0]}"
 
 
 def separator() -> str:
@@ -199,10 +190,10 @@ def changed_labels(model, records: list) -> dict[int, str]:
 
 
 def pick(records: list, key: str | None, default):
-    if key and key.isdigit():
-        for record in records:
-            if record.history_id == int(key):
-                return record
+    history_id = query_int(key)
+    for record in records:
+        if record.history_id == history_id:
+            return record
     return default
 
 

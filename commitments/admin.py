@@ -1,20 +1,23 @@
 """Django admin for commitments, milestones, letters, IRM assessments and progress.
 
-The admin is for superusers and bulk import/export; staff work in the staff workspace.
+The admin is for superusers: raw data and spreadsheet export; staff work in the workspace.
 It writes through `commitments.services` like the workspace: a commitment's text through
-`create_commitment`/`update_commitment` (version bumped, who recorded), publication
+`create_commitment`/`update_commitment` (version bumped, who recorded), its milestones
+through `save_milestones` and `update_milestones` (the weights add up to 100), publication
 through `set_commitment_published`, a new approval letter through `send_approval_request`
-(which keeps the exact text sent) and its reply through `record_approval_reply`. A
-milestone's status and percent done move only through progress reports.
+(addressed to the lead institution, keeping the exact text sent) and its reply through
+`record_approval_reply`. A milestone's status, percent done and evidence move only through
+progress reports. A rule the services refuse shows on the form and nothing is saved.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.concurrency import save_as
-from core.spreadsheets import SpreadsheetImportExportMixin
+from core.spreadsheets import SpreadsheetExportMixin
 from plans.admin import form_data, save_versioned_formset
 
 from . import services
@@ -44,11 +47,54 @@ class PolicyAreaAdmin(admin.ModelAdmin):
 
 
 # Milestone fields that move only through progress reports (services.report_progress).
-MILESTONE_PROGRESS_FIELDS = ("status", "progress_percent", "evidence_file")
+MILESTONE_PROGRESS_FIELDS = (
+    "status",
+    "progress_percent",
+    "evidence_ar",
+    "evidence_en",
+    "evidence_url",
+    "evidence_file",
+)
+
+
+def milestone_rows(formset) -> list[services.MilestoneRow]:
+    """The milestones an inline formset keeps, in number order, as the services take them."""
+    forms_kept = [
+        form
+        for form in formset.forms
+        if form.cleaned_data
+        and not form.cleaned_data.get("DELETE")
+        and (form.instance.pk is not None or form.has_changed())
+    ]
+    forms_kept.sort(key=lambda form: form.cleaned_data.get("number") or 0)
+    return [
+        services.MilestoneRow(
+            data={
+                name: form.cleaned_data[name]
+                for name in services.MILESTONE_EDIT_FIELDS
+                if name in form.cleaned_data
+            },
+            pk=form.instance.pk,
+        )
+        for form in forms_kept
+    ]
+
+
+class MilestoneFormSet(BaseInlineFormSet):
+    """A commitment's milestones are saved together, so their weights are checked together."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or not self.has_changed():
+            return
+        problems = services.weight_problems(milestone_rows(self))
+        if problems:
+            raise ValidationError(problems)
 
 
 class MilestoneInline(admin.TabularInline):
     model = Milestone
+    formset = MilestoneFormSet
     fields = (
         "number",
         "title_ar",
@@ -65,6 +111,9 @@ class MilestoneInline(admin.TabularInline):
 
 
 class ApprovalLetterInline(admin.TabularInline):
+    """Letters shown on their commitment, read only: a letter is sent from its own add page
+    (to the lead institution, through send_approval_request) and answered on its own page."""
+
     model = ApprovalLetter
     fields = (
         "organisation",
@@ -76,12 +125,18 @@ class ApprovalLetterInline(admin.TabularInline):
         "scan",
         "is_current",
     )
-    # A letter's text snapshot is taken by ApprovalLetter.save, after the commitment's
-    # own changes on this page are saved: the letter asks about the text as it now stands.
-    readonly_fields = ("is_current",)
-    autocomplete_fields = ("organisation",)
+    readonly_fields = fields
     extra = 0
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("still current"), boolean=True)
     def is_current(self, letter):
@@ -89,7 +144,7 @@ class ApprovalLetterInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
     resource_classes = [CommitmentResource]
     list_display = (
         "number",
@@ -198,6 +253,14 @@ class CommitmentAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
         obj._state.adding = False
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is Milestone:
+            # The inline's clean already checked the weights; the service checks them again
+            # under the transaction and numbers the milestones in order.
+            if formset.has_changed():
+                services.save_milestones(form.instance, milestone_rows(formset), request.user)
+            # The change message reads what formset.save() would have recorded.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         save_versioned_formset(formset, request.user)
 
     @admin.action(description=_("Publish the selected commitments"))
@@ -225,9 +288,31 @@ class CommitmentAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
         return commitment.progress
 
 
+class MilestoneForm(forms.ModelForm):
+    """One milestone changed or added as the workspace spreadsheet does it: numbered on from
+    the commitment's last milestone, the weights still adding up to 100."""
+
+    def clean(self):
+        cleaned = super().clean()
+        commitment = self.instance.commitment if self.instance.pk else cleaned.get("commitment")
+        number = self.instance.number if self.instance.pk else cleaned.get("number")
+        if commitment is None or number is None:
+            return cleaned
+        milestones = list(commitment.milestones.all())
+        problems = services.milestone_change_problems(milestones, {number: milestone_data(self)})
+        if problems:
+            raise ValidationError(problems)
+        return cleaned
+
+
+def milestone_data(form) -> dict:
+    return form_data(form, services.MILESTONE_EDIT_FIELDS)
+
+
 @admin.register(Milestone)
-class MilestoneAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
     resource_classes = [MilestoneResource]
+    form = MilestoneForm
     list_display = ("__str__", "commitment", "starts_on", "ends_on", "weight", "status")
     list_filter = ("status", "commitment__plan")
     list_select_related = ("commitment", "commitment__plan")
@@ -253,14 +338,47 @@ class MilestoneAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     )
     readonly_fields = (*MILESTONE_PROGRESS_FIELDS, "version")
 
+    def get_readonly_fields(self, request, obj=None):
+        # A milestone stays in its commitment, at its number (the services renumber).
+        if obj is None:
+            return self.readonly_fields
+        return ("commitment", "number", *self.readonly_fields)
+
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        save_as(obj, request.user)
+        commitment = obj.commitment if change else form.cleaned_data["commitment"]
+        number = obj.number if change else form.cleaned_data["number"]
+        services.update_milestones(
+            commitment=commitment,
+            changes={number: milestone_data(form)},
+            expected_version=Commitment.objects.get(pk=commitment.pk).version,
+            by=request.user,
+        )
+        saved = Milestone.objects.get(commitment=commitment, number=number)
+        obj.pk, obj.version = saved.pk, saved.version
+        obj._state.adding = False
+
+
+class ApprovalReplyForm(forms.ModelForm):
+    """The change page records the agency's reply, as the workspace's reply form does."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "received_on" in self.fields:
+            self.fields["received_on"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or "decision" not in cleaned:
+            return cleaned
+        problems = services.reply_problems(decision=cleaned["decision"])
+        if problems:
+            raise ValidationError(problems)
+        return cleaned
 
 
 @admin.register(ApprovalLetter)
 class ApprovalLetterAdmin(admin.ModelAdmin):
+    form = ApprovalReplyForm
     list_display = (
         "commitment",
         "organisation",
@@ -291,8 +409,10 @@ class ApprovalLetterAdmin(admin.ModelAdmin):
     )
     readonly_fields = ("text_fingerprint", "is_current")
     # A new letter goes to the commitment's lead institution through send_approval_request,
-    # which keeps the exact text sent; its reply is recorded on the change page.
+    # which keeps the exact text sent; its reply is recorded on the change page through
+    # record_approval_reply. What was sent, to whom and when stays as sent.
     add_fields = ("commitment", "reference", "sent_on", "due_on")
+    sent_fields = ("commitment", "organisation", "reference", "sent_on", "due_on")
 
     def get_queryset(self, request):
         # "Still current" compares with the commitment's milestones too.
@@ -304,12 +424,21 @@ class ApprovalLetterAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("commitment", "organisation", *self.readonly_fields)
+        return (*self.sent_fields, *self.readonly_fields)
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.version += 1
-            save_as(obj, request.user)
+            scan = form.cleaned_data.get("scan") if "scan" in form.changed_data else None
+            saved = services.record_approval_reply(
+                letter=obj,
+                decision=form.cleaned_data["decision"],
+                received_on=form.cleaned_data["received_on"],
+                expected_version=obj.version,
+                by=request.user,
+                notes=form.cleaned_data.get("notes", ""),
+                scan=scan or None,
+            )
+            obj.version = saved.version
             return
         saved = services.send_approval_request(
             commitment=form.cleaned_data["commitment"],
@@ -371,3 +500,11 @@ class ProgressReportAdmin(admin.ModelAdmin):
         "reported_at",
     )
     readonly_fields = fields
+
+    # Reports are made by focal points through services.report_progress, which carries
+    # them to the milestone.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

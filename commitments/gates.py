@@ -4,49 +4,22 @@ Each problem names the commitment and exactly what is missing, so staff can fix 
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from .models import OGP_VALUE_FIELDS, TEMPLATE_TEXT_NAMES, Commitment, CommitmentStatus
+from .models import Commitment, CommitmentStatus
 
 
 def active_commitments(plan):
     return Commitment.objects.in_plan(plan).exclude(status=CommitmentStatus.WITHDRAWN)
 
 
-def commitment_template_problems(commitment: Commitment) -> list[str]:
-    """What one commitment still lacks of the OGP template, in both languages."""
-    missing = []
-    for name in TEMPLATE_TEXT_NAMES:
-        for code in ("ar", "en"):
-            if not getattr(commitment, f"{name}_{code}").strip():
-                missing.append(str(commitment._meta.get_field(f"{name}_{code}").verbose_name))
-    if commitment.starts_on is None or commitment.ends_on is None:
-        missing.append(_("start and end dates"))
-    if not any(getattr(commitment, flag) for flag in OGP_VALUE_FIELDS):
-        missing.append(_("at least one OGP value"))
-    milestones = list(commitment.milestones.all())
-    if not milestones:
-        missing.append(_("at least one milestone"))
-    for milestone in milestones:
-        if not milestone.title_ar.strip() or not milestone.title_en.strip():
-            missing.append(
-                _("the title of milestone %(number)s in both languages")
-                % {"number": milestone.number}
-            )
-    return missing
-
-
 def every_commitment_complete(plan) -> list[str]:
-    """Stage 4: every commitment has every OGP template field in both languages."""
+    """Stage 4: every commitment has every OGP template field in both languages
+    (`Commitment.template_gaps`, the rule the final plan document checks too)."""
     problems = []
-    separator = pgettext("list separator", ", ")
     for commitment in active_commitments(plan).prefetch_related("milestones"):
-        missing = commitment_template_problems(commitment)
-        if missing:
-            problems.append(
-                _("Commitment %(number)s is missing: %(fields)s.")
-                % {"number": commitment.number, "fields": separator.join(missing)}
-            )
+        problem = commitment.template_problem()
+        if problem:
+            problems.append(problem)
     if not problems and not active_commitments(plan).exists():
         problems.append(_("The plan has no commitments yet."))
     return problems

@@ -24,8 +24,8 @@ from core.access import workspace_view
 from core.concurrency import StaleEdit
 from core.conflicts import conflict_context, rebase_form
 from core.diffs import field_changes
-from core.i18n import LANGUAGE_CODES, active_language
-from core.pdf import PDF_BASE_URL, render_pdf
+from core.i18n import active_language, in_language
+from core.pdf import PDF_BASE_URL, PdfUnavailable, render_pdf, unavailable_response
 from core.roles import is_agency_scoped
 
 from . import services
@@ -101,17 +101,15 @@ def commitment_workspace_url(commitment) -> str | None:
 def text_in_language(text: dict, name: str) -> dict:
     """One part of a snapshot in the page's language, else the other one, with the language
     it is really in (for `lang`/`dir`)."""
-    preferred = active_language()
-    for code in [preferred] + [code for code in LANGUAGE_CODES if code != preferred]:
-        value = text.get(f"{name}_{code}") or ""
-        if value:
-            return {
-                "value": value,
-                "lang": code,
-                "dir": "rtl" if get_language_info(code)["bidi"] else "ltr",
-                "foreign": code != preferred,
-            }
-    return {"value": "", "lang": preferred, "dir": "", "foreign": False}
+    value, code = in_language(text, name)
+    if not value:
+        return {"value": "", "lang": code, "dir": "", "foreign": False}
+    return {
+        "value": value,
+        "lang": code,
+        "dir": "rtl" if get_language_info(code)["bidi"] else "ltr",
+        "foreign": code != active_language(),
+    }
 
 
 def as_date(value):
@@ -317,9 +315,18 @@ def letter_print(request, pk: int):
 def letter_pdf(request, pk: int):
     """The same letter as a PDF in the page's language, through the shared PDF machinery."""
     letter = get_letter(request, pk)
-    pdf = render_pdf(
-        "manage/letters/letter_pdf.html", printed_letter_context(letter), base_url=PDF_BASE_URL
-    )
+    try:
+        pdf = render_pdf(
+            "manage/letters/letter_pdf.html", printed_letter_context(letter), base_url=PDF_BASE_URL
+        )
+    except PdfUnavailable as error:
+        return unavailable_response(
+            request,
+            back_url=reverse("manage:letter_print", args=[letter.pk]),
+            back_label=_("The letter, ready to print"),
+            reason=error.reason,
+            hint=_("Try again in a few minutes, or print the letter from its page."),
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"letter-{letter.commitment.number}-{letter.pk}-{active_language()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

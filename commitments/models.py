@@ -13,13 +13,14 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.i18n import Translated, choice_label
 from core.roles import is_agency_scoped
 from core.storage import private_storage
-from plans.models import ActionPlan, Organisation
+from plans.models import ActionPlan, Organisation, on_public_plan
 
 
 class PolicyArea(models.Model):
@@ -94,8 +95,8 @@ OGP_VALUE_FIELDS = [
 
 class CommitmentQuerySet(models.QuerySet):
     def published(self):
-        """What the public may read: published commitments of plans made public."""
-        return self.filter(is_published=True, plan__is_public=True)
+        """What the public may read: published commitments of the site's public plans."""
+        return self.filter(on_public_plan(), is_published=True)
 
     def in_plan(self, plan):
         return self.filter(plan=plan)
@@ -284,6 +285,40 @@ class Commitment(models.Model):
     def text_fingerprint(self) -> str:
         """A digest of the wording an agency approves; it changes when that wording changes."""
         return fingerprint(self.approved_text())
+
+    def template_gaps(self) -> list[str]:
+        """What this commitment still lacks of the OGP template, in both languages: the one
+        rule of "complete" for the stage-4 gate and the final plan document. Uses prefetched
+        milestones when present."""
+        missing = []
+        for name in TEMPLATE_TEXT_NAMES:
+            for code in ("ar", "en"):
+                if not getattr(self, f"{name}_{code}").strip():
+                    missing.append(str(self._meta.get_field(f"{name}_{code}").verbose_name))
+        if self.starts_on is None or self.ends_on is None:
+            missing.append(gettext("start and end dates"))
+        if not any(getattr(self, flag) for flag in OGP_VALUE_FIELDS):
+            missing.append(gettext("at least one OGP value"))
+        milestones = sorted(self.milestones.all(), key=lambda m: m.number)
+        if not milestones:
+            missing.append(gettext("at least one milestone"))
+        for milestone in milestones:
+            if not milestone.title_ar.strip() or not milestone.title_en.strip():
+                missing.append(
+                    gettext("the title of milestone %(number)s in both languages")
+                    % {"number": milestone.number}
+                )
+        return missing
+
+    def template_problem(self) -> str:
+        """The sentence staff read when the commitment is incomplete (empty when complete)."""
+        missing = self.template_gaps()
+        if not missing:
+            return ""
+        return gettext("Commitment %(number)s is missing: %(fields)s.") % {
+            "number": self.number,
+            "fields": pgettext("list separator", ", ").join(missing),
+        }
 
     def missing_translations(self) -> list[str]:
         """Labels of the template fields written in one language only."""

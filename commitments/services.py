@@ -209,6 +209,14 @@ def numbering_problems(milestones, changes: dict[int, dict]) -> list[str]:
     ]
 
 
+def milestone_change_problems(milestones, changes: dict[int, dict]) -> list[str]:
+    """Why `changes` (milestone number → fields) cannot be made to these milestones: a gap
+    in the numbering, or weights that would no longer add up to 100 (empty when they can)."""
+    return numbering_problems(milestones, changes) or weight_problems(
+        merged_milestones(milestones, changes)
+    )
+
+
 @transaction.atomic
 def update_milestones(
     *, commitment: Commitment, changes: dict[int, dict], expected_version: int, by
@@ -218,7 +226,7 @@ def update_milestones(
     version moves on, and approval letters for the earlier wording no longer match it."""
     current = lock_for_edit(commitment, expected_version)
     milestones = list(current.milestones.all())
-    problems = numbering_problems(milestones, changes)
+    problems = milestone_change_problems(milestones, changes)
     if problems:
         raise ValidationError(problems)
     return update_commitment(
@@ -269,6 +277,13 @@ def send_approval_request(
     return letter
 
 
+def reply_problems(*, decision: str) -> list[str]:
+    """Why an agency's reply cannot be recorded with this decision (empty when it can)."""
+    if decision == Decision.PENDING:
+        return [_("Choose the agency's decision.")]
+    return []
+
+
 @transaction.atomic
 def record_approval_reply(
     *,
@@ -281,8 +296,9 @@ def record_approval_reply(
     scan=None,
 ) -> ApprovalLetter:
     """Record the agency's answer to a letter (approved, changes requested, declined)."""
-    if decision == Decision.PENDING:
-        raise ValidationError(_("Choose the agency's decision."))
+    problems = reply_problems(decision=decision)
+    if problems:
+        raise ValidationError(problems)
     current = lock_for_edit(letter, expected_version)
     current.decision = decision
     current.received_on = received_on

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.utils import formats
 from django.utils.text import capfirst
@@ -6,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.diffs import changed, word_diff
-from core.i18n import LANGUAGE_CODES, active_language
+from core.i18n import active_language, languages_in_order
 from plans.models import Organisation, Sector
 
 from .models import (
@@ -37,7 +36,6 @@ def commitment_detail(request, plan_number: int, number: int):
     """One published commitment in the OGP template, with its milestones and progress."""
     commitment = get_object_or_404(
         Commitment.objects.published().for_detail(),
-        plan__country_code=settings.OGP_COUNTRY_CODE,
         plan__number=plan_number,
         number=number,
     )
@@ -55,11 +53,6 @@ def commitment_detail(request, plan_number: int, number: int):
 
 
 # --- what changed since the draft ----------------------------------------------------
-
-
-def languages_in_order() -> list[str]:
-    preferred = active_language()
-    return [preferred] + [code for code in LANGUAGE_CODES if code != preferred]
 
 
 def direction(code: str) -> str:
@@ -183,7 +176,6 @@ def commitment_changes(request, plan_number: int, number: int):
         Commitment.objects.published()
         .select_related("plan", "lead_institution")
         .prefetch_related("milestones"),
-        plan__country_code=settings.OGP_COUNTRY_CODE,
         plan__number=plan_number,
         number=number,
     )

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.access import workspace_view
+from core.access import show_service_error, workspace_view
 from core.concurrency import StaleEdit
 from core.conflicts import conflict_context, rebase_form
 from plans.models import ActionPlan
@@ -122,26 +122,13 @@ def commitment_publish(request, pk):
             commitment=commitment, published=published, by=request.user
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_service_error(request, error)
         return redirect("manage:commitment_detail", pk=commitment.pk)
     if published:
         messages.success(request, _("The commitment is published."))
     else:
         messages.success(request, _("The commitment is no longer published."))
     return redirect("manage:commitment_detail", pk=commitment.pk)
-
-
-def add_service_error(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in ValidationError(errors).messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def quiet(form) -> None:
@@ -250,7 +237,7 @@ def handle_form(request, *, plan, commitment=None):
         context |= conflict_context(form, stale.current)
         return render(request, FORM_TEMPLATE, context, status=409)
     except ValidationError as error:
-        add_service_error(form, error)
+        show_service_error(request, error, form)
         return render(request, FORM_TEMPLATE, context)
     messages.success(request, _("The commitment is saved."))
     return redirect("manage:commitment_detail", pk=saved.pk)

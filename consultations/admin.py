@@ -1,10 +1,33 @@
+"""Django admin for comment windows, comments, responses and subscriptions.
+
+The admin is for superusers: raw data and spreadsheet export; staff work in the workspace.
+Every step with a side effect happens in the workspace, through `consultations.services`:
+opening a window and setting its dates (subscribers are told), moderating a comment,
+publishing a response (the commenter is emailed). So here a window's dates, a comment and
+its moderation, and a response's publication are read-only; a window's text and
+commitments go through `update_window`, a response's text through `save_response` (which
+takes a published response back to draft), an unsubscription through `unsubscribe`. A
+rule the services refuse shows on the form and nothing is saved.
+"""
+
+import dataclasses
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from core.spreadsheets import SpreadsheetExportMixin
 
+from . import services
 from .models import Announcement, Comment, CommentWindow, Response, Subscription
 from .resources import CommentResource, CommentWindowResource, ResponseResource
+
+WINDOW_DATA_FIELDS = [field.name for field in dataclasses.fields(services.WindowData)]
+
+
+def window_data(cleaned) -> services.WindowData:
+    return services.WindowData(**{name: cleaned.get(name) or "" for name in WINDOW_DATA_FIELDS})
 
 
 class AnnouncementInline(admin.TabularInline):
@@ -13,9 +36,28 @@ class AnnouncementInline(admin.TabularInline):
     extra = 0
 
 
+class WindowForm(forms.ModelForm):
+    """The checks of `update_window`, shown on the form."""
+
+    def clean(self):
+        cleaned = super().clean()
+        data = window_data(cleaned)
+        services.check_window_data(data)
+        problems = services.window_change_problems(
+            window=self.instance, data=data, commitments=list(cleaned.get("commitments") or [])
+        )
+        if problems:
+            raise ValidationError(problems)
+        return cleaned
+
+
 @admin.register(CommentWindow)
-class CommentWindowAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+class CommentWindowAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    """Windows are opened from the workspace (the opening is announced to subscribers);
+    here their text and commitments can be corrected."""
+
     resource_classes = [CommentWindowResource]
+    form = WindowForm
     list_display = ("title_ar", "plan", "kind", "audience", "opens_at", "closes_at", "is_open")
     list_filter = ("kind", "audience", "plan")
     list_select_related = ("plan",)
@@ -33,8 +75,25 @@ class CommentWindowAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
         "closes_at",
         "commitments",
     )
-    autocomplete_fields = ("plan", "commitments")
+    readonly_fields = ("plan", "opens_at", "closes_at")
+    autocomplete_fields = ("commitments",)
     inlines = [AnnouncementInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.update_window(
+            window=obj,
+            data=window_data(form.cleaned_data),
+            commitments=form.cleaned_data["commitments"],
+            user=request.user,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The commitments were set by update_window; only the announcements are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.display(description=_("open now"), boolean=True)
     def is_open(self, window):
@@ -52,16 +111,28 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
 
 class ResponseInline(admin.StackedInline):
+    """Read here; written on the response's own page (save_response)."""
+
     model = Response
     fields = ("outcome", "reason_ar", "reason_en", "responded_by", "published_at")
-    autocomplete_fields = ("responded_by",)
+    readonly_fields = fields
     extra = 0
     max_num = 1
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Comment)
 class CommentAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
-    """Comments come from the public form (or are logged by staff); export only."""
+    """Comments come from the public form (or are logged by staff in the workspace) and are
+    moderated there: read and exported here."""
 
     resource_classes = [CommentResource]
     list_display = (
@@ -96,18 +167,39 @@ class CommentAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
         "submission_token",
         "created_at",
     )
-    readonly_fields = ("author", "tracking_number", "submission_token", "created_at")
-    autocomplete_fields = ("window", "commitment")
+    readonly_fields = fields
     inlines = [ResponseInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("answered"), boolean=True)
     def answered(self, comment):
         return hasattr(comment, "response")
 
 
+class ResponseForm(forms.ModelForm):
+    """The checks of `save_response`, shown on the form."""
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = services.response_problems(
+            outcome=cleaned.get("outcome") or "",
+            reason_ar=cleaned.get("reason_ar") or "",
+            reason_en=cleaned.get("reason_en") or "",
+        )
+        if problems:
+            raise ValidationError(problems)
+        return cleaned
+
+
 @admin.register(Response)
-class ResponseAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+class ResponseAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     resource_classes = [ResponseResource]
+    form = ResponseForm
     list_display = ("comment", "outcome", "responded_by", "created_at", "published_at")
     list_filter = ("outcome", "comment__window")
     list_select_related = ("comment", "responded_by")
@@ -120,9 +212,26 @@ class ResponseAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
         "responded_by",
         "created_at",
         "published_at",
+        "published_by",
     )
-    readonly_fields = ("created_at",)
-    autocomplete_fields = ("comment", "responded_by")
+    # Publication emails the commenter: the coordinator publishes in the workspace.
+    readonly_fields = ("responded_by", "created_at", "published_at", "published_by")
+    autocomplete_fields = ("comment",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A response stays with its comment (one per comment).
+        return self.readonly_fields if obj is None else ("comment", *self.readonly_fields)
+
+    def save_model(self, request, obj, form, change):
+        saved = services.save_response(
+            comment=obj.comment if change else form.cleaned_data["comment"],
+            outcome=form.cleaned_data["outcome"],
+            reason_ar=form.cleaned_data.get("reason_ar", ""),
+            reason_en=form.cleaned_data.get("reason_en", ""),
+            user=request.user,
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False
 
 
 @admin.register(Subscription)
@@ -142,4 +251,16 @@ class SubscriptionAdmin(admin.ModelAdmin):
         "confirmed_at",
         "unsubscribed_at",
     )
-    readonly_fields = ("created_at", "confirmed_at")
+    readonly_fields = fields
+    actions = ["unsubscribe"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Unsubscribe the selected addresses"))
+    def unsubscribe(self, request, queryset):
+        for subscription in queryset:
+            services.unsubscribe(subscription=subscription)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Milestone
 from core.i18n import Translated
-from plans.models import ActionPlan, Sector
+from plans.models import ActionPlan, Sector, on_public_plan
 
 DEFAULT_WINDOW_DAYS = 14
 COMMENT_MAX_LENGTH = 5000
@@ -57,7 +57,8 @@ class WindowQuerySet(models.QuerySet):
         return self.filter(opens_at__lte=moment, closes_at__gt=moment)
 
     def public(self):
-        return self.filter(audience=Audience.PUBLIC)
+        """Windows the public site shows: open to everyone, on the site's public plans."""
+        return self.filter(on_public_plan(), audience=Audience.PUBLIC)
 
 
 class CommentWindow(models.Model):
@@ -279,6 +280,10 @@ def new_tracking_number(received_at: datetime.datetime) -> str:
 class CommentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=ModerationState.PUBLISHED)
+
+    def public(self):
+        """Published comments as the public site shows them: on the site's public plans."""
+        return self.published().filter(on_public_plan("window__plan"))
 
     def visible(self):
         """What the public list shows: published comments and the codes of hidden ones

@@ -7,7 +7,7 @@ functions, which raise `ValidationError` with a message for the user.
 import dataclasses
 import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -95,16 +95,20 @@ def fit_problems(*, window: CommentWindow, data: CommentData, drafts: bool = Fal
     return problems
 
 
-# "Back" after sending often reloads the form page (the CSRF cookie set by the first visit
-# changes the cached page's `Vary: Cookie`): the browser restores the typed text but the
-# page carries a fresh token. The same text from the same form within this time is the
-# same comment sent again.
+# "Back" after sending may reload the form page with a fresh token (the CSRF cookie set by
+# the first visit no longer matches the browser's stored copy, which varies on Cookie),
+# while the browser restores the typed text. Such a post is a resend only when the same
+# sender sent it: the same browser (the tokens it keeps in its cookie, see
+# `consultations.views`) or the same forum member's account. The same words from someone
+# else are another comment, however alike.
 RESEND_WINDOW = datetime.timedelta(hours=1)
 
 
 def same_comment_resent(
-    *, window: CommentWindow, data: CommentData, now: datetime.datetime
+    *, window: CommentWindow, data: CommentData, now: datetime.datetime, **sender
 ) -> Comment | None:
+    """The comment `sender` (filters naming who sent it) already sent on the same point,
+    with the same words, within RESEND_WINDOW; None when there is none."""
     return (
         Comment.objects.filter(
             window=window,
@@ -112,11 +116,8 @@ def same_comment_resent(
             milestone=data.milestone,
             part=data.part,
             body=data.body.strip(),
-            author_name=data.author_name.strip(),
-            author_email=data.author_email.strip(),
-            channel=Channel.SITE,
-            logged_by__isnull=True,
             created_at__gte=now - RESEND_WINDOW,
+            **sender,
         )
         .order_by("created_at")
         .first()
@@ -131,13 +132,18 @@ def submit_comment(
     token: uuid.UUID,
     now: datetime.datetime | None = None,
     logged_by=None,
+    sent_before: Collection[uuid.UUID] = (),
 ) -> tuple[Comment, bool]:
     """Store one comment exactly once: the same token gives back the same comment.
 
     Returns `(comment, created)`. A double click, a resubmit after a lost response and two
     parallel posts of one form all end with the row of the first, thanks to the unique
-    token. Refused (WindowClosed) outside the window; staff logging a comment received
-    elsewhere (`logged_by`) give the moment it was received as `now`.
+    token. `sent_before` are the tokens this browser posted earlier: a fresh form carrying
+    exactly what one of them carried, within RESEND_WINDOW, is that comment sent again
+    after "back". Two people who write the same words are two comments, each with its own
+    tracking number, sector and region. Refused (WindowClosed) outside the window; staff
+    logging a comment received elsewhere (`logged_by`) give the moment it was received as
+    `now`.
     """
     existing = Comment.objects.filter(submission_token=token).first()
     if existing is not None:
@@ -158,8 +164,22 @@ def submit_comment(
     problems = fit_problems(window=window, data=data)
     if problems:
         raise ValidationError(problems)
-    if logged_by is None:
-        resent = same_comment_resent(window=window, data=data, now=now)
+    if sent_before and logged_by is None:
+        # Every field compared: a resend whose sector or name was corrected is kept as sent.
+        resent = same_comment_resent(
+            window=window,
+            data=data,
+            now=now,
+            submission_token__in=list(sent_before),
+            author__isnull=True,
+            logged_by__isnull=True,
+            author_name=data.author_name.strip(),
+            show_name=data.show_name and bool(data.author_name.strip()),
+            author_email=data.author_email.strip(),
+            sector=data.sector,
+            region=data.region,
+            channel=data.channel,
+        )
         if resent is not None:
             return resent, False
     publish_now = premoderation() is False and logged_by is None
@@ -279,21 +299,10 @@ def submit_member_remark(
         )
     if problems:
         raise ValidationError(problems)
-    # The same text from the same member on the same point within the hour: sent again
-    # (a reload of the form page gave a fresh token).
-    resent = (
-        Comment.objects.filter(
-            window=window,
-            author=user,
-            commitment=data.commitment,
-            milestone=data.milestone,
-            part=data.part,
-            body=body,
-            created_at__gte=now - RESEND_WINDOW,
-        )
-        .order_by("created_at")
-        .first()
-    )
+    # The same words from the same member on the same point within the hour: sent again
+    # (a reload of the form page gave a fresh token). The account is the sender, as the
+    # browser is for a citizen; another member's identical remark is their own.
+    resent = same_comment_resent(window=window, data=data, now=now, author=user)
     if resent is not None:
         return resent, False
     return insert_once(
@@ -387,16 +396,24 @@ def redact_comment(
 # --- Reasoned responses ------------------------------------------------------------------
 
 
+def response_problems(*, outcome: str, reason_ar: str, reason_en: str) -> list[str]:
+    """Why a response cannot be saved as written (empty when it can)."""
+    if outcome not in Outcome.values:
+        return [_("Choose the outcome.")]
+    if not (reason_ar.strip() or reason_en.strip()):
+        return [_("Give the reason for the response.")]
+    return []
+
+
 @transaction.atomic
 def save_response(
     *, comment: Comment, outcome: str, reason_ar: str, reason_en: str, user
 ) -> Response:
     """Draft or revise the response to a comment (one per comment). Editing a published
     response takes it back to draft: the coordinator publishes the new text."""
-    if outcome not in Outcome.values:
-        raise ValidationError(_("Choose the outcome."))
-    if not (reason_ar.strip() or reason_en.strip()):
-        raise ValidationError(_("Give the reason for the response."))
+    problems = response_problems(outcome=outcome, reason_ar=reason_ar, reason_en=reason_en)
+    if problems:
+        raise ValidationError(problems)
     response, _created = Response.objects.select_for_update().get_or_create(
         comment=comment,
         defaults={"outcome": outcome, "reason_ar": reason_ar, "reason_en": reason_en},
@@ -538,6 +555,20 @@ def create_window(
     return window
 
 
+def window_change_problems(
+    *, window: CommentWindow, data: WindowData, commitments: list[Commitment]
+) -> list[str]:
+    """Why the window cannot be changed to be about `data` and `commitments` (empty when
+    it can)."""
+    problems = commitment_problems(window.plan, commitments)
+    if data.audience != window.audience and window.comments.exists():
+        # Members' remarks must never become public, nor citizens' comments disappear.
+        problems.append(
+            _("This window already has comments: who may comment can no longer change.")
+        )
+    return problems
+
+
 @transaction.atomic
 def update_window(
     *, window: CommentWindow, data: WindowData, commitments: Iterable[Commitment], user
@@ -546,12 +577,7 @@ def update_window(
     check_window_data(data)
     commitments = list(commitments)
     window = CommentWindow.objects.select_for_update().get(pk=window.pk)
-    problems = commitment_problems(window.plan, commitments)
-    if data.audience != window.audience and window.comments.exists():
-        # Members' remarks must never become public, nor citizens' comments disappear.
-        problems.append(
-            _("This window already has comments: who may comment can no longer change.")
-        )
+    problems = window_change_problems(window=window, data=data, commitments=commitments)
     if problems:
         raise ValidationError(problems)
     for field, value in dataclasses.asdict(data).items():

@@ -1,12 +1,16 @@
 """Public pages: a comment window, its comment form, the receipt, the moderation policy,
 the report of a window and its downloads."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
@@ -17,7 +21,8 @@ from django_ratelimit.core import is_ratelimited
 
 from commitments.models import Commitment
 from core.login_throttle import client_address
-from core.pdf import render_pdf
+from core.numbers import query_int
+from core.pdf import PdfUnavailable, stored_pdf, unavailable_response
 
 from . import report as report_module
 from . import services
@@ -48,6 +53,45 @@ def comment_rate_limited(request) -> bool:
         rate=comment_rate(),
         method="POST",
         increment=True,
+    )
+
+
+# The tokens of the comments this browser sent lately, kept in a signed cookie: a form the
+# browser reloaded after "back" (fresh token, restored text) is recognised as that comment
+# sent again, while another browser's identical words stay a comment of their own. A cookie
+# of its own rather than the session, so the page cache still serves this visitor.
+SENT_COOKIE = "comments_sent"
+SENT_SALT = "consultations.comments-sent"
+SENT_KEPT = 10
+
+
+def sent_tokens(request) -> list[uuid.UUID]:
+    """The submission tokens this browser posted within the resend window (newest first)."""
+    value = request.get_signed_cookie(
+        SENT_COOKIE,
+        default="",
+        salt=SENT_SALT,
+        max_age=services.RESEND_WINDOW.total_seconds(),
+    )
+    tokens = []
+    for part in value.split("."):
+        try:
+            tokens.append(uuid.UUID(hex=part))
+        except ValueError:
+            continue
+    return tokens
+
+
+def remember_sent(response, request, token: uuid.UUID) -> None:
+    earlier = [t for t in sent_tokens(request) if t != token]
+    response.set_signed_cookie(
+        SENT_COOKIE,
+        ".".join(t.hex for t in [token, *earlier][:SENT_KEPT]),
+        salt=SENT_SALT,
+        max_age=int(services.RESEND_WINDOW.total_seconds()),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
     )
 
 
@@ -117,7 +161,8 @@ def comment(request, pk: int):
     fixed = None
     commitment_pk = request.POST.get("commitment") or request.GET.get("commitment")
     if request.method == "GET":
-        if commitment_pk and commitment_pk.isdigit():
+        commitment_pk = query_int(commitment_pk)
+        if commitment_pk is not None:
             fixed = (
                 Commitment.objects.published()
                 .filter(pk=commitment_pk, comment_windows=window)
@@ -167,6 +212,7 @@ def comment(request, pk: int):
                 data=form.comment_data(),
                 token=form.submission_token,
                 now=timezone.now(),
+                sent_before=sent_tokens(request),
             )
         except WindowClosed as error:
             return render_window(
@@ -176,7 +222,9 @@ def comment(request, pk: int):
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            return redirect("consultations:receipt", token=saved.submission_token)
+            response = redirect("consultations:receipt", token=saved.submission_token)
+            remember_sent(response, request, saved.submission_token)
+            return response
     return render_window(request, window, form=form, status=400)
 
 
@@ -251,12 +299,24 @@ def report_xlsx(request, pk: int):
 
 @require_safe
 def report_pdf(request, pk: int):
+    """The report as a PDF: made once per content and language (`core.pdf.stored_pdf`,
+    under the PDF limits) and served from storage; "not available" when it cannot be made."""
     window = report_window(pk)
-    pdf = render_pdf(
-        "consultations/report_pdf.html",
-        report_context(window),
-        base_url=request.build_absolute_uri("/"),
-    )
+    try:
+        name = stored_pdf(
+            "consultations/report_pdf.html",
+            report_context(window),
+            folder=f"pdf/consultation-reports/{window.pk}/{get_language()}",
+        )
+    except PdfUnavailable as error:
+        return unavailable_response(
+            request,
+            back_url=reverse("consultations:report", args=[window.pk]),
+            back_label=window.title,
+            error=error,
+        )
+    with default_storage.open(name, "rb") as stored:
+        pdf = stored.read()
     return download(
         pdf,
         content_type="application/pdf",

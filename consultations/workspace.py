@@ -21,7 +21,9 @@ from django.views.decorators.http import require_http_methods
 
 from commitments.forms import TEMPLATE_SECTIONS, text_rows
 from commitments.models import Commitment, Milestone
-from core.access import workspace_view
+from core.access import show_service_error, workspace_view
+from core.numbers import query_int
+from core.roles import is_unit_staff
 from plans.models import ActionPlan
 
 from . import services
@@ -87,8 +89,8 @@ def comment_list(request):
     comments = Comment.objects.select_related(
         "window", "commitment", "response", "author__person"
     ).order_by("created_at")
-    window_pk = request.GET.get("window")
-    if window_pk and window_pk.isdigit():
+    window_pk = query_int(request.GET.get("window"))
+    if window_pk is not None:
         comments = comments.filter(window_id=window_pk)
     if state in ModerationState.values:
         comments = comments.filter(state=state)
@@ -102,8 +104,7 @@ def comment_list(request):
                 user=request.user,
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("%(count)s comment(s) changed.") % {"count": count})
             return redirect(request.get_full_path())
@@ -190,8 +191,7 @@ def comment_detail(request, pk: int):
             else:
                 raise ValidationError(_("Unknown action."))
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            show_service_error(request, error)
             status = 400
         status = 400
     return render(
@@ -333,15 +333,6 @@ class AnnouncementForm(forms.ModelForm):
         widgets = {"url": forms.URLInput(attrs={"dir": "ltr"})}
 
 
-def report_errors(request, form, error: ValidationError) -> None:
-    """A service's refusal: on the form when one was sent, as a message otherwise."""
-    for message in error.messages:
-        if form.is_bound:
-            form.add_error(None, message)
-        else:
-            messages.error(request, message)
-
-
 def window_rows(windows, now) -> list[dict]:
     return [{"window": window, "state": window.state_at(now)} for window in windows]
 
@@ -369,8 +360,8 @@ def window_list(request):
 @require_http_methods(["GET", "POST"])
 def window_create(request):
     """A new window on the plan chosen in `?plan=`, with its schedule (coordinator)."""
-    number = request.GET.get("plan", "")
-    plan = ActionPlan.objects.filter(number=number).first() if number.isdigit() else None
+    number = query_int(request.GET.get("plan"))
+    plan = ActionPlan.objects.filter(number=number).first() if number is not None else None
     if plan is None:
         if request.method == "POST":
             return HttpResponseBadRequest(_("Choose the plan first."))
@@ -391,8 +382,7 @@ def window_create(request):
                 user=request.user,
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("The window was created."))
             return redirect("manage:consultation_window", pk=window.pk)
@@ -422,8 +412,7 @@ def window_edit(request, pk: int):
                 user=request.user,
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("The window was saved."))
             return redirect("manage:consultation_window", pk=window.pk)
@@ -456,17 +445,17 @@ def window_detail(request, pk: int):
                     )
                     messages.success(request, _("The announcement was recorded."))
                     return redirect("manage:consultation_window", pk=window.pk)
-            elif step == "remove" and request.POST.get("announcement", "").isdigit():
-                announcement = get_object_or_404(
-                    window.announcements, pk=request.POST["announcement"]
-                )
+            elif step == "remove" and (
+                announcement_pk := query_int(request.POST.get("announcement"))
+            ):
+                announcement = get_object_or_404(window.announcements, pk=announcement_pk)
                 services.remove_announcement(announcement=announcement, user=request.user)
                 messages.success(request, _("The announcement was removed."))
                 return redirect("manage:consultation_window", pk=window.pk)
             else:
                 raise ValidationError(_("Unknown action."))
         except ValidationError as error:
-            report_errors(request, form, error)
+            show_service_error(request, error, form)
         status = 400
     now = timezone.now()
     announcements = list(window.announcements.all())
@@ -536,7 +525,7 @@ def window_schedule(request, pk: int):
             else:
                 raise ValidationError(_("Unknown action."))
         except ValidationError as error:
-            report_errors(request, form, error)
+            show_service_error(request, error, form)
         status = 400
     else:
         status = 200
@@ -642,8 +631,7 @@ def comment_log(request, pk: int):
                 logged_by=request.user,
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            show_service_error(request, error, form)
         else:
             messages.success(
                 request,
@@ -660,10 +648,6 @@ def comment_log(request, pk: int):
 
 
 # --- Forum members' remarks (members-only feedback periods) -----------------------------
-
-
-def is_unit_staff(user) -> bool:
-    return user.has_perm("consultations.change_comment")
 
 
 @workspace_view("consultations.view_commentwindow")
@@ -760,8 +744,7 @@ def member_feedback(request, pk: int):
                     form.add_error(None, message)
                 status = 409
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                show_service_error(request, error, form)
             else:
                 if created:
                     messages.success(

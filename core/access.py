@@ -7,8 +7,9 @@ a user may not see (another agency's commitment, for a focal point) are 404 in t
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.roles import ROLE_LABELS
 
@@ -50,3 +51,20 @@ def role_labels(user) -> list[str]:
     return [
         str(ROLE_LABELS[group.name]) for group in user.groups.all() if group.name in ROLE_LABELS
     ]
+
+
+def show_service_error(request, error: ValidationError, form=None) -> None:
+    """A service's refusal, where the user reads it: on the sent form (each message on its
+    field when the form has that field, above the form otherwise), else as page messages."""
+    if form is None or not form.is_bound:
+        for message in error.messages:
+            messages.error(request, message)
+        return
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for message in ValidationError(errors).messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -24,6 +24,25 @@ def active_language() -> str:
     return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE
 
 
+def languages_in_order() -> list[str]:
+    """The active language, then the other: the order every bilingual text is read in."""
+    preferred = active_language()
+    return [preferred] + [code for code in LANGUAGE_CODES if code != preferred]
+
+
+def in_language(source, name: str) -> tuple[str, str]:
+    """`<name>_<code>` of `source` (a model row, a history row, or a dict such as a stored
+    snapshot) in the active language, else in the other one, with the language it is
+    really in (for `lang`/`dir` on fallbacks); ("", active language) when both are empty."""
+    order = languages_in_order()
+    for code in order:
+        key = f"{name}_{code}"
+        value = source.get(key) if isinstance(source, dict) else getattr(source, key, "")
+        if value:
+            return value, code
+    return "", order[0]
+
+
 class Translated:
     """Read-only attribute that returns `<name>_<active language>`, else the other language."""
 
@@ -40,13 +59,7 @@ class Translated:
 
     def value_with_language(self, instance) -> tuple[str, str]:
         """The text and the language it is really in (for `lang`/`dir` on fallbacks)."""
-        preferred = active_language()
-        order = [preferred] + [code for code in LANGUAGE_CODES if code != preferred]
-        for code in order:
-            value = getattr(instance, f"{self.name}_{code}")
-            if value:
-                return value, code
-        return "", preferred
+        return in_language(instance, self.name)
 
 
 def choice_label(choices, value):

@@ -96,10 +96,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def is_unit_staff(user) -> bool:
+    """The unit's own people (coordinator, editor) and superusers: they see every row of
+    the workspace, where a focal point or a forum member sees their own."""
+    return user.is_superuser or user.has_perm("commitments.change_commitment")
+
+
 def is_agency_scoped(user) -> bool:
     """True for an agency focal point who is not also unit staff: such a user sees only
     the commitments of their own agencies."""
-    if user.is_superuser or user.has_perm("commitments.change_commitment"):
+    if is_unit_staff(user):
         return False
     return user.groups.filter(name=FOCAL_POINT).exists()
 

@@ -1,9 +1,9 @@
-"""Spreadsheet import and export (django-import-export), shared by every app's admin.
+"""Spreadsheet resources (django-import-export): the admin's export, and file helpers.
 
 `SpreadsheetResource` makes an import all or nothing: one bad row and no row is saved.
 django-import-export 4.4 rolls back on database errors by itself, but a row that fails
 validation only rolls the whole file back when `rollback_on_validation_errors=True`, which
-the admin's confirm step does not pass. The base class also runs `full_clean()` and checks
+the library's own import views do not pass. The base class also runs `full_clean()` and checks
 every model constraint itself, so a constraint violation becomes an error on the column
 the user must fix instead of an IntegrityError without a column.
 
@@ -14,7 +14,6 @@ Exported cells that a spreadsheet would run as a formula are made inert.
 
 import datetime
 
-from django.contrib import messages
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     MultipleObjectsReturned,
@@ -23,11 +22,9 @@ from django.core.exceptions import (
 )
 from django.db import IntegrityError, transaction
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
-from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 
 # A spreadsheet treats a cell that starts with one of these as a formula (CSV) or may do
@@ -390,35 +387,14 @@ def import_error_messages(result) -> list[str]:
 
 
 class SpreadsheetExportMixin(ExportMixin):
-    """Export as CSV or XLSX (the resources neutralise spreadsheet formulae)."""
+    """Export as CSV or XLSX (the resources neutralise spreadsheet formulae).
 
-    formats = SPREADSHEET_FORMATS
-
-
-class SpreadsheetImportExportMixin(ImportExportMixin):
-    """Import and export CSV or XLSX; a failed import saves nothing and says where it failed.
-
-    The preview step already refuses a file with errors. The confirm step imports the file
-    again; if the data changed in between and a row now fails, the resource rolls back the
-    whole file, and this mixin reports the rows instead of django-import-export's
-    "Import finished" message (and writes no log entries for rows that were never saved).
+    The admin only exports: rows read from a spreadsheet must pass the same rules as a
+    form, so every import goes through the workspace's import pages (`core.sheets`), which
+    write through the services and show a preview first.
     """
 
     formats = SPREADSHEET_FORMATS
-
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            messages.error(
-                request, _("Nothing was imported. Correct the file and import it again.")
-            )
-            for line in import_error_messages(result):
-                messages.error(request, line)
-            url = reverse(
-                "admin:{}_{}_import".format(*self.get_model_info()),
-                current_app=self.admin_site.name,
-            )
-            return HttpResponseRedirect(url)
-        return super().process_result(result, request)
 
 
 # Workspace files: reading an upload safely, writing a sheet people open in Excel ---------

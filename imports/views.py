@@ -19,6 +19,7 @@ from audit import trail as audit
 from audit.models import AuditAction
 from core.access import workspace_view
 from core.concurrency import StaleEdit
+from core.numbers import query_int
 from core.sheets import (
     FORMATS,
     KEPT_PREVIEWS,
@@ -258,10 +259,8 @@ def chosen_plan(request, sheet):
     plans = ActionPlan.objects.order_by("-number")
     if value in (None, ""):
         return plans.first()
-    try:
-        return plans.filter(number=int(value)).first()
-    except ValueError:
-        return None
+    number = query_int(value)
+    return None if number is None else plans.filter(number=number).first()
 
 
 def file_response(sheet, *, headers, rows, file_format, name, extra_sheets=()):

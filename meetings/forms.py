@@ -25,7 +25,7 @@ from .models import (
     Person,
     Role,
 )
-from .richtext import clean_html
+from .richtext import clean_rich_text
 from .services import MEETING_EDIT_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format="%Y-%m-%d")
@@ -34,15 +34,6 @@ DATETIME_WIDGET = forms.DateTimeInput(
 )
 AR = {"dir": "rtl", "lang": "ar"}
 EN = {"dir": "ltr", "lang": "en"}
-
-
-def add_service_error(form, error: ValidationError) -> None:
-    """Show a service's `ValidationError` on the form (above it for other fields)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class MeetingCreateForm(forms.ModelForm):
@@ -214,12 +205,10 @@ class AgendaItemForm(forms.ModelForm):
         }
 
     def clean_discussion_ar(self):
-        value = self.cleaned_data["discussion_ar"]
-        return clean_html(value) if "<" in value else value
+        return clean_rich_text(self.cleaned_data["discussion_ar"])
 
     def clean_discussion_en(self):
-        value = self.cleaned_data["discussion_en"]
-        return clean_html(value) if "<" in value else value
+        return clean_rich_text(self.cleaned_data["discussion_en"])
 
 
 class OutcomeForm(forms.ModelForm):
@@ -315,8 +304,9 @@ class PasteForm(forms.Form):
         label=_("Attendee list"),
         widget=forms.Textarea(attrs={"rows": 10, "dir": "rtl", "lang": "ar"}),
         help_text=_(
-            "One person a line, as in the minutes: honorific and name, a slash, then the"
-            " position and organisation. An HTML list copied from earlier minutes works too."
+            "One person a line, as in the minutes: honorific and name, then the position and"
+            " organisation after a slash, a dash, a comma or a tab. An HTML list copied from"
+            " earlier minutes, or rows copied from a table, work too."
         ),
     )
 

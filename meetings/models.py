@@ -8,12 +8,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment
 from core.i18n import Translated
 from core.storage import private_storage  # migration 0003 names it from here
-from plans.models import ActionPlan, Organisation, Sector
+from plans.models import ActionPlan, Organisation, Sector, on_public_plan
 
 
 class BodyKind(models.TextChoices):
@@ -71,10 +72,21 @@ class Body(models.Model):
 
 
 class Honorific(models.TextChoices):
+    """The title printed before a name, as the minutes write it. The three Arabic styles
+    of address are told apart (each is kept as written) though English says "H.E." for all."""
+
     MR = "mr", _("Mr")
     MS = "ms", _("Ms")
+    MRS = "mrs", _("Mrs")
+    MISS = "miss", _("Miss")
+    USTADH = "ust", pgettext_lazy("honorific: al-ustadh", "Mr")
+    USTADHA = "usta", pgettext_lazy("honorific: al-ustadha", "Ms")
     DR = "dr", _("Dr")
+    PROF = "prof", _("Prof.")
     ENG = "eng", _("Eng.")
+    SAADA = "he", pgettext_lazy("honorific: sa'adat", "H.E.")
+    MAALI = "hon", pgettext_lazy("honorific: ma'ali", "H.E.")
+    ATUFA = "atf", pgettext_lazy("honorific: atufat", "H.E.")
     NONE = "", _("(none)")
 
 
@@ -225,7 +237,14 @@ class AttendanceShares:
 
 class MeetingQuerySet(models.QuerySet):
     def published(self):
+        """Meetings whose minutes are published, whatever their plan (the plan document
+        prints its own plan's)."""
         return self.filter(minutes_state=MinutesState.PUBLISHED)
+
+    def public(self):
+        """What the public site shows: published minutes of the site's public plans, or
+        of no plan."""
+        return self.published().filter(on_public_plan(or_no_plan=True))
 
     def with_attendance_shares(self):
         """Count who was present by sector in the same query (no query per meeting);

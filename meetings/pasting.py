@@ -1,13 +1,18 @@
 """Turn an attendee list pasted from earlier minutes into rows to confirm.
 
 A line looks like `السيد مروان الرفاعي/ أمين عام وزارة التخطيط والتعاون الدولي`: an
-honorific, the name, a slash, then the position and the organisation (after a dash, after
-"لـ", or simply at the end). An HTML list (`<li>...</li>`) works too. Nothing is saved here:
-the rows are matched against the people and organisations we know, with Arabic spelling
-variants folded by the shared `core.arabic.normalise` (alef forms, taa marbuta, alef
-maqsura, diacritics, tatweel) plus punctuation, and shown
-for the user to confirm or correct. A line we cannot read is shown with its problem,
-never dropped.
+honorific, the name, a separator, then the position and the organisation (after a dash,
+after "لـ", or simply at the end). People write the separator as they please: a slash, a
+dash with a space beside it (" – ", " - ": the hyphen of "Al-Khaldi" is part of the name),
+an Arabic or Latin comma, or a tab (a row copied from a table). An HTML list
+(`<li>...</li>`) works too. Honorifics in Arabic and English, with or without their dot,
+are kept as the title; a name in Latin script is an English name.
+
+Nothing is saved here: the rows are matched against the people (by their Arabic or English
+name, honorifics aside) and organisations we know, with Arabic spelling variants folded by
+the shared `core.arabic.normalise` (alef forms, taa marbuta, alef maqsura, diacritics,
+tatweel) plus punctuation, and shown for the user to confirm or correct. A line we cannot
+read is shown with its problem, never dropped.
 """
 
 import re
@@ -24,26 +29,68 @@ from .models import Attendance, Honorific, Membership, Person
 # Punctuation folded on top of the shared normaliser: names in minutes come with dots,
 # quotes and brackets ("همم", (WEBEX)) that a spreadsheet cell usually has not.
 PUNCTUATION = str.maketrans(dict.fromkeys("\"'«»“”„.,،:؛()[]", " "))
-DASHES = "-–—"
+# A dash separates only with a space (or the line's end) beside it: "منسق الوحدة -وزارة",
+# "الامتثال- هيئة", " – ". A dash between two letters joins a name ("Al-Khaldi").
+DASH = r"(?:(?<!\S)[-–—]|[-–—](?!\S))"
+# Between the name and the rest: the first of these.
+NAME_SEPARATOR = re.compile(rf"/|{DASH}|[،,]")
+# Between the position and the organisation: the last of these.
+POSITION_SEPARATOR = re.compile(rf"{DASH}|[،,]")
 
+# Honorifics as `normalise` folds them, dots and spaces taken out ("أ.د." → "اد",
+# "H.E." → "he"). Two-word ones are tried before one-word ones.
 HONORIFICS = {
     "السيد": Honorific.MR,
     "السيده": Honorific.MS,
-    "الانسه": Honorific.MS,
+    "الانسه": Honorific.MISS,
+    "الاستاذ": Honorific.USTADH,
+    "ا": Honorific.USTADH,
+    "الاستاذه": Honorific.USTADHA,
     "الدكتور": Honorific.DR,
     "الدكتوره": Honorific.DR,
     "د": Honorific.DR,
+    "الاستاذالدكتور": Honorific.PROF,
+    "الاستاذهالدكتوره": Honorific.PROF,
+    "اد": Honorific.PROF,
     "المهندس": Honorific.ENG,
     "المهندسه": Honorific.ENG,
     "م": Honorific.ENG,
+    "سعاده": Honorific.SAADA,
+    "معالي": Honorific.MAALI,
+    "عطوفه": Honorific.ATUFA,
     "mr": Honorific.MR,
-    "mrs": Honorific.MS,
+    "mrs": Honorific.MRS,
     "ms": Honorific.MS,
+    "miss": Honorific.MISS,
     "dr": Honorific.DR,
     "eng": Honorific.ENG,
+    "prof": Honorific.PROF,
+    "he": Honorific.SAADA,
 }
-# Courtesy titles that come before the honorific and are not part of the name.
-COURTESY = {"عطوفه", "معالي", "سعاده", "دوله"}
+# A courtesy of address that has no title of its own here: read past, never part of a name.
+COURTESY = {"دوله"}
+# Several honorifics before one name ("عطوفة السيد", "H.E. Dr"): the one kept is the style
+# of address, then the academic or professional title, then the plain courtesy.
+RANK = {
+    Honorific.SAADA: 3,
+    Honorific.MAALI: 3,
+    Honorific.ATUFA: 3,
+    Honorific.PROF: 2,
+    Honorific.DR: 2,
+    Honorific.ENG: 2,
+}
+ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
+LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def title_rank(honorific: str) -> int:
+    """How high a title stands: a style of address over a title over a plain courtesy."""
+    return RANK.get(honorific, 1 if honorific else 0)
+
+
+def is_latin(text: str) -> bool:
+    """True when `text` is written in Latin letters only (an English name or position)."""
+    return bool(LATIN_LETTER.search(text or "")) and not ARABIC_LETTER.search(text or "")
 
 
 def normalise(text: str) -> str:
@@ -103,14 +150,24 @@ def split_lines(text: str) -> list[str]:
         lines = parser.items
     else:
         lines = text.splitlines()
-    return [" ".join(line.split()) for line in lines if line.strip()]
+    return [" ".join(_cells_to_separators(line).split()) for line in lines if line.strip()]
+
+
+def _cells_to_separators(line: str) -> str:
+    """A row copied from a table ("name<TAB>position<TAB>organisation") as a line with
+    separators: a slash after the name, a dash between the other cells."""
+    cells = [cell.strip() for cell in line.split("\t") if cell.strip()]
+    if len(cells) < 2:
+        return line
+    return f"{cells[0]} / {' – '.join(cells[1:])}"
 
 
 @dataclass
 class ParsedLine:
     line: str
     honorific: str = ""
-    name_ar: str = ""
+    name_ar: str = ""  # the name as written, whatever its script
+    name_en: str = ""  # the same name when it is written in Latin letters
     position_ar: str = ""
     organisation_text: str = ""
     organisation: Organisation | None = None
@@ -131,7 +188,8 @@ class Matcher:
                     self.org_by_name.setdefault(normalise(key), organisation)
         self.people_by_name: dict[str, list[Person]] = {}
         for person in Person.objects.order_by("pk"):
-            self.people_by_name.setdefault(normalise(person.name_ar), []).append(person)
+            for key in {person_key(person.name_ar), person_key(person.name_en)} - {""}:
+                self.people_by_name.setdefault(key, []).append(person)
         self.orgs_of_person: dict[int, set[int]] = {}
         for model in (Membership, Attendance):
             for person_id, org_id in model.objects.values_list("person_id", "organisation_id"):
@@ -150,33 +208,60 @@ class Matcher:
         return best[0], best[1]
 
     def candidates(self, name: str) -> list[Person]:
-        return self.people_by_name.get(normalise(name), [])
+        return self.people_by_name.get(person_key(name), [])
 
     def person_label(self, person: Person) -> str:
         names = sorted(self.org_names.get(pk, "") for pk in self.orgs_of_person.get(person.pk, ()))
-        return f"{person.name_ar} – {'، '.join(names)}" if names else person.name_ar
+        return f"{person.name} – {'، '.join(names)}" if names else person.name
 
     def person_choices(self, name: str) -> list[tuple[int, str]]:
         return [(person.pk, self.person_label(person)) for person in self.candidates(name)]
 
 
-def _take_honorific(text: str) -> tuple[str, str]:
-    words = text.split(" ")
-    while words and normalise(words[0]) in COURTESY:
-        words.pop(0)
-    if words:
-        key = normalise(words[0]).rstrip(".")
-        if key in HONORIFICS:
-            return HONORIFICS[key], " ".join(words[1:]).strip()
-    return "", " ".join(words).strip()
+def _honorific_at(words: list[str]) -> tuple[str | None, int]:
+    """(honorific, how many words it takes) at the start of `words`, or (None, 0). A word
+    is always left for the name."""
+    for size in (2, 1):
+        if len(words) > size:
+            key = "".join(normalise(word).replace(" ", "") for word in words[:size])
+            if key in HONORIFICS:
+                return HONORIFICS[key], size
+            if size == 1 and key in COURTESY:
+                return "", 1
+    return None, 0
+
+
+def take_honorific(text: str) -> tuple[str, str]:
+    """(honorific, name) of the part of a line before the separator. Every honorific
+    before the name is read ("عطوفة السيد", "Ms.", "د.سالم"); the one kept is the highest
+    (`RANK`). The name keeps at least one word: "السيد" alone is a name, not a title."""
+    # "د.سالم": an abbreviation's dot may touch the name.
+    words = re.sub(r"\.(?=\S)", ". ", text).split()
+    honorific = ""
+    while True:
+        found, size = _honorific_at(words)
+        if found is None:
+            break
+        if title_rank(found) > title_rank(honorific):
+            honorific = found
+        words = words[size:]
+    return honorific, " ".join(words).strip()
+
+
+def person_key(name: str) -> str:
+    """How a person's name is compared: folded, honorifics aside ("Ms. Abeer Madanat" is
+    "Abeer Madanat", "د. سالم" is "سالم")."""
+    return normalise(take_honorific(" ".join((name or "").split()))[1])
 
 
 def _split_position(rest: str, matcher: Matcher) -> tuple[str, str, Organisation | None]:
-    """(position, organisation text, organisation) of the part after the slash."""
-    cut = max(rest.rfind(dash) for dash in DASHES)
-    if cut > 0:
-        position, org_text = rest[:cut].strip(), rest[cut + 1 :].strip()
-        return position, org_text, matcher.org_by_name.get(normalise(org_text))
+    """(position, organisation text, organisation) of the part after the separator."""
+    cuts = list(POSITION_SEPARATOR.finditer(rest))
+    if cuts and cuts[-1].start() > 0:
+        cut = cuts[-1]
+        position, org_text = rest[: cut.start()].strip(), rest[cut.end() :].strip()
+        if org_text:
+            return position, org_text, matcher.org_by_name.get(normalise(org_text))
     organisation, start = matcher.organisation_in(rest)
     if organisation is None:
         return "", rest, None
@@ -194,13 +279,26 @@ def _split_position(rest: str, matcher: Matcher) -> tuple[str, str, Organisation
 def parse_line(line: str, matcher: Matcher) -> ParsedLine:
     parsed = ParsedLine(line=line)
     text = line.strip().rstrip(".").strip()
-    if "/" in text:
-        head, rest = text.split("/", 1)
+    separator = NAME_SEPARATOR.search(text)
+    # A separator right at the start ("- السيد ...", a list bullet) is not one.
+    while separator is not None and not text[: separator.start()].strip():
+        text = text[separator.end() :].strip()
+        separator = NAME_SEPARATOR.search(text)
+    if separator is not None:
+        head, rest = text[: separator.start()], text[separator.end() :]
     else:
         head, rest = text, ""
-        parsed.problems.append(_("No slash between the name and the position: check this line."))
-    parsed.honorific, parsed.name_ar = _take_honorific(head.strip())
-    if not parsed.name_ar:
+        parsed.problems.append(
+            _(
+                "No separator between the name and the position (a slash, a dash, a comma or"
+                " a tab): check this line."
+            )
+        )
+    parsed.honorific, name = take_honorific(" ".join(head.split()))
+    if is_latin(name):
+        parsed.name_en = name
+    parsed.name_ar = name
+    if not name:
         parsed.problems.append(_("No name could be read on this line."))
     rest = rest.strip().rstrip(".").strip()
     if rest:
@@ -211,7 +309,7 @@ def parse_line(line: str, matcher: Matcher) -> ParsedLine:
         parsed.problems.append(
             _("The organisation is not known yet: choose it, or create it with its sector.")
         )
-    parsed.candidates = matcher.candidates(parsed.name_ar)
+    parsed.candidates = matcher.candidates(name)
     if parsed.candidates:
         same_org = [
             person

@@ -4,11 +4,13 @@ The PDF prints `minutes_part(meeting)`, plain data in the active language, throu
 partial templates/meetings/_minutes_body.html; annex A of the plan document prints the
 same data with the same partial (registered in `MeetingsConfig.ready`, see `plans.parts`),
 so a change to the minutes' layout shows in both. Rendered through the shared
-`core.pdf` machinery."""
+`core.pdf` machinery, under its time and memory limit; the public download is rendered
+once per content and language and then served from storage (`stored_minutes_pdf`)."""
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from core.pdf import PDF_BASE_URL, render_pdf
+from core.pdf import PDF_BASE_URL, render_pdf, stored_pdf
 from plans.parts import clock, day, text
 
 from .models import AttendanceStatus, Meeting
@@ -46,7 +48,10 @@ def minutes_part(meeting: Meeting) -> dict:
         "published": day(timezone.localtime(published).date()) if published else "",
         "present": [
             {
-                "honorific": attendance.person.get_honorific_display(),
+                # No title prints nothing (the choice's label "(none)" is for forms).
+                "honorific": (
+                    attendance.person.get_honorific_display() if attendance.person.honorific else ""
+                ),
                 "name": text(attendance.person, "name"),
                 "position": text(attendance, "position"),
                 "organisation": text(attendance.organisation, "name"),
@@ -86,8 +91,21 @@ def minutes_part(meeting: Meeting) -> dict:
     }
 
 
+TEMPLATE = "meetings/minutes_pdf.html"
+
+
 def minutes_pdf(meeting: Meeting) -> bytes:
-    """The minutes as a PDF in the active language (`meeting` from `for_detail()`)."""
-    return render_pdf(
-        "meetings/minutes_pdf.html", {"minutes": minutes_part(meeting)}, base_url=PDF_BASE_URL
+    """The minutes as a PDF in the active language (`meeting` from `for_detail()`). Raises
+    `core.pdf.PdfUnavailable`."""
+    return render_pdf(TEMPLATE, {"minutes": minutes_part(meeting)}, base_url=PDF_BASE_URL)
+
+
+def stored_minutes_pdf(meeting: Meeting, *, timeout: float | None = None) -> str:
+    """The storage name of the minutes' PDF in the active language, rendered only when its
+    content changed (`core.pdf.stored_pdf`). Raises `core.pdf.PdfUnavailable`."""
+    return stored_pdf(
+        TEMPLATE,
+        {"minutes": minutes_part(meeting)},
+        folder=f"pdf/minutes/{meeting.pk}/{get_language()}",
+        timeout=timeout,
     )

@@ -36,6 +36,7 @@ from .models import (
     Remark,
     Role,
 )
+from .pasting import is_latin, title_rank
 
 # The fields of a meeting that staff fill in from the workspace.
 MEETING_EDIT_FIELDS = [
@@ -50,6 +51,8 @@ MEETING_EDIT_FIELDS = [
     "place_en",
     "platform",
 ]
+# The minutes' text, written in the admin; locked with the rest once published.
+MINUTES_TEXT_FIELDS = ["minutes_ar", "minutes_en"]
 
 # Each step of the minutes: the state it starts from.
 NEXT_STEP_FROM = {
@@ -76,7 +79,8 @@ def ensure_editable(meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def create_meeting(*, data: dict, by) -> Meeting:
-    meeting = Meeting(**{name: data[name] for name in MEETING_EDIT_FIELDS if name in data})
+    fields = [*MEETING_EDIT_FIELDS, *MINUTES_TEXT_FIELDS]
+    meeting = Meeting(**{name: data[name] for name in fields if name in data})
     meeting.full_clean()
     save_as(meeting, by)
     return meeting
@@ -89,7 +93,7 @@ def update_meeting(*, meeting: Meeting, data: dict, expected_version: int, by) -
     problem = lock_problem(current)
     if problem:
         raise ValidationError(problem)
-    for name in MEETING_EDIT_FIELDS:
+    for name in [*MEETING_EDIT_FIELDS, *MINUTES_TEXT_FIELDS]:
         if name in data:
             setattr(current, name, data[name])
     current.full_clean()
@@ -220,6 +224,15 @@ class AttendeeRow:
     role: str = "member"
 
 
+def better_title(recorded: str, pasted: str) -> bool:
+    """Whether the honorific `pasted` (from a confirmed attendee list) should replace the
+    one `recorded` for a known person: a list never lowers a title (`pasting.title_rank`:
+    "السيد" leaves "م." as it is), and fills or changes one of the same rank."""
+    if not pasted or pasted == recorded:
+        return False
+    return not recorded or title_rank(pasted) >= title_rank(recorded)
+
+
 @transaction.atomic
 def add_attendees(*, meeting: Meeting, rows: list[AttendeeRow], by) -> list[Attendance]:
     """Add confirmed attendees in the order given, creating only the people and
@@ -244,9 +257,17 @@ def add_attendees(*, meeting: Meeting, rows: list[AttendeeRow], by) -> list[Atte
             created_orgs[name] = organisation
         person = row.person
         if person is None:
-            person = Person(honorific=row.honorific, name_ar=row.name_ar.strip())
+            name = row.name_ar.strip()
+            # A name in Latin letters is the English name (the Arabic one is required, so
+            # it holds the same text until staff write the Arabic spelling).
+            person = Person(
+                honorific=row.honorific, name_ar=name, name_en=name if is_latin(name) else ""
+            )
             person.full_clean()
             person.save()
+        elif row.honorific and better_title(person.honorific, row.honorific):
+            person.honorific = row.honorific
+            person.save(update_fields=["honorific"])
         if person.pk in existing or person.pk in seen:
             raise ValidationError(
                 _("Line %(line)s: %(name)s is already in this meeting's attendance."),
@@ -254,11 +275,13 @@ def add_attendees(*, meeting: Meeting, rows: list[AttendeeRow], by) -> list[Atte
                 code="duplicate_attendee",
             )
         seen.add(person.pk)
+        position = row.position_ar.strip()
         attendance = Attendance(
             meeting=meeting,
             person=person,
             organisation=organisation,
-            position_ar=row.position_ar.strip(),
+            position_ar="" if is_latin(position) else position,
+            position_en=position if is_latin(position) else "",
             role=row.role,
             status=row.status,
             order=next_order,
@@ -296,7 +319,7 @@ def save_body(*, body: Body | None = None, data: dict, by) -> Body:
     return body
 
 
-def _check_overlap(membership: Membership) -> None:
+def check_membership_overlap(membership: Membership) -> None:
     """One person holds one seat per body and organisation at a time."""
     others = Membership.objects.filter(
         body=membership.body, person=membership.person, organisation=membership.organisation
@@ -315,7 +338,7 @@ def create_membership(*, body: Body, data: dict, by) -> Membership:
     for name in MEMBERSHIP_EDIT_FIELDS:
         if name in data:
             setattr(membership, name, data[name])
-    _check_overlap(membership)
+    check_membership_overlap(membership)
     membership.full_clean()
     membership.save()
     return membership
@@ -327,7 +350,7 @@ def update_membership(*, membership: Membership, data: dict, by) -> Membership:
     for name in MEMBERSHIP_EDIT_FIELDS:
         if name in data:
             setattr(current, name, data[name])
-    _check_overlap(current)
+    check_membership_overlap(current)
     current.full_clean()
     current.save()
     return current

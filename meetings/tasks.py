@@ -1,14 +1,21 @@
 """Background work for meetings: emails to members, the minutes PDF. Enqueued by
 `meetings.services` after commit (immediate in development and tests)."""
 
+import logging
+
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
+from core.pdf import PdfUnavailable, background_timeout
+
 from .models import Meeting
+
+logger = logging.getLogger(__name__)
 
 
 def member_addresses(meeting: Meeting) -> list[str]:
@@ -50,14 +57,35 @@ def send_circulated_minutes(meeting_pk: int) -> int:
 
 
 @task()
-def attach_minutes_pdf(meeting_pk: int, document_pk: int) -> None:
-    """Render the published minutes as a PDF and attach it to their repository entry."""
+def attach_minutes_pdf(meeting_pk: int, document_pk: int) -> bool:
+    """Render the published minutes as a PDF in each language, in the background and under
+    the PDF limits, and attach the document's language to their repository entry. The
+    public download then serves these stored files instead of rendering. Minutes that
+    cannot be printed (`core.pdf.PdfUnavailable`, remembered by `stored_pdf`) keep an
+    entry that links to their page, and their download says "not available". Returns
+    whether the file was attached."""
     from plans.models import Document
 
-    from .pdf import minutes_pdf
+    from .pdf import stored_minutes_pdf
 
     meeting = Meeting.objects.for_detail().get(pk=meeting_pk)
     document = Document.objects.get(pk=document_pk)
-    with translation.override(document.language or "ar"):
-        content = minutes_pdf(meeting)
-    document.file.save(f"minutes-{meeting.pk}.pdf", ContentFile(content), save=True)
+    names = {}
+    for language, _label in settings.LANGUAGES:
+        with translation.override(language):
+            try:
+                names[language] = stored_minutes_pdf(meeting, timeout=background_timeout())
+            except PdfUnavailable as error:
+                logger.warning(
+                    "Minutes of meeting %s (%s) not printed (%s): %s",
+                    meeting.pk,
+                    language,
+                    error.code,
+                    error,
+                )
+    name = names.get(document.language or "ar")
+    if name is None:
+        return False
+    with default_storage.open(name, "rb") as stored:
+        document.file.save(f"minutes-{meeting.pk}.pdf", ContentFile(stored.read()), save=True)
+    return True

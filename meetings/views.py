@@ -1,28 +1,40 @@
+from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from core.pdf import PdfUnavailable, unavailable_response
 from plans.models import Sector
 
 from .models import Body, Meeting, Membership
-from .pdf import minutes_context, minutes_pdf
+from .pdf import minutes_context, stored_minutes_pdf
 
 
 @require_safe
 def meeting_detail(request, pk: int):
     """A meeting whose minutes are published: attendees, agenda and agreed outcomes."""
-    meeting = get_object_or_404(Meeting.objects.published().for_detail(), pk=pk)
+    meeting = get_object_or_404(Meeting.objects.public().for_detail(), pk=pk)
     return render(request, "meetings/meeting_detail.html", minutes_context(meeting))
 
 
 @require_safe
 def minutes_pdf_view(request, pk: int):
-    """The published minutes as a PDF, generated from the same record as the page."""
-    meeting = get_object_or_404(Meeting.objects.published().for_detail(), pk=pk)
-    response = HttpResponse(minutes_pdf(meeting), content_type="application/pdf")
+    """The published minutes as a PDF, generated from the same record as the page: made
+    once per content (usually by the task that publishes them) and served from storage;
+    "not available" when it cannot be made within the PDF limits."""
+    meeting = get_object_or_404(Meeting.objects.public().for_detail(), pk=pk)
+    try:
+        name = stored_minutes_pdf(meeting)
+    except PdfUnavailable as error:
+        return unavailable_response(
+            request, back_url=meeting.get_absolute_url(), back_label=meeting.title, error=error
+        )
+    with default_storage.open(name, "rb") as stored:
+        response = HttpResponse(stored.read(), content_type="application/pdf")
     filename = f"minutes-{meeting.pk}-{get_language()}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -45,7 +57,7 @@ def body_detail(request, pk: int):
         for value, label in Sector.choices
         if value in by_sector
     ]
-    meetings = Meeting.objects.published().filter(body=body).order_by("-starts_at")
+    meetings = Meeting.objects.public().filter(body=body).order_by("-starts_at")
     context = {
         "body": body,
         "sectors": sectors,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.access import workspace_view
+from core.access import show_service_error, workspace_view
 from core.concurrency import StaleEdit
 from core.conflicts import conflict_context, rebase_form
 
@@ -28,7 +28,6 @@ from .forms import (
     PastedRowFormSet,
     PasteForm,
     RemarkForm,
-    add_service_error,
 )
 from .models import Attachment, Meeting, Membership, MinutesState, Person, Remark
 from .pasting import Matcher, parse_attendees
@@ -57,7 +56,7 @@ def meeting_create(request):
         try:
             meeting = services.create_meeting(data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            add_service_error(form, error)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("The meeting was created. Its minutes are a draft."))
             return redirect("manage:meeting_detail", pk=meeting.pk)
@@ -83,7 +82,7 @@ def meeting_edit(request, pk: int):
             context |= {"form": form} | conflict_context(form, stale.current)
             return render(request, "manage/meetings/meeting_form.html", context, status=409)
         except ValidationError as error:
-            add_service_error(form, error)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("The meeting was saved."))
             return redirect("manage:meeting_detail", pk=meeting.pk)
@@ -180,8 +179,7 @@ def meeting_minutes_step(request, pk: int):
         else:
             raise Http404
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_service_error(request, error)
     return redirect("manage:meeting_detail", pk=meeting.pk)
 
 
@@ -254,8 +252,7 @@ def meeting_guest_add(request, pk: int):
         try:
             services.add_guest(meeting=meeting, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            show_service_error(request, error)
         else:
             messages.success(request, _("The guest was added to the attendance."))
     else:
@@ -276,7 +273,7 @@ def meeting_remarks(request, pk: int):
         try:
             services.submit_remark(meeting=meeting, body=form.cleaned_data["body"], by=request.user)
         except ValidationError as error:
-            add_service_error(form, error)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("Thank you: your remarks were sent to the unit."))
             return redirect("manage:meeting_remarks", pk=meeting.pk)
@@ -397,7 +394,7 @@ def attachment_add(request, pk: int):
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("The file was attached."))
             return redirect("manage:meeting_detail", pk=meeting.pk)

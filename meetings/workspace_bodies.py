@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.access import workspace_view
+from core.access import show_service_error, workspace_view
 
 from . import services
-from .forms import BodyForm, MembershipEndForm, MembershipForm, add_service_error
+from .forms import BodyForm, MembershipEndForm, MembershipForm
 from .models import Body, Membership
 
 
@@ -36,7 +36,7 @@ def body_create(request):
         try:
             body = services.save_body(data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            add_service_error(form, error)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("The body was created. Add its members."))
             return redirect("manage:body_manage", pk=body.pk)
@@ -52,7 +52,7 @@ def body_edit(request, pk: int):
         try:
             services.save_body(body=body, data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            add_service_error(form, error)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("The body was saved."))
             return redirect("manage:body_manage", pk=body.pk)
@@ -88,7 +88,7 @@ def membership_create(request, pk: int):
         try:
             services.create_membership(body=body, data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            add_service_error(form, error)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("The member was added."))
             return redirect("manage:body_manage", pk=body.pk)
@@ -107,7 +107,7 @@ def membership_edit(request, pk: int):
                 membership=membership, data=form.cleaned_data, by=request.user
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("The membership was saved."))
             return redirect("manage:body_manage", pk=membership.body_id)

@@ -1,6 +1,6 @@
 """Django admin for plans, stages, organisations and documents.
 
-The admin is for superusers and bulk import/export; staff work in the staff workspace.
+The admin is for superusers: raw data and spreadsheet export; staff work in the workspace.
 It writes through `plans.services` like the workspace: a plan's status and public flag and
 a stage's status and actual dates are read-only here (they move only through the
 services' rules: gates, the status order), and every save bumps the row's version and
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.concurrency import save_as
-from core.spreadsheets import SpreadsheetImportExportMixin
+from core.spreadsheets import SpreadsheetExportMixin
 
 from . import services
 from .models import (
@@ -47,7 +47,7 @@ def save_versioned_formset(formset, user) -> None:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+class OrganisationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     resource_classes = [OrganisationResource]
     list_display = ("name_ar", "name_en", "acronym", "sector")
     list_filter = ("sector",)
@@ -73,7 +73,7 @@ class MethodologyStageInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
+class ActionPlanAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
     resource_classes = [ActionPlanResource]
     list_display = (
         "number",
@@ -136,7 +136,7 @@ class ActionPlanAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MethodologyStage)
-class MethodologyStageAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
+class MethodologyStageAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
     resource_classes = [MethodologyStageResource]
     list_display = (
         "__str__",

@@ -2,7 +2,6 @@
 move only through `plans.services`."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.conflicts import VersionedFormMixin
@@ -60,16 +59,6 @@ class StageForm(VersionedFormMixin, forms.ModelForm):
             "notes_ar": forms.Textarea(attrs={"dir": "rtl", "lang": "ar", "rows": 5}),
             "notes_en": forms.Textarea(attrs={"dir": "ltr", "lang": "en", "rows": 5}),
         }
-
-
-def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's `ValidationError` on the form; messages about fields the form does
-    not have go above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class PlanNarrativeForm(VersionedFormMixin, forms.ModelForm):

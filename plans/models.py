@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.i18n import Translated, choice_label
+from core.pdf import failure_text
 
 
 class Sector(models.TextChoices):
@@ -93,13 +94,25 @@ def period_label(starts_on, ends_on) -> str:
     return f"{starts_on.year}–{ends_on.year}"
 
 
+def on_public_plan(path: str = "plan", *, or_no_plan: bool = False) -> Q:
+    """The public site's rule for a row reached through the plan at `path`: the plan is
+    made public and belongs to this site's country (plan numbers repeat across countries).
+    `or_no_plan`: a row that belongs to no plan (a forum shared by every plan) is public
+    too. Every model's `public()` builds on this one condition."""
+    condition = Q(
+        **{f"{path}__is_public": True, f"{path}__country_code": settings.OGP_COUNTRY_CODE}
+    )
+    return Q(**{f"{path}__isnull": True}) | condition if or_no_plan else condition
+
+
 class ActionPlanQuerySet(models.QuerySet):
     def for_country(self, country_code: str):
         return self.filter(country_code=country_code)
 
     def public(self):
-        """Plans the coordinator has made public; a plan being prepared stays in the workspace."""
-        return self.filter(is_public=True)
+        """Plans the public site shows: made public by the coordinator (a plan being
+        prepared stays in the workspace), of this site's country."""
+        return self.filter(is_public=True, country_code=settings.OGP_COUNTRY_CODE)
 
     def current(self):
         """The newest plan of this queryset (the public home uses `public().current()`)."""
@@ -297,7 +310,8 @@ class DocumentKind(models.TextChoices):
 
 class DocumentQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(is_public=True)
+        """The public repository: public documents, of public plans or of no plan."""
+        return self.filter(on_public_plan(or_no_plan=True), is_public=True)
 
 
 class Document(models.Model):
@@ -409,6 +423,9 @@ class PlanPublication(models.Model):
     file = models.FileField(_("PDF"), upload_to=plan_document_path, blank=True)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    # Set when the render of the frozen snapshot failed (core.pdf); the file stays empty.
+    failure = models.CharField(_("why the PDF could not be made"), max_length=20, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
 
     objects = PlanPublicationQuerySet.as_manager()
 
@@ -432,6 +449,11 @@ class PlanPublication(models.Model):
     def __str__(self):
         return f"{self.plan} v{self.number} ({self.language})"
 
+    @property
+    def failure_reason(self):
+        """Why this version has no PDF, in the reader's language ("" unless it failed)."""
+        return failure_text(self.failure) if self.failure else ""
+
 
 class PdfAudience(models.TextChoices):
     PUBLIC = "public", _("Public (published commitments only)")
@@ -448,9 +470,12 @@ class PlanPdf(models.Model):
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     audience = models.CharField(_("audience"), max_length=10, choices=PdfAudience.choices)
     content_key = models.CharField(_("content key"), max_length=64)
-    file = models.FileField(_("PDF"), upload_to=plan_document_path)
+    # Empty when the render of this content failed: `failure` says why (core.pdf).
+    file = models.FileField(_("PDF"), upload_to=plan_document_path, blank=True)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     rendered_at = models.DateTimeField(_("rendered at"), default=timezone.now)
+    failure = models.CharField(_("why the PDF could not be made"), max_length=20, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("draft plan PDF")
@@ -468,10 +493,20 @@ class PlanPdf(models.Model):
                 condition=Q(language__in=[code for code, _label in settings.LANGUAGES]),
                 name="planpdf_language_valid",
             ),
+            # A stored draft is either a file or the reason there is none, never both.
+            models.CheckConstraint(
+                condition=(Q(failure="") & ~Q(file="")) | (~Q(failure="") & Q(file="")),
+                name="planpdf_file_or_failure",
+            ),
         ]
 
     def __str__(self):
         return f"{self.plan} draft ({self.language}, {self.audience})"
+
+    @property
+    def failure_reason(self):
+        """Why this content has no PDF, in the reader's language ("" when it has one)."""
+        return failure_text(self.failure) if self.failure else ""
 
 
 # --- Audit trail (audit.trail) ------------------------------------------------------

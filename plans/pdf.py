@@ -84,8 +84,6 @@ COMMITMENT_TEXT_FIELDS = [
     "how_it_solves",
     "relevance",
 ]
-# Template fields a final plan needs in both languages, for every commitment.
-REQUIRED_COMMITMENT_FIELDS = ["title", "description", "problem", "solution"]
 
 
 @functools.cache
@@ -136,29 +134,10 @@ def missing_parts(data: PlanData) -> list[str]:
     if not data.commitments:
         missing.append(_("The plan has no commitments."))
     for commitment in data.commitments:
-        cmeta = type(commitment)._meta
-        for name in REQUIRED_COMMITMENT_FIELDS:
-            for code in LANGUAGE_CODES:
-                if not getattr(commitment, f"{name}_{code}").strip():
-                    missing.append(
-                        _("Commitment %(number)s: “%(field)s” is empty.")
-                        % {
-                            "number": commitment.number,
-                            "field": cmeta.get_field(f"{name}_{code}").verbose_name,
-                        }
-                    )
-        if commitment.lead_institution_id is None:
-            missing.append(
-                _("Commitment %(number)s has no lead institution.") % {"number": commitment.number}
-            )
-        if not commitment.starts_on or not commitment.ends_on:
-            missing.append(
-                _("Commitment %(number)s has no start or end date.") % {"number": commitment.number}
-            )
-        if not commitment.milestones.all():
-            missing.append(
-                _("Commitment %(number)s has no milestones.") % {"number": commitment.number}
-            )
+        # The stage-4 gate's rule, asked of each commitment (plans imports no commitments).
+        problem = commitment.template_problem()
+        if problem:
+            missing.append(problem)
     return missing
 
 

@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from core.pdf import PdfUnavailable
+
 from .models import ActionPlan, PlanPdf, PlanPublication
 from .parts import ALL_PLANS, NULL_PLAN_MEANS_ALL, PRINTED_ROWS
 from .pdf import content_key, plan_snapshots, render_snapshot
@@ -20,36 +22,71 @@ logger = logging.getLogger(__name__)
 
 def store_draft_pdf(plan: ActionPlan, language: str, audience: str) -> PlanPdf:
     """The stored draft PDF of the plan's current content, rendering it only when no PDF
-    of exactly this content exists; older drafts of the same plan and language go."""
+    of exactly this content exists; older drafts of the same plan and language go.
+
+    A render that fails (time or memory limit, text nested too deeply, see `core.pdf`) is
+    stored too, as a row without a file that says why: the public then reads "not
+    available" and staff the reason, instead of waiting for a PDF that never comes. The
+    downloads never render a failed content again; this function does, so an edit (whose
+    refresh calls it, see below) retries."""
     snapshot = plan_snapshots(plan, audience=audience, languages=[language])[language]
     key = content_key(snapshot)
-    existing = PlanPdf.objects.filter(
-        plan=plan, language=language, audience=audience, content_key=key
-    ).first()
-    if existing is not None:
+    lookup = {"plan": plan, "language": language, "audience": audience, "content_key": key}
+    existing = PlanPdf.objects.filter(**lookup).first()
+    if existing is not None and not existing.failure:
         return existing
-    rendered = render_snapshot(snapshot)
-    name = f"draft-{plan.number}-{language}-{audience}-{key[:16]}.pdf"
+    try:
+        rendered = render_snapshot(snapshot)
+    except PdfUnavailable as error:
+        logger.warning(
+            "Plan %s draft (%s, %s) not rendered (%s): %s",
+            plan.number,
+            language,
+            audience,
+            error.code,
+            error,
+        )
+        stored = record_draft_failure(lookup, error.code)
+    else:
+        stored = store_rendered_draft(lookup, rendered.pdf)
+    for old in PlanPdf.objects.filter(plan=plan, language=language, audience=audience).exclude(
+        pk=stored.pk
+    ):
+        if old.file:
+            old.file.delete(save=False)
+        old.delete()
+    return stored
+
+
+def store_rendered_draft(lookup: dict, pdf: bytes) -> PlanPdf:
+    name = "draft-{number}-{language}-{audience}-{key}.pdf".format(
+        number=lookup["plan"].number,
+        language=lookup["language"],
+        audience=lookup["audience"],
+        key=lookup["content_key"][:16],
+    )
+    cached = PlanPdf(**lookup, size=len(pdf))
+    cached.file.save(name, ContentFile(pdf), save=False)
     try:
         with transaction.atomic():
-            cached = PlanPdf(
-                plan=plan,
-                language=language,
-                audience=audience,
-                content_key=key,
-                size=len(rendered.pdf),
-            )
-            cached.file.save(name, ContentFile(rendered.pdf), save=False)
+            # A failed earlier attempt at this content gives way to its PDF.
+            PlanPdf.objects.filter(**lookup).exclude(failure="").delete()
             cached.save()
     except IntegrityError:  # another worker stored the same content meanwhile
         cached.file.delete(save=False)
-        return PlanPdf.objects.get(plan=plan, language=language, audience=audience, content_key=key)
-    for old in PlanPdf.objects.filter(plan=plan, language=language, audience=audience).exclude(
-        pk=cached.pk
-    ):
-        old.file.delete(save=False)
-        old.delete()
+        return PlanPdf.objects.get(**lookup)
     return cached
+
+
+def record_draft_failure(lookup: dict, code: str) -> PlanPdf:
+    now = timezone.now()
+    failed, created = PlanPdf.objects.get_or_create(
+        **lookup, defaults={"failure": code, "failed_at": now, "rendered_at": now}
+    )
+    if not created and failed.failure:
+        failed.failure, failed.failed_at = code, now
+        failed.save(update_fields=["failure", "failed_at"])
+    return failed
 
 
 @task()
@@ -65,13 +102,29 @@ def render_publication_pdf(publication_pk: int) -> int:
     publication = PlanPublication.objects.select_related("plan").get(pk=publication_pk)
     if publication.file:
         return publication.size
-    rendered = render_snapshot(publication.snapshot)
     plan = publication.plan
+    try:
+        rendered = render_snapshot(publication.snapshot)
+    except PdfUnavailable as error:
+        # Recorded, so the version reads "not available" (with the reason for staff)
+        # instead of "being prepared"; enqueueing this task again retries.
+        logger.warning(
+            "Plan %s version %s (%s) not rendered (%s): %s",
+            plan.number,
+            publication.number,
+            publication.language,
+            error.code,
+            error,
+        )
+        publication.failure, publication.failed_at = error.code, timezone.now()
+        publication.save(update_fields=["failure", "failed_at"])
+        return 0
     name = f"plan-{plan.number}-v{publication.number}-{publication.language}.pdf"
     publication.file.save(name, ContentFile(rendered.pdf), save=False)
     publication.size = len(rendered.pdf)
     publication.rendered_at = timezone.now()
-    publication.save(update_fields=["file", "size", "rendered_at"])
+    publication.failure, publication.failed_at = "", None
+    publication.save(update_fields=["file", "size", "rendered_at", "failure", "failed_at"])
     logger.info(
         "Plan %s version %s (%s) rendered", plan.number, publication.number, publication.language
     )

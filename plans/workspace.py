@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.access import workspace_view
+from core.access import show_service_error, workspace_view
 from core.concurrency import StaleEdit
 from core.conflicts import conflict_context, rebase_form
 from core.roles import is_agency_scoped
 
 from . import services
-from .forms import PlanCreateForm, PlanForm, PlanNarrativeForm, StageForm, add_service_error
+from .forms import PlanCreateForm, PlanForm, PlanNarrativeForm, StageForm
 from .models import (
     NARRATIVE_SECTIONS,
     STAGE_COUNT,
@@ -36,8 +36,8 @@ from .models import (
 )
 from .views import (
     check_language,
-    current_draft,
-    draft_filename,
+    draft_response,
+    failed_response,
     pdf_response,
     pending_response,
     publication_filename,
@@ -104,7 +104,7 @@ def plan_create(request):
         try:
             plan = services.create_plan(data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            add_service_error(form, error)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("The plan was created. It is not public yet."))
             return redirect("manage:plan_detail", number=plan.number)
@@ -199,7 +199,7 @@ def plan_edit(request, number: int):
                 request, "manage/plans/plan_form.html", context | {"form": form}, status=409
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("The plan was saved."))
             return redirect("manage:plan_detail", number=plan.number)
@@ -228,7 +228,7 @@ def stage_edit(request, number: int, stage: int):
                 request, "manage/plans/stage_form.html", context | {"form": form}, status=409
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            show_service_error(request, error, form)
         else:
             messages.success(
                 request, _("Stage %(number)s was saved.") % {"number": stage_row.number}
@@ -362,7 +362,7 @@ def plan_narrative(request, number: int):
                 request, "manage/plans/plan_narrative.html", context | {"form": form}, status=409
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            show_service_error(request, error, form)
         else:
             messages.success(request, _("The plan’s text was saved."))
             return redirect("manage:plan_document", number=plan.number)
@@ -385,10 +385,7 @@ def plan_pdf(request, number: int, language: str):
     if is_agency_scoped(request.user):
         raise PermissionDenied
     plan = get_plan(number)
-    cached = current_draft(plan, language, PdfAudience.STAFF)
-    if cached is None:
-        return pending_response(request, plan)
-    return pdf_response(cached.file, draft_filename(plan, language))
+    return draft_response(request, plan, language, PdfAudience.STAFF, staff=True)
 
 
 @require_GET
@@ -399,6 +396,8 @@ def plan_publication_pdf(request, number: int, version: int, language: str):
     publication = plan.publications.filter(number=version, language=language).first()
     if publication is None:
         raise Http404
+    if publication.failure:
+        return failed_response(request, plan, publication, staff=True)
     if not publication.file:
         return pending_response(request, plan)
     return pdf_response(publication.file, publication_filename(publication))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from consultations.models import CommentWindow
 from meetings.models import Meeting
+from plans.models import on_public_plan
 
 CRLF = "\r\n"
 MAX_OCTETS = 75  # per line, CRLF excluded (RFC 5545 section 3.1)
@@ -91,7 +92,7 @@ class Event:
 def upcoming_meetings(now: datetime.datetime):
     """Meetings of public plans that have not ended yet (one query)."""
     return (
-        Meeting.objects.filter(plan__is_public=True)
+        Meeting.objects.filter(on_public_plan())
         .filter(Q(starts_at__gte=now) | Q(ends_at__gt=now))
         .select_related("body", "plan")
         .order_by("starts_at", "pk")
@@ -102,7 +103,7 @@ def upcoming_windows(now: datetime.datetime):
     """Public comment windows of public plans, open now or opening later (one query)."""
     return (
         CommentWindow.objects.public()
-        .filter(plan__is_public=True, closes_at__gt=now)
+        .filter(closes_at__gt=now)
         .select_related("plan")
         .order_by("opens_at", "pk")
     )

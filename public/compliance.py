@@ -24,7 +24,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import Audience, CommentWindow, ModerationState
+from consultations.models import DEFAULT_WINDOW_DAYS, CommentWindow, ModerationState
 from core.i18n import Translated, number_text
 from core.links import UrlPattern
 from meetings.models import AttendanceShares, BodyKind, Meeting
@@ -36,7 +36,6 @@ VERDICT_LABELS = {MET: _("Met"), NOT_MET: _("Not met"), NOT_YET_DUE: _("Not yet 
 FORUM_GAP_DAYS = 183  # "at least every 6 months"
 MEETINGS_PER_YEAR = 2
 TIMELINE_LEAD_DAYS = 14
-WINDOW_DAYS = 14
 REPOSITORY_UPDATES_PER_YEAR = 2
 YEAR = datetime.timedelta(days=365)
 
@@ -215,7 +214,7 @@ STAGE_DAYS = MethodologyStage.objects.order_by().values_list("actual_start", "ac
 # shorter query to compile and to run. None is ordered in SQL: `compliance_report` sorts
 # the few rows of one plan, cheaper than the ORM compiling an ORDER BY for each query.
 FORUM_MINUTES = (
-    Meeting.objects.published()
+    Meeting.objects.public()
     .filter(body__kind=BodyKind.FORUM)
     .order_by()
     .values_list(
@@ -235,7 +234,7 @@ PUBLIC_DOCUMENTS = (
     .values_list("kind", "title_ar", "title_en", "published_at", "file", "url")
 )
 PUBLIC_WINDOWS = (
-    CommentWindow.objects.filter(audience=Audience.PUBLIC)
+    CommentWindow.objects.public()
     .order_by()
     .values_list("pk", "title_ar", "title_en", "opens_at", "closes_at")
     .annotate(
@@ -393,7 +392,9 @@ def window_days(window: WindowRow) -> int:
 
 def window_lengths(windows, links) -> Check:
     """`links`: each window's Evidence, in the same order."""
-    rule = _("Every public comment window is open at least 14 days.")
+    rule = _("Every public comment window is open at least %(days)d days.") % {
+        "days": DEFAULT_WINDOW_DAYS
+    }
     evidence = list(links)
     if not windows:
         return Check("windows", rule, NOT_YET_DUE, _("No public comment window yet."))
@@ -403,7 +404,7 @@ def window_lengths(windows, links) -> Check:
         "%(count)d windows; the shortest is %(days)d days.",
         len(windows),
     ) % {"count": len(windows), "days": shortest}
-    verdict = MET if shortest >= WINDOW_DAYS else NOT_MET
+    verdict = MET if shortest >= DEFAULT_WINDOW_DAYS else NOT_MET
     return Check("windows", rule, verdict, figure, evidence)
 
 

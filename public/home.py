@@ -18,7 +18,7 @@ from meetings.models import Meeting
 from plans.models import STAGE_COUNT, ActionPlan, MethodologyStage, StageStatus, all_stages
 from plans.views import public_document_links
 
-from .views import COUNTRY_CODE, CardRow, card_rows, commitment_cards
+from .views import CardRow, card_rows, commitment_cards
 
 # What the plan overview and its "other action plans" list show: only these columns are read
 # (each column read is Python work on every request).
@@ -104,18 +104,13 @@ class StageRow:
 # (never iterate one directly: it would keep its rows for every later request).
 # Building a queryset's filters, joins and column list costs about as much Python work as
 # running its query on the site's data (bench/README.md).
-PUBLIC_PLANS = (
-    ActionPlan.objects.public()
-    .for_country(COUNTRY_CODE)
-    .only(*PLAN_OVERVIEW_FIELDS)
-    .order_by("-number")
-)
+PUBLIC_PLANS = ActionPlan.objects.public().only(*PLAN_OVERVIEW_FIELDS).order_by("-number")
 STAGE_STATUSES = MethodologyStage.objects.order_by().values_list("number", "status")
 COMMITMENT_CARDS = Commitment.objects.published().order_by("number").values_list(*CardRow.COLUMNS)
 PUBLIC_WINDOWS = (
     CommentWindow.objects.public().order_by("opens_at").values_list(*WindowLink.COLUMNS)
 )
-MINUTES_LINKS = Meeting.objects.published().order_by("-starts_at").values_list(*MinutesLink.COLUMNS)
+MINUTES_LINKS = Meeting.objects.public().order_by("-starts_at").values_list(*MinutesLink.COLUMNS)
 
 
 def site_plans_newest_first() -> list[ActionPlan]:

@@ -7,19 +7,19 @@ commitment contacts, commenters' emails, hidden or pending comments, unpublished
 simply never named here.
 """
 
-import csv
 import datetime
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import OGP_VALUE_FIELDS, Commitment, Milestone
-from consultations.models import Comment, ModerationState
+from consultations.models import Comment
+from core.spreadsheets import csv_bytes, xlsx_bytes
 from meetings.models import Attendance, Meeting
 from plans.models import ActionPlan
 
@@ -37,7 +37,7 @@ class Dataset:
     title: str
     description: str
     columns: list
-    rows: Callable  # (country_code) -> iterable of model rows
+    rows: Callable  # () -> iterable of the public rows
 
 
 def attr(path: str) -> Callable:
@@ -60,62 +60,60 @@ def plain(value):
     return value if isinstance(value, bool | int | float) else str(value)
 
 
+# `pattern % values` put off until the text is shown, so that a description built when
+# this module is imported reads in the language of each request (a lazy string's own `%`
+# translates at once, in whatever language is active at import).
+interpolated = lazy(lambda pattern, values: pattern % values, str)
+
+
 def bilingual(name: str, what: str, path: str | None = None) -> list[Column]:
     path = path or name
     return [
-        Column(f"{name}_ar", _("%(what)s in Arabic") % {"what": what}, attr(f"{path}_ar")),
-        Column(f"{name}_en", _("%(what)s in English") % {"what": what}, attr(f"{path}_en")),
+        Column(
+            f"{name}_ar", interpolated(_("%(what)s in Arabic"), {"what": what}), attr(f"{path}_ar")
+        ),
+        Column(
+            f"{name}_en", interpolated(_("%(what)s in English"), {"what": what}), attr(f"{path}_en")
+        ),
     ]
 
 
-def public_plans(country_code):
-    return ActionPlan.objects.public().for_country(country_code).order_by("number")
+def public_plans():
+    return ActionPlan.objects.public().order_by("number")
 
 
-def public_commitments(country_code):
+def public_commitments():
     return (
         Commitment.objects.published()
-        .filter(plan__country_code=country_code)
         .select_related("plan", "lead_institution")
         .prefetch_related("milestones")
         .order_by("plan__number", "number")
     )
 
 
-def public_milestones(country_code):
+def public_milestones():
     return (
-        Milestone.objects.filter(
-            commitment__in=Commitment.objects.published().filter(plan__country_code=country_code)
-        )
+        Milestone.objects.filter(commitment__in=Commitment.objects.published())
         .select_related("commitment__plan")
         .order_by("commitment__plan__number", "commitment__number", "number")
     )
 
 
-def public_meetings(country_code):
-    return (
-        Meeting.objects.published()
-        .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=country_code))
-        .select_related("body", "plan")
-        .order_by("starts_at")
-    )
+def public_meetings():
+    return Meeting.objects.public().select_related("body", "plan").order_by("starts_at")
 
 
-def public_attendance(country_code):
+def public_attendance():
     return (
-        Attendance.objects.filter(meeting__in=public_meetings(country_code))
+        Attendance.objects.filter(meeting__in=public_meetings())
         .select_related("meeting", "person", "organisation")
         .order_by("meeting__starts_at", "meeting_id", "order", "pk")
     )
 
 
-def public_comments(country_code):
+def public_comments():
     return (
-        Comment.objects.filter(
-            state=ModerationState.PUBLISHED,
-            window__plan__is_public=True,
-            window__plan__country_code=country_code,
-        )
+        Comment.objects.public()
         .select_related("window__plan", "commitment", "response")
         .order_by("published_at", "pk")
     )
@@ -148,8 +146,10 @@ COMMITMENT_COLUMNS = [
     *[
         Column(
             flag,
-            _("True when the commitment is relevant to this OGP value: %(value)s")
-            % {"value": Commitment._meta.get_field(flag).verbose_name},
+            interpolated(
+                _("True when the commitment is relevant to this OGP value: %(value)s"),
+                {"value": Commitment._meta.get_field(flag).verbose_name},
+            ),
             attr(flag),
         )
         for flag in OGP_VALUE_FIELDS
@@ -292,22 +292,10 @@ FORMATS = {
 }
 
 
-def table(dataset: Dataset, country_code: str) -> tuple[list[str], list[list]]:
+def table(dataset: Dataset) -> tuple[list[str], list[list]]:
     header = [column.name for column in dataset.columns]
-    rows = [
-        [plain(column.read(row)) for column in dataset.columns]
-        for row in dataset.rows(country_code)
-    ]
+    rows = [[plain(column.read(row)) for column in dataset.columns] for row in dataset.rows()]
     return header, rows
-
-
-def as_csv(header, rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    # A byte-order mark, so that spreadsheet programs read the Arabic as UTF-8.
-    return ("\ufeff" + out.getvalue()).encode()
 
 
 def as_json(header, rows) -> bytes:
@@ -315,26 +303,14 @@ def as_json(header, rows) -> bytes:
     return json.dumps(records, ensure_ascii=False, indent=1).encode()
 
 
-def as_xlsx(header, rows, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def render_dataset(dataset: Dataset, fmt: str, country_code: str) -> bytes:
-    header, rows = table(dataset, country_code)
+def render_dataset(dataset: Dataset, fmt: str) -> bytes:
+    """The file in `fmt`; CSV and XLSX through the staff exports' formula-safe writers."""
+    header, rows = table(dataset)
     if fmt == "csv":
-        return as_csv(header, rows)
+        return csv_bytes(header, rows)
     if fmt == "json":
         return as_json(header, rows)
-    return as_xlsx(header, rows, dataset.slug)
+    return xlsx_bytes([(dataset.slug, header, rows)], right_to_left=get_language_bidi())
 
 
 def dictionary() -> list[dict]:

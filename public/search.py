@@ -130,19 +130,17 @@ def matches(model, fields: list[str], words: list[str], raw: str) -> Q:
     return condition
 
 
-def searched_rows(country_code: str) -> dict:
-    """Per kind, the public rows of the country with the columns shown: what `search`
+def searched_rows() -> dict:
+    """Per kind, the public rows (each model's `public()`) with the columns shown: what `search`
     narrows to the matches. Build them once (public.views does when it loads):
     resolving their filters and joins costs about as much as running them."""
-    of_country = Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=country_code)
     return {
-        "plans": ActionPlan.objects.public().for_country(country_code).only(*SHOWN["plans"]),
+        "plans": ActionPlan.objects.public().only(*SHOWN["plans"]),
         "commitments": Commitment.objects.published()
-        .filter(plan__country_code=country_code)
         .select_related("plan", "lead_institution")
         .only(*SHOWN["commitments"]),
-        "meetings": Meeting.objects.published().filter(of_country).only(*SHOWN["meetings"]),
-        "documents": Document.objects.public().filter(of_country).only(*SHOWN["documents"]),
+        "meetings": Meeting.objects.public().only(*SHOWN["meetings"]),
+        "documents": Document.objects.public().only(*SHOWN["documents"]),
     }
 
 

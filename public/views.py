@@ -15,7 +15,6 @@ from typing import ClassVar, NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
@@ -36,6 +35,7 @@ from commitments.models import (
 from consultations.models import CommentWindow
 from core.i18n import Translated, blocktranslated, number_text
 from core.links import UrlPattern
+from core.numbers import query_int
 from meetings.models import Meeting
 from plans.models import (
     STAGE_NAMES,
@@ -49,14 +49,12 @@ from public import opendata
 from public.compliance import compliance_report
 from public.search import MAX_QUERY_LENGTH, search, searched_rows
 
-# The country whose plans this site publishes (plan numbers repeat across countries).
-COUNTRY_CODE = settings.OGP_COUNTRY_CODE
 PAGE_SIZE = 20
 MAX_PAGE = 10_000
 
 
 def site_plans():
-    return ActionPlan.objects.public().for_country(COUNTRY_CODE)
+    return ActionPlan.objects.public()
 
 
 class PlanRow(NamedTuple):
@@ -97,16 +95,6 @@ def public_plan(number: int) -> tuple[PlanRow, list]:
     return PlanRow._make(rows[0][:columns]), [row[columns:] for row in rows]
 
 
-def whole_number(value, *, low: int = 1, high: int = MAX_PAGE) -> int | None:
-    """A query parameter as a whole number in [low, high]; None when it is anything else."""
-    if value is None or not str(value).isascii() or not str(value).isdigit():
-        return None
-    if len(str(value)) > 6:
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
-
-
 def one_of(value, allowed) -> str | None:
     return value if value in allowed else None
 
@@ -114,7 +102,7 @@ def one_of(value, allowed) -> str | None:
 def paginate(request, queryset):
     """A page of `queryset`; a malformed or too large page number shows the nearest page."""
     paginator = Paginator(queryset, PAGE_SIZE)
-    number = whole_number(request.GET.get("page")) or 1
+    number = query_int(request.GET.get("page"), minimum=1, maximum=MAX_PAGE) or 1
     return paginator.get_page(min(number, MAX_PAGE))
 
 
@@ -149,7 +137,7 @@ COMMITMENT_FILTERS = ["plan", "institution", "value", "status"]
 # or a filtered one): building a queryset's filters and joins costs about as much as running
 # its query on the site's data.
 FILTER_PLANS = site_plans().order_by("-number").only("pk", "number", "title_ar", "title_en")
-PUBLISHED_COMMITMENTS = Commitment.objects.published().filter(plan__country_code=COUNTRY_CODE)
+PUBLISHED_COMMITMENTS = Commitment.objects.published()
 LEAD_INSTITUTIONS = (
     Organisation.objects.filter(led_commitments__in=PUBLISHED_COMMITMENTS)
     .distinct()
@@ -163,8 +151,8 @@ COMMITMENT_CARDS = PUBLISHED_COMMITMENTS.order_by("-plan__number", "number")
 def commitment_list(request):
     """Published commitments, filterable by plan, lead institution, OGP value and status."""
     selected = {
-        "plan": whole_number(request.GET.get("plan"), high=999),
-        "institution": whole_number(request.GET.get("institution"), high=10**9),
+        "plan": query_int(request.GET.get("plan"), minimum=1, maximum=999),
+        "institution": query_int(request.GET.get("institution"), minimum=1, maximum=10**9),
         "value": one_of(request.GET.get("value"), OGP_VALUE_FIELDS),
         "status": one_of(request.GET.get("status"), CommitmentStatus.values),
     }
@@ -280,13 +268,8 @@ def commitment_cards(rows: list[CardRow], label: str) -> list[dict]:
 def meeting_list(request):
     """Meetings whose minutes are published, newest first, filterable by plan."""
     plans = list(site_plans().order_by("-number").only("pk", "number", "title_ar", "title_en"))
-    plan_number = whole_number(request.GET.get("plan"), high=999)
-    meetings = (
-        Meeting.objects.published()
-        .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=COUNTRY_CODE))
-        .select_related("body", "plan")
-        .order_by("-starts_at")
-    )
+    plan_number = query_int(request.GET.get("plan"), minimum=1, maximum=999)
+    meetings = Meeting.objects.public().select_related("body", "plan").order_by("-starts_at")
     if plan_number:
         meetings = meetings.filter(plan__number=plan_number)
     page = paginate(request, meetings)
@@ -311,15 +294,12 @@ def document_list(request):
     and kind."""
     plans = list(site_plans().order_by("-number").only("pk", "number", "title_ar", "title_en"))
     selected = {
-        "plan": whole_number(request.GET.get("plan"), high=999),
-        "stage": whole_number(request.GET.get("stage"), high=len(STAGE_NAMES)),
+        "plan": query_int(request.GET.get("plan"), minimum=1, maximum=999),
+        "stage": query_int(request.GET.get("stage"), minimum=1, maximum=len(STAGE_NAMES)),
         "kind": one_of(request.GET.get("kind"), DocumentKind.values),
     }
     documents = (
-        Document.objects.public()
-        .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=COUNTRY_CODE))
-        .select_related("plan", "stage")
-        .order_by("-published_at", "-pk")
+        Document.objects.public().select_related("plan", "stage").order_by("-published_at", "-pk")
     )
     if selected["plan"]:
         documents = documents.filter(plan__number=selected["plan"])
@@ -460,7 +440,7 @@ def progress_chart(plan: PlanRow) -> dict:
 
 # --- search -----------------------------------------------------------------------------
 
-SEARCHED = searched_rows(COUNTRY_CODE)
+SEARCHED = searched_rows()
 
 
 @require_safe
@@ -489,7 +469,7 @@ def opendata_index(request):
 def opendata_file(request, dataset: str, fmt: str):
     if dataset not in opendata.BY_SLUG or fmt not in opendata.FORMATS:
         raise Http404
-    content = opendata.render_dataset(opendata.BY_SLUG[dataset], fmt, COUNTRY_CODE)
+    content = opendata.render_dataset(opendata.BY_SLUG[dataset], fmt)
     response = HttpResponse(content, content_type=opendata.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="ogp-{dataset}.{fmt}"'
     return response
@@ -508,21 +488,9 @@ def opendata_dictionary(request):
 
 # The sitemap's querysets, built once (see views.PUBLIC_PLANS).
 SITEMAP_PLANS = site_plans().values_list("number", flat=True)
-SITEMAP_COMMITMENTS = (
-    Commitment.objects.published()
-    .filter(plan__country_code=COUNTRY_CODE)
-    .values_list("plan__number", "number")
-)
-SITEMAP_MEETINGS = (
-    Meeting.objects.published()
-    .filter(Q(plan__isnull=True) | Q(plan__is_public=True, plan__country_code=COUNTRY_CODE))
-    .values_list("pk", flat=True)
-)
-SITEMAP_WINDOWS = (
-    CommentWindow.objects.public()
-    .filter(plan__is_public=True, plan__country_code=COUNTRY_CODE)
-    .values_list("pk", flat=True)
-)
+SITEMAP_COMMITMENTS = Commitment.objects.published().values_list("plan__number", "number")
+SITEMAP_MEETINGS = Meeting.objects.public().values_list("pk", flat=True)
+SITEMAP_WINDOWS = CommentWindow.objects.public().values_list("pk", flat=True)
 
 
 def sitemap_entries() -> list[tuple[str, dict]]:

@@ -4,9 +4,12 @@ from contextlib import contextmanager
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import UniqueConstraint
+from django.forms import MultiWidget
+from django.urls import reverse
 from django.utils import translation
 
 # Constraint checks ----------------------------------------------------------------------
@@ -69,3 +72,57 @@ def validation_errors(instance) -> dict[str, list[str]]:
         except ValidationError as error:
             return error.message_dict
     raise AssertionError(f"{instance!r} passed full_clean()")
+
+
+# The admin ------------------------------------------------------------------------------
+
+
+def our_admins() -> dict:
+    """{model: its ModelAdmin} for the domain apps (the admin also lists django-axes's
+    sign-in records, read-only)."""
+    return {
+        model: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in DOMAIN_APPS
+    }
+
+
+def admin_url(model, view, *args) -> str:
+    """The English admin URL of `view` ("changelist", "add", "change"...) for `model`."""
+    opts = model._meta
+    with translation.override("en"):
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+def form_values(form) -> dict:
+    """What a browser would send back for a bound or unbound form, unchanged."""
+    data = {}
+    for field in form:
+        value = field.value()
+        if value is None or value is False:
+            continue
+        widget = field.field.widget
+        if isinstance(widget, MultiWidget):
+            # A date and a time (the admin's split date-time) are sent as two fields.
+            for index, part in enumerate(widget.decompress(value)):
+                if part is not None:
+                    data[f"{field.html_name}_{index}"] = str(part)
+            continue
+        if value is True:
+            data[field.html_name] = "on"
+        elif isinstance(value, list | tuple):
+            data[field.html_name] = [str(item) for item in value]
+        else:
+            data[field.html_name] = str(value)
+    return data
+
+
+def change_form_data(response) -> dict:
+    """The admin change page in `response` as its Save button would post it, inlines and
+    their management forms included."""
+    data = form_values(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        data.update(form_values(inline.formset.management_form))
+        for form in inline.formset.forms:
+            data.update(form_values(form))
+    return data

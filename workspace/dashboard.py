@@ -20,7 +20,7 @@ from commitments.models import ApprovalLetter, Commitment, Decision, Milestone, 
 from consultations.models import Audience, Comment, CommentWindow, ModerationState
 from consultations.services import is_forum_member
 from core.access import workspace_view
-from core.roles import is_agency_scoped
+from core.roles import is_agency_scoped, is_unit_staff
 from meetings.models import Meeting, MinutesState, Outcome, OutcomeStatus
 from plans.models import STAGE_COUNT, ActionPlan, StageStatus, all_stages
 
@@ -139,7 +139,7 @@ def missing_translations(user, commitments: QuerySet) -> WorkList:
 def work_lists(user, plan: ActionPlan) -> list[WorkList]:
     """What waits for `user` in `plan`: unit staff see everything; an agency focal point
     sees their agencies' letters, milestones and translations; others see no work lists."""
-    staff = user.is_superuser or user.has_perm("commitments.change_commitment")
+    staff = is_unit_staff(user)
     if not staff and not is_agency_scoped(user):
         return []
     now = timezone.now()

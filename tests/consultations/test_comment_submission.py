@@ -1,6 +1,7 @@
 """Commenting without an account: the form, the receipt, exactly once, window boundaries,
 forged fields. Posts go to consultations:comment and end on consultations:receipt (PRG)."""
 
+import dataclasses
 import datetime
 import threading
 import time
@@ -374,27 +375,53 @@ class ParallelSubmissionTests(TransactionTestCase):
 
 
 class ResendAfterBackTests(TestCase):
-    """ "Back" reloads the page with a fresh token while the browser restores the text: the
-    same text from the same form within the hour is the same comment."""
+    """ "Back" may reload the page with a fresh token while the browser restores the text:
+    the same words from the same browser (`sent_before`, the tokens its cookie keeps) within
+    the hour are that comment again; the same words from anyone else are another comment."""
 
-    def test_same_text_with_a_new_token_gives_the_same_receipt(self):
+    def test_same_text_with_a_new_token_from_the_same_browser_gives_the_same_receipt(self):
         window, first, _second = make_open_window()
         data = CommentData(body="نص", commitment=first, part="problem", author_name="سلمى")
         one, _ = submit_comment(window=window, data=data, token=uuid.uuid4())
-        again, created = submit_comment(window=window, data=data, token=uuid.uuid4())
+        again, created = submit_comment(
+            window=window, data=data, token=uuid.uuid4(), sent_before=[one.submission_token]
+        )
         self.assertEqual((again.pk, created), (one.pk, False))
         other, created = submit_comment(
-            window=window, data=CommentData(body="نص آخر"), token=uuid.uuid4()
+            window=window,
+            data=CommentData(body="نص آخر"),
+            token=uuid.uuid4(),
+            sent_before=[one.submission_token],
         )
         self.assertTrue(created)
+        self.assertEqual(Comment.objects.count(), 2)
+
+    def test_the_same_text_from_someone_else_is_another_comment(self):
+        window, first, _second = make_open_window()
+        data = CommentData(body="أوافق على هذا الالتزام", commitment=first, part="problem")
+        one, _ = submit_comment(
+            window=window, data=dataclasses.replace(data, sector="youth"), token=uuid.uuid4()
+        )
+        two, created = submit_comment(
+            window=window, data=dataclasses.replace(data, region="irbid"), token=uuid.uuid4()
+        )
+        self.assertTrue(created)
+        self.assertNotEqual(one.tracking_number, two.tracking_number)
+        self.assertEqual((two.sector, two.region), ("", "irbid"))
         self.assertEqual(Comment.objects.count(), 2)
 
     def test_after_an_hour_the_same_text_is_a_new_comment(self):
         window, _first, _second = make_open_window()
         data = CommentData(body="أؤيد")
-        submit_comment(window=window, data=data, token=uuid.uuid4())
+        one, _ = submit_comment(window=window, data=data, token=uuid.uuid4())
         later = timezone.now() + datetime.timedelta(hours=1, seconds=1)
         window.closes_at = later + datetime.timedelta(days=1)
         window.save()
-        _comment, created = submit_comment(window=window, data=data, token=uuid.uuid4(), now=later)
+        _comment, created = submit_comment(
+            window=window,
+            data=data,
+            token=uuid.uuid4(),
+            now=later,
+            sent_before=[one.submission_token],
+        )
         self.assertTrue(created)

@@ -35,7 +35,6 @@ def test_admin_pages_raise_no_csp_or_script_errors(page, live_server, admin_data
     urls = [
         f"/ar/admin/commitments/commitment/{admin_data['commitment'].pk}/change/",
         f"/ar/admin/meetings/meeting/{admin_data['meeting'].pk}/change/",
-        "/ar/admin/commitments/commitment/import/",
         "/ar/admin/commitments/commitment/export/",
         f"/ar/admin/commitments/commitment/{admin_data['commitment'].pk}/history/",
     ]

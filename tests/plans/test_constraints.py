@@ -258,3 +258,10 @@ class PlanDocumentConstraintTests(TestCase):
 
     def test_planpdf_language_valid(self):
         check_choices("planpdf_language_valid", self.draft(), "language", ["ar", "en"])
+
+    def test_planpdf_file_or_failure(self):
+        with violates("planpdf_file_or_failure"):
+            self.draft(file="", content_key="neither")
+        with violates("planpdf_file_or_failure"):
+            self.draft(failure="timeout", content_key="both")
+        self.draft(file="", failure="timeout", content_key="failed")

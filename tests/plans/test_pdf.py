@@ -105,6 +105,17 @@ def build_plan(*, complete: bool = True, **fields):
             problem_en="The problem",
             solution_ar="الحل",
             solution_en="The solution",
+            causes_ar="الأسباب",
+            causes_en="The causes",
+            status_quo_ar="الوضع الراهن",
+            status_quo_en="The status quo",
+            how_it_solves_ar="كيف يحل المشكلة",
+            how_it_solves_en="How it solves the problem",
+            results_ar="النتائج المتوقعة",
+            results_en="The expected results",
+            relevance_ar="الصلة بقيم الشراكة",
+            relevance_en="The relevance to OGP values",
+            transparency=True,
             starts_on=datetime.date(2022, 1, 1),
             ends_on=datetime.date(2024, 12, 31),
         )
@@ -366,13 +377,13 @@ class MissingPartsTests(TestCase):
         snapshot = plan_snapshots(plan, audience=PdfAudience.STAFF, languages=["en"])["en"]
         text = pdf_text_of(render_snapshot(snapshot).pdf)
         assert "Still missing before the final plan can be published" in text
-        assert "Commitment 2: “problem addressed (English)” is empty." in normalise_spaces(text)
+        assert "Commitment 2 is missing: problem addressed (English)." in normalise_spaces(text)
         coordinator = make_user(role="coordinator")
         with translation.override("en"), pytest.raises(ValidationError) as refused:
             services.publish_final_plan(plan=plan, by=coordinator, now=timezone.now())
         messages = refused.value.messages
         assert "The plan: “introduction (Arabic)” is empty." in messages
-        assert "Commitment 2: “problem addressed (English)” is empty." in messages
+        assert "Commitment 2 is missing: problem addressed (English)." in messages
         assert not PlanPublication.objects.exists()
 
     def test_a_plan_before_final_status_cannot_publish_its_final_document(self):

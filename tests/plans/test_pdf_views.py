@@ -203,7 +203,7 @@ class DocumentPageQueryCountTests(PdfViewTestCase):
         self.publish()
         with self.assertNumQueries(expected):
             response = self.client.get(url)
-        self.assertContains(response, "Commitment 12 has no start or end date.")
+        self.assertContains(response, "Commitment 12 is missing:")
 
     def url_of(self, name):
         return reverse(f"manage:{name}", args=[5])

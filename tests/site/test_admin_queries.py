@@ -25,6 +25,7 @@ from tests.factories import (
     make_meeting,
     make_membership,
     make_milestone,
+    make_one_of_everything,
     make_organisation,
     make_outcome,
     make_person,
@@ -39,7 +40,8 @@ from tests.factories import (
     make_user,
     make_window,
 )
-from tests.site.test_admin_pages import OUR_APPS, admin_url, make_one_of_everything
+from tests.helpers import DOMAIN_APPS as OUR_APPS
+from tests.helpers import admin_url
 
 
 def make_stage():

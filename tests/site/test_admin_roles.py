@@ -1,8 +1,9 @@
 """The Django admin is for superusers only: every staff role is refused, GET and POST,
-including the bulk import and export pages (a forum member could once export the
-commitments' private contacts)."""
+including the export pages (a forum member could once export the commitments' private
+contacts), and so is a staff account without a role."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 
 from commitments.models import Commitment
@@ -18,7 +19,6 @@ GET_URLS = [
     "/en/admin/commitments/commitment/",
     "/en/admin/commitments/commitment/{commitment}/change/",
     "/en/admin/commitments/commitment/{commitment}/delete/",
-    "/en/admin/commitments/commitment/import/",
     "/en/admin/commitments/commitment/export/",
     "/en/admin/consultations/comment/{comment}/change/",
     "/en/admin/consultations/comment/export/",
@@ -91,6 +91,21 @@ def test_no_role_can_change_import_or_delete_through_the_admin(objects, role):
     commitment.refresh_from_db()
     assert (commitment.title_ar, commitment.version) == ("النص الأصلي", 1)
     assert Commitment.objects.count() == 1
+
+
+def test_a_staff_account_that_is_not_a_superuser_is_refused(objects):
+    """Staff status alone, even with every model permission, does not open the admin."""
+    user = make_user(is_staff=True)
+    user.user_permissions.add(*Permission.objects.all())
+    client = Client()
+    client.force_login(user)
+    for url in GET_URLS:
+        assert_sent_to_admin_sign_in(client.get(url.format(**ids(objects))))
+    commitment = objects["commitment"]
+    change = f"/en/admin/commitments/commitment/{commitment.pk}/change/"
+    assert_sent_to_admin_sign_in(client.post(change, {"title_ar": "نص مزور", "_save": "1"}))
+    commitment.refresh_from_db()
+    assert (commitment.title_ar, commitment.version) == ("النص الأصلي", 1)
 
 
 def test_the_admin_sign_in_page_says_a_staff_user_is_not_authorised(objects):

@@ -15,31 +15,7 @@ from tests.factories import (
     make_stages,
     make_user,
 )
-
-
-def form_values(form) -> dict:
-    """What a browser would send back for a bound or unbound form, unchanged."""
-    data = {}
-    for field in form:
-        value = field.value()
-        if value is None or value is False:
-            continue
-        if value is True:
-            data[field.html_name] = "on"
-        elif isinstance(value, list | tuple):
-            data[field.html_name] = [str(item) for item in value]
-        else:
-            data[field.html_name] = str(value)
-    return data
-
-
-def change_form_data(response) -> dict:
-    data = form_values(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        data.update(form_values(inline.formset.management_form))
-        for form in inline.formset.forms:
-            data.update(form_values(form))
-    return data
+from tests.helpers import change_form_data
 
 
 class AdminWritesThroughServicesTests(TestCase):
@@ -49,7 +25,7 @@ class AdminWritesThroughServicesTests(TestCase):
         cls.plan = make_plan(is_public=False)
         make_stages(cls.plan)
         cls.commitment = make_commitment(plan=cls.plan, is_published=False)
-        cls.milestone = make_milestone(commitment=cls.commitment, weight=100)
+        cls.milestone = make_milestone(commitment=cls.commitment, number=1, weight=100)
 
     def setUp(self):
         self.client.force_login(self.superuser)

@@ -31,8 +31,8 @@ class PublicHeadTests(TestCase):
         cache.clear()
         for target, value in (
             ("plans.tasks.render_snapshot", Rendered(pdf=FAKE_PDF, requested=[], refused=[])),
-            ("meetings.views.minutes_pdf", FAKE_PDF),
-            ("consultations.views.render_pdf", FAKE_PDF),
+            # The minutes and report PDFs are stored once rendered (core.pdf.stored_pdf).
+            ("core.pdf.write_pdf_limited", Rendered(pdf=FAKE_PDF, requested=[], refused=[])),
         ):
             patcher = mock.patch(target, return_value=value)
             patcher.start()
