@@ -13,12 +13,12 @@ PYTEST_ARGS ?= -n 2
 .PHONY: run test serve backup restore bench loadtest prerequisites install install-dev assets messages catalogue migrate demo \
         lint migrations-check pytest clean
 
+# Prints where the site answers (HOST), the staff sign-in and the demo logins, little else.
 run: export DEBUG ?= true
 run: install assets messages
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	@echo "Serving http://$(HOST)/  (Arabic: /ar/, English: /en/, admin: /ar/admin/)"
-	$(PY) manage.py runserver $(HOST)
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py load_demo --site "http://$(HOST)"
+	@$(PY) manage.py runserver $(HOST)
 
 test: install-dev assets messages lint migrations-check pytest
 
@@ -67,7 +67,7 @@ node_modules/.installed: package.json package-lock.json | prerequisites
 assets: node_modules/.installed
 
 messages: install
-	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 # Refresh the Arabic catalogue from the code; then translate its new entries. The tests run
 # the same target on a copy of the tree and fail when it would add an untranslated entry.
@@ -87,9 +87,12 @@ migrations-check: install-dev
 pytest: install-dev
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Public page cost at two data sizes, measured in one run (see bench/README.md).
+# Public page cost at two data sizes, every demo page uncached in-process, and each public
+# page's share of a bare Django view under production's gunicorn settings (bench/README.md).
 bench: install-dev assets messages
 	$(PY) bench/public_pages.py
+	$(PY) bench/public_pages.py --demo --rounds 20
+	$(PY) bench/public_load.py
 
 # Load and fault tests on two gunicorn instances, PostgreSQL and a private Redis (loopback
 # only, a few minutes; not part of `make test`). Figures in bench/README.md.

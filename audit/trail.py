@@ -26,11 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from django.views.defaults import permission_denied as default_permission_denied
 
 from commitments.models import Commitment
 from consultations.models import Comment, ModerationState
 from core.access import workspace_view
+from core.errors import permission_denied as refusal_page
 from plans.models import ActionPlan, MethodologyStage, StageStatus
 
 from .models import AuditAction, AuditEvent
@@ -67,7 +67,7 @@ def permission_denied(request, exception):
     Anonymous refusals are left out: anyone can make those, as often as they like."""
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         record(AuditAction.REFUSED, request, detail=f"{request.method} {request.path}"[:500])
-    return default_permission_denied(request, exception)
+    return refusal_page(request, exception)
 
 
 # --- Reading -----------------------------------------------------------------------------

@@ -13,7 +13,15 @@ address comes in X-Forwarded-For (TRUSTED_PROXIES=1), as from a reverse proxy.
 3. PostgreSQL restarted in the middle of 200 citizens → every comment that got a receipt is
    stored, the others got the "try again" page (503, no trace), none stored twice; those
    citizens then send the same form again, as the page tells them, and each is stored once;
-4. Redis stopped → pages and comments are still served (no 5xx), all stored.
+4. Redis stopped → pages and comments are still served (no 5xx), all stored;
+5. crowd (`--only crowd` runs it alone): 300 visitors over a minute land on a commitment
+   page of the demo from a shared link, on A and B; one in ten sends a comment, while
+   staff publish a comment and its response twice → no error, every comment stored once,
+   the published response on the page of both instances at once; the p95 time of the
+   page and of the post printed.
+
+The pages are served from the page cache and carry no token: like the form's script, a
+citizen asks `consultations:comment_token` for the signed form token and the CSRF value.
 
 Each prints sent, stored, lost, duplicated and the p50/p95 latency of the post (with its
 receipt). Needs PostgreSQL at 127.0.0.1:5432 (user postgres; DATABASE_SERVER to change),
@@ -23,6 +31,7 @@ Every process it starts is stopped at the end; the database is dropped.
 
 import argparse
 import dataclasses
+import json
 import re
 import shutil
 import statistics
@@ -46,8 +55,12 @@ TRY_AGAIN_TITLES = ("Please try again in a moment", "يُرجى إعادة ال�
 # keeps the real ones (COMMENT_RATE_LIMIT below is its default, COMMENT_MIN_FILL_SECONDS 0).
 FAST = {"COMMENT_MIN_FILL_SECONDS": "0", "COMMENT_RATE_LIMIT": "100000/h"}
 REAL = {"COMMENT_MIN_FILL_SECONDS": "0", "COMMENT_RATE_LIMIT": f"{REAL_LIMIT}/h"}
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CROWD_VISITORS = 300
+CROWD_SECONDS = 60
+CROWD_SHARE = 10  # one visitor in ten sends a comment
+CROWD_PAGE = "/ar/plans/5/commitments/1/"  # the demo's commitment open for comment
+FIXED_COMMITMENT = re.compile(r'name="commitment" value="(\d+)"')
+TOKEN_URL = re.compile(r'data-token-url="([^"]+)"')
 
 
 @dataclasses.dataclass
@@ -86,21 +99,24 @@ class Citizen:
             return "throttled"
         return None
 
-    def fetch_form(self) -> bool:
-        status, html, _ = self.browser.request(self.form_url)
+    def fetch_form(self, commitment: str = "") -> bool:
+        """The form's tokens, as its script asks for them when the citizen reaches it."""
+        status, html, _ = self.browser.request(self.form_url + "token/")
         ended = self.saw(status, html)
         if ended or status != 200:
             self.visit.outcome = ended or "error"
             return False
-        token, csrf = TOKEN.search(html), CSRF.search(html)
-        if not (token and csrf):
+        try:
+            tokens = json.loads(html)
+        except ValueError:
             self.visit.outcome = "error"
             return False
         self.visit.form = {
-            "csrfmiddlewaretoken": csrf.group(1),
-            "form_token": token.group(1),
+            "csrfmiddlewaretoken": tokens["csrf"],
+            "form_token": tokens["form_token"],
+            "origin": "commitment" if commitment else "window",
             "website": "",
-            "commitment": "",
+            "commitment": commitment,
             "milestone": "",
             "part": "general",
             "body": self.visit.body,
@@ -219,6 +235,107 @@ def citizens_for(
     ]
 
 
+PUBLISH = """
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from consultations.models import Comment
+from consultations.services import moderate_comments, publish_response, save_response
+users = get_user_model().objects
+comment = Comment.objects.filter(body__startswith="crowd", state="pending").order_by("pk").first()
+if comment is not None:
+    with transaction.atomic():
+        moderate_comments(comments=[comment], action="publish", user=users.get(username="editor"))
+        response = save_response(
+            comment=comment, outcome="partly_accepted", user=users.get(username="editor"),
+            reason_ar="ردّ الوحدة {mark}", reason_en="The unit's response {mark}",
+        )
+        publish_response(response=response, user=users.get(username="coordinator"))
+"""
+
+
+def crowd_visit(base: str, index: int, sends: bool, delay: float) -> dict:
+    """One visitor from a shared link: the commitment page (from the page cache), and for
+    one in ten the comment: the form's tokens, the post and its receipt."""
+    time.sleep(delay)
+    address = f"10.77.{index // 250}.{index % 250 + 1}"
+    citizen = Citizen(base, 0, address, f"crowd {index}: تعليق على الالتزام من رابط مشترك")
+    started = time.monotonic()
+    try:
+        status, html, _ = citizen.browser.request(base + CROWD_PAGE)
+    except OSError:
+        return {"page_status": 0, "page_s": None, "visit": None}
+    result = {"page_status": status, "page_s": time.monotonic() - started, "visit": None}
+    if sends and status == 200:
+        citizen.form_url = base + TOKEN_URL.search(html).group(1).removesuffix("token/")
+        citizen.visit.url = citizen.form_url
+        try:
+            if citizen.fetch_form(commitment=FIXED_COMMITMENT.search(html).group(1)):
+                citizen.send()
+        except OSError as error:
+            citizen.visit.statuses.append(0)
+            citizen.visit.outcome = f"error ({error.__class__.__name__})"
+        result["visit"] = citizen.visit
+    return result
+
+
+def run_crowd(stack: Stack, bases: list[str]) -> list[bool]:
+    """300 visitors over a minute on a commitment page, one in ten commenting, while staff
+    publish a comment and its response twice."""
+    print(
+        f"5. crowd: {CROWD_VISITORS} visitors over {CROWD_SECONDS} s on {CROWD_PAGE} (A and B),"
+        f" one in {CROWD_SHARE} comments; staff publish a response at 20 s and 40 s"
+    )
+    marks = []
+
+    def publish(mark: str) -> None:
+        stack.manage("shell", "-c", PUBLISH.format(mark=mark))
+        marks.append(mark)
+
+    staff = [threading.Timer(20.0 * (i + 1), publish, [f"R{i + 1}"]) for i in range(2)]
+    for timer in staff:
+        timer.start()
+    with ThreadPoolExecutor(max_workers=CROWD_VISITORS) as pool:
+        visits = list(
+            pool.map(
+                lambda i: crowd_visit(
+                    bases[i % len(bases)],
+                    i,
+                    i % CROWD_SHARE == 0,
+                    i * CROWD_SECONDS / CROWD_VISITORS,
+                ),
+                range(CROWD_VISITORS),
+            )
+        )
+    for timer in staff:
+        timer.join()
+    pages = [v["page_s"] for v in visits if v["page_s"] is not None]
+    page_errors = sum(v["page_status"] != 200 for v in visits)
+    print(
+        f"  pages: {len(visits)} visits, {page_errors} not 200, "
+        f"p50 {percentile(pages, 0.5) * 1000:.0f} ms, p95 {percentile(pages, 0.95) * 1000:.0f} ms"
+    )
+    sent = [v["visit"] for v in visits if v["visit"] is not None]
+    got = figures("comments", sent, stored_counts(stack.database, "crowd"))
+    shown = []
+    for base in bases:
+        html = Browser().request(base + CROWD_PAGE)[1]
+        shown.append(all(f"ردّ الوحدة {mark}" in html for mark in marks))
+    return [
+        check("crowd: every page 200", page_errors == 0, f"{page_errors} not 200"),
+        check(
+            "crowd: every comment stored once, none lost",
+            got["receipts"] == got["stored"] == len(sent)
+            and got["lost"] == got["duplicated"] == got["5xx"] == 0,
+            f"{got['stored']} stored of {len(sent)}",
+        ),
+        check(
+            "crowd: the published responses are on the page of A and B",
+            len(marks) == 2 and all(shown),
+            f"{len(marks)} published, shown {shown}",
+        ),
+    ]
+
+
 RESTART_TIMES: list[float] = []
 
 
@@ -252,13 +369,16 @@ def create_window(stack: Stack) -> int:
     return int(query("SELECT max(id) FROM consultations_commentwindow", stack.database))
 
 
-def run(stack: Stack, deadline: float, restart: bool) -> bool:
+def run(stack: Stack, deadline: float, restart: bool, only: str = "") -> bool:
+    stack.load_demo()
     window = create_window(stack)
     common = {"TRUSTED_PROXIES": "1"}
     a, b = stack.gunicorn("a", **common, **FAST), stack.gunicorn("b", **common, **FAST)
     real = stack.gunicorn("c-real-limit", **common, **REAL)
     for url in (a, b, real):
         wait_until_up(url, deadline)
+    if only == "crowd":
+        return all(run_crowd(stack, [a, b]))
     results = []
 
     print(f"1. load: {CITIZENS} citizens at once on A and B")
@@ -325,6 +445,8 @@ def run(stack: Stack, deadline: float, restart: bool) -> bool:
             )
         )
 
+    results += run_crowd(stack, [a, b])
+
     print("4. Redis stopped")
     redis = stack.processes[0]
     redis.terminate()
@@ -344,10 +466,11 @@ def run(stack: Stack, deadline: float, restart: bool) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--timeout", type=float, default=300, help="seconds for the whole run")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds for the whole run")
     parser.add_argument(
         "--no-restart", action="store_true", help="skip restarting PostgreSQL (step 3)"
     )
+    parser.add_argument("--only", choices=["crowd"], help="run only this scenario")
     options = parser.parse_args()
     if not shutil.which("redis-server"):
         print("redis-server is not installed (Debian: apt-get install redis-server)")
@@ -358,7 +481,7 @@ def main() -> int:
         stack = Stack(Path(workdir))
         try:
             stack.setup()
-            passed = run(stack, deadline, restart=not options.no_restart)
+            passed = run(stack, deadline, restart=not options.no_restart, only=options.only)
         finally:
             stack.stop()
             if not passed:

@@ -3,9 +3,16 @@ Django view served by the same gunicorn in the same run.
 
     .venv/bin/python bench/public_load.py [--seconds 2] [--rounds 3] [--clients 8]
         [--client auto|wrk|python] [--pages /ar/ /sitemap.xml ...]
+        [--gunicorn production|quiet] [--costs]
 
-Loads the demo data into a throwaway SQLite file (var/bench/), starts gunicorn (2 sync
-workers) on a free loopback port twice, once for the portal and once for `bench/bare_wsgi.py`,
+Loads the demo data into a throwaway SQLite file (var/bench/), starts gunicorn on a free
+loopback port twice, once for the portal and once for `bench/bare_wsgi.py`, both with the
+same settings: by default production's (the project's gunicorn.conf.py with 2 workers:
+2 threads each, the access log written to stdout, here thrown away); `--gunicorn quiet`
+uses bench/gunicorn_bench.py (2 sync workers, no access log). `--costs` measures instead
+the bare view and /healthz under four settings (production, without the access log,
+without threads, without either) to say what each costs. The portal and the bare view are
+served
 and loads each URL with `--clients` connections: with `wrk` (one thread) when it is
 installed, else with Python client processes (one new connection per request). wrk matters
 on a small machine: a Python client takes as much CPU per request as the bare view itself,
@@ -18,7 +25,7 @@ so it slows the bare view most and flatters every ratio. Each page is measured:
 Each figure is `--rounds` rounds of `--seconds`, each round of the page next to a round of
 the bare view, and the ratio is the median of the rounds' page/bare: a shared machine's
 load hits both sides of a ratio alike. Prints per URL the bare view's and the page's
-requests per second and the ratios (min-max over the rounds), then which goals of issue 10
+requests per second and the ratios (min-max over the rounds), then which goals of issue 19
 are missed. Everything it starts is stopped, the temporary database deleted. Loopback
 only; not part of `make test`.
 """
@@ -43,12 +50,30 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # The load generator: wrk when installed (see --client), else Python client processes.
 WRK = None
 BENCH_DIR = BASE_DIR / "var" / "bench"
-GUNICORN_CONFIG = BASE_DIR / "bench" / "gunicorn_bench.py"
+# gunicorn settings: production's (the project's own file, 2 workers) or the quiet ones.
+CONFIGS = {
+    "production": BASE_DIR / "gunicorn.conf.py",
+    "quiet": BASE_DIR / "bench" / "gunicorn_bench.py",
+}
+GUNICORN_CONFIG = CONFIGS["production"]
+# Settings of `--costs`: production's file with one of its choices undone (written to
+# var/bench/ at run time).
+COST_VARIANTS = {
+    "production (access log, 2 threads)": "",
+    "without the access log": "accesslog = None\n",
+    "without threads (sync workers)": "threads = 1\n",
+    "without either": "accesslog = None\nthreads = 1\n",
+}
 PAGES = [
     "/ar/",
     "/en/plans/5/",
     "/ar/plans/",
     "/ar/commitments/",
+    # Where a crowd lands from a shared link: a commitment and the open window, with the
+    # comment form, and a meeting's minutes.
+    "/ar/plans/5/commitments/1/",
+    "/ar/consultations/2/",
+    "/ar/meetings/1/",
     "/ar/meetings/",
     "/ar/documents/",
     "/ar/plans/5/compliance/",
@@ -76,6 +101,7 @@ def environment(db_file: Path) -> dict:
             "ALLOWED_HOSTS": "127.0.0.1",
             "PYTHONPATH": str(BASE_DIR),
             "LOG_LEVEL": "WARNING",
+            "WEB_CONCURRENCY": "2",
         }
     )
     env.pop("REDIS_URL", None)
@@ -94,13 +120,16 @@ def prepare_database(env: dict) -> None:
         )
 
 
-def start_gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
+def start_gunicorn(app: str, port: int, env: dict, config: Path | None = None) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     process = subprocess.Popen(
-        [gunicorn, "-c", str(GUNICORN_CONFIG), "-b", f"127.0.0.1:{port}", app],
+        [gunicorn, "-c", str(config or GUNICORN_CONFIG), "-b", f"127.0.0.1:{port}", app],
         cwd=BASE_DIR,
         env=env,
         start_new_session=True,
+        # The access log goes to stdout, as in production, where the process manager
+        # reads it; here it is written and thrown away.
+        stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -111,6 +140,23 @@ def start_gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
             time.sleep(0.1)
     stop(process)
     raise RuntimeError(f"gunicorn ({app}) did not start")
+
+
+def wait_ready(port: int, path: str, seconds: float = 120) -> None:
+    """Until `path` answers 200: the workers have imported Django and can serve."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", path)
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        finally:
+            connection.close()
+        time.sleep(0.2)
+    raise RuntimeError(f"{path} on port {port} did not answer 200")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -228,7 +274,7 @@ def load_python(
     return ok / seconds, errors
 
 
-GOALS = {"healthz": 0.5, "cold": 0.06, "warm": 0.5}
+GOALS = {"healthz": 0.5, "cold": 0.04, "warm": 0.5}
 
 
 class Figure(NamedTuple):
@@ -255,6 +301,48 @@ def measure(bare_port: int, portal_port: int, path: str, *, unique: bool, args) 
     return Figure(ratio, statistics.median(rates), spread, bares, errors)
 
 
+def variant_config(extra: str) -> Path:
+    """Production's gunicorn settings with `extra` lines after them."""
+    path = BENCH_DIR / f"gunicorn-{abs(hash(extra))}.py"
+    path.write_text(CONFIGS["production"].read_text() + "\n" + extra)
+    return path
+
+
+def measure_costs(env: dict, args) -> None:
+    """The bare view and /healthz under production's settings and without each of its
+    choices: what the access log and the threads cost."""
+    print(
+        f"{args.clients} connections, {args.rounds} rounds of {args.seconds:g} s; "
+        "requests per second (median of the rounds), ratio to the last line's bare view"
+    )
+    print(f"{'gunicorn settings':38} {'bare req/s':>10} {'/healthz req/s':>15} {'ratio':>6}")
+    rates = {}
+    for label, extra in COST_VARIANTS.items():
+        config = variant_config(extra)
+        bare_port, portal_port = free_port(), free_port()
+        bare = start_gunicorn("bench.bare_wsgi:application", bare_port, env, config)
+        portal = start_gunicorn("ogp_portal.wsgi:application", portal_port, env, config)
+        try:
+            wait_ready(bare_port, "/bare")
+            wait_ready(portal_port, "/healthz")
+            load(bare_port, "/bare", 1.0, args.clients, False)
+            load(portal_port, "/healthz", 1.0, args.clients, False)
+            bare_rates, health_rates = [], []
+            for _round in range(args.rounds):
+                bare_rates.append(load(bare_port, "/bare", args.seconds, args.clients, False)[0])
+                health_rates.append(
+                    load(portal_port, "/healthz", args.seconds, args.clients, False)[0]
+                )
+            rates[label] = (statistics.median(bare_rates), statistics.median(health_rates))
+        finally:
+            stop(portal)
+            stop(bare)
+            config.unlink(missing_ok=True)
+    base = rates["without either"][0]
+    for label, (bare_rate, health_rate) in rates.items():
+        print(f"{label:38} {bare_rate:10,.0f} {health_rate:15,.0f} {bare_rate / base:6.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="per round")
@@ -264,14 +352,24 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument(
+        "--gunicorn",
+        choices=sorted(CONFIGS),
+        default="production",
+        help="gunicorn settings of both servers (default: production's gunicorn.conf.py)",
+    )
+    parser.add_argument(
+        "--costs", action="store_true", help="what the access log and the threads cost"
+    )
+    parser.add_argument(
         "--client",
         choices=["auto", "wrk", "python"],
         default="auto",
         help="load generator (auto: wrk when installed, else Python)",
     )
     args = parser.parse_args()
-    global WRK
+    global WRK, GUNICORN_CONFIG
     WRK = None if args.client == "python" else shutil.which("wrk")
+    GUNICORN_CONFIG = CONFIGS[args.gunicorn]
     if args.client == "wrk" and WRK is None:
         parser.error("wrk is not installed")
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -280,17 +378,27 @@ def main() -> None:
     portal = bare = None
     try:
         prepare_database(env)
+        if args.costs:
+            measure_costs(env, args)
+            return
         bare_port, portal_port = free_port(), free_port()
         bare = start_gunicorn("bench.bare_wsgi:application", bare_port, env)
         portal = start_gunicorn("ogp_portal.wsgi:application", portal_port, env)
         # Warm up: both workers of each server loaded and answering, every page rendered
         # once (templates compiled, translations read) before anything is counted.
+        wait_ready(bare_port, "/bare")
+        wait_ready(portal_port, "/healthz")
         load(bare_port, "/bare", 1.0, args.clients, False)
         for path in ["/healthz", *args.pages]:
             load(portal_port, path, 1.0, args.clients, False)
         client = "wrk, 1 thread" if WRK else "Python client processes"
+        settings = (
+            "gunicorn.conf.py (2 workers x 2 threads, access log)"
+            if args.gunicorn == "production"
+            else "gunicorn 2 sync workers, no access log"
+        )
         print(
-            f"{args.clients} connections ({client}), gunicorn 2 sync workers; "
+            f"{args.clients} connections ({client}), {settings}; "
             f"{args.rounds} rounds of {args.seconds:g} s per figure, each next to a round "
             "of the bare view; ratio = median of the rounds' page/bare, (min-max)"
         )
@@ -324,7 +432,7 @@ def main() -> None:
                 verdicts.append((path, "warm", warm.ratio, GOALS["warm"]))
         missed = [v for v in verdicts if v[2] < v[3]]
         print(
-            f"goals (issue 10): /healthz >= {GOALS['healthz']}, uncached >= {GOALS['cold']}, "
+            f"goals: /healthz >= {GOALS['healthz']}, uncached >= {GOALS['cold']}, "
             f"cached >= {GOALS['warm']}: "
             + (
                 "all met"

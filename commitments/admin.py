@@ -23,8 +23,11 @@ from plans.admin import form_data, save_versioned_formset
 from . import services
 from .models import (
     ApprovalLetter,
+    CivilSocietyRating,
     Commitment,
     IRMAssessment,
+    IRMFinding,
+    IRMReport,
     Milestone,
     PolicyArea,
     ProgressReport,
@@ -480,7 +483,49 @@ class IRMAssessmentAdmin(admin.ModelAdmin):
         "notes_ar",
         "notes_en",
         "report_url",
+        "design_report",
+        "promising",
+        "results_report",
+        "opened_government",
+        "results_text_ar",
+        "results_text_en",
     )
+
+    def save_model(self, request, obj, form, change):
+        from .irm import SAVED_FIELDS, save_irm_assessment
+
+        data = {name: getattr(obj, name) for name in SAVED_FIELDS}
+        saved = save_irm_assessment(commitment=obj.commitment, data=data, by=request.user)
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+
+class IRMFindingInline(admin.TabularInline):
+    model = IRMFinding
+    fields = ("requirement", "verdict", "text_ar", "text_en")
+    extra = 0
+
+
+@admin.register(IRMFinding)
+class IRMFindingAdmin(admin.ModelAdmin):
+    """Plain data copied from the IRM's report: its finding on one minimum requirement."""
+
+    list_display = ("report", "requirement", "verdict")
+    list_select_related = ("report",)
+    list_filter = ("requirement", "verdict")
+    fields = ("report", "requirement", "verdict", "text_ar", "text_en")
+    autocomplete_fields = ()
+
+
+@admin.register(IRMReport)
+class IRMReportAdmin(admin.ModelAdmin):
+    """Plain data copied from the IRM's published report; its findings inline."""
+
+    list_display = ("title_en", "plan", "kind", "published_on")
+    list_select_related = ("plan",)
+    list_filter = ("kind", "plan")
+    fields = ("plan", "kind", "title_en", "title_ar", "url", "published_on")
+    inlines = [IRMFindingInline]
 
 
 @admin.register(ProgressReport)
@@ -503,6 +548,33 @@ class ProgressReportAdmin(admin.ModelAdmin):
 
     # Reports are made by focal points through services.report_progress, which carries
     # them to the milestone.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CivilSocietyRating)
+class CivilSocietyRatingAdmin(admin.ModelAdmin):
+    """Read only: a rating is civil society's own word, written by the organisation itself
+    through `monitoring.rate_milestone`; the superuser may delete spam."""
+
+    list_display = ("milestone", "organisation", "status", "rating", "rated_on")
+    list_select_related = ("milestone__commitment", "organisation")
+    list_filter = ("rating", "status")
+    fields = (
+        "milestone",
+        "organisation",
+        "author",
+        "status",
+        "rating",
+        "evidence",
+        "evidence_url",
+        "rated_on",
+    )
+    readonly_fields = fields
+
     def has_add_permission(self, request):
         return False
 

@@ -9,7 +9,13 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self):
         from plans.gates import register_gate
-        from plans.parts import COMMITMENTS, register_printed_rows, register_source
+        from plans.parts import (
+            COMMITMENTS,
+            IRM,
+            register_part,
+            register_printed_rows,
+            register_source,
+        )
 
         from .gates import every_commitment_approved, every_commitment_complete
         from .printing import plan_commitments
@@ -17,10 +23,15 @@ class CommitmentsConfig(AppConfig):
         register_gate(4, every_commitment_complete)
         register_gate(5, every_commitment_approved)
         register_source(COMMITMENTS, plan_commitments)
+        register_part(IRM, "commitments.irm.irm_part")
+        from . import ogp  # noqa: F401  (registers the sheet in OGP's columns)
+
         register_printed_rows(
             {
                 "commitments.commitment": "plan",
                 "commitments.milestone": "commitment__plan",
                 "commitments.approvalletter": "commitment__plan",
+                "commitments.irmassessment": "commitment__plan",
+                "commitments.irmreport": "plan",
             }
         )

@@ -5,6 +5,8 @@ Each problem names the commitment and exactly what is missing, so staff can fix 
 
 from django.utils.translation import gettext as _
 
+from core.i18n import isolated
+
 from .models import Commitment, CommitmentStatus
 
 
@@ -31,7 +33,8 @@ def approval_problem(commitment: Commitment) -> str | None:
     letters = [
         letter for letter in commitment.approval_letters.all() if letter.organisation_id == lead.pk
     ]
-    values = {"number": commitment.number, "agency": lead.name}
+    # The agency's name isolated: it keeps its direction inside the sentence (core.i18n).
+    values = {"number": commitment.number, "agency": isolated(lead.name)}
     if any(letter.approves_current_text() for letter in letters):
         return None
     if any(letter.decision == "approved" for letter in letters):

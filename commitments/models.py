@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -121,8 +122,21 @@ class CommitmentQuerySet(models.QuerySet):
 
     def for_detail(self):
         """Everything the public commitment page shows, in a fixed number of queries."""
-        return self.select_related("plan", "lead_institution").prefetch_related(
-            "milestones", "supporting_institutions", "policy_areas"
+        return self.select_related(
+            "plan",
+            "lead_institution",
+            "irm_assessment__design_report",
+            "irm_assessment__results_report",
+        ).prefetch_related("milestones", "supporting_institutions", "policy_areas")
+
+    def with_civil_society_ratings(self):
+        """Each milestone's civil-society ratings with their organisation (one query), for
+        the public page that shows them beside the government's record."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "milestones__civil_society_ratings",
+                queryset=CivilSocietyRating.objects.select_related("organisation"),
+            )
         )
 
 
@@ -137,6 +151,9 @@ class Commitment(models.Model):
     # One title at least; an import from OGP's English list may bring the English one first.
     title_ar = models.CharField(_("title (Arabic)"), max_length=400, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
+    # OGP's "Short Title" column: a few words that name the commitment in its lists.
+    short_title_ar = models.CharField(_("short title (Arabic)"), max_length=150, blank=True)
+    short_title_en = models.CharField(_("short title (English)"), max_length=150, blank=True)
     description_ar = models.TextField(_("brief description (Arabic)"), blank=True)
     description_en = models.TextField(_("brief description (English)"), blank=True)
     problem_ar = models.TextField(_("problem addressed (Arabic)"), blank=True)
@@ -329,6 +346,19 @@ class Commitment(models.Model):
                 language = "en" if arabic.strip() else "ar"
                 missing.append(self._meta.get_field(f"{name}_{language}").verbose_name)
         return missing
+
+    @property
+    def has_civil_society_ratings(self) -> bool:
+        """Whether civil society rated any milestone (reads `for_detail()`'s prefetch)."""
+        return any(m.civil_society_ratings.all() for m in self.milestones.all())
+
+    @property
+    def irm(self):
+        """The IRM's assessment of this commitment, or None (never part of `progress`)."""
+        try:
+            return self.irm_assessment
+        except IRMAssessment.DoesNotExist:
+            return None
 
     @cached_property
     def progress(self) -> Decimal:
@@ -652,6 +682,7 @@ class Potential(models.TextChoices):
 
 
 class Completion(models.TextChoices):
+    NO_EVIDENCE = "no_evidence", _("No evidence available")
     NOT_STARTED = "not_started", _("Not started")
     LIMITED = "limited", _("Limited")
     SUBSTANTIAL = "substantial", _("Substantial")
@@ -665,8 +696,121 @@ class EarlyResults(models.TextChoices):
     OUTSTANDING = "outstanding", _("Outstanding")
 
 
+class OpenedGovernment(models.TextChoices):
+    """The IRM's "Did it open government?" scale, worst to best."""
+
+    WORSENED = "worsened", _("Worsened")
+    DID_NOT_CHANGE = "did_not_change", _("Did not change")
+    MARGINAL = "marginal", _("Marginal")
+    MAJOR = "major", _("Major")
+    OUTSTANDING = "outstanding", _("Outstanding")
+
+
+class IRMReportKind(models.TextChoices):
+    DESIGN = "design", _("Action plan review (design)")
+    RESULTS = "results", _("Results report")
+
+
+class IRMReportQuerySet(models.QuerySet):
+    def public(self):
+        """The reports of the site's public plans."""
+        return self.filter(on_public_plan())
+
+
+class IRMReport(models.Model):
+    """A report the IRM published on one plan: where the assessments come from."""
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.PROTECT, related_name="irm_reports", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=IRMReportKind.choices)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    url = models.URLField(_("link to the report"), max_length=500)
+    published_on = models.DateField(_("published on"))
+    history = HistoricalRecords()
+
+    title = Translated("title")
+    objects = IRMReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("IRM report")
+        verbose_name_plural = _("IRM reports")
+        ordering = ["plan", "published_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=IRMReportKind.values), name="irmreport_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(title_en=""), name="irmreport_title_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class RequirementVerdict(models.TextChoices):
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+
+
+class MinimumRequirement(models.TextChoices):
+    """The OGP minimum requirements the portal checks itself (`public.compliance` uses
+    these keys for its own checks)."""
+
+    FORUM = "forum", _("The forum meets at least every 6 months")
+    IMPLEMENTATION = "implementation", _("Forum meetings with civil society during implementation")
+    TIMELINE = "timeline", _("Timeline published before co-creation")
+    WINDOWS = "windows", _("Public comment windows")
+    RESPONSES = "responses", _("Reasoned response to every input")
+    REPOSITORY = "repository", _("Online repository kept up to date")
+
+
+class IRMFinding(models.Model):
+    """The IRM's finding on one OGP minimum requirement, as its report words it. The
+    requirement keys are those of the portal's own checks (`public.compliance`), so the
+    compliance page sets each beside the portal's computation."""
+
+    report = models.ForeignKey(
+        IRMReport, on_delete=models.CASCADE, related_name="findings", verbose_name=_("report")
+    )
+    requirement = models.CharField(
+        _("requirement"), max_length=20, choices=MinimumRequirement.choices
+    )
+    verdict = models.CharField(
+        _("IRM's finding"), max_length=20, choices=RequirementVerdict.choices
+    )
+    text_ar = models.TextField(_("IRM's text (Arabic)"), blank=True)
+    text_en = models.TextField(_("IRM's text (English)"), blank=True)
+    history = HistoricalRecords()
+
+    text = Translated("text")
+
+    class Meta:
+        verbose_name = _("IRM finding on a minimum requirement")
+        verbose_name_plural = _("IRM findings on minimum requirements")
+        ordering = ["report", "requirement"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "requirement"], name="irmfinding_unique_requirement_per_report"
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=RequirementVerdict.values), name="irmfinding_verdict_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(requirement__in=MinimumRequirement.values),
+                name="irmfinding_requirement_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} – {self.requirement}"
+
+
 class IRMAssessment(models.Model):
-    """The Independent Reporting Mechanism's view of one commitment (optional)."""
+    """The Independent Reporting Mechanism's view of one commitment: its design (from the
+    action plan review) and its results (from the results report), each with the IRM's own
+    words and the report it comes from. Never mixed with the government's own progress."""
 
     commitment = models.OneToOneField(
         Commitment,
@@ -685,11 +829,35 @@ class IRMAssessment(models.Model):
     early_results = models.CharField(
         _("early results"), max_length=20, choices=EarlyResults.choices, blank=True
     )
-    notes_ar = models.TextField(_("notes (Arabic)"), blank=True)
-    notes_en = models.TextField(_("notes (English)"), blank=True)
+    notes_ar = models.TextField(_("IRM's text on the design (Arabic)"), blank=True)
+    notes_en = models.TextField(_("IRM's text on the design (English)"), blank=True)
     report_url = models.URLField(_("IRM report"), blank=True)
+    design_report = models.ForeignKey(
+        IRMReport,
+        on_delete=models.PROTECT,
+        related_name="design_assessments",
+        verbose_name=_("design assessed in"),
+        null=True,
+        blank=True,
+    )
+    promising = models.BooleanField(_("promising commitment"), default=False)
+    results_report = models.ForeignKey(
+        IRMReport,
+        on_delete=models.PROTECT,
+        related_name="results_assessments",
+        verbose_name=_("results assessed in"),
+        null=True,
+        blank=True,
+    )
+    opened_government = models.CharField(
+        _("did it open government?"), max_length=20, choices=OpenedGovernment.choices, blank=True
+    )
+    results_text_ar = models.TextField(_("IRM's text on the results (Arabic)"), blank=True)
+    results_text_en = models.TextField(_("IRM's text on the results (English)"), blank=True)
+    history = HistoricalRecords()
 
     notes = Translated("notes")
+    results_text = Translated("results_text")
 
     class Meta:
         verbose_name = _("IRM assessment")
@@ -708,7 +876,121 @@ class IRMAssessment(models.Model):
                 condition=Q(early_results="") | Q(early_results__in=EarlyResults.values),
                 name="irm_early_results_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(opened_government="")
+                | Q(opened_government__in=OpenedGovernment.values),
+                name="irm_opened_government_valid",
+            ),
         ]
 
     def __str__(self):
         return str(self.commitment)
+
+    def clean(self):
+        for name, kind in (
+            ("design_report", IRMReportKind.DESIGN),
+            ("results_report", IRMReportKind.RESULTS),
+        ):
+            report = getattr(self, name)
+            if report is None:
+                continue
+            if self.commitment_id and report.plan_id != self.commitment.plan_id:
+                raise ValidationError({name: _("This report is about another plan.")})
+            if report.kind != kind:
+                raise ValidationError({name: _("This report is of the other kind.")})
+
+
+class ProgressLevel(models.IntegerChoices):
+    """One scale on which the government's progress of a milestone and a civil-society
+    rating of it are compared: a step apart is a difference of view, more is a
+    disagreement the dashboard shows."""
+
+    NOT_STARTED = 0, _("Not started")
+    LIMITED = 1, _("Limited")
+    SUBSTANTIAL = 2, _("Substantial")
+    COMPLETE = 3, _("Complete")
+
+
+def government_level(milestone) -> int:
+    """Where the government's own record puts `milestone` on `ProgressLevel`."""
+    percent = milestone.completion_percent
+    if percent >= 100:
+        return ProgressLevel.COMPLETE
+    if percent >= 50:
+        return ProgressLevel.SUBSTANTIAL
+    if percent > 0 or milestone.status in (MilestoneStatus.IN_PROGRESS, MilestoneStatus.DELAYED):
+        return ProgressLevel.LIMITED
+    return ProgressLevel.NOT_STARTED
+
+
+class CivilSocietyRatingQuerySet(models.QuerySet):
+    def public(self):
+        """Ratings of the milestones of published commitments."""
+        return self.filter(milestone__commitment__in=Commitment.objects.published())
+
+
+class CivilSocietyRating(models.Model):
+    """A civil-society organisation's own view of one milestone: status, rating and
+    evidence, published beside the government's with its name and date. It never changes
+    the milestone or the computed progress."""
+
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.CASCADE,
+        related_name="civil_society_ratings",
+        verbose_name=_("milestone"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="milestone_ratings",
+        verbose_name=_("organisation"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="milestone_ratings",
+        verbose_name=_("rated by"),
+        null=True,
+    )
+    status = models.CharField(
+        _("status in their view"), max_length=20, choices=MilestoneStatus.choices
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("progress in their view"), choices=ProgressLevel.choices
+    )
+    evidence = models.TextField(_("evidence"), max_length=5000)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    rated_on = models.DateField(_("rated on"))
+    history = HistoricalRecords()
+
+    objects = CivilSocietyRatingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("civil-society rating")
+        verbose_name_plural = _("civil-society ratings")
+        ordering = ["milestone", "organisation__name_ar"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "organisation"], name="csrating_one_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MilestoneStatus.values), name="csrating_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__in=ProgressLevel.values), name="csrating_rating_valid"
+            ),
+            models.CheckConstraint(condition=~Q(evidence=""), name="csrating_evidence_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.milestone}"
+
+    @property
+    def government_level(self) -> int:
+        return government_level(self.milestone)
+
+    @property
+    def disagrees(self) -> bool:
+        """More than one step apart from the government's own record."""
+        return abs(self.rating - self.government_level) > 1

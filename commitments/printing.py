@@ -11,7 +11,11 @@ def plan_commitments(plan, *, public_only: bool) -> list[Commitment]:
     if public_only:
         commitments = commitments.filter(is_published=True)
     return list(
-        commitments.select_related("lead_institution")
+        commitments.select_related(
+            "lead_institution",
+            "irm_assessment__design_report",
+            "irm_assessment__results_report",
+        )
         .prefetch_related(
             "milestones",
             "supporting_institutions",

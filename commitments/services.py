@@ -31,6 +31,8 @@ from .models import (
 COMMITMENT_EDIT_FIELDS = [
     "number",
     "ogp_id",
+    "short_title_ar",
+    "short_title_en",
     *[f"{name}_{code}" for name in TEMPLATE_TEXT_NAMES for code in ("ar", "en")],
     *[f"{name}_{code}" for name in ADDITIONAL_TEXT_NAMES for code in ("ar", "en")],
     "sdgs",
@@ -359,3 +361,23 @@ def publication_problems(commitment: Commitment) -> list[str]:
     if not commitment.title_ar.strip():
         return [_("Write the Arabic title before publishing: the translation is missing.")]
     return []
+
+
+def make_room_for_numbers(*, commitments: list[Commitment]) -> None:
+    """Give `commitments` temporary numbers above every number of their plan, so that a
+    renumbering that exchanges numbers can then save each one with its new number through
+    `update_commitment` ((plan, number) is unique). Call it inside the transaction that saves
+    them: the version is not raised here, `update_commitment` raises it."""
+    from django.db.models import Max
+
+    tops: dict[int, int] = {}
+    for commitment in commitments:
+        if commitment.plan_id not in tops:
+            tops[commitment.plan_id] = (
+                Commitment.objects.filter(plan_id=commitment.plan_id).aggregate(top=Max("number"))[
+                    "top"
+                ]
+                or 0
+            )
+        tops[commitment.plan_id] += 1
+        Commitment.objects.filter(pk=commitment.pk).update(number=tops[commitment.plan_id])

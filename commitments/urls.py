@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.page_cache import public_page
+
 from . import views
 
 app_name = "commitments"
@@ -7,12 +9,12 @@ app_name = "commitments"
 urlpatterns = [
     path(
         "plans/<int:plan_number>/commitments/<int:number>/",
-        views.commitment_detail,
+        public_page(views.commitment_detail),
         name="detail",
     ),
     path(
         "plans/<int:plan_number>/commitments/<int:number>/changes/",
-        views.commitment_changes,
+        public_page(views.commitment_changes),
         name="changes",
     ),
 ]

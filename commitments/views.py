@@ -35,12 +35,18 @@ def institutions_by_sector(organisations) -> list[tuple[str, list]]:
 def commitment_detail(request, plan_number: int, number: int):
     """One published commitment in the OGP template, with its milestones and progress."""
     commitment = get_object_or_404(
-        Commitment.objects.published().for_detail(),
+        Commitment.objects.published().for_detail().with_civil_society_ratings(),
         plan__number=plan_number,
         number=number,
     )
+    return render(request, "commitments/commitment_detail.html", detail_context(commitment))
+
+
+def detail_context(commitment: Commitment) -> dict:
+    """What the commitment page shows of `commitment` (loaded `for_detail()`); also used by
+    a refused comment, which comes back on this page."""
     milestones = list(commitment.milestones.all())
-    context = {
+    return {
         "commitment": commitment,
         "plan": commitment.plan,
         "milestones": milestones,
@@ -49,7 +55,6 @@ def commitment_detail(request, plan_number: int, number: int):
         "policy_areas": list(commitment.policy_areas.all()),
         "changed_since_draft": bool(draft_changes(commitment)["rows"]),
     }
-    return render(request, "commitments/commitment_detail.html", context)
 
 
 # --- what changed since the draft ----------------------------------------------------

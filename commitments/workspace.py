@@ -178,6 +178,8 @@ def handle_form(request, *, plan, commitment=None):
         form = form_class(instance=commitment)
         initial = milestone_initial(commitment) if commitment else []
         formset = MilestoneFormSet(prefix=MILESTONE_PREFIX, initial=initial)
+        if commitment:
+            form.seal(formset)
         context = form_context(
             request,
             plan=plan,
@@ -202,7 +204,8 @@ def handle_form(request, *, plan, commitment=None):
             messages.success(request, organisation_created_message(organisation))
             org_form = OrganisationInlineForm()
     form = form_class(data=data, instance=commitment)
-    formset = MilestoneFormSet(data=data, prefix=MILESTONE_PREFIX, initial=initial)
+    # `form.data`: the posted data with the choices made on the conflict page applied.
+    formset = MilestoneFormSet(data=form.data, prefix=MILESTONE_PREFIX, initial=initial)
     context = form_context(
         request, plan=plan, commitment=commitment, form=form, formset=formset, org_form=org_form
     )
@@ -232,8 +235,11 @@ def handle_form(request, *, plan, commitment=None):
                 relations=form.relations(),
             )
     except StaleEdit as stale:
-        form = rebase_form(form, stale.current)
-        context["form"] = form
+        saved = MilestoneFormSet(prefix=MILESTONE_PREFIX, initial=milestone_initial(stale.current))
+        form = rebase_form(form, stale.current, formsets=[(formset, saved, _("Milestones"))])
+        formset = MilestoneFormSet(data=form.data, prefix=MILESTONE_PREFIX, initial=saved.initial)
+        quiet(formset)
+        context |= {"form": form, "formset": formset, "commitment": stale.current}
         context |= conflict_context(form, stale.current)
         return render(request, FORM_TEMPLATE, context, status=409)
     except ValidationError as error:

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import workspace
+from . import irm, monitoring, workspace
 
 urlpatterns = [
     path(
@@ -23,6 +23,12 @@ urlpatterns = [
         workspace.commitment_publish,
         name="commitment_publish",
     ),
+    path("plans/<int:number>/irm/", irm.irm_reports, name="irm_reports"),
+    path("plans/<int:number>/irm/new/", irm.irm_report_edit, name="irm_report_create"),
+    path("plans/<int:number>/irm/<int:pk>/", irm.irm_report_edit, name="irm_report_edit"),
+    path("commitments/<int:pk>/irm/", irm.irm_assessment_edit, name="irm_assessment"),
+    path("ratings/", monitoring.rating_list, name="cs_ratings"),
+    path("ratings/milestones/<int:pk>/", monitoring.rate, name="cs_rate"),
     path(
         "organisations/new/inline/",
         workspace.organisation_create_inline,

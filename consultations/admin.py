@@ -20,7 +20,15 @@ from django.utils.translation import gettext_lazy as _
 from core.spreadsheets import SpreadsheetExportMixin
 
 from . import services
-from .models import Announcement, Comment, CommentWindow, Response, Subscription
+from .models import (
+    Announcement,
+    Comment,
+    CommentGroup,
+    CommentWindow,
+    Response,
+    Subscription,
+    Theme,
+)
 from .resources import CommentResource, CommentWindowResource, ResponseResource
 
 WINDOW_DATA_FIELDS = [field.name for field in dataclasses.fields(services.WindowData)]
@@ -159,6 +167,11 @@ class CommentAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
         "sector",
         "region",
         "channel",
+        "source_event",
+        "source_date",
+        "source_place",
+        "taken_down_by",
+        "group",
         "author",
         "state",
         "hidden_reason",
@@ -264,3 +277,36 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def unsubscribe(self, request, queryset):
         for subscription in queryset:
             services.unsubscribe(subscription=subscription)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by `consultations.services` (and `consultations.grouping`): the
+    admin reads them; staff change them in the workspace's moderation screens."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommentGroup)
+class CommentGroupAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "window", "created_at", "outcome")
+    list_select_related = ("window",)
+    list_filter = ("window",)
+    fields = ("window", "created_at", "outcome", "reason_ar", "reason_en")
+    readonly_fields = fields
+
+
+@admin.register(Theme)
+class ThemeAdmin(ReadOnlyAdmin):
+    list_display = ("name_ar", "name_en", "window")
+    list_select_related = ("window",)
+    list_filter = ("window",)
+    search_fields = ("name_ar", "name_en")
+    fields = ("window", "name_ar", "name_en")
+    readonly_fields = fields

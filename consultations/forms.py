@@ -4,6 +4,11 @@ The form carries a signed token (`django.core.signing`): the submission token th
 post count once, the window it belongs to and when the form was rendered. It cannot be
 forged or moved to another window; its age gives the minimum fill time. A honeypot field,
 hidden from people, catches the bots that fill every field.
+
+The pages that hold the form are stored whole in the page cache, so the form they carry has
+no token and no CSRF value: `static/js/comment-form.js` asks `consultations:comment_token`
+for both when the visitor first reaches the form. A form posted without them (no
+JavaScript) comes back with both filled in, the text kept, to be sent again.
 """
 
 import re
@@ -45,7 +50,10 @@ EXPECTED_FIELDS = {
     "author_email",
     "sector",
     "region",
+    "origin",
 }
+# Where the form was shown, so that a refused post comes back on the same page.
+ORIGINS = {"window", "commitment", "form"}
 LINK_PATTERN = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|net|org|info|io|ly|me)\b", re.I)
 
 
@@ -80,6 +88,15 @@ def read_form_token(value: str, window: CommentWindow) -> tuple[uuid.UUID, int]:
             code="other_window",
         )
     return token, int(time.time()) - issued
+
+
+def widget_class(widget) -> str:
+    """The Bootstrap class of a widget (the form renders with a plain template)."""
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"
 
 
 def limit_regions(field) -> None:
@@ -164,12 +181,27 @@ class CommentForm(forms.ModelForm):
         error_messages = {
             "body": {
                 "required": _("Write your comment."),
-                "max_length": _("Your comment is too long: at most 5,000 characters."),
+                "max_length": _(
+                    "Your comment is too long: %(show_value)d characters, and at most"
+                    " %(limit_value)d fit. Shorten it or send it in two comments; nothing"
+                    " was cut."
+                ),
             },
         }
 
-    def __init__(self, *args, window: CommentWindow, commitment: Commitment | None = None, **kw):
+    def __init__(
+        self,
+        *args,
+        window: CommentWindow,
+        commitment: Commitment | None = None,
+        origin: str = "window",
+        issue_token: bool = True,
+        **kw,
+    ):
         super().__init__(*args, **kw)
+        self.origin = origin if origin in ORIGINS else "window"
+        # The CSRF value the form carries: set by a view that renders it for one visitor.
+        self.csrf_value = ""
         self.window = window
         self.fixed_commitment = commitment
         commitments = Commitment.objects.published().filter(comment_windows=window)
@@ -184,11 +216,41 @@ class CommentForm(forms.ModelForm):
         self.fields["commitment"].queryset = commitments.order_by("number")
         self.fields["milestone"].queryset = milestones.order_by("commitment__number", "number")
         limit_regions(self.fields["region"])
-        self.fields["body"].max_length = COMMENT_MAX_LENGTH
-        self.fields["body"].widget.attrs["maxlength"] = COMMENT_MAX_LENGTH
-        if not self.is_bound:
+        # No maxlength attribute: a browser would cut a longer paste without a word. The
+        # counter (comment-form.js) and the server's message say how much is too much.
+        self.fields["body"].widget.attrs.pop("maxlength", None)
+        self.fields["body"].widget.attrs["data-limit"] = COMMENT_MAX_LENGTH
+        if issue_token and not self.is_bound:
             self.fields["form_token"].initial = make_form_token(window)
         self.submission_token = None
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("class", widget_class(field.widget))
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_helptext"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{widget_class(self.fields[name].widget)} is-invalid"
+                attrs["aria-invalid"] = "true"
+                described = [f"id_{name}_error", attrs.get("aria-describedby", "")]
+                attrs["aria-describedby"] = " ".join(filter(None, described))
+
+    def error_summary(self) -> list[dict]:
+        """Every message of a refused form, each with the field it leads to (the summary at
+        the top of the form links to it); messages about the whole form lead to the body."""
+        rows = []
+        for name, errors in self.errors.items():
+            if name == HONEYPOT:
+                target = "id_body"
+            elif name in self.fields and not self.fields[name].widget.is_hidden:
+                target = f"id_{name}"
+            else:
+                target = "id_body"
+            rows += [{"target": target, "message": message} for message in errors]
+        return rows
 
     def clean_form_token(self):
         token, age = read_form_token(self.cleaned_data["form_token"], self.window)

@@ -17,12 +17,15 @@ def every_window_closed_and_answered(plan) -> list[str]:
             _("%(count)s comment window(s) are still open or not yet opened.")
             % {"count": open_windows}
         )
-    unanswered = Comment.objects.filter(window__plan=plan).published().unanswered().count()
+    # Inputs without a disposition (the dashboard counts them per window the same way).
+    unanswered = Comment.objects.filter(window__plan=plan).without_disposition().published().count()
     if unanswered:
         problems.append(
             _("%(count)s published comment(s) have no response yet.") % {"count": unanswered}
         )
-    remarks = Comment.objects.filter(window__plan=plan).member_remarks().unanswered().count()
+    remarks = (
+        Comment.objects.filter(window__plan=plan).without_disposition().member_remarks().count()
+    )
     if remarks:
         problems.append(
             _("%(count)s forum member remark(s) have no response yet.") % {"count": remarks}

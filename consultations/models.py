@@ -97,6 +97,8 @@ class CommentWindow(models.Model):
     report_announced_at = models.DateTimeField(
         _("report announced to subscribers at"), null=True, blank=True, editable=False
     )
+    # Compared by `update_window`: two people editing the window at once (core.concurrency).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     title = Translated("title")
     description = Translated("description")
@@ -204,6 +206,13 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     WORKSHOP = "workshop", _("Workshop")
     LETTER = "letter", _("Letter")
+    PHONE = "phone", _("Phone")
+    SOCIAL = "social", _("Other social media")
+
+
+# Channels whose comments reach the unit away from this site: staff type them in, with
+# where they came from and who took them down.
+OFFLINE_CHANNELS = (Channel.WORKSHOP, Channel.LETTER, Channel.PHONE, Channel.SOCIAL)
 
 
 class CommentPart(models.TextChoices):
@@ -277,7 +286,64 @@ def new_tracking_number(received_at: datetime.datetime) -> str:
     return f"C-{year}-{code}"
 
 
+class CommentGroup(models.Model):
+    """Comments of one window that are copies of one campaign text (small edits allowed).
+
+    Grouping never hides a comment: each member keeps its tracking number, sector, region
+    and channel. `consultations.grouping` forms groups as comments arrive; staff split and
+    merge them (`services.split_group`, `services.merge_groups`). The answer given to the
+    group once (`services.answer_group`) is copied to every member's own response.
+    """
+
+    window = models.ForeignKey(
+        CommentWindow, on_delete=models.CASCADE, related_name="groups", verbose_name=_("window")
+    )
+    created_at = models.DateTimeField(_("formed at"), default=timezone.now, editable=False)
+    # The answer given to the whole group, copied to each member's response; a comment that
+    # joins later receives it as a draft.
+    outcome = models.CharField(_("outcome"), max_length=20, blank=True)
+    reason_ar = models.TextField(_("reason (Arabic)"), blank=True)
+    reason_en = models.TextField(_("reason (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("group of similar comments")
+        verbose_name_plural = _("groups of similar comments")
+        ordering = ["window", "pk"]
+
+    def __str__(self):
+        return _("Group %(number)s") % {"number": self.pk}
+
+
+class Theme(models.Model):
+    """A theme (tag) staff define for a window's inputs, for the report's filters."""
+
+    window = models.ForeignKey(
+        CommentWindow, on_delete=models.CASCADE, related_name="themes", verbose_name=_("window")
+    )
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+
+    name = Translated("name")
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["window", "name_ar"]
+        constraints = [
+            models.UniqueConstraint(fields=["window", "name_ar"], name="theme_unique_name"),
+            models.CheckConstraint(condition=~Q(name_ar=""), name="theme_has_arabic_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class CommentQuerySet(models.QuerySet):
+    def without_disposition(self):
+        """Inputs the unit still owes a disposition: published comments and members'
+        remarks without a response (the dashboard's count and the stage 7 gate)."""
+        return self.awaiting_response()
+
     def published(self):
         return self.filter(state=ModerationState.PUBLISHED)
 
@@ -410,12 +476,54 @@ class Comment(models.Model):
         help_text=_("The forum member who sent this remark; empty for a citizen's comment."),
     )
 
+    # Where a comment received off the site came from, and who took it down (a note-taker
+    # at a workshop, the person who opened the letter): shown with the comment, so that it
+    # never reads as the words of the staff member who typed it in (`logged_by`).
+    source_event = models.CharField(
+        _("event or source"),
+        max_length=200,
+        blank=True,
+        help_text=_("The workshop, meeting, letter or post the comment came from."),
+    )
+    source_date = models.DateField(_("date of the event or source"), null=True, blank=True)
+    source_place = models.CharField(_("place"), max_length=200, blank=True)
+    taken_down_by = models.CharField(
+        _("taken down by"),
+        max_length=150,
+        blank=True,
+        help_text=_("Who wrote the comment down or received it (name and role)."),
+    )
+
+    # Campaign grouping (`consultations.grouping`): the text folded for comparison, the
+    # group, and whether staff placed the comment themselves (then it stays where they put
+    # it whatever the automatic grouping finds).
+    match_text = models.TextField(_("text for grouping"), blank=True, editable=False)
+    group = models.ForeignKey(
+        CommentGroup,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        verbose_name=_("group of similar comments"),
+        null=True,
+        blank=True,
+    )
+    group_locked = models.BooleanField(_("grouped by staff"), default=False, editable=False)
+    themes = models.ManyToManyField(
+        Theme, related_name="comments", verbose_name=_("themes"), blank=True
+    )
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["-created_at"]
+        indexes = [
+            # The public list of a window's comments, newest first, read a page at a time
+            # however many comments the window holds.
+            models.Index(
+                fields=["window", "-published_at", "-created_at"], name="comment_public_order"
+            ),
+        ]
         permissions = [
             (
                 "send_member_remark",
@@ -469,6 +577,10 @@ class Comment(models.Model):
         if not self.tracking_number:
             self.tracking_number = new_tracking_number(self.created_at)
         super().save(*args, **kwargs)
+
+    @property
+    def is_offline(self) -> bool:
+        return self.channel in OFFLINE_CHANNELS
 
     @property
     def is_redacted(self) -> bool:

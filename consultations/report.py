@@ -1,24 +1,51 @@
-"""The report of a window, "you said, we did": every published comment with its published
-response, grouped by commitment, the counts behind the charts, and the CSV / XLSX / PDF
-downloads. Hidden and pending comments, and responses not yet published, are never in it.
+"""The report of a window, "you said, we did": one row per campaign group or single
+comment (its representative quote, how many comments, through which channels, the campaign
+mark, the themes, the disposition and its public reason, the commitment or milestone, and
+what changed in that commitment between the draft and now), the counts behind the charts,
+and the CSV / XLSX / PDF downloads. Hidden and pending comments, and responses not yet
+published, are never in it.
 
-Two queries whatever the window's size: the window, then its published comments with their
-commitment, milestone and response. Counts are made in Python from that one list.
+The page is paginated and filtered (theme, disposition, commitment) in SQL: a fixed number
+of queries whatever the window's size, and only the rows of one page are read. The
+downloads and the PDFs (the report's own and annex B of the plan document) hold every row.
 """
 
 import dataclasses
 import datetime
+import functools
 from collections import Counter
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import CharField, Count, F, Max, Min, Q
+from django.db.models.functions import Cast, Substr
+from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from commitments.models import Commitment
+from commitments.views import PUBLIC_TEXT_NAMES, label_of
+from core.diffs import changed
+from core.numbers import query_int
 from core.spreadsheets import csv_bytes, xlsx_bytes
+from plans.models import Sector
 from plans.parts import day, raw_text, text
 
-from .models import Comment, CommentWindow
+from .models import (
+    Channel,
+    Comment,
+    CommentPart,
+    CommentWindow,
+    ModerationState,
+    Outcome,
+    Region,
+    Theme,
+)
+
+REPORT_PER_PAGE = 25
 
 
 @dataclasses.dataclass
@@ -40,6 +67,17 @@ def local_day(moment: datetime.datetime) -> datetime.date:
     return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
+@functools.lru_cache(maxsize=2048)
+def day_in(value: datetime.date, language: str) -> str:
+    """`plans.parts.day` once per date and language: a report of 10,000 comments has a
+    few dozen distinct days."""
+    return day(value)
+
+
+def day_label(value: datetime.date) -> str:
+    return day_in(value, get_language())
+
+
 def bars(counter: Counter, *, most_first: bool = False) -> list[Bar]:
     """The bars of a chart: in the counter's order (commitments, days) or most first."""
     items = counter.most_common() if most_first else list(counter.items())
@@ -57,16 +95,46 @@ def commitment_label(commitment) -> str:
     return _("Commitment %(number)s") % {"number": commitment.number}
 
 
+def number_label(number) -> str:
+    if number is None:
+        return _("The plan in general")
+    return _("Commitment %(number)s") % {"number": number}
+
+
 def published_comments(window: CommentWindow) -> list[Comment]:
+    """Every published comment of the window with what its report row needs, in four
+    queries whatever their number: the commitments (long bilingual texts) and the themes
+    are read once each, not joined to every comment."""
     comments = list(
         Comment.objects.filter(window=window)
         .published()
-        .select_related("commitment", "milestone", "response")
+        .select_related("milestone", "response")
+        .defer("match_text", "author_email", "submission_token")
         .order_by("commitment__number", "created_at", "pk")
     )
+    commitments = Commitment.objects.select_related("plan").in_bulk(
+        {comment.commitment_id for comment in comments if comment.commitment_id}
+    )
+    themes = {theme.pk: theme.name for theme in Theme.objects.filter(window=window)}
+    names: dict[int, list[str]] = {}
+    for comment_pk, theme_pk in Comment.themes.through.objects.filter(
+        comment__window=window
+    ).values_list("comment_id", "theme_id"):
+        names.setdefault(comment_pk, []).append(themes[theme_pk])
     for comment in comments:
+        if comment.commitment_id:
+            comment.commitment = commitments[comment.commitment_id]
+        comment.theme_names = sorted(names.get(comment.pk, ()))
         comment.report_response = comment.public_response
     return comments
+
+
+def theme_names(comment: Comment) -> list[str]:
+    """The comment's themes: read with the window's (`published_comments`), else from a
+    prefetch (the plan document's comments)."""
+    if hasattr(comment, "theme_names"):
+        return comment.theme_names
+    return sorted(theme.name for theme in comment.themes.all())
 
 
 def group_order(comment) -> tuple:
@@ -75,22 +143,11 @@ def group_order(comment) -> tuple:
     return (commitment is not None, commitment.number if commitment else 0)
 
 
-def report_charts(comments: list[Comment]) -> list[Chart]:
-    """The counts behind the charts, from the published comments (no query)."""
-    not_given = _("Not given")
-    by_day = Counter(local_day(comment.created_at) for comment in comments)
-    sectors = Counter(c.get_sector_display() if c.sector else not_given for c in comments)
-    regions = Counter(c.get_region_display() if c.region else not_given for c in comments)
-    channels = Counter(c.get_channel_display() for c in comments)
-    by_commitment = Counter(
-        commitment_label(comment.commitment) for comment in sorted(comments, key=group_order)
-    )
+def charts_from_counts(
+    *, by_commitment, sectors, regions, channels, by_day: dict[datetime.date, int]
+) -> list[Chart]:
     return [
-        Chart(
-            "commitment",
-            _("Comments by commitment"),
-            bars(by_commitment),
-        ),
+        Chart("commitment", _("Comments by commitment"), bars(by_commitment)),
         Chart("sector", _("Comments by sector"), bars(sectors, most_first=True)),
         Chart("region", _("Comments by governorate"), bars(regions, most_first=True)),
         Chart("channel", _("Comments by channel"), bars(channels, most_first=True)),
@@ -106,43 +163,218 @@ def report_charts(comments: list[Comment]) -> list[Chart]:
     ]
 
 
-def report_comment(comment: Comment) -> dict:
-    response = comment.public_response
-    return {
-        "tracking": comment.tracking_number,
-        "name": comment.public_name,
-        "milestone": comment.milestone.number if comment.milestone else None,
-        "part": comment.get_part_display() if comment.part != "general" else "",
-        "channel": comment.get_channel_display(),
-        "date": day(local_day(comment.created_at)),
-        "body": raw_text(comment.public_body),
-        "redacted": comment.is_redacted,
-        "response": (
-            {"outcome": response.get_outcome_display(), "reason": text(response, "reason")}
-            if response
-            else None
+def report_charts(comments: list[Comment]) -> list[Chart]:
+    """The counts behind the charts, from a list of published comments (no query)."""
+    not_given = _("Not given")
+    return charts_from_counts(
+        by_commitment=Counter(
+            commitment_label(comment.commitment) for comment in sorted(comments, key=group_order)
         ),
+        sectors=Counter(c.get_sector_display() if c.sector else not_given for c in comments),
+        regions=Counter(c.get_region_display() if c.region else not_given for c in comments),
+        channels=Counter(c.get_channel_display() for c in comments),
+        by_day=Counter(local_day(comment.created_at) for comment in comments),
+    )
+
+
+def window_charts(window: CommentWindow) -> list[Chart]:
+    """The same charts counted by the database (five queries, whatever the window's size)."""
+    published = Comment.objects.filter(window=window).published().order_by()
+    not_given = _("Not given")
+
+    def counts(field: str, labels: dict) -> Counter:
+        return Counter(
+            {
+                str(labels.get(value, value)) if value else not_given: count
+                for value, count in published.values_list(field).annotate(n=Count("pk"))
+            }
+        )
+
+    by_commitment = Counter()
+    for number, count in (
+        published.values_list("commitment__number")
+        .annotate(n=Count("pk"))
+        .order_by(F("commitment__number").asc(nulls_first=True))
+    ):
+        by_commitment[number_label(number)] += count
+    # Counted per UTC hour in the database (plain text, no per-row time-zone function on
+    # SQLite), then each hour put on its Amman day here: Amman's offsets are whole hours.
+    by_day = Counter()
+    for hour, count in (
+        published.annotate(hour=Substr(Cast("created_at", CharField()), 1, 13))
+        .values_list("hour")
+        .annotate(n=Count("pk"))
+    ):
+        moment = datetime.datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=datetime.UTC)
+        by_day[local_day(moment)] += count
+    return charts_from_counts(
+        by_commitment=by_commitment,
+        sectors=counts("sector", dict(Sector.choices)),
+        regions=counts("region", dict(Region.choices)),
+        channels=counts("channel", dict(Channel.choices)),
+        by_day=by_day,
+    )
+
+
+# --- What changed in a commitment between the draft and now -------------------------------
+
+
+def draft_changes_summary(commitments) -> dict[int, dict]:
+    """{commitment pk: {"fields": labels of the public text changed since it was first
+    published (the draft put to consultation), "url": its changes page}} in one query.
+    The changes page shows every difference, the milestones' too."""
+    commitments = {commitment.pk: commitment for commitment in commitments if commitment}
+    if not commitments:
+        return {}
+    first_rows = {}
+    history = (
+        Commitment.history.filter(id__in=list(commitments), is_published=True)
+        .order_by("id", "history_date", "history_id")
+        .only("id", *[f"{name}_{code}" for name in PUBLIC_TEXT_NAMES for code in ("ar", "en")])
+    )
+    for row in history:
+        first_rows.setdefault(row.id, row)
+    summary = {}
+    for pk, commitment in commitments.items():
+        first = first_rows.get(pk)
+        fields = []
+        if first is not None:
+            for name in PUBLIC_TEXT_NAMES:
+                for code in ("ar", "en"):
+                    field = f"{name}_{code}"
+                    before = str(getattr(first, field) or "")
+                    if changed(before, str(getattr(commitment, field) or "")):
+                        fields.append(label_of(Commitment, field))
+        url = ""
+        if commitment.is_published and first is not None:
+            try:
+                url = reverse(
+                    "commitments:changes",
+                    kwargs={"plan_number": commitment.plan.number, "number": commitment.number},
+                )
+            except NoReverseMatch:
+                url = ""
+        summary[pk] = {"fields": fields, "url": url, "published": first is not None}
+    return summary
+
+
+# --- Rows: one per campaign group or single comment ---------------------------------------
+
+
+def part_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in CommentPart.choices}
+
+
+def channel_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in Channel.choices}
+
+
+def source_label(comment: Comment) -> str:
+    """Where a comment received off the site came from, in the reader's language."""
+    parts = [
+        value
+        for value in (
+            comment.source_event,
+            comment.source_place,
+            day(comment.source_date) if comment.source_date else "",
+        )
+        if value
+    ]
+    label = ("، " if get_language().startswith("ar") else ", ").join(parts)
+    if comment.taken_down_by:
+        label = (
+            _("%(source)s; taken down by %(name)s")
+            % {"source": label, "name": comment.taken_down_by}
+            if label
+            else _("taken down by %(name)s") % {"name": comment.taken_down_by}
+        )
+    return label
+
+
+def report_row(
+    comment: Comment,
+    *,
+    size: int,
+    channels: list[str],
+    themes: list[str],
+    first: datetime.datetime,
+    last: datetime.datetime,
+    tracking: list[str],
+    changes: dict,
+) -> dict:
+    """One row of the report as plain data (JSON): `comment` is the first published comment
+    of its group (or the single comment)."""
+    response = comment.public_response
+    commitment = comment.commitment
+    change = changes.get(commitment.pk) if commitment else None
+    return {
+        "key": f"g{comment.group_id}" if comment.group_id and size > 1 else f"c{comment.pk}",
+        "cluster": comment.group_id if size > 1 else None,
+        "tracking": comment.tracking_number,
+        "members": tracking,
+        "quote": raw_text(comment.public_body),
+        "redacted": comment.is_redacted,
+        "name": comment.public_name if size == 1 else "",
+        "count": size,
+        "campaign": size > 1,
+        "channels": channels,
+        "source": source_label(comment) if size == 1 and comment.is_offline else "",
+        "themes": themes,
+        "first": day_label(local_day(first)),
+        "last": day_label(local_day(last)),
+        "commitment": commitment.number if commitment else None,
+        "commitment_title": text(commitment, "title") if commitment else None,
+        "milestone": comment.milestone.number if comment.milestone else None,
+        "part": part_labels()[comment.part] if comment.part != "general" else "",
+        "outcome": response.get_outcome_display() if response else "",
+        "outcome_code": response.outcome if response else "",
+        "reason": text(response, "reason") if response else None,
+        "reason_ar": response.reason_ar if response else "",
+        "reason_en": response.reason_en if response else "",
+        "changed_fields": change["fields"] if change else [],
+        "changes_url": change["url"] if change else "",
+        "has_draft": bool(change and change["published"]),
     }
 
 
-def report_part(window: CommentWindow, comments: list[Comment], *, charts=None) -> dict:
-    """The report as plain data (JSON) in the active language: what the page, its PDF and
-    annex B of the plan document print with templates/consultations/_report_body.html
-    (registered in `ConsultationsConfig.ready`, see `plans.parts`). `comments`: the
-    window's published comments with their commitment, milestone and response."""
-    groups: list[dict] = []
-    for comment in sorted(comments, key=group_order):
-        commitment = comment.commitment
-        number = commitment.number if commitment else None
-        if not groups or groups[-1]["commitment"] != number:
-            groups.append(
-                {
-                    "commitment": number,
-                    "title": text(commitment, "title") if commitment else None,
-                    "comments": [],
-                }
+def rows_from_comments(comments: list[Comment]) -> list[dict]:
+    """Every row of the report from the window's published comments (no query beyond the
+    changes summary): the plan in general first, then the commitments, larger groups
+    first, then by first arrival."""
+    labels = channel_labels()
+    members: dict[object, list[Comment]] = {}
+    for comment in sorted(comments, key=lambda c: (c.created_at, c.pk)):
+        members.setdefault(comment.group_id or f"c{comment.pk}", []).append(comment)
+    changes = draft_changes_summary({c.commitment for c in comments if c.commitment})
+    rows = []
+    for group in members.values():
+        first = group[0]
+        themes = sorted({name for comment in group for name in theme_names(comment)})
+        rows.append(
+            report_row(
+                first,
+                size=len(group),
+                channels=sorted({labels[c.channel] for c in group}),
+                themes=themes,
+                first=first.created_at,
+                last=group[-1].created_at,
+                tracking=[c.tracking_number for c in group],
+                changes=changes,
             )
-        groups[-1]["comments"].append(report_comment(comment))
+        )
+    rows.sort(
+        key=lambda row: (row["commitment"] is not None, row["commitment"] or 0, -row["count"])
+    )
+    return rows
+
+
+def report_part(window: CommentWindow, comments: list[Comment], *, charts=None) -> dict:
+    """The report as plain data (JSON) in the active language: what its PDF and annex B of
+    the plan document print with templates/consultations/_report_body.html (registered in
+    `ConsultationsConfig.ready`, see `plans.parts`). `comments`: the window's published
+    comments with their commitment, milestone, response and themes. Campaign groups print
+    as one row each, which keeps the annex short."""
+    rows = rows_from_comments(comments)
     return {
         "window": window.pk,
         "title": text(window, "title"),
@@ -150,31 +382,274 @@ def report_part(window: CommentWindow, comments: list[Comment], *, charts=None) 
         "last_day": day(window.last_day) if window.closes_at else "",
         "total": len(comments),
         "answered": sum(1 for comment in comments if comment.public_response is not None),
+        "row_count": len(rows),
+        "campaigns": sum(1 for row in rows if row["campaign"]),
         "charts": [
             dataclasses.asdict(chart)
             for chart in (report_charts(comments) if charts is None else charts)
         ],
-        "groups": groups,
+        "rows": rows,
     }
 
 
-def report_context(window: CommentWindow) -> dict:
-    comments = published_comments(window)
-    charts = report_charts(comments)
+def report_context(window: CommentWindow, params=None) -> dict:
+    """The page's context: with `params` (the page's query string) one filtered page of
+    rows, read in SQL; without, every row (the PDF)."""
+    if params is None:
+        comments = published_comments(window)
+        charts = report_charts(comments)
+        return {
+            "window": window,
+            "plan": window.plan,
+            "charts": charts,
+            "report": report_part(window, comments, charts=charts),
+        }
+    return report_page_context(window, params)
+
+
+# --- The page: filtered, paginated, in SQL --------------------------------------------------
+
+
+@dataclasses.dataclass
+class Filters:
+    theme: Theme | None = None
+    disposition: str = ""  # an Outcome value, "none", or ""
+    commitment: str = ""  # a commitment number, "general", or ""
+
+    def query(self) -> str:
+        return urlencode(
+            {
+                key: value
+                for key, value in (
+                    ("theme", self.theme.pk if self.theme else ""),
+                    ("disposition", self.disposition),
+                    ("commitment", self.commitment),
+                )
+                if value
+            }
+        )
+
+
+def read_filters(window: CommentWindow, params, themes: list[Theme]) -> Filters:
+    """The filters of the query string; an unknown value is ignored (the whole report)."""
+    theme_pk = query_int(params.get("theme"))
+    disposition = params.get("disposition", "")
+    commitment = params.get("commitment", "")
+    return Filters(
+        theme=next((theme for theme in themes if theme.pk == theme_pk), None),
+        disposition=disposition if disposition in (*Outcome.values, "none") else "",
+        commitment=commitment
+        if commitment == "general" or query_int(commitment) is not None
+        else "",
+    )
+
+
+def row_queryset(window: CommentWindow, filters: Filters):
+    """The report's rows as comments: each published comment in no group, and the first
+    published comment (lowest number) of each group. One uncorrelated subquery: the
+    database reads the groups once, not once per comment."""
+    published = Comment.objects.filter(window=window).published()
+    firsts = (
+        published.filter(group__isnull=False)
+        .order_by()
+        .values("group_id")
+        .annotate(first=Min("pk"))
+        .values("first")
+    )
+    rows = published.filter(Q(group__isnull=True) | Q(pk__in=firsts))
+    if filters.theme is not None:
+        rows = rows.filter(themes=filters.theme)
+    if filters.disposition == "none":
+        rows = rows.filter(Q(response__isnull=True) | Q(response__published_at__isnull=True))
+    elif filters.disposition:
+        rows = rows.filter(
+            response__published_at__isnull=False, response__outcome=filters.disposition
+        )
+    if filters.commitment == "general":
+        rows = rows.filter(commitment__isnull=True)
+    elif filters.commitment:
+        rows = rows.filter(commitment__number=int(filters.commitment))
+    return (
+        rows.select_related("commitment__plan", "milestone", "response")
+        .prefetch_related("themes")
+        .order_by(F("commitment__number").asc(nulls_first=True), "pk")
+    )
+
+
+def page_rows(window: CommentWindow, comments: list[Comment]) -> list[dict]:
+    """The rows of one page: the groups' channels, arrivals, themes and tracking numbers
+    in three queries for the whole page."""
+    published = Comment.objects.filter(window=window).published().order_by()
+    group_pks = [c.group_id for c in comments if c.group_id]
+    labels = channel_labels()
+    channels: dict[int, set] = {}
+    tracking: dict[int, list] = {}
+    for group_pk, channel, number in published.filter(group_id__in=group_pks).values_list(
+        "group_id", "channel", "tracking_number"
+    ):
+        channels.setdefault(group_pk, set()).add(labels[channel])
+        tracking.setdefault(group_pk, []).append(number)
+    spans = {
+        row["group_id"]: row
+        for row in published.filter(group_id__in=group_pks)
+        .values("group_id")
+        .annotate(first=Min("created_at"), last=Max("created_at"), size=Count("pk"))
+    }
+    themes: dict[int, set] = {}
+    for theme in Theme.objects.filter(
+        comments__group_id__in=group_pks, comments__state=ModerationState.PUBLISHED
+    ).annotate(group_pk=F("comments__group_id")):
+        themes.setdefault(theme.group_pk, set()).add(theme.name)
+    changes = draft_changes_summary({c.commitment for c in comments if c.commitment})
+    rows = []
+    for comment in comments:
+        span = spans.get(comment.group_id)
+        if span is not None and span["size"] > 1:
+            rows.append(
+                report_row(
+                    comment,
+                    size=span["size"],
+                    channels=sorted(channels[comment.group_id]),
+                    themes=sorted(themes.get(comment.group_id, ())),
+                    first=span["first"],
+                    last=span["last"],
+                    tracking=sorted(tracking[comment.group_id]),
+                    changes=changes,
+                )
+            )
+        else:
+            rows.append(
+                report_row(
+                    comment,
+                    size=1,
+                    channels=[labels[comment.channel]],
+                    themes=sorted(theme.name for theme in comment.themes.all()),
+                    first=comment.created_at,
+                    last=comment.created_at,
+                    tracking=[comment.tracking_number],
+                    changes=changes,
+                )
+            )
+    return rows
+
+
+def report_page_context(window: CommentWindow, params) -> dict:
+    themes = list(Theme.objects.filter(window=window))
+    filters = read_filters(window, params, themes)
+    page = Paginator(row_queryset(window, filters), REPORT_PER_PAGE).get_page(params.get("page"))
+    published = Comment.objects.filter(window=window).published()
+    totals = published.aggregate(
+        total=Count("pk"),
+        answered=Count("pk", filter=Q(response__published_at__isnull=False)),
+    )
+    campaigns = (
+        published.filter(group__isnull=False)
+        .order_by()
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .count()
+    )
+    charts = window_charts(window)
+    commitments = list(
+        window.commitments.published().order_by("number").values_list("number", flat=True)
+    )
+    report = {
+        "window": window.pk,
+        "title": text(window, "title"),
+        "opens": day(local_day(window.opens_at)),
+        "last_day": day(window.last_day),
+        "total": totals["total"],
+        "answered": totals["answered"],
+        "row_count": page.paginator.count,
+        "campaigns": campaigns,
+        "charts": [dataclasses.asdict(chart) for chart in charts],
+        "rows": page_rows(window, list(page)),
+        "first_number": page.start_index(),
+    }
     return {
         "window": window,
         "plan": window.plan,
         "charts": charts,
-        "report": report_part(window, comments, charts=charts),
+        "report": report,
+        "page": page,
+        "filters": filters,
+        "filter_query": filters.query(),
+        "themes": themes,
+        "outcomes": Outcome.choices,
+        "commitment_numbers": commitments,
+        "filtered": bool(filters.query()),
     }
 
 
-def report_rows(window: CommentWindow) -> tuple[list[str], list[list]]:
-    """The spreadsheet of the report: one row per published comment."""
+# --- Downloads: every row ------------------------------------------------------------------
+
+
+def join(values) -> str:
+    return " · ".join(str(value) for value in values)
+
+
+def download_rows(window: CommentWindow, comments=None) -> tuple[list[str], list[list]]:
+    """One row per group or single comment, with everything the page shows and the
+    tracking numbers of every comment of the row."""
+    headers = [
+        _("Row"),
+        "cluster",
+        _("Campaign"),
+        _("Comments"),
+        _("Tracking numbers"),
+        _("Representative quote"),
+        _("Channels"),
+        _("Where it came from"),
+        _("Themes"),
+        _("Commitment"),
+        _("Milestone"),
+        _("Part"),
+        _("Disposition"),
+        _("Reason (Arabic)"),
+        _("Reason (English)"),
+        _("Changed since the draft"),
+        _("Changes page"),
+        _("First arrival"),
+        _("Last arrival"),
+    ]
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    rows = []
+    comments = published_comments(window) if comments is None else comments
+    for number, row in enumerate(rows_from_comments(comments), 1):
+        rows.append(
+            [
+                number,
+                row["cluster"] or "",
+                _("yes") if row["campaign"] else "",
+                row["count"],
+                join(row["members"]),
+                row["quote"]["text"],
+                join(row["channels"]),
+                row["source"],
+                join(row["themes"]),
+                row["commitment"] or "",
+                row["milestone"] or "",
+                row["part"],
+                row["outcome"],
+                row["reason_ar"],
+                row["reason_en"],
+                join(row["changed_fields"]),
+                base + row["changes_url"] if row["changes_url"] else "",
+                row["first"],
+                row["last"],
+            ]
+        )
+    return headers, rows
+
+
+def comment_rows(window: CommentWindow, comments=None) -> tuple[list[str], list[list]]:
+    """The spreadsheet of every published comment, with its group (`cluster`)."""
     headers = [
         _("Tracking number"),
         _("Received"),
         _("Channel"),
+        _("Where it came from"),
         _("Commitment"),
         _("Part"),
         _("Milestone"),
@@ -183,19 +658,22 @@ def report_rows(window: CommentWindow) -> tuple[list[str], list[list]]:
         _("Governorate"),
         _("Comment"),
         _("Redacted"),
+        "cluster",
+        _("Themes"),
         _("Outcome"),
         _("Reason (Arabic)"),
         _("Reason (English)"),
         _("Response published"),
     ]
     rows = []
-    for comment in published_comments(window):
+    for comment in published_comments(window) if comments is None else comments:
         response = comment.report_response
         rows.append(
             [
                 comment.tracking_number,
                 local_day(comment.created_at),
                 comment.get_channel_display(),
+                source_label(comment),
                 comment.commitment.number if comment.commitment else "",
                 comment.get_part_display(),
                 comment.milestone.number if comment.milestone else "",
@@ -204,6 +682,8 @@ def report_rows(window: CommentWindow) -> tuple[list[str], list[list]]:
                 comment.get_region_display() if comment.region else "",
                 comment.public_body,
                 _("yes") if comment.is_redacted else "",
+                comment.group_id or "",
+                join(theme_names(comment)),
                 response.get_outcome_display() if response else "",
                 response.reason_ar if response else "",
                 response.reason_en if response else "",
@@ -213,11 +693,23 @@ def report_rows(window: CommentWindow) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
+def report_rows(window: CommentWindow) -> tuple[list[str], list[list]]:
+    """The CSV: one row per group or single comment."""
+    return download_rows(window)
+
+
 def report_csv(window: CommentWindow) -> bytes:
-    headers, rows = report_rows(window)
+    headers, rows = download_rows(window)
     return csv_bytes(headers, rows)
 
 
 def report_xlsx(window: CommentWindow, *, right_to_left: bool) -> bytes:
-    headers, rows = report_rows(window)
-    return xlsx_bytes([(_("Comments"), headers, rows)], right_to_left=right_to_left)
+    """Two sheets: the report's rows, and every published comment."""
+    comments = published_comments(window)
+    return xlsx_bytes(
+        [
+            (_("Report"), *download_rows(window, comments)),
+            (_("Comments"), *comment_rows(window, comments)),
+        ],
+        right_to_left=right_to_left,
+    )

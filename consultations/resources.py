@@ -13,13 +13,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
-from django.utils.translation import gettext as gettext_now
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from import_export import fields
 
 from commitments.models import Commitment
 from core.arabic import ascii_digits
-from core.sheets import Change, Column, Preview, RowResult, Sheet, display, register
+from core.i18n import isolated, left_to_right
+from core.sheets import Cell, Change, Column, Preview, RowResult, Sheet, display, register
 from core.spreadsheets import LookupWidget, SpreadsheetResource
 from plans.models import ActionPlan, Sector
 
@@ -79,6 +79,7 @@ class CommentResource(SpreadsheetResource):
     response_outcome = fields.Field(
         attribute="response__outcome", column_name="response_outcome", readonly=True
     )
+    cluster = fields.Field(attribute="group_id", column_name="cluster", readonly=True)
     export_select_related = ("window", "commitment", "response")
 
     class Meta:
@@ -100,6 +101,7 @@ class CommentResource(SpreadsheetResource):
             "created_at",
             "published_at",
             "response_outcome",
+            "cluster",
         )
         import_id_fields = ("tracking_number",)
 
@@ -142,13 +144,10 @@ AMMAN = ZoneInfo("Asia/Amman")
 RECEIVED_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 
 
-class DateTimeColumn(Column):
+class DateTimeCell(Cell):
     """A moment in Amman time: an XLSX date-time cell or text `YYYY-MM-DD HH:MM`."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, kind="datetime", **kwargs)
-
-    def read_datetime(self, value):
+    def read(self, value):
         if isinstance(value, datetime.datetime):
             moment = value
         elif isinstance(value, datetime.date):
@@ -164,15 +163,20 @@ class DateTimeColumn(Column):
                     continue
             if moment is None:
                 raise ValueError(
-                    gettext_now(
+                    gettext(
                         "“%(value)s” is not a date and time. Write it as YYYY-MM-DD HH:MM in"
                         " Amman time, for example %(example)s."
                     )
-                    % {"value": value, "example": "2025-06-30 14:30"}
+                    % {"value": isolated(value), "example": left_to_right("2025-06-30 14:30")}
                 )
         if timezone.is_naive(moment):
             moment = moment.replace(tzinfo=AMMAN)
         return moment
+
+
+class DateTimeColumn(Column):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, widget=DateTimeCell(), **kwargs)
 
 
 def _comment_label(name):
@@ -271,6 +275,9 @@ class CommentSheet(Sheet):
                 help=gettext_lazy("Export only."),
             ),
             Column("state", _comment_label("state"), help=gettext_lazy("Export only.")),
+            # The campaign group (consultations.grouping): one value for the comments of
+            # one group, empty for a comment in none. A fixed name, for formulas.
+            Column("cluster", "cluster", "int", help=gettext_lazy("Export only.")),
         ]
 
     def export_columns(self, user):
@@ -290,7 +297,7 @@ class CommentSheet(Sheet):
                 "part": c.part,
                 "body": c.body,
                 "author_name": c.author_name,
-                "show_name": gettext_now("yes") if c.show_name else gettext_now("no"),
+                "show_name": gettext("yes") if c.show_name else gettext("no"),
                 "author_email": c.author_email,
                 "sector": c.sector,
                 "region": c.region,
@@ -298,6 +305,7 @@ class CommentSheet(Sheet):
                 "received_at": c.created_at.astimezone(AMMAN).strftime("%Y-%m-%d %H:%M"),
                 "tracking_number": c.tracking_number,
                 "state": c.get_state_display(),
+                "cluster": c.group_id,
             }
             for c in comments
         ]
@@ -323,14 +331,14 @@ class CommentSheet(Sheet):
                 if name not in data and not any(
                     label == self.column(name).label for label, _message in result.errors
                 ):
-                    result.error(self.column(name).label, gettext_now("This cell is required."))
+                    result.error(self.column(name).label, gettext("This cell is required."))
             if "window" not in data:
                 continue
             window = windows.get(data["window"])
             if window is None:
                 result.error(
                     self.column("window").label,
-                    gettext_now("There is no comment window %(number)s in this plan.")
+                    gettext("There is no comment window %(number)s in this plan.")
                     % {"number": data["window"]},
                 )
                 continue
@@ -345,20 +353,20 @@ class CommentSheet(Sheet):
                 if commitment is None:
                     result.error(
                         self.column("commitment").label,
-                        gettext_now("Commitment %(number)s is not open for comment in this window.")
+                        gettext("Commitment %(number)s is not open for comment in this window.")
                         % {"number": data["commitment"]},
                     )
             part = data.get("part", CommentPart.GENERAL)
             if part != CommentPart.GENERAL and "commitment" not in data:
                 result.error(
                     self.column("part").label,
-                    gettext_now("Give the commitment this part belongs to."),
+                    gettext("Give the commitment this part belongs to."),
                 )
             body = data.get("body", "")
             if len(body) > COMMENT_MAX_LENGTH:
                 result.error(
                     self.column("body").label,
-                    gettext_now("The comment is longer than %(limit)s characters.")
+                    gettext("The comment is longer than %(limit)s characters.")
                     % {"limit": COMMENT_MAX_LENGTH},
                 )
             email = data.get("author_email", "")
@@ -368,19 +376,19 @@ class CommentSheet(Sheet):
                 except ValidationError:
                     result.error(
                         self.column("author_email").label,
-                        gettext_now("“%(value)s” is not an email address.") % {"value": email},
+                        gettext("“%(value)s” is not an email address.") % {"value": email},
                     )
             received_at = data.get("received_at")
             if received_at is not None:
                 if received_at > now:
                     result.error(
                         self.column("received_at").label,
-                        gettext_now("This moment is in the future."),
+                        gettext("This moment is in the future."),
                     )
                 elif not window.is_open(received_at):
                     result.error(
                         self.column("received_at").label,
-                        gettext_now(
+                        gettext(
                             "The window was not open at this moment (%(opens)s to %(closes)s,"
                             " Amman time)."
                         )
@@ -397,14 +405,13 @@ class CommentSheet(Sheet):
             if seen.setdefault(token, number) != number:
                 result.action = "skip"
                 result.notes.append(
-                    gettext_now("Row %(first)s is the same comment.") % {"first": seen[token]}
+                    gettext("Row %(first)s is the same comment.") % {"first": seen[token]}
                 )
                 continue
             if token in imported:
                 result.action = "unchanged"
                 result.notes.append(
-                    gettext_now("Already imported as comment %(number)s.")
-                    % {"number": imported[token]}
+                    gettext("Already imported as comment %(number)s.") % {"number": imported[token]}
                 )
                 continue
             result.action = "create"
@@ -447,8 +454,7 @@ class CommentSheet(Sheet):
             except ValidationError as error:
                 raise ValidationError(
                     [
-                        gettext_now("Row %(row)s: %(error)s")
-                        % {"row": result.number, "error": message}
+                        gettext("Row %(row)s: %(error)s") % {"row": result.number, "error": message}
                         for message in error.messages
                     ]
                 ) from error

@@ -19,7 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commitments.models import Commitment, Milestone
+from core.concurrency import lock_for_edit
 
+from . import grouping
+from .grouping import match_key
 from .models import (
     COMMENT_MAX_LENGTH,
     Announcement,
@@ -27,6 +30,7 @@ from .models import (
     Audience,
     Channel,
     Comment,
+    CommentGroup,
     CommentPart,
     CommentWindow,
     HiddenReason,
@@ -34,6 +38,7 @@ from .models import (
     Outcome,
     Response,
     Subscription,
+    Theme,
     WindowKind,
     default_closes_at,
     new_tracking_number,
@@ -60,6 +65,12 @@ class CommentData:
     sector: str = ""
     region: str = ""
     channel: str = Channel.SITE
+    # Off-site input (staff type it in): the event or source, its date and place, and who
+    # took the comment down.
+    source_event: str = ""
+    source_date: datetime.date | None = None
+    source_place: str = ""
+    taken_down_by: str = ""
 
 
 def premoderation() -> bool:
@@ -197,6 +208,10 @@ def submit_comment(
         sector=data.sector,
         region=data.region,
         channel=data.channel,
+        source_event=data.source_event.strip(),
+        source_date=data.source_date,
+        source_place=data.source_place.strip(),
+        taken_down_by=data.taken_down_by.strip(),
         logged_by=logged_by,
         state=ModerationState.PUBLISHED if publish_now else ModerationState.PENDING,
         published_at=now if publish_now else None,
@@ -211,6 +226,7 @@ def insert_once(*, token: uuid.UUID, now: datetime.datetime, **fields) -> tuple[
             submission_token=token,
             tracking_number=new_tracking_number(now),
             created_at=now,
+            match_text=match_key(fields["body"]),
             **fields,
         )
         try:
@@ -223,6 +239,10 @@ def insert_once(*, token: uuid.UUID, now: datetime.datetime, **fields) -> tuple[
             if existing is not None:
                 return existing, False
             continue
+        # Campaign grouping keeps up as comments arrive (after commit, in the task worker).
+        from .tasks import place_comment_in_group
+
+        transaction.on_commit(lambda pk=comment.pk: place_comment_in_group.enqueue(pk))
         return comment, True
     raise RuntimeError("no free tracking number after several draws")
 
@@ -571,18 +591,28 @@ def window_change_problems(
 
 @transaction.atomic
 def update_window(
-    *, window: CommentWindow, data: WindowData, commitments: Iterable[Commitment], user
+    *,
+    window: CommentWindow,
+    data: WindowData,
+    commitments: Iterable[Commitment],
+    user,
+    expected_version: int | None = None,
 ) -> CommentWindow:
-    """Change what a window is about (its text, audience and commitments), not its dates."""
+    """Change what a window is about (its text, audience and commitments), not its dates;
+    `StaleEdit` when someone saved it after the form was opened on `expected_version`."""
     check_window_data(data)
     commitments = list(commitments)
-    window = CommentWindow.objects.select_for_update().get(pk=window.pk)
+    if expected_version is None:
+        window = CommentWindow.objects.select_for_update().get(pk=window.pk)
+    else:
+        window = lock_for_edit(window, expected_version)
     problems = window_change_problems(window=window, data=data, commitments=commitments)
     if problems:
         raise ValidationError(problems)
     for field, value in dataclasses.asdict(data).items():
         setattr(window, field, value.strip())
-    window.save(update_fields=list(dataclasses.asdict(data)))
+    window.version += 1
+    window.save(update_fields=[*dataclasses.asdict(data), "version"])
     window.commitments.set(commitments)
     return window
 
@@ -781,3 +811,368 @@ def announce_report(
     pk = window.pk
     transaction.on_commit(lambda: notify_subscribers.enqueue("report", pk))
     return window
+
+
+# --- Campaign groups (consultations.grouping) ---------------------------------------------
+
+
+def grouping_items(window: CommentWindow) -> list[grouping.Item]:
+    """The window's comments as grouping sees them, in arrival order; a missing folded
+    text is filled in (comments older than grouping, rows written by hand)."""
+    rows = list(
+        Comment.objects.filter(window=window)
+        .order_by("created_at", "pk")
+        .values_list("pk", "match_text", "body", "group_id", "group_locked")
+    )
+    missing = []
+    items = []
+    for pk, key, body, group_id, locked in rows:
+        if not key:
+            key = match_key(body)
+            missing.append(Comment(pk=pk, match_text=key))
+        items.append(grouping.Item(pk=pk, key=key, group=group_id, locked=locked))
+    if missing:
+        Comment.objects.bulk_update(missing, ["match_text"], batch_size=1000)
+    return items
+
+
+def lock_window(window: CommentWindow) -> CommentWindow:
+    """Hold the window's row: one grouping change at a time per window."""
+    return CommentWindow.objects.select_for_update().get(pk=window.pk)
+
+
+def give_group_answer(group: CommentGroup, comment_pks: Iterable[int]) -> None:
+    """Comments that join an answered group receive its answer as a draft response (those
+    already answered keep theirs)."""
+    if not group.outcome:
+        return
+    pks = list(comment_pks)
+    answered = set(Response.objects.filter(comment_id__in=pks).values_list("comment_id", flat=True))
+    Response.objects.bulk_create(
+        [
+            Response(
+                comment_id=pk,
+                outcome=group.outcome,
+                reason_ar=group.reason_ar,
+                reason_en=group.reason_en,
+            )
+            for pk in pks
+            if pk not in answered
+        ]
+    )
+
+
+def drop_empty_groups(window: CommentWindow) -> int:
+    deleted, _rows = (
+        CommentGroup.objects.filter(window=window, comments__isnull=True).distinct().delete()
+    )
+    return deleted
+
+
+@transaction.atomic
+def regroup_window(*, window: CommentWindow) -> int:
+    """Group the window's comments anew (`consultations.grouping`): comments staff placed
+    stay where they are, groups keep their number while their members still belong
+    together. Returns how many comments changed group."""
+    window = lock_window(window)
+    items = grouping_items(window)
+    planned = grouping.plan_groups(items)
+    current = {item.pk: item.group for item in items}
+    new_groups: dict[str, CommentGroup] = {}
+    changed: list[Comment] = []
+    joined: dict[int, list[int]] = {}
+    for pk, target in planned.items():
+        if isinstance(target, str):
+            if target not in new_groups:
+                new_groups[target] = CommentGroup.objects.create(window=window)
+            target = new_groups[target].pk
+        if current[pk] != target:
+            changed.append(Comment(pk=pk, group_id=target))
+            if target is not None:
+                joined.setdefault(target, []).append(pk)
+    Comment.objects.bulk_update(changed, ["group"], batch_size=1000)
+    for group in CommentGroup.objects.filter(pk__in=joined).exclude(outcome=""):
+        give_group_answer(group, joined[group.pk])
+    drop_empty_groups(window)
+    return len(changed)
+
+
+@transaction.atomic
+def place_comment(*, comment: Comment) -> CommentGroup | None:
+    """Put one newly arrived comment in the group of the most similar earlier comment of
+    its window (forming a group with it when it had none); nothing when no comment is
+    similar enough. The group the comment is in afterwards, or None."""
+    window = lock_window(comment.window)
+    comment = Comment.objects.get(pk=comment.pk)
+    if comment.group_id is not None or comment.group_locked:
+        return comment.group
+    key = comment.match_text or match_key(comment.body)
+    matcher = grouping.Matcher()
+    others = [
+        item
+        for item in grouping_items(window)
+        if item.pk != comment.pk and not (item.locked and item.group is None)
+    ]
+    for item in sorted(others, key=lambda item: not item.locked):
+        matcher.add(item.key, ("group", item.group) if item.group else ("single", item.pk))
+    found = matcher.best(key)
+    if found is None:
+        return None
+    if found[0] == "group":
+        group = CommentGroup.objects.get(pk=found[1])
+    else:
+        group = CommentGroup.objects.create(window=window)
+        Comment.objects.filter(pk=found[1]).update(group=group)
+    Comment.objects.filter(pk=comment.pk).update(group=group)
+    give_group_answer(group, [comment.pk])
+    return group
+
+
+def one_window(comments: Iterable[Comment]) -> CommentWindow:
+    """The one window all `comments` belong to; refused when they span two or more."""
+    comments = list(comments)
+    if not comments:
+        raise ValidationError(_("Tick at least one comment."))
+    windows = {comment.window_id for comment in comments}
+    if len(windows) > 1:
+        raise ValidationError(
+            _(
+                "These comments belong to different consultations: group, answer or tag"
+                " the comments of one window at a time. Nothing was changed."
+            )
+        )
+    return comments[0].window
+
+
+def place_by_staff(comments: Iterable[int], group: CommentGroup | None) -> int:
+    """Staff's placement: the comments go to `group` (None: no group) and stay there."""
+    return Comment.objects.filter(pk__in=list(comments)).update(group=group, group_locked=True)
+
+
+@transaction.atomic
+def group_comments(*, comments: Iterable[Comment], user) -> CommentGroup:
+    """Staff put the ticked comments of one window in one new group."""
+    comments = list(comments)
+    window = one_window(comments)
+    if len(comments) < 2:
+        raise ValidationError(_("Tick at least two comments to group them."))
+    window = lock_window(window)
+    group = CommentGroup.objects.create(window=window)
+    place_by_staff([comment.pk for comment in comments], group)
+    drop_empty_groups(window)
+    return group
+
+
+@transaction.atomic
+def ungroup_comments(*, comments: Iterable[Comment], user) -> int:
+    """Staff take the ticked comments out of their groups; grouping leaves them alone."""
+    comments = list(comments)
+    window = lock_window(one_window(comments))
+    count = place_by_staff([comment.pk for comment in comments], None)
+    drop_empty_groups(window)
+    return count
+
+
+@transaction.atomic
+def split_group(*, group: CommentGroup, parts: list[Collection[int]], user) -> list:
+    """Split a group: the first part stays in it, each further part becomes a group of its
+    own (a part of one comment: that comment in no group). Members named in no part stay
+    in the first. Refused, nothing changed, when a comment is named in two parts or is not
+    a member of the group, or when nothing is taken out."""
+    window = lock_window(group.window)
+    members = set(group.comments.values_list("pk", flat=True))
+    seen: set[int] = set()
+    for part in parts:
+        for pk in part:
+            if pk in seen:
+                number = Comment.objects.filter(pk=pk).values_list("tracking_number", flat=True)
+                raise ValidationError(
+                    _(
+                        "Comment %(number)s is in two parts of the split: a comment belongs"
+                        " to one group only. Nothing was changed."
+                    )
+                    % {"number": number.first() or pk}
+                )
+            seen.add(pk)
+    strangers = seen - members
+    if strangers:
+        raise ValidationError(
+            _("Only the comments of this group can be split from it. Nothing was changed.")
+        )
+    further = [set(part) for part in parts[1:] if part]
+    if not further or not members - set().union(*further):
+        raise ValidationError(
+            _("Choose the comments to take out, and leave at least one in the group.")
+        )
+    results = []
+    for part in further:
+        target = CommentGroup.objects.create(window=window) if len(part) > 1 else None
+        place_by_staff(part, target)
+        results.append(target)
+    staying = members - set().union(*further)
+    place_by_staff(staying, group if len(staying) > 1 else None)
+    drop_empty_groups(window)
+    return results
+
+
+@transaction.atomic
+def merge_groups(*, groups: Iterable[CommentGroup], user) -> CommentGroup:
+    """Merge groups of one window into the oldest; its answer stays (or the first answer
+    among the others when it had none)."""
+    groups = sorted(groups, key=lambda group: group.pk)
+    if len(groups) < 2:
+        raise ValidationError(_("Tick at least two groups to merge them."))
+    if len({group.window_id for group in groups}) > 1:
+        raise ValidationError(
+            _(
+                "These groups belong to different consultations: only groups of one window"
+                " can be merged. Nothing was changed."
+            )
+        )
+    window = lock_window(groups[0].window)
+    target = CommentGroup.objects.select_for_update().get(pk=groups[0].pk)
+    if not target.outcome:
+        answered = next((group for group in groups[1:] if group.outcome), None)
+        if answered is not None:
+            target.outcome = answered.outcome
+            target.reason_ar, target.reason_en = answered.reason_ar, answered.reason_en
+            target.save(update_fields=["outcome", "reason_ar", "reason_en"])
+    pks = list(Comment.objects.filter(group__in=groups).values_list("pk", flat=True))
+    place_by_staff(pks, target)
+    drop_empty_groups(window)
+    return target
+
+
+# --- Dispositions (the response's outcome) for many inputs at once ------------------------
+
+
+def answer_problems(*, outcome: str, reason_ar: str, reason_en: str) -> list[str]:
+    """A disposition needs an outcome and its public reason (in at least one language)."""
+    problems = response_problems(outcome=outcome, reason_ar=reason_ar, reason_en=reason_en)
+    if problems and outcome in Outcome.values:
+        return [
+            _(
+                "Give the public reason for this disposition, in Arabic or English."
+                " Nothing was changed."
+            )
+        ]
+    return problems
+
+
+def write_responses(
+    comment_pks: list[int], *, outcome: str, reason_ar: str, reason_en: str, user
+) -> int:
+    """One draft response per comment with this outcome and reason (bulk: three queries
+    whatever the number); a published response goes back to draft for the coordinator."""
+    existing = {
+        response.comment_id: response
+        for response in Response.objects.select_for_update().filter(comment_id__in=comment_pks)
+    }
+    fields = {
+        "outcome": outcome,
+        "reason_ar": reason_ar.strip(),
+        "reason_en": reason_en.strip(),
+        "responded_by": user,
+        "published_at": None,
+        "published_by": None,
+    }
+    for response in existing.values():
+        for name, value in fields.items():
+            setattr(response, name, value)
+    Response.objects.bulk_update(list(existing.values()), list(fields), batch_size=500)
+    Response.objects.bulk_create(
+        [Response(comment_id=pk, **fields) for pk in comment_pks if pk not in existing],
+        batch_size=500,
+    )
+    return len(comment_pks)
+
+
+@transaction.atomic
+def answer_comments(
+    *,
+    comments: Iterable[Comment],
+    outcome: str,
+    reason_ar: str = "",
+    reason_en: str = "",
+    user,
+) -> int:
+    """The same disposition and public reason for every ticked comment of one window (each
+    keeps its own response, as a draft). Returns how many were answered."""
+    comments = list(comments)
+    problems = answer_problems(outcome=outcome, reason_ar=reason_ar, reason_en=reason_en)
+    if problems:
+        raise ValidationError(problems)
+    one_window(comments)
+    return write_responses(
+        [comment.pk for comment in comments],
+        outcome=outcome,
+        reason_ar=reason_ar,
+        reason_en=reason_en,
+        user=user,
+    )
+
+
+@transaction.atomic
+def answer_group(*, group: CommentGroup, outcome: str, reason_ar: str, reason_en: str, user) -> int:
+    """Answer a group once: every member gets the disposition and reason as its own
+    response (a draft), and comments that join the group later receive it too."""
+    problems = answer_problems(outcome=outcome, reason_ar=reason_ar, reason_en=reason_en)
+    if problems:
+        raise ValidationError(problems)
+    group = CommentGroup.objects.select_for_update().get(pk=group.pk)
+    group.outcome = outcome
+    group.reason_ar, group.reason_en = reason_ar.strip(), reason_en.strip()
+    group.save(update_fields=["outcome", "reason_ar", "reason_en"])
+    pks = list(group.comments.values_list("pk", flat=True))
+    return write_responses(
+        pks, outcome=outcome, reason_ar=reason_ar, reason_en=reason_en, user=user
+    )
+
+
+@transaction.atomic
+def publish_responses(
+    *, comments: Iterable[Comment], user, now: datetime.datetime | None = None
+) -> int:
+    """Publish the drafted responses of the given comments (a group's, or ticked ones),
+    each as `publish_response` does; comments not yet published are skipped."""
+    if not user.has_perm("consultations.publish_response"):
+        raise ValidationError(_("Only the unit coordinator publishes responses."))
+    now = now or timezone.now()
+    drafts = Response.objects.filter(
+        comment__in=[comment.pk for comment in comments],
+        published_at__isnull=True,
+        comment__state__in=[ModerationState.PUBLISHED, ModerationState.MEMBERS],
+    )
+    count = 0
+    for response in drafts:
+        publish_response(response=response, user=user, now=now)
+        count += 1
+    return count
+
+
+# --- Themes -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_theme(*, window: CommentWindow, name_ar: str, name_en: str = "", user) -> Theme:
+    """A theme (tag) for the window's inputs; its Arabic name is unique in the window."""
+    name_ar, name_en = name_ar.strip(), name_en.strip()
+    if not name_ar:
+        raise ValidationError(_("Give the theme an Arabic name."))
+    if Theme.objects.filter(window=window, name_ar=name_ar).exists():
+        raise ValidationError(_("This window already has a theme with this name."))
+    return Theme.objects.create(window=window, name_ar=name_ar, name_en=name_en)
+
+
+@transaction.atomic
+def assign_theme(*, theme: Theme, comments: Iterable[Comment], user, remove: bool = False) -> int:
+    """Tag (or untag) the ticked comments with a theme of their window."""
+    comments = list(comments)
+    window = one_window(comments)
+    if window.pk != theme.window_id:
+        raise ValidationError(_("This theme belongs to another consultation. Nothing was changed."))
+    if remove:
+        theme.comments.remove(*comments)
+    else:
+        theme.comments.add(*comments)
+    return len(comments)

@@ -182,3 +182,31 @@ def notify_subscribers(kind: str, window_pk: int, base_url: str = "") -> int:
         ).send()
         sent += 1
     return sent
+
+
+# --- Campaign grouping ----------------------------------------------------------------------
+
+
+@task()
+def place_comment_in_group(comment_pk: int) -> int | None:
+    """Put a newly arrived comment in its campaign group (`services.place_comment`).
+    Returns the group's primary key, or None when the comment matches no other."""
+    from .models import Comment
+    from .services import place_comment
+
+    comment = Comment.objects.select_related("window").filter(pk=comment_pk).first()
+    if comment is None:
+        return None
+    group = place_comment(comment=comment)
+    return group.pk if group else None
+
+
+@task()
+def regroup_window(window_pk: int) -> int:
+    """Group a whole window's comments anew (`services.regroup_window`): staff's "group
+    again" button and `load_scale_data`. Returns how many comments changed group."""
+    from .models import CommentWindow
+    from .services import regroup_window as regroup
+
+    window = CommentWindow.objects.filter(pk=window_pk).first()
+    return regroup(window=window) if window else 0

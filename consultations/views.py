@@ -1,5 +1,10 @@
 """Public pages: a comment window, its comment form, the receipt, the moderation policy,
-the report of a window and its downloads."""
+the report of a window and its downloads.
+
+The window page and the commitment page (which holds the same form) are served from the
+page cache: the form they carry has no token; `comment_token` hands one out, with a CSRF
+value, when the visitor reaches the form (static/js/comment-form.js). A refused post comes
+back on the page it was sent from, with every message listed at the top of the form."""
 
 import uuid
 
@@ -8,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,13 +26,20 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from commitments.models import Commitment
+from commitments.views import detail_context
 from core.login_throttle import client_address
 from core.numbers import query_int
 from core.pdf import PdfUnavailable, stored_pdf, unavailable_response
 
 from . import report as report_module
 from . import services
-from .forms import CommentForm, SubscriptionForm, read_form_token, unexpected_fields
+from .forms import (
+    CommentForm,
+    SubscriptionForm,
+    make_form_token,
+    read_form_token,
+    unexpected_fields,
+)
 from .models import Audience, Comment, CommentWindow, HiddenReason
 from .report import report_context
 from .services import WindowClosed, submit_comment
@@ -113,11 +126,11 @@ def window_detail(request, pk: int):
         ),
         pk=pk,
     )
-    form = CommentForm(window=window) if window.is_open() else None
+    form = CommentForm(window=window, issue_token=False) if window.is_open() else None
     return render_window(request, window, form=form)
 
 
-def render_window(request, window, *, form, status=200, form_error=""):
+def render_window(request, window, *, form, status=200, form_error="", notice=""):
     now = timezone.now()
     state = window.state_at(now)
     comments = Paginator(
@@ -133,21 +146,68 @@ def render_window(request, window, *, form, status=200, form_error=""):
         "announcements": list(window.announcements.all()),
         "form": form,
         "form_error": form_error,
+        "notice": notice,
         "comments": comments,
     }
-    response = render(request, "consultations/commentwindow_detail.html", context, status=status)
-    if form is not None:
-        # The form carries a one-time token: never cache it in a shared cache.
-        # private, not no-store: "back" must bring the same form (and token) back.
-        response["Cache-Control"] = "private, max-age=0"
-    return response
+    return render(request, "consultations/commentwindow_detail.html", context, status=status)
 
 
+def render_form_origin(request, window, form, *, status, form_error="", notice=""):
+    """The page the form was sent from (the window page, the commitment page or the form's
+    own page), with the form as sent, its messages and this visitor's CSRF value."""
+    form.csrf_value = get_token(request)
+    commitment = form.fixed_commitment
+    if form.origin == "commitment" and commitment is not None:
+        commitment = Commitment.objects.published().for_detail().get(pk=commitment.pk)
+        context = detail_context(commitment) | {
+            "comment_form": form,
+            "form_error": form_error,
+            "notice": notice,
+        }
+        return render(request, "commitments/commitment_detail.html", context, status=status)
+    if form.origin == "form":
+        context = {"window": window, "form": form, "form_error": form_error, "notice": notice}
+        return render(request, "consultations/comment_form_page.html", context, status=status)
+    return render_window(
+        request, window, form=form, status=status, form_error=form_error, notice=notice
+    )
+
+
+def csrf_refusal(request):
+    """Django's CSRF check, as the middleware runs it: None when the post passes, else the
+    refusal page."""
+    return CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {})
+
+
+def fixed_commitment(window, value) -> Commitment | None:
+    """The published commitment of `window` whose page the form was on, if any."""
+    number = query_int(value)
+    if number is None:
+        return None
+    return Commitment.objects.published().filter(pk=number, comment_windows=window).first()
+
+
+@never_cache
+@require_safe
+def comment_token(request, pk: int):
+    """What one visitor's comment form needs and the cached page cannot carry: a CSRF value
+    (its cookie is set with this answer) and a fresh signed form token, whose age is the
+    time taken to fill the form in."""
+    window = get_object_or_404(public_windows(), pk=pk)
+    if not window.is_open():
+        return JsonResponse({"error": _("This consultation is not open for comments.")}, status=409)
+    return JsonResponse({"csrf": get_token(request), "form_token": make_form_token(window)})
+
+
+# The CSRF check runs inside: a form sent without its tokens (no JavaScript) comes back with
+# them and the text kept, rather than as the bare "forbidden" page.
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def comment(request, pk: int):
     """Post a comment without an account. Exactly once: a double click, a resubmit or two
-    parallel posts of one rendered form end on the same receipt (Post/Redirect/Get)."""
+    parallel posts of one rendered form end on the same receipt (Post/Redirect/Get).
+    GET: the form alone on a light page of its own (for one commitment with ?commitment=)."""
     window = get_object_or_404(
         public_windows().prefetch_related(
             Prefetch(
@@ -158,26 +218,42 @@ def comment(request, pk: int):
         ),
         pk=pk,
     )
-    fixed = None
-    commitment_pk = request.POST.get("commitment") or request.GET.get("commitment")
     if request.method == "GET":
-        commitment_pk = query_int(commitment_pk)
-        if commitment_pk is not None:
-            fixed = (
-                Commitment.objects.published()
-                .filter(pk=commitment_pk, comment_windows=window)
-                .first()
-            )
-        form = CommentForm(window=window, commitment=fixed) if window.is_open() else None
-        return render_window(request, window, form=form)
+        if not window.is_open():
+            return render_window(request, window, form=None)
+        fixed = fixed_commitment(window, request.GET.get("commitment"))
+        form = CommentForm(window=window, commitment=fixed, origin="form")
+        form.csrf_value = get_token(request)
+        return render(
+            request, "consultations/comment_form_page.html", {"window": window, "form": form}
+        )
 
-    form = CommentForm(request.POST, window=window)
-    forged = unexpected_fields(request.POST)
-    if forged:
-        return render_window(
+    origin = request.POST.get("origin", "window")
+    fixed = None
+    if origin in ("commitment", "form"):
+        fixed = fixed_commitment(window, request.POST.get("commitment"))
+    refusal = csrf_refusal(request)
+    if refusal is not None:
+        if request.POST.get("form_token"):
+            return refusal
+        # Sent without its tokens (no JavaScript on the page): nothing is saved; the same
+        # page comes back with the text kept and the tokens filled in, to be sent again.
+        kept = {name: request.POST.get(name) for name in CommentForm._meta.fields}
+        form = CommentForm(initial=kept, window=window, commitment=fixed, origin=origin)
+        return render_form_origin(
             request,
             window,
-            form=form,
+            form,
+            status=200,
+            notice=_("Your comment is not sent yet. Check it below, then press “Send my comment”."),
+        )
+    form = CommentForm(request.POST, window=window, commitment=fixed, origin=origin)
+    forged = unexpected_fields(request.POST)
+    if forged:
+        return render_form_origin(
+            request,
+            window,
+            form,
             status=400,
             form_error=_(
                 "This form was changed before it was sent (unknown fields: %(fields)s)."
@@ -195,10 +271,10 @@ def comment(request, pk: int):
         if existing is not None:
             return redirect("consultations:receipt", token=existing.submission_token)
     if comment_rate_limited(request):
-        return render_window(
+        return render_form_origin(
             request,
             window,
-            form=form,
+            form,
             status=429,
             form_error=_(
                 "Too many comments were sent from your connection. Please wait an hour and"
@@ -215,8 +291,8 @@ def comment(request, pk: int):
                 sent_before=sent_tokens(request),
             )
         except WindowClosed as error:
-            return render_window(
-                request, window, form=form, status=409, form_error=" ".join(error.messages)
+            return render_form_origin(
+                request, window, form, status=409, form_error=" ".join(error.messages)
             )
         except ValidationError as error:
             for message in error.messages:
@@ -225,7 +301,7 @@ def comment(request, pk: int):
             response = redirect("consultations:receipt", token=saved.submission_token)
             remember_sent(response, request, saved.submission_token)
             return response
-    return render_window(request, window, form=form, status=400)
+    return render_form_origin(request, window, form, status=400)
 
 
 @never_cache
@@ -268,7 +344,7 @@ def report(request, pk: int):
     """Every published comment with its published response, grouped by commitment, and the
     counts drawn as bar charts; with CSV, XLSX and PDF downloads."""
     window = report_window(pk)
-    return render(request, "consultations/report.html", report_context(window))
+    return render(request, "consultations/report.html", report_context(window, request.GET))
 
 
 def download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:

@@ -10,11 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -22,6 +24,8 @@ from django.views.decorators.http import require_http_methods
 from commitments.forms import TEMPLATE_SECTIONS, text_rows
 from commitments.models import Commitment, Milestone
 from core.access import show_service_error, workspace_view
+from core.concurrency import StaleEdit
+from core.conflicts import VersionedFormMixin, conflict_context, rebase_form
 from core.numbers import query_int
 from core.roles import is_unit_staff
 from plans.models import ActionPlan
@@ -33,30 +37,133 @@ from .models import (
     Audience,
     Channel,
     Comment,
+    CommentGroup,
     CommentPart,
     CommentWindow,
     HiddenReason,
     ModerationState,
     Outcome,
+    Theme,
 )
 
 PER_PAGE = 50
 
 
+BULK_ACTIONS = [
+    ("publish", gettext_lazy("Publish")),
+    ("hide", gettext_lazy("Hide")),
+    ("answer", gettext_lazy("Give a disposition (draft response)")),
+    ("publish_responses", gettext_lazy("Publish their draft responses")),
+    ("theme", gettext_lazy("Add a theme")),
+    ("untheme", gettext_lazy("Remove a theme")),
+    ("group", gettext_lazy("Group together (same campaign)")),
+    ("ungroup", gettext_lazy("Take out of their group")),
+]
+
+
+class ThemeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class BulkModerationForm(forms.Form):
+    """One action on the ticked comments; every refusal comes from the service."""
+
     action = forms.ChoiceField(
         label=gettext_lazy("Action"),
-        choices=[("publish", gettext_lazy("Publish")), ("hide", gettext_lazy("Hide"))],
+        choices=BULK_ACTIONS,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     reason = forms.ChoiceField(
         label=gettext_lazy("Reason for hiding"),
         choices=[("", "---------"), *HiddenReason.choices],
         required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Disposition"),
+        choices=[("", "---------"), *Outcome.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    reason_ar = forms.CharField(
+        label=gettext_lazy("Public reason (Arabic)"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "dir": "rtl", "lang": "ar", "class": "form-control"}
+        ),
+    )
+    reason_en = forms.CharField(
+        label=gettext_lazy("Public reason (English)"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "dir": "ltr", "lang": "en", "class": "form-control"}
+        ),
+    )
+    theme = ThemeChoiceField(
+        label=gettext_lazy("Theme"),
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     comments = forms.ModelMultipleChoiceField(
         queryset=Comment.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": gettext_lazy("Tick at least one comment.")},
+    )
+
+    def __init__(self, *args, themes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = themes if themes is not None else Theme.objects.all()
+
+
+def run_bulk_action(request, form: BulkModerationForm) -> str:
+    """Do the form's action through its service; the message to show."""
+    data = form.cleaned_data
+    comments = list(data["comments"])
+    action = data["action"]
+    user = request.user
+    if action in ("publish", "hide"):
+        count = services.moderate_comments(
+            comments=comments, action=action, reason=data["reason"], user=user
+        )
+        return _("%(count)s comment(s) changed.") % {"count": count}
+    if action == "answer":
+        if not user.has_perm("consultations.change_response"):
+            raise PermissionDenied
+        count = services.answer_comments(
+            comments=comments,
+            outcome=data["outcome"],
+            reason_ar=data["reason_ar"],
+            reason_en=data["reason_en"],
+            user=user,
+        )
+        return _("%(count)s comment(s) have this disposition (draft).") % {"count": count}
+    if action == "publish_responses":
+        count = services.publish_responses(comments=comments, user=user)
+        return _("%(count)s response(s) published.") % {"count": count}
+    if action in ("theme", "untheme"):
+        if data["theme"] is None:
+            raise ValidationError(_("Choose the theme."))
+        count = services.assign_theme(
+            theme=data["theme"], comments=comments, user=user, remove=action == "untheme"
+        )
+        return _("%(count)s comment(s) tagged.") % {"count": count}
+    if action == "group":
+        group = services.group_comments(comments=comments, user=user)
+        return _("The comments are now group %(number)s.") % {"number": group.pk}
+    count = services.ungroup_comments(comments=comments, user=user)
+    return _("%(count)s comment(s) taken out of their group.") % {"count": count}
+
+
+def group_size():
+    """The number of comments in a comment's group (a subquery: no query per row)."""
+    return Subquery(
+        Comment.objects.filter(group_id=OuterRef("group_id"))
+        .order_by()
+        .values("group_id")
+        .annotate(size=Count("pk"))
+        .values("size")[:1]
     )
 
 
@@ -84,31 +191,48 @@ class ResponseForm(forms.Form):
 @workspace_view("consultations.change_comment")
 @require_http_methods(["GET", "POST"])
 def comment_list(request):
-    """Comments to moderate, filtered by window and state, with bulk publish / hide."""
+    """Comments to moderate, filtered by window, state, group, theme and disposition, with
+    bulk actions: publish / hide, a disposition, a theme, grouping. Each row shows its
+    campaign group and size; a fixed number of queries whatever the page shows."""
     state = request.GET.get("state", ModerationState.PENDING)
-    comments = Comment.objects.select_related(
-        "window", "commitment", "response", "author__person"
-    ).order_by("created_at")
+    comments = (
+        Comment.objects.select_related(
+            "window", "commitment", "response", "author__person", "logged_by"
+        )
+        .prefetch_related("themes")
+        .annotate(group_size=group_size())
+        .order_by("created_at", "pk")
+    )
     window_pk = query_int(request.GET.get("window"))
+    window = CommentWindow.objects.filter(pk=window_pk).first() if window_pk else None
     if window_pk is not None:
         comments = comments.filter(window_id=window_pk)
     if state in ModerationState.values:
         comments = comments.filter(state=state)
-    form = BulkModerationForm(request.POST or None)
+    group_pk = query_int(request.GET.get("group"))
+    if group_pk is not None:
+        comments = comments.filter(group_id=group_pk)
+    theme_pk = query_int(request.GET.get("theme"))
+    if theme_pk is not None:
+        comments = comments.filter(themes=theme_pk)
+    disposition = request.GET.get("disposition", "")
+    if disposition == "none":
+        comments = comments.filter(response__isnull=True)
+    elif disposition in Outcome.values:
+        comments = comments.filter(response__outcome=disposition)
+    themes = Theme.objects.filter(window=window) if window else Theme.objects.none()
+    form = BulkModerationForm(request.POST or None, themes=themes)
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.moderate_comments(
-                comments=form.cleaned_data["comments"],
-                action=form.cleaned_data["action"],
-                reason=form.cleaned_data["reason"],
-                user=request.user,
-            )
+            message = run_bulk_action(request, form)
         except ValidationError as error:
             show_service_error(request, error, form)
         else:
-            messages.success(request, _("%(count)s comment(s) changed.") % {"count": count})
+            messages.success(request, message)
             return redirect(request.get_full_path())
     page = Paginator(comments, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "manage/consultations/comment_list.html",
@@ -119,6 +243,13 @@ def comment_list(request):
             "states": ModerationState.choices,
             "windows": list(CommentWindow.objects.select_related("plan")),
             "window_pk": window_pk,
+            "window": window,
+            "themes": list(themes),
+            "theme_pk": theme_pk,
+            "group_pk": group_pk,
+            "disposition": disposition,
+            "outcomes": Outcome.choices,
+            "query": query.urlencode(),
         },
         status=400 if form.errors else 200,
     )
@@ -216,10 +347,11 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 class WindowCommitmentsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return _("Commitment %(number)s: %(title)s") % {
-            "number": obj.number,
-            "title": obj.title,
-        }
+        # The title isolated in its own direction (the sentence is ours, escaped).
+        return mark_safe(  # noqa: S308
+            conditional_escape(_("Commitment %(number)s: %(title)s"))
+            % {"number": obj.number, "title": format_html("<bdi>{}</bdi>", obj.title)}
+        )
 
 
 class WindowForm(forms.ModelForm):
@@ -286,6 +418,13 @@ class WindowForm(forms.ModelForm):
                 )
             }
         )
+
+
+class WindowEditForm(VersionedFormMixin, WindowForm):
+    """A saved window's subject, carrying the version it was opened on."""
+
+    class Meta(WindowForm.Meta):
+        pass
 
 
 class ScheduleForm(forms.Form):
@@ -402,7 +541,7 @@ def get_window(pk: int) -> CommentWindow:
 @require_http_methods(["GET", "POST"])
 def window_edit(request, pk: int):
     window = get_window(pk)
-    form = WindowForm(request.POST or None, instance=window, plan=window.plan)
+    form = WindowEditForm(request.POST or None, instance=window, plan=window.plan)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_window(
@@ -410,7 +549,13 @@ def window_edit(request, pk: int):
                 data=form.window_data(),
                 commitments=form.cleaned_data["commitments"],
                 user=request.user,
+                expected_version=form.cleaned_data["version"],
             )
+        except StaleEdit as stale:
+            form = rebase_form(form, stale.current)
+            context = {"form": form, "plan": window.plan, "window": stale.current}
+            context |= conflict_context(form, stale.current)
+            return render(request, "manage/consultations/window_form.html", context, status=409)
         except ValidationError as error:
             show_service_error(request, error, form)
         else:
@@ -575,6 +720,10 @@ class LoggedCommentForm(forms.ModelForm):
             "author_email",
             "sector",
             "region",
+            "source_event",
+            "source_date",
+            "source_place",
+            "taken_down_by",
         ]
         labels = {
             "body": gettext_lazy("Comment, as received"),
@@ -585,6 +734,10 @@ class LoggedCommentForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
             "author_name": forms.TextInput(attrs={"dir": "auto"}),
             "author_email": forms.EmailInput(attrs={"dir": "ltr"}),
+            "source_event": forms.TextInput(attrs={"dir": "auto"}),
+            "source_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "source_place": forms.TextInput(attrs={"dir": "auto"}),
+            "taken_down_by": forms.TextInput(attrs={"dir": "auto"}),
         }
 
     def __init__(self, *args, window: CommentWindow, **kwargs):
@@ -612,7 +765,31 @@ class LoggedCommentForm(forms.ModelForm):
             sector=cleaned.get("sector", ""),
             region=cleaned.get("region", ""),
             channel=cleaned["channel"],
+            source_event=cleaned.get("source_event", ""),
+            source_date=cleaned.get("source_date"),
+            source_place=cleaned.get("source_place", ""),
+            taken_down_by=cleaned.get("taken_down_by", ""),
         )
+
+
+# What the next logged comment most likely shares with the last one (the same workshop's
+# cards typed one after another): kept in the session and offered again.
+REMEMBERED_SOURCE = ["channel", "source_event", "source_date", "source_place", "taken_down_by"]
+SOURCE_SESSION_KEY = "consultations.logged_source"
+
+
+def remembered_source(request, window: CommentWindow) -> dict:
+    stored = request.session.get(SOURCE_SESSION_KEY) or {}
+    if stored.get("window") != window.pk:
+        return {}
+    return {name: stored[name] for name in REMEMBERED_SOURCE if stored.get(name)}
+
+
+def remember_source(request, window: CommentWindow, cleaned: dict) -> None:
+    source = {name: cleaned.get(name) or "" for name in REMEMBERED_SOURCE}
+    if source["source_date"]:
+        source["source_date"] = source["source_date"].isoformat()
+    request.session[SOURCE_SESSION_KEY] = {"window": window.pk, **source}
 
 
 @workspace_view("consultations.add_comment", "consultations.change_comment")
@@ -620,7 +797,9 @@ class LoggedCommentForm(forms.ModelForm):
 def comment_log(request, pk: int):
     """Staff type in a comment received elsewhere; it waits for moderation like any other."""
     window = get_window(pk)
-    form = LoggedCommentForm(request.POST or None, window=window)
+    form = LoggedCommentForm(
+        request.POST or None, window=window, initial=remembered_source(request, window)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             comment, _created = services.submit_comment(
@@ -633,6 +812,7 @@ def comment_log(request, pk: int):
         except ValidationError as error:
             show_service_error(request, error, form)
         else:
+            remember_source(request, window, form.cleaned_data)
             messages.success(
                 request,
                 _("Comment %(number)s was logged; it waits for moderation.")
@@ -797,4 +977,236 @@ def member_feedback(request, pk: int):
             "staff_counts": staff_counts,
         },
         status=status,
+    )
+
+
+# --- Campaign groups and themes ------------------------------------------------------------
+
+GROUPS_PER_PAGE = 30
+
+
+def first_member(field: str):
+    """A field of a group's first comment (a subquery: no query per group)."""
+    return Subquery(
+        Comment.objects.filter(group_id=OuterRef("pk"))
+        .order_by("created_at", "pk")
+        .values(field)[:1]
+    )
+
+
+def channels_of(group_pks) -> dict[int, list[str]]:
+    """{group pk: the labels of the channels its comments came through} in one query."""
+    labels = dict(Channel.choices)
+    result: dict[int, list[str]] = {}
+    rows = (
+        Comment.objects.filter(group_id__in=list(group_pks))
+        .order_by("group_id", "channel")
+        .values_list("group_id", "channel")
+        .distinct()
+    )
+    for group_pk, channel in rows:
+        result.setdefault(group_pk, []).append(str(labels.get(channel, channel)))
+    return result
+
+
+class MergeForm(forms.Form):
+    groups = forms.ModelMultipleChoiceField(
+        queryset=CommentGroup.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Tick at least two groups to merge them.")},
+    )
+
+
+@workspace_view("consultations.change_comment")
+@require_http_methods(["GET", "POST"])
+def window_groups(request, pk: int):
+    """The window's campaign groups, largest first: how many comments, through which
+    channels, first and last arrival, the first text and the group's disposition; merge
+    ticked groups, or group the whole window again."""
+    window = get_window(pk)
+    form = MergeForm(request.POST if request.POST.get("step") == "merge" else None)
+    status = 200
+    if request.method == "POST":
+        step = request.POST.get("step")
+        try:
+            if step == "merge":
+                if form.is_valid():
+                    group = services.merge_groups(
+                        groups=form.cleaned_data["groups"], user=request.user
+                    )
+                    messages.success(
+                        request,
+                        _("The groups were merged into group %(number)s.") % {"number": group.pk},
+                    )
+                    return redirect("manage:consultation_groups", pk=window.pk)
+            elif step == "regroup":
+                changed = services.regroup_window(window=window)
+                messages.success(
+                    request,
+                    _("Grouping done: %(count)s comment(s) changed group.") % {"count": changed},
+                )
+                return redirect("manage:consultation_groups", pk=window.pk)
+            else:
+                raise ValidationError(_("Unknown action."))
+        except ValidationError as error:
+            show_service_error(request, error, form)
+        status = 400
+    groups = (
+        CommentGroup.objects.filter(window=window)
+        .annotate(
+            size=Count("comments"),
+            first_at=Min("comments__created_at"),
+            last_at=Max("comments__created_at"),
+            quote=first_member("body"),
+        )
+        .order_by("-size", "pk")
+    )
+    page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+    channels = channels_of(group.pk for group in page)
+    for group in page:
+        group.channels = channels.get(group.pk, [])
+        group.outcome_label = dict(Outcome.choices).get(group.outcome, "")
+    counts = window.comments.aggregate(
+        total=Count("pk"), grouped=Count("pk", filter=Q(group__isnull=False))
+    )
+    return render(
+        request,
+        "manage/consultations/group_list.html",
+        {"window": window, "page": page, "form": form, "counts": counts},
+        status=status,
+    )
+
+
+class AnswerForm(ResponseForm):
+    """The answer given to a whole campaign group: a response's outcome and reasons, named
+    as the group page names them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].label = gettext_lazy("Disposition")
+        self.fields["reason_ar"].label = gettext_lazy("Public reason (Arabic)")
+        self.fields["reason_en"].label = gettext_lazy("Public reason (English)")
+        for name in ("reason_ar", "reason_en"):
+            self.fields[name].widget.attrs["rows"] = 3
+
+
+SPLIT_PARTS = 3
+
+
+def split_parts(post, member_pks) -> list[set[int]]:
+    """The parts of a split as sent: each member's `part-<pk>` names its part (1 stays);
+    a member sent with two parts lands in both, and the service refuses it."""
+    parts: list[set[int]] = [set() for _ in range(SPLIT_PARTS)]
+    for pk in member_pks:
+        for value in post.getlist(f"part-{pk}"):
+            number = query_int(value)
+            if number is not None and 1 <= number <= SPLIT_PARTS:
+                parts[number - 1].add(pk)
+    return parts
+
+
+@workspace_view("consultations.change_comment")
+@require_http_methods(["GET", "POST"])
+def group_detail(request, pk: int):
+    """One campaign group: every member with its tracking number, channel, sector, region
+    and arrival; answer the group once (each member gets the response), publish the
+    answers, split the group."""
+    group = get_object_or_404(CommentGroup.objects.select_related("window__plan"), pk=pk)
+    window = group.window
+    answer = AnswerForm(
+        request.POST if request.POST.get("step") == "answer" else None,
+        initial={
+            "outcome": group.outcome,
+            "reason_ar": group.reason_ar,
+            "reason_en": group.reason_en,
+        },
+    )
+    members = list(
+        group.comments.select_related("response", "commitment", "logged_by")
+        .prefetch_related("themes")
+        .order_by("created_at", "pk")
+    )
+    status = 200
+    if request.method == "POST":
+        step = request.POST.get("step")
+        try:
+            if step == "answer":
+                if not request.user.has_perm("consultations.change_response"):
+                    raise PermissionDenied
+                if answer.is_valid():
+                    count = services.answer_group(
+                        group=group, user=request.user, **answer.cleaned_data
+                    )
+                    messages.success(
+                        request,
+                        _("The disposition was given to the %(count)s comment(s) of the group.")
+                        % {"count": count},
+                    )
+                    return redirect("manage:consultation_group", pk=group.pk)
+            elif step == "publish":
+                count = services.publish_responses(comments=members, user=request.user)
+                messages.success(request, _("%(count)s response(s) published.") % {"count": count})
+                return redirect("manage:consultation_group", pk=group.pk)
+            elif step == "split":
+                parts = split_parts(request.POST, [member.pk for member in members])
+                services.split_group(group=group, parts=parts, user=request.user)
+                messages.success(request, _("The group was split."))
+                return redirect("manage:consultation_groups", pk=window.pk)
+            else:
+                raise ValidationError(_("Unknown action."))
+        except ValidationError as error:
+            show_service_error(request, error, answer if step == "answer" else None)
+        status = 400
+    return render(
+        request,
+        "manage/consultations/group_detail.html",
+        {
+            "group": group,
+            "window": window,
+            "members": members,
+            "channels": sorted({member.get_channel_display() for member in members}),
+            "first_at": members[0].created_at if members else None,
+            "last_at": members[-1].created_at if members else None,
+            "answer": answer,
+            "parts": range(1, SPLIT_PARTS + 1),
+            "can_publish_response": request.user.has_perm("consultations.publish_response"),
+        },
+        status=status,
+    )
+
+
+class ThemeForm(forms.Form):
+    name_ar = forms.CharField(
+        label=gettext_lazy("Name (Arabic)"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+    )
+    name_en = forms.CharField(
+        label=gettext_lazy("Name (English)"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr", "lang": "en"}),
+    )
+
+
+@workspace_view("consultations.change_comment")
+@require_http_methods(["GET", "POST"])
+def window_themes(request, pk: int):
+    """The themes (tags) of a window's inputs, with how many each holds; add one."""
+    window = get_window(pk)
+    form = ThemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_theme(window=window, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_service_error(request, error, form)
+        else:
+            messages.success(request, _("The theme was added."))
+            return redirect("manage:consultation_themes", pk=window.pk)
+    themes = window.themes.annotate(size=Count("comments"))
+    return render(
+        request,
+        "manage/consultations/theme_list.html",
+        {"window": window, "themes": themes, "form": form},
+        status=400 if form.errors else 200,
     )

@@ -29,6 +29,17 @@ urlpatterns = [
         workspace.comment_log,
         name="consultation_comment_log",
     ),
+    path(
+        "consultations/windows/<int:pk>/groups/",
+        workspace.window_groups,
+        name="consultation_groups",
+    ),
+    path(
+        "consultations/windows/<int:pk>/themes/",
+        workspace.window_themes,
+        name="consultation_themes",
+    ),
+    path("consultations/groups/<int:pk>/", workspace.group_detail, name="consultation_group"),
     # Forum members' remarks on draft commitments (members-only feedback periods)
     path("consultations/feedback/", workspace.member_feedback_list, name="member_feedback_list"),
     path("consultations/feedback/<int:pk>/", workspace.member_feedback, name="member_feedback"),

@@ -2,7 +2,8 @@
 
 A staff form carries the version of the row it was opened on. The service that saves it
 locks the row, compares, and refuses with `StaleEdit` when someone else saved in between;
-the view then shows a conflict page with both versions, and the user's text is kept.
+the view then answers with the conflict page, which merges the two edits field by field
+(see `conflicts.py`) and saves through the same service on the current version.
 """
 
 from django.db import models

@@ -1,34 +1,459 @@
 """The edit-conflict page: two people opened the same row and the second saves.
 
-The service refuses with `StaleEdit` (see `concurrency.py`). The view then answers 409
-with the same form, still holding everything the user typed, now carrying the version saved
-meanwhile, and above it the fields where the saved text and the user's text differ, with
-a word diff. Saving again keeps the user's text deliberately; nothing is lost either way.
+Every versioned form carries, besides the version it was opened on, a signed snapshot of the
+values it was opened with (`opened`): what the page showed, in the shape the browser posts
+it, formsets included. The service refuses a stale version with `StaleEdit`
+(see `concurrency.py`); the view then merges three versions of each field:
+
+- the one the user opened (the snapshot), the one saved meanwhile, the one the user typed;
+- a field only the other person changed takes their value, a field only this user changed
+  keeps theirs, and a field both changed differently waits for the user's choice (keep the
+  saved value, or use theirs), asked for field by field and required before saving;
+- sets (supporting institutions, policy areas) compare as sets, texts with a word diff.
+
+The answer is 409 with a new form bound to the merged values on the current version, which
+the normal service path saves once the user has chosen. Nothing typed is lost and nothing is
+overwritten silently.
 
     except StaleEdit as stale:
         form = rebase_form(form, stale.current)
         context |= conflict_context(form, stale.current)
-        return render(request, template, context, status=409)
+        return render(request, template, context | {"form": form}, status=409)
+
+A form saved with formsets (a commitment's milestones) seals them into the snapshot when it
+opens (`form.seal(formset)`) and passes them to `rebase_form` with the saved ones; each
+formset is compared as one list of rows.
 """
 
+from dataclasses import dataclass
+
 from django import forms
-from django.utils.translation import pgettext
+from django.core import signing
+from django.forms.utils import ErrorDict
+from django.http import QueryDict
+from django.utils.translation import gettext, pgettext
 
 from .diffs import word_diff
 
 VERSION_FIELD = "version"
+OPENED_FIELD = "opened"
+MERGE_FIELD = "merge"
+TECHNICAL_FIELDS = {VERSION_FIELD, OPENED_FIELD, MERGE_FIELD}
+# The radio of a field both people changed: `keep-<name>` = saved | mine.
+CHOICE_PREFIX = "keep-"
+KEEP_SAVED, KEEP_MINE = "saved", "mine"
+# Columns of a formset row that say where the row is, not what it says.
+ROW_POSITION_FIELDS = {"ORDER", "DELETE", "id"}
+SALT = "core.conflicts"
+# What a form's constructor takes itself; anything else (`plan=`...) is the form's own and
+# is passed again when the form is rebuilt on the saved row.
+FORM_ARGUMENTS = {
+    "data",
+    "files",
+    "auto_id",
+    "prefix",
+    "initial",
+    "error_class",
+    "label_suffix",
+    "empty_permitted",
+    "instance",
+    "use_required_attribute",
+    "renderer",
+}
 
 
 class VersionedFormMixin(forms.Form):
-    """Adds the hidden version the form was opened on; the service compares it."""
+    """Adds the hidden version the form was opened on (the service compares it), the signed
+    values it was opened with, and, on the conflict page, the fields waiting for a choice."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    opened = forms.CharField(widget=forms.HiddenInput, required=False)
+    merge = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
+        self.own_kwargs = {key: value for key, value in kwargs.items() if key not in FORM_ARGUMENTS}
         super().__init__(*args, **kwargs)
+        self.missing_choices: list[str] = []
+        self.sealed_formsets = ()
         instance = getattr(self, "instance", None)
-        if instance is not None and instance.pk and not self.is_bound:
+        if self.is_bound:
+            self.data = apply_choices(self)
+        elif instance is not None and instance.pk:
             self.initial[VERSION_FIELD] = instance.version
+
+    def seal(self, *formsets) -> None:
+        """Sign, with this form's values, those of `formsets` saved with it."""
+        self.sealed_formsets = formsets
+
+    def get_initial_for_field(self, field, field_name):
+        # The snapshot is taken when the page is drawn, after every `__init__` has set the
+        # values the page shows.
+        instance = getattr(self, "instance", None)
+        if field_name == OPENED_FIELD and not self.is_bound and instance and instance.pk:
+            return sign(instance, snapshot(self, self.sealed_formsets))
+        return super().get_initial_for_field(field, field_name)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.missing_choices:
+            for key in self.missing_choices:
+                name = key.removeprefix(f"{self.prefix}-") if self.prefix else key
+                if name in self.fields:
+                    self.add_error(name, gettext("Choose: keep the saved version, or use yours."))
+            self.add_error(
+                None,
+                gettext(
+                    "Someone else changed some of the same fields as you: for each of them,"
+                    " choose to keep the saved version or use yours, then save again."
+                ),
+            )
+        return cleaned
+
+    @property
+    def conflict(self) -> dict | None:
+        """The conflict section of the page: set by `rebase_form`, or, when a save from the
+        conflict page is refused, rebuilt for the fields that still wait for a choice."""
+        if not hasattr(self, "_conflict"):
+            self._conflict = pending_conflict(self) if self.is_bound else None
+        return self._conflict
+
+
+# Values in the shape a browser posts them: every field a list of strings.
+
+
+def as_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value]
+    return [str(value)]
+
+
+def field_data(bound: forms.BoundField) -> list[str]:
+    """What the browser posts for this field: typed (bound form) or shown (unbound)."""
+    field, widget, form = bound.field, bound.field.widget, bound.form
+    if form.is_bound:
+        value = widget.value_from_datadict(form.data, form.files, bound.html_name)
+    else:
+        value = bound.value()
+    if isinstance(widget, forms.CheckboxInput):
+        return ["on"] if value else []
+    if not form.is_bound:
+        value = widget.format_value(value)
+    if value is None and not is_multiple(field):
+        return [""]
+    return as_list(value)
+
+
+def is_multiple(field: forms.Field) -> bool:
+    return isinstance(field, forms.MultipleChoiceField) or getattr(
+        field.widget, "allow_multiple_selected", False
+    )
+
+
+def compared_fields(form: forms.BaseForm):
+    """The fields a person edits: not the technical ones, not file uploads (a browser never
+    sends a file back)."""
+    for name, field in form.fields.items():
+        if name not in TECHNICAL_FIELDS and not isinstance(field, forms.FileField):
+            yield name, field
+
+
+def text(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def comparable(field: forms.Field, values: list[str]):
+    """A field's posted values as compared: a set as a sorted list, a box as a boolean,
+    text without the line endings and outer spaces browsers and forms add."""
+    if is_multiple(field):
+        return sorted(set(values))
+    last = values[-1] if values else ""
+    if isinstance(field.widget, forms.CheckboxInput):
+        return last.lower() not in ("", "false", "0")
+    return text(last)
+
+
+def formset_data(formset) -> dict[str, list[str]]:
+    prefix = f"{formset.prefix}-"
+    if formset.is_bound:
+        data = formset.data
+        return {key: as_list(data.getlist(key)) for key in data if key.startswith(prefix)}
+    values = {bound.html_name: field_data(bound) for bound in formset.management_form}
+    for form in formset.forms:
+        values.update({bound.html_name: field_data(bound) for bound in form})
+    return values
+
+
+def blank_row(formset) -> dict[str, str]:
+    """A new, untouched row's values: an extra row still equal to it is not a row."""
+    empty = formset.empty_form
+    return {
+        name: text(field_data(empty[name])[-1] if field_data(empty[name]) else "")
+        for name in empty.fields
+        if name not in ROW_POSITION_FIELDS and not name.endswith("_id")
+    }
+
+
+def formset_rows(data: dict[str, list[str]], prefix: str, blank: dict[str, str]) -> list[list]:
+    """The rows a formset keeps, in their order, each as [[column, value], ...]."""
+
+    def first(key: str) -> str:
+        values = data.get(f"{prefix}-{key}") or [""]
+        return values[-1]
+
+    def number(raw: str, default: int) -> int:
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            return default
+
+    total = min(number(first("TOTAL_FORMS"), 0), 1000)
+    initial = number(first("INITIAL_FORMS"), 0)
+    rows = []
+    for index in range(total):
+        cell = f"{prefix}-{index}-"
+        if (data.get(f"{cell}DELETE") or [""])[-1].lower() not in ("", "false", "0"):
+            continue
+        values = [[name, text(", ".join(data.get(cell + name) or []))] for name in sorted(blank)]
+        if index >= initial and all(value == blank[name] for name, value in values):
+            continue
+        order = number((data.get(f"{cell}ORDER") or [""])[-1], 10_000 + index)
+        rows.append((order, index, values))
+    return [values for _order, _index, values in sorted(rows)]
+
+
+def rows_text(rows: list[list]) -> str:
+    """A formset's rows as lines a person reads and a word diff can compare."""
+    lines = []
+    for position, row in enumerate(rows, start=1):
+        parts = [value for _name, value in row if value]
+        lines.append(f"{position}. " + pgettext("between the values of a row", " · ").join(parts))
+    return "\n".join(lines)
+
+
+def snapshot(form: forms.BaseForm, formsets=()) -> dict:
+    return {
+        "fields": {
+            form.add_prefix(name): field_data(form[name]) for name, _ in compared_fields(form)
+        },
+        "formsets": {
+            formset.prefix: {"data": formset_data(formset), "blank": blank_row(formset)}
+            for formset in formsets
+        },
+    }
+
+
+def identity(instance) -> list:
+    return [instance._meta.label_lower, instance.pk]
+
+
+def sign(instance, values: dict) -> str:
+    payload = {"row": identity(instance), "version": instance.version, **values}
+    return signing.dumps(payload, salt=SALT, compress=True)
+
+
+def unsign(value, instance) -> dict | None:
+    """The signed payload, if it is ours and about this row; None otherwise."""
+    try:
+        payload = signing.loads(value or "", salt=SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("row") != identity(instance):
+        return None
+    return payload
+
+
+# The merge.
+
+
+@dataclass
+class Unit:
+    """One thing compared as a whole: a field, or a formset's list of rows."""
+
+    key: str  # the data key of the field, or the formset's prefix
+    label: str
+    field: forms.Field | None = None
+    blank: dict | None = None
+
+    def value(self, values: dict | None):
+        """The comparable value in a snapshot, or None when the snapshot lacks it."""
+        if values is None:
+            return None
+        if self.field is not None:
+            posted = values.get("fields", {}).get(self.key)
+            return None if posted is None else comparable(self.field, posted)
+        rows = values.get("formsets", {}).get(self.key)
+        if rows is None:
+            return None
+        return formset_rows(rows["data"], self.key, self.blank)
+
+    def display(self, value) -> str:
+        if value is None:
+            return ""
+        if self.field is None:
+            return rows_text(value)
+        return display_value(self.field, value)
+
+    def write(self, data: QueryDict, values: dict) -> None:
+        """Put this unit's values from the snapshot `values` into the posted `data`."""
+        if self.field is not None:
+            write_values(data, self.key, values["fields"][self.key])
+            return
+        for key in [key for key in data if key.startswith(f"{self.key}-")]:
+            del data[key]
+        for key, posted in values["formsets"][self.key]["data"].items():
+            write_values(data, key, posted)
+
+
+def write_values(data: QueryDict, key: str, values: list[str]) -> None:
+    if values:
+        data.setlist(key, values)
+    else:
+        data.pop(key, None)  # an unticked box, an empty choice of several: not posted
+
+
+def units(form: forms.BaseForm, formsets=()) -> list[Unit]:
+    found = [
+        Unit(key=form.add_prefix(name), label=str(field.label or name), field=field)
+        for name, field in compared_fields(form)
+    ]
+    found += [
+        Unit(key=formset.prefix, label=str(label), blank=blank_row(formset))
+        for formset, label in formsets
+    ]
+    return found
+
+
+def mutable(data) -> QueryDict:
+    if isinstance(data, QueryDict):
+        return data.copy()
+    copy = QueryDict(mutable=True)
+    for key, value in data.items():
+        copy.setlist(key, as_list(value))
+    return copy
+
+
+def rebase_form(form: forms.BaseForm, current, *, formsets=()) -> forms.BaseForm:
+    """A new form bound to the merge of what the user opened, what was saved meanwhile
+    (`current`) and what the user typed, on `current`'s version. `formsets` lists
+    (typed formset, the same formset unbound on `current`, label); the merged rows are in the
+    returned form's `data`, from which the view binds the formset again."""
+    saved_form = type(form)(instance=current, **form.own_kwargs)
+    saved = snapshot(saved_form, [saved for _typed, saved, _label in formsets])
+    typed = snapshot(form, [typed for typed, _saved, _label in formsets])
+    opened = unsign(form.data.get(form.add_prefix(OPENED_FIELD)), current)
+    data = mutable(form.data)
+    for key in [key for key in data if key.startswith(CHOICE_PREFIX)]:
+        del data[key]
+    rows, pending = [], []
+    for unit in units(form, [(typed_set, label) for typed_set, _saved, label in formsets]):
+        theirs, yours, base = unit.value(saved), unit.value(typed), unit.value(opened)
+        if theirs == yours:
+            continue
+        if base is not None and base == yours:
+            status = "theirs"  # only the other person changed it: their value is kept
+            unit.write(data, saved)
+        elif base is not None and base == theirs:
+            status = "yours"  # only this user changed it
+        else:
+            status = "choose"
+            pending.append(unit.key)
+        rows.append(conflict_row(unit, theirs, yours, status, base=base))
+    data[form.add_prefix(VERSION_FIELD)] = str(current.version)
+    data[form.add_prefix(OPENED_FIELD)] = sign(current, saved)
+    labels = {row["key"]: row["label"] for row in rows}
+    data[form.add_prefix(MERGE_FIELD)] = sign(
+        current, {"pending": pending, "labels": {key: labels[key] for key in pending}}
+    )
+    merged = type(form)(data=data, files=form.files, instance=current, **form.own_kwargs)
+    merged._errors = ErrorDict()  # shown again, not judged: the user has not saved yet
+    saved_by, saved_at = last_change(current)
+    merged._conflict = {
+        "rows": rows,
+        "pending": bool(pending),
+        # A browser never sends a chosen file back with the page: it must be chosen again.
+        "files_dropped": any(form.files.values()) if form.files else False,
+        "saved_by": saved_by,
+        "saved_at": saved_at,
+    }
+    return merged
+
+
+def conflict_row(unit: Unit, theirs, yours, status: str, *, base=None, choice=None) -> dict:
+    saved_text, typed_text = unit.display(theirs), unit.display(yours)
+    opened_text = unit.display(base) if base is not None else None
+    return {
+        "key": unit.key,
+        "choice_name": CHOICE_PREFIX + unit.key,
+        "label": unit.label,
+        "theirs": saved_text,
+        "yours": typed_text,
+        "status": status,
+        "choice": choice,
+        # What the other person changed, from the version this user opened; else how the
+        # user's text differs from the saved one.
+        "diff": word_diff(opened_text, saved_text)
+        if status == "theirs" and opened_text is not None
+        else word_diff(saved_text, typed_text),
+    }
+
+
+def apply_choices(form: forms.BaseForm):
+    """The posted data with each "keep the saved version" choice of the conflict page
+    applied; the fields still waiting for a choice are listed in `form.missing_choices`."""
+    instance = getattr(form, "instance", None)
+    if instance is None or not instance.pk:
+        return form.data
+    token = unsign(form.data.get(form.add_prefix(MERGE_FIELD)), instance)
+    opened = unsign(form.data.get(form.add_prefix(OPENED_FIELD)), instance)
+    if token is None or opened is None or token["version"] != opened["version"]:
+        return form.data
+    data = mutable(form.data)
+    for key in token["pending"]:
+        choice = data.get(CHOICE_PREFIX + key)
+        if choice == KEEP_SAVED:
+            if key in opened["fields"]:
+                write_values(data, key, opened["fields"][key])
+            elif key in opened["formsets"]:
+                for old in [name for name in data if name.startswith(f"{key}-")]:
+                    del data[old]
+                for name, posted in opened["formsets"][key]["data"].items():
+                    write_values(data, name, posted)
+        elif choice != KEEP_MINE:
+            form.missing_choices.append(key)
+    return data
+
+
+def pending_conflict(form: forms.BaseForm) -> dict | None:
+    """The conflict section again, when a save from the conflict page is refused: the
+    fields that wait for a choice, with the choice made so far."""
+    instance = getattr(form, "instance", None)
+    if instance is None or not instance.pk:
+        return None
+    token = unsign(form.data.get(form.add_prefix(MERGE_FIELD)), instance)
+    opened = unsign(form.data.get(form.add_prefix(OPENED_FIELD)), instance)
+    if token is None or opened is None or not token["pending"]:
+        return None
+    typed = snapshot(form)
+    rows = []
+    for key in token["pending"]:
+        name = key.removeprefix(f"{form.prefix}-") if form.prefix else key
+        if name in form.fields:
+            unit = Unit(key=key, label=str(form.fields[name].label or name), field=form[name].field)
+            yours = unit.value(typed)
+        elif key in opened["formsets"]:
+            label = token.get("labels", {}).get(key, key)
+            unit = Unit(key=key, label=label, blank=opened["formsets"][key]["blank"])
+            yours = formset_rows(
+                {name: as_list(form.data.getlist(name)) for name in form.data}, key, unit.blank
+            )
+        else:
+            continue
+        choice = form.data.get(CHOICE_PREFIX + key)
+        rows.append(conflict_row(unit, unit.value(opened), yours, "choose", choice=choice))
+    saved_by, saved_at = last_change(instance)
+    return {"rows": rows, "pending": True, "saved_by": saved_by, "saved_at": saved_at}
 
 
 def display_value(field: forms.Field, value) -> str:
@@ -43,31 +468,15 @@ def display_value(field: forms.Field, value) -> str:
     choices = getattr(field, "choices", None)
     if choices is not None:
         for key, label in choices:
+            if isinstance(label, (list, tuple)):  # a group of options
+                for inner_key, inner_label in label:
+                    if str(getattr(inner_key, "value", inner_key)) == str(value):
+                        return str(inner_label)
+                continue
             key = getattr(key, "value", key)  # ModelChoiceIteratorValue
             if str(key) == str(value):
                 return str(label)
     return str(value)
-
-
-def conflict_rows(form: forms.BaseForm, current) -> list[dict]:
-    """The fields where the row as saved now and the user's form differ."""
-    saved = type(form)(instance=current) if hasattr(form, "instance") else None
-    rows = []
-    for name, field in form.fields.items():
-        if name == VERSION_FIELD or saved is None:
-            continue
-        theirs = display_value(field, saved[name].value())
-        yours = display_value(field, form[name].value())
-        if theirs != yours:
-            rows.append(
-                {
-                    "label": field.label,
-                    "theirs": theirs,
-                    "yours": yours,
-                    "diff": word_diff(theirs, yours),
-                }
-            )
-    return rows
 
 
 def last_change(current):
@@ -79,25 +488,6 @@ def last_change(current):
     return record.history_user, record.history_date
 
 
-def conflict_context(form: forms.BaseForm, current) -> dict:
-    saved_by, saved_at = last_change(current)
-    return {
-        "conflict": {
-            "rows": conflict_rows(form, current),
-            "saved_by": saved_by,
-            "saved_at": saved_at,
-        }
-    }
-
-
-def rebase_form(form: forms.BaseForm, current) -> forms.BaseForm:
-    """The same bound form, now carrying the version saved meanwhile, so that saving it
-    again replaces that version on purpose."""
-    data = form.data.copy()
-    data[form.add_prefix(VERSION_FIELD)] = str(current.version)
-    kwargs = {"data": data, "files": form.files, "prefix": form.prefix}
-    if hasattr(form, "instance"):
-        kwargs["instance"] = current
-    rebased = type(form)(**kwargs)
-    rebased.is_valid()
-    return rebased
+def conflict_context(form: forms.BaseForm, current=None) -> dict:
+    """The template's `conflict`: the rows of the merge `rebase_form` made."""
+    return {"conflict": getattr(form, "conflict", None)}

@@ -86,3 +86,19 @@ def number_text(pattern: str, **numbers: int) -> str:
     """`blocktranslated` for whole numbers only, which need no escaping ("Commitment 3",
     "2 of 5", "40%")."""
     return mark_safe(pattern % numbers)
+
+
+# Unicode isolates for text that carries no markup (messages, e-mails, spreadsheets): a
+# name, a value or an example put inside a sentence keeps its own direction, so a Latin
+# value inside Arabic (or Arabic inside English) and a date example read in their order.
+FIRST_STRONG_ISOLATE, LEFT_TO_RIGHT_ISOLATE, POP_ISOLATE = "\u2068", "\u2066", "\u2069"
+
+
+def isolated(value) -> str:
+    """`value` in its own direction, worked out from its first letter (like `dir="auto"`)."""
+    return f"{FIRST_STRONG_ISOLATE}{value}{POP_ISOLATE}"
+
+
+def left_to_right(value) -> str:
+    """`value` read left to right whatever surrounds it: dates, codes, formats."""
+    return f"{LEFT_TO_RIGHT_ISOLATE}{value}{POP_ISOLATE}"

@@ -10,10 +10,12 @@ moderation, a forum member's remark, a stored draft PDF, a subscription) keep th
 the app that owns such a model says so with `register_public_rule` from its
 `AppConfig.ready()`. Old entries are never looked up again and expire.
 
-Not stored: pages that handed out a CSRF token (the comment form of the window and
-commitment pages; they are not wrapped anyway), responses that set a cookie, and anything
-but a 200. Entries live `PAGE_SECONDS` at most, because a few facts follow the clock
-without any row changing (a comment window opens or closes at its time).
+Not stored: pages that handed out a CSRF token, responses that set a cookie, and anything
+but a 200. The pages that hold a form for anonymous visitors (the comment form of the
+window and commitment pages) are stored all the same: the form they carry has no token, and
+its script asks an uncached endpoint for the visitor's own when the form is reached.
+Entries live `PAGE_SECONDS` at most, because a few facts follow the clock without any row
+changing (a comment window opens or closes at its time).
 
 With Redis (`REDIS_URL`) the counter is shared by every worker and machine, so an edit
 refreshes every page at once. Without it (the laptop default) each process keeps its own

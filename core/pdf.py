@@ -30,6 +30,7 @@ import mimetypes
 import multiprocessing
 import os
 import posixpath
+import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -45,6 +46,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from . import pdf_text
+
+# Exact text for Arabic (WeasyPrint issue #2841): see core/pdf_text.py.
+pdf_text.install()
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +110,11 @@ def page_counter_css() -> str:
     return f'"{text}"'
 
 
+# Every document is a tagged PDF/UA-1 (WeasyPrint's variant: PDF 1.7, a structure tree of
+# the HTML's headings, paragraphs, lists, tables and figures, /Lang from <html lang>, the
+# <title> shown as the window title), so screen readers can read it in order.
+PDF_VARIANT = "pdf/ua-1"
+
 # --- Rendering under a time and memory limit (every document) ---
 
 # The longest a background render may take, in seconds (settings.PDF_RENDER_TIMEOUT
@@ -121,6 +132,26 @@ REQUEST_RENDER_TIMEOUT_SECONDS = 20
 RENDER_MEMORY_MB = 1024
 # The largest HTML accepted, in characters: a bound on work before the clock even starts.
 MAX_HTML_CHARS = 8_000_000
+
+# The deepest nesting of lists, quotes and tables printed: ours go a few levels deep; the
+# layout of thousands fails with a RecursionError only after a long time (longer with the
+# PDF/UA tags), so such a document is refused before it starts.
+MAX_NESTING = 100
+NESTING_TAG = re.compile(r"<(/?)(ul|ol|blockquote|table)\b", re.IGNORECASE)
+
+
+def nesting_depth(html: str) -> int:
+    """The deepest nesting of <ul>, <ol>, <blockquote> and <table> in `html` (elements
+    whose end tag HTML requires, so counting tags is exact)."""
+    depth = deepest = 0
+    for match in NESTING_TAG.finditer(html):
+        if match.group(1):
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
 
 # Why a PDF could not be made: the code is stored (PlanPdf.failure) and the sentence shown
 # to staff in their language.
@@ -208,7 +239,9 @@ def _write_in_child(sender, html: str, base_url: str, memory_bytes: int) -> None
     fetcher = RecordingFetcher(base_url)
     try:
         limit_memory(memory_bytes)
-        pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+        pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+            pdf_variant=PDF_VARIANT
+        )
     # Reported to the parent, which raises RenderFailed with the code.
     except RecursionError as error:
         sender.send((None, "too_deep", repr(error)[:500], fetcher.requested, fetcher.refused))
@@ -233,6 +266,8 @@ def write_pdf_limited(
         raise RenderFailed(
             f"The document is too large to print ({len(html)} characters).", "too_large"
         )
+    if (depth := nesting_depth(html)) > MAX_NESTING:
+        raise RenderFailed(f"Blocks nested {depth} deep in the document.", "too_deep")
     if timeout is None:
         timeout = background_timeout()
     if memory_mb is None:

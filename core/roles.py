@@ -12,12 +12,14 @@ COORDINATOR = "coordinator"
 EDITOR = "editor"
 FOCAL_POINT = "focal_point"
 FORUM_MEMBER = "forum_member"
+CIVIL_SOCIETY = "civil_society"
 
 ROLE_LABELS = {
     COORDINATOR: _("Unit coordinator"),
     EDITOR: _("Unit staff (editor)"),
     FOCAL_POINT: _("Agency focal point"),
     FORUM_MEMBER: _("Forum member"),
+    CIVIL_SOCIETY: _("Civil-society monitor"),
 }
 
 CONTENT_MODELS = {
@@ -28,6 +30,8 @@ CONTENT_MODELS = {
         "progressreport",
         "approvalletter",
         "irmassessment",
+        "irmreport",
+        "irmfinding",
         "policyarea",
     ],
     "meetings": [
@@ -66,9 +70,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "consultations.schedule_window",
         # Reads the audit trail in the workspace (audit.trail).
         "audit.view_auditevent",
+        "commitments.view_civilsocietyrating",
     ],
     # Edits plans, commitments, meetings, minutes; moderates comments; drafts responses.
-    EDITOR: _perms(["view", "add", "change"], CONTENT_MODELS),
+    EDITOR: [
+        *_perms(["view", "add", "change"], CONTENT_MODELS),
+        # Civil society's ratings are theirs: the unit reads them.
+        "commitments.view_civilsocietyrating",
+    ],
     # Confirms the text for their ministry and reports milestones of their own commitments;
     # the "own commitments only" rule is enforced row by row in the workspace views.
     FOCAL_POINT: [
@@ -92,6 +101,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "consultations.add_comment",
         # Remarks on draft commitments in a members-only feedback period (their own).
         "consultations.send_member_remark",
+    ],
+    # A civil-society organisation that follows the plan: rates milestones as itself (the
+    # organisations it is a focal point of), nothing else; `commitments.monitoring` checks
+    # the rows.
+    CIVIL_SOCIETY: [
+        *_perms(["view"], {"plans": ["actionplan"]}),
+        *_perms(["view"], {"commitments": ["commitment", "milestone"]}),
+        *_perms(["view", "add", "change"], {"commitments": ["civilsocietyrating"]}),
     ],
 }
 

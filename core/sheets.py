@@ -13,8 +13,9 @@ registered with `register()`; the views here do the rest for every kind:
   transaction through the services: a failing row saves nothing of the file.
 
 A sheet's `analyse` reads what it compares the rows against once for the whole file
-(lookup maps; `SavedRows` and `problems_without_queries` instead of `full_clean()` per row),
-so a preview runs as many queries for 50 rows as for 5 (tests/site/test_import_queries.py).
+(lookup maps), checks each row with the model's own validation (`model_problems`) and lets
+the database judge the rest in a rolled-back dry run of the whole file (`dry_run`), so a
+preview runs as many queries for 50 rows as for 5 (tests/site/test_import_queries.py).
 
 Another app plugs a sheet in by subclassing `Sheet` and calling `register(MySheet())`
 from its `AppConfig.ready()` (the meetings and consultations developers' attendance,
@@ -26,18 +27,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db.models import CheckConstraint, F, Q, UniqueConstraint
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
+from import_export import fields, resources, widgets
 
 from core.access import is_workspace_user
 from core.arabic import ascii_digits, normalise
+from core.i18n import isolated, left_to_right
 from core.spreadsheets import (
     HEADER_SEARCH_ROWS,
     SheetProblem,
-    condition_fields,
+    refused_by_database,
     strip_formula_guard,
 )
 
@@ -45,28 +48,159 @@ SESSION_KEY = "workspace_imports"
 # Previews kept in one session; an older one is dropped when a newer file is uploaded.
 KEPT_PREVIEWS = 3
 FORMATS = ("xlsx", "csv")
+# Rows listed in full on the preview page; the counts and every error cover the whole file.
+FIRST_ROWS = 100
 
 
-# Columns ---------------------------------------------------------------------------------
+# Columns: django-import-export fields whose widgets read the cells ----------------------
 
 
-@dataclass
-class Column:
-    """One column of a sheet: what a header may say, and how a cell is read.
+class Cell(widgets.Widget):
+    """How a sheet reads one cell: None for an empty cell (no change), the value otherwise,
+    `ValueError` with a message for the user when the cell cannot be read. Formula guards
+    added by our exports are taken off first."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str):
+            value = strip_formula_guard(value).strip()
+        if value in (None, ""):
+            return None
+        return self.read(value)
+
+    def read(self, value):
+        return str(value).strip()
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class KeyCell(Cell):
+    """A code or a name compared after `normalise` (an OGP id, an institution)."""
+
+    def read(self, value):
+        return ascii_digits(str(value)).strip()
+
+
+class DateCell(Cell):
+    def read(self, value):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = ascii_digits(str(value)).strip()
+        if len(text) > 10 and text[10:11] in (" ", "T"):
+            text = text[:10]  # a date-time cell kept by `json_safe`: the date part
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"):
+            try:
+                return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007
+            except ValueError:
+                continue
+        raise ValueError(
+            _("“%(value)s” is not a date. Write dates as YYYY-MM-DD, for example %(example)s.")
+            % {"value": isolated(value), "example": left_to_right("2025-06-30")}
+        )
+
+
+class IntCell(Cell):
+    def read(self, value):
+        if isinstance(value, bool):
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": isolated(value)})
+        text = ascii_digits(str(value)).strip().rstrip("%").strip()
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(
+                _("“%(value)s” is not a number.") % {"value": isolated(value)}
+            ) from None
+        if number != number.to_integral_value():
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": isolated(value)})
+        return int(number)
+
+
+class PercentCell(IntCell):
+    def read(self, value):
+        if isinstance(value, float) and 0 < value < 1:
+            value = value * 100  # a cell formatted as a percentage
+        number = super().read(value)
+        if not 0 <= number <= 100:
+            raise ValueError(_("The percent done must be between 0 and 100."))
+        return number
+
+
+class BoolCell(Cell):
+    def read(self, value):
+        key = normalise(value)
+        if key in {"1", "yes", "true", "نعم", "x", "✓"}:
+            return True
+        if key in {"0", "no", "false", "لا"}:
+            return False
+        raise ValueError(_("Write yes or no, not “%(value)s”.") % {"value": isolated(value)})
+
+
+class ChoiceCell(Cell):
+    """One of `choices`, written as its value or its label in either language."""
+
+    def __init__(self, choices, allowed=""):
+        super().__init__()
+        self.choices = choices
+        self.allowed = allowed
+
+    def read(self, value):
+        if not hasattr(self, "names"):
+            # Every way a choice may be written, in either language: made once.
+            self.names = {}
+            for choice, label in self.choices:
+                self.names[normalise(choice)] = choice
+                for code in ("ar", "en"):
+                    with translation.override(code):
+                        self.names.setdefault(normalise(str(label)), choice)
+        key = normalise(value)
+        if key in self.names:
+            return self.names[key]
+        raise ValueError(
+            _("“%(value)s” is not one of the allowed values: %(allowed)s.")
+            % {"value": isolated(value), "allowed": self.allowed()}
+        )
+
+
+CELLS = {
+    "text": Cell,
+    "key": KeyCell,
+    "date": DateCell,
+    "int": IntCell,
+    "percent": PercentCell,
+    "bool": BoolCell,
+}
+
+
+class Column(fields.Field):
+    """One column of a sheet (a django-import-export `Field`): what a header may say, and
+    the widget that reads its cells.
 
     `kind`: text, date, int, percent, bool, choice, or key (text compared after
-    `normalise`). An empty cell means "no change" unless the sheet says otherwise.
+    `normalise`); a sheet may give its own `widget` instead. An empty cell means "no
+    change" unless the sheet says otherwise.
     """
 
-    name: str
-    label: object
-    kind: str = "text"
-    required: bool = False
-    help: object = ""
-    example: str = ""
-    choices: list = field(default_factory=list)
-    aliases: tuple = ()
-    private: bool = False
+    def __init__(
+        self,
+        name: str,
+        label,
+        kind: str = "text",
+        required: bool = False,
+        help="",  # noqa: A002 (the column's help text, as the template sheet calls it)
+        example: str = "",
+        choices=(),
+        aliases: tuple = (),
+        private: bool = False,
+        widget=None,
+    ):
+        self.name, self.label, self.kind = name, label, kind
+        self.required, self.help, self.example = required, help, example
+        self.choices, self.aliases, self.private = list(choices), tuple(aliases), private
+        if widget is None:
+            widget = ChoiceCell(self.choices, self.allowed) if kind == "choice" else CELLS[kind]()
+        super().__init__(attribute=name, column_name=name, widget=widget)
 
     def headers(self) -> set[str]:
         """Every header text accepted for this column, normalised."""
@@ -85,77 +219,14 @@ class Column:
             return _("a whole number from 0 to 100") if self.kind == "percent" else _("a number")
         return ""
 
-    def clean(self, value):
-        """The cell's value for this column, None for an empty cell; ValueError if wrong."""
-        if isinstance(value, str):
-            value = strip_formula_guard(value).strip()
-        if value in (None, ""):
-            return None
-        reader = getattr(self, f"read_{self.kind}", None)
-        return reader(value) if reader else str(value).strip()
 
-    def read_date(self, value):
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        text = ascii_digits(str(value)).strip()
-        if len(text) > 10 and text[10:11] in (" ", "T"):
-            text = text[:10]  # a date-time cell kept by `json_safe`: the date part
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"):
-            try:
-                return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007
-            except ValueError:
-                continue
-        raise ValueError(
-            _("“%(value)s” is not a date. Write dates as YYYY-MM-DD, for example %(example)s.")
-            % {"value": value, "example": "2025-06-30"}
-        )
+class SheetResource(resources.Resource):
+    """The columns of one sheet as a django-import-export resource: `fields` are the sheet's
+    `Column`s, whose widgets read the cells (`Sheet.read_row`)."""
 
-    def read_int(self, value):
-        if isinstance(value, bool):
-            raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
-        text = ascii_digits(str(value)).strip().rstrip("%").strip()
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
-        if number != number.to_integral_value():
-            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
-        return int(number)
-
-    def read_percent(self, value):
-        if isinstance(value, float) and 0 < value < 1:
-            value = value * 100  # a cell formatted as a percentage
-        number = self.read_int(value)
-        if not 0 <= number <= 100:
-            raise ValueError(_("The percent done must be between 0 and 100."))
-        return number
-
-    def read_bool(self, value):
-        key = normalise(value)
-        if key in {"1", "yes", "true", "نعم", "x", "✓"}:
-            return True
-        if key in {"0", "no", "false", "لا"}:
-            return False
-        raise ValueError(_("Write yes or no, not “%(value)s”.") % {"value": value})
-
-    def read_choice(self, value):
-        key = normalise(value)
-        for choice, label in self.choices:
-            names = {normalise(choice)}
-            for code in ("ar", "en"):
-                with translation.override(code):
-                    names.add(normalise(str(label)))
-            if key in names:
-                return choice
-        raise ValueError(
-            _("“%(value)s” is not one of the allowed values: %(allowed)s.")
-            % {"value": value, "allowed": self.allowed()}
-        )
-
-    def read_key(self, value):
-        return ascii_digits(str(value)).strip()
+    def __init__(self, columns):
+        super().__init__()
+        self.fields = {column.name: column for column in columns}
 
 
 # Reading a sheet's rows ------------------------------------------------------------------
@@ -169,6 +240,7 @@ class Table:
     rows: list[dict]
     row_numbers: list[int]
     ignored_headers: list[str]
+    resource: object = None  # the sheet's `SheetResource`, made on the first row read
 
 
 def find_table(sheet: "Sheet", raw_rows) -> Table:
@@ -260,9 +332,12 @@ class RowResult:
     changes: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # (column label or "", message)
     notes: list = field(default_factory=list)
-    pairing: dict | None = None  # {"field": name, "options": [(value, label)], "selected": v}
+    # {"field": name, "options": [(value, label)], "selected": v, "proposed": v,
+    #  "evidence": [why the selected record is this row's, in words]}
+    pairing: dict | None = None
     data: dict = field(default_factory=dict)
     obj: object = None
+    changed: set = field(default_factory=set)  # the model fields an update changes
 
     def error(self, column, message):
         self.errors.append((column, str(message)))
@@ -291,6 +366,24 @@ class Preview:
     context: dict = field(default_factory=dict)  # whatever `apply` needs
     # True when the user's choices moved a proposal they had not seen: show it again.
     needs_review: bool = False
+    # What confirming changes beyond the rows: [{"text", "ask"}]. When one asks (approvals
+    # that go stale, public pages that change), the user ticks that they read it before
+    # the import runs; the others (a PDF made again, new drafts) are said only.
+    consequences: list = field(default_factory=list)
+    # The sheet's options (`opt-<name>` in the form): [{"name", "label", "choices", "value"}]
+    options: list = field(default_factory=list)
+
+    @property
+    def needs_acknowledgement(self) -> bool:
+        return any(consequence["ask"] for consequence in self.consequences)
+
+    @property
+    def shown_rows(self) -> list:
+        """The rows the page lists: the first `FIRST_ROWS`, and every later one that has an
+        error or asks for a choice (every error is also listed above the table)."""
+        return self.rows[:FIRST_ROWS] + [
+            row for row in self.rows[FIRST_ROWS:] if row.action == "error" or row.pairing
+        ]
 
     @property
     def has_errors(self) -> bool:
@@ -336,7 +429,17 @@ class Sheet:
     can_import = True
 
     def column(self, name) -> Column:
-        return next(column for column in self.columns if column.name == name)
+        # Built once per sheet (one object serves every request; labels stay lazy).
+        if "_columns_by_name" not in self.__dict__:
+            self._columns_by_name = {column.name: column for column in self.columns}
+        return self._columns_by_name[name]
+
+    def label_of(self, name) -> str:
+        """The label of the column `name`, "" for a field the sheet has no column for."""
+        try:
+            return self.column(name).label
+        except KeyError:
+            return ""
 
     def export_columns(self, user) -> list[Column]:
         return [c for c in self.columns if not c.private or user.has_perm(self.contact_permission)]
@@ -352,13 +455,21 @@ class Sheet:
 
     # Helpers for subclasses --------------------------------------------------------------
 
+    def resource(self) -> SheetResource:
+        return SheetResource(self.columns)
+
     def read_row(self, table: Table, index: int, result: RowResult) -> dict:
-        """The row's cells read by their columns; bad cells become errors on `result`."""
+        """The row's cells read by the widgets of the sheet's resource; bad cells become
+        errors on `result`, beside their column."""
+        if table.resource is None:
+            table.resource = self.resource()
+        resource = table.resource
+        row = table.rows[index]
         data = {}
-        for name, raw in table.rows[index].items():
-            column = self.column(name)
+        for name in row:
+            column = resource.fields[name]
             try:
-                value = column.clean(raw)
+                value = column.clean(row)
             except ValueError as error:
                 result.error(column.label, error)
                 continue
@@ -431,160 +542,21 @@ def field_change(obj, name, value, label, render=display) -> Change | None:
     return Change(label=label, old=render(old), new=render(value))
 
 
-# Checking a row without a query per row ---------------------------------------------------
+# Checking rows: the model's own validation, then the database in a dry run -------------
 #
-# `Model.full_clean()` asks the database once per foreign key (does it exist?), once per
-# unique check and once per check constraint (`Q.check`), so a preview that ran it on every
-# row would cost dozens of queries per row. A preview has already loaded the rows it
-# compares against; `problems_without_queries` gives the same answers from them.
+# A row is checked as it would be saved. The model says what it refuses by itself
+# (`model_problems`: field types, choices, lengths, `clean()`), asking the database
+# nothing; then `dry_run` writes every checked row in a transaction that is rolled back, so
+# the database itself says which uniqueness rule or check constraint a row breaks (against
+# saved rows and against the file's other rows). That is a few bulk statements for the
+# whole file; only when the database refuses something are the rows written one by one to
+# find which.
 
 
-class NotInMemory(Exception):
-    """A constraint this module cannot evaluate in Python (the database is asked instead)."""
-
-
-COMPARISONS = {
-    "exact": lambda left, right: left == right,
-    "gt": lambda left, right: left > right,
-    "gte": lambda left, right: left >= right,
-    "lt": lambda left, right: left < right,
-    "lte": lambda left, right: left <= right,
-}
-
-
-def field_value(instance, name: str):
-    if "__" in name:
-        raise NotInMemory(name)
-    field = instance._meta.get_field(name)
-    if not field.concrete:
-        raise NotInMemory(name)
-    return getattr(instance, field.attname)
-
-
-def evaluate(condition, instance):
-    """A constraint's condition on one row, in Python, with SQL's three-valued logic: True,
-    False or None (unknown: a NULL compared, which a CHECK constraint lets pass)."""
-    if isinstance(condition, Q):
-        values = [evaluate(child, instance) for child in condition.children]
-        if condition.connector == Q.AND:
-            result = False if False in values else (None if None in values else True)
-        elif condition.connector == Q.OR:
-            result = True if True in values else (None if None in values else False)
-        else:
-            raise NotInMemory(condition.connector)
-        if condition.negated and result is not None:
-            result = not result
-        return result
-    if not isinstance(condition, tuple):
-        raise NotInMemory(condition)
-    lookup, right = condition
-    name, _sep, kind = lookup.partition("__")
-    kind = kind or "exact"
-    left = field_value(instance, name)
-    if kind == "isnull":
-        return (left is None) == bool(right)
-    if isinstance(right, F):
-        right = field_value(instance, right.name)
-    elif hasattr(right, "resolve_expression") or hasattr(right, "_meta"):
-        raise NotInMemory(right)
-    if kind == "exact" and right is None:
-        return left is None
-    if left is None:
-        return None
-    try:
-        if kind == "in":
-            values = list(right)
-            if left in values:
-                return True
-            return None if None in values else False
-        if kind not in COMPARISONS:
-            raise NotInMemory(kind)
-        if right is None:
-            return None
-        return COMPARISONS[kind](left, right)
-    except TypeError:
-        raise NotInMemory(lookup) from None
-
-
-def unique_checks(instance):
-    """(fields, condition, constraint) for every uniqueness rule of the model."""
-    checks = [
-        ((model_field.name,), None, None)
-        for model_field in instance._meta.concrete_fields
-        if model_field.unique and not model_field.primary_key
-    ]
-    checks += [(tuple(together), None, None) for together in instance._meta.unique_together]
-    for _model, constraints in instance.get_constraints():
-        for constraint in constraints:
-            if isinstance(constraint, UniqueConstraint):
-                if not constraint.fields or constraint.expressions:
-                    raise NotInMemory(constraint.name)
-                checks.append((tuple(constraint.fields), constraint.condition, constraint))
-    return checks
-
-
-class SavedRows:
-    """The saved rows a file's rows may clash with, loaded once for the whole file and
-    indexed by the fields of each uniqueness rule on first use."""
-
-    def __init__(self, rows):
-        self.rows = list(rows)
-        self.by_fields: dict[tuple, dict] = {}
-
-    def matching(self, fields: tuple, key: tuple) -> list:
-        if fields not in self.by_fields:
-            index: dict[tuple, list] = {}
-            for row in self.rows:
-                index.setdefault(tuple(field_value(row, name) for name in fields), []).append(row)
-            self.by_fields[fields] = index
-        return self.by_fields[fields].get(key, [])
-
-
-def unique_problems(instance, others: SavedRows, skip: set) -> dict[str, list]:
-    """The uniqueness rules `instance` breaks against `others`, on the rule's last field."""
-    problems: dict[str, list] = {}
-    for fields, condition, constraint in unique_checks(instance):
-        if skip & set(fields):
-            continue
-        key = tuple(field_value(instance, name) for name in fields)
-        if any(part is None for part in key):
-            continue
-        if condition is not None and evaluate(condition, instance) is not True:
-            continue
-        clash = any(
-            type(other) is type(instance)
-            and (instance.pk is None or other.pk != instance.pk)
-            and (condition is None or evaluate(condition, other) is True)
-            for other in others.matching(fields, key)
-        )
-        if not clash:
-            continue
-        if constraint is not None and (
-            condition is not None
-            or constraint.violation_error_message != constraint.default_violation_error_message
-        ):
-            message = constraint.get_violation_error_message()
-        else:
-            message = instance.unique_error_message(type(instance), fields)
-        problems.setdefault(fields[-1], []).append(message)
-    return problems
-
-
-def problems_without_queries(
-    instance, *, others: SavedRows, exclude=(), constraint_fields=None
-) -> dict[str, list[str]]:
-    """What `instance.full_clean(exclude=exclude)` would refuse, field name → messages
-    (NON_FIELD_ERRORS for the row), asking the database nothing.
-
-    `others` are the saved rows `instance` may clash with (every row of the model a unique
-    rule could compare it with, loaded once for the whole file; `instance` itself may be
-    among them). A foreign key whose object is already attached is taken as existing. A
-    check constraint is evaluated in Python; one it cannot read (a function, a join) is
-    checked by the database as before. A check constraint on one field is reported on that
-    field, one on several where `constraint_fields` (constraint name → field) says.
-    """
-    constraint_fields = constraint_fields or {}
-    exclude = set(exclude)
+def model_problems(instance, *, exclude=()) -> dict[str, list[str]]:
+    """What `instance.full_clean()` refuses without asking the database: field name (or
+    NON_FIELD_ERRORS) -> messages. A foreign key already attached is taken as existing;
+    uniqueness and constraints are left to `dry_run`."""
     attached = {
         model_field.name
         for model_field in instance._meta.concrete_fields
@@ -593,46 +565,95 @@ def problems_without_queries(
         and getattr(instance, model_field.name) is not None
         and getattr(instance, model_field.name).pk is not None
     }
-    errors: dict = {}
-    for step in (lambda: instance.clean_fields(exclude=exclude | attached), instance.clean):
-        try:
-            step()
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-    skip = exclude | set(errors)
     try:
-        for name, messages in unique_problems(instance, others, skip).items():
-            errors.setdefault(name, []).extend(messages)
-    except NotInMemory:
-        # A rule this module cannot read: the database checks them all, as full_clean does.
-        for step in (instance.validate_unique, instance.validate_constraints):
-            try:
-                step(exclude=skip)
-            except ValidationError as error:
-                errors = error.update_error_dict(errors)
-        return as_messages(errors)
-    for model, constraints in instance.get_constraints():
-        for constraint in constraints:
-            if not isinstance(constraint, CheckConstraint):
-                continue
-            names = condition_fields(constraint.condition)
-            if skip & set(names):
-                continue
-            try:
-                passes = evaluate(constraint.condition, instance) is not False
-            except NotInMemory:
+        instance.full_clean(
+            exclude=set(exclude) | attached, validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        return {name: ValidationError(found).messages for name, found in error.error_dict.items()}
+    return {}
+
+
+def report_problems(result: RowResult, problems: dict, label_of) -> None:
+    """Put `model_problems`' answer on the row, each message beside its column."""
+    for name, messages in problems.items():
+        label = "" if name == NON_FIELD_ERRORS else label_of(name)
+        for message in messages:
+            result.error(label, message)
+
+
+@dataclass
+class Write:
+    """One row's record as it would be saved, for `dry_run`: `instance` is a copy, never a
+    row the sheet keeps; `fields` are the fields an update writes (None for a new row)."""
+
+    result: RowResult
+    instance: object
+    fields: list | None = None
+
+
+def dry_run(writes: list[Write], *, label_of, before=None, constraint_fields=None) -> None:
+    """Write `writes` inside a transaction that is rolled back, and put what the database
+    refuses on the row and column (`label_of(field name)` → column label, "" for the row;
+    `constraint_fields`: constraint name → field, for a constraint on several fields).
+    `before()` runs first in the same transaction (for example to move numbers aside)."""
+    writes = [write for write in writes if write.result.action != "error"]
+    if not writes:
+        return
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                if before is not None:
+                    before()
+                write_all(writes)
+        except IntegrityError:
+            if before is not None:
+                before()
+            for write in writes:
                 try:
-                    constraint.validate(model, instance, exclude=skip)
-                    passes = True
-                except ValidationError:
-                    passes = False
-            if not passes:
-                target = constraint_fields.get(
-                    constraint.name, names[0] if len(names) == 1 else NON_FIELD_ERRORS
+                    with transaction.atomic():
+                        write_all([write])
+                except IntegrityError as error:
+                    name, message = refused_by_database(write.instance, error, constraint_fields)
+                    label = "" if name == NON_FIELD_ERRORS else label_of(name)
+                    write.result.error(label, message)
+        transaction.set_rollback(True)
+
+
+def write_all(writes: list[Write]) -> None:
+    """One statement per kind of model, run for every row at once (`executemany`): new rows
+    inserted, changed rows updated in every field any of them changes, each value prepared
+    by its model field as `save()` would. No signal is sent (no history, no page cache)."""
+    by_model: dict = {}
+    for write in writes:
+        creates, updates, names = by_model.setdefault(type(write.instance), ([], [], set()))
+        if write.fields is None:
+            creates.append(write.instance)
+        else:
+            updates.append(write.instance)
+            names.update(write.fields)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model, (creates, updates, names) in by_model.items():
+            meta = model._meta
+            table = quote(meta.db_table)
+            if creates:
+                fields = [f for f in meta.local_concrete_fields if f is not meta.pk]
+                columns = ", ".join(quote(f.column) for f in fields)
+                marks = ", ".join(["%s"] * len(fields))
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                    [[value_of(f, row, add=True) for f in fields] for row in creates],
                 )
-                errors.setdefault(target, []).append(constraint.get_violation_error_message())
-    return as_messages(errors)
+            if updates and names:
+                fields = [meta.get_field(name) for name in sorted(names)]
+                assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+                cursor.executemany(
+                    f"UPDATE {table} SET {assignments} WHERE {quote(meta.pk.column)} = %s",
+                    [[value_of(f, row, add=False) for f in fields] + [row.pk] for row in updates],
+                )
 
 
-def as_messages(errors: dict) -> dict[str, list[str]]:
-    return {name: ValidationError(list(found)).messages for name, found in errors.items()}
+def value_of(model_field, instance, *, add: bool):
+    """The value `save()` would write for this field of `instance`."""
+    return model_field.get_db_prep_save(model_field.pre_save(instance, add), connection)

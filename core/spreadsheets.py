@@ -136,6 +136,82 @@ def condition_fields(condition) -> list[str]:
     return names
 
 
+def unique_message(fields) -> str:
+    """Our message for a uniqueness rule broken, naming its columns (Django's stock one,
+    "<model> with this <fields> already exists", gets the Arabic grammar wrong)."""
+    return _("Another record already has the same %(columns)s.") % {"columns": fields_label(fields)}
+
+
+def fields_label(fields) -> str:
+    return list_text(f"“{name}”" for name in fields)
+
+
+def list_text(items) -> str:
+    """Items joined with the comma of the current language (Arabic has its own)."""
+    from django.utils import translation
+
+    comma = "، " if (translation.get_language() or "").startswith("ar") else ", "
+    return comma.join(str(item) for item in items)
+
+
+def constraint_field(constraint) -> str:
+    """The field a violated constraint is reported on: a unique rule's last field, a check
+    on one field that field, otherwise the row as a whole."""
+    if isinstance(constraint, UniqueConstraint) and constraint.fields:
+        return constraint.fields[-1]
+    if isinstance(constraint, CheckConstraint):
+        names = condition_fields(constraint.condition)
+        if len(names) == 1:
+            return names[0]
+    return NON_FIELD_ERRORS
+
+
+def refused_by_database(instance, error: IntegrityError, constraint_fields=None) -> tuple[str, str]:
+    """(field, message) for what the database refused when saving `instance`: the model's
+    own message for a named constraint, ours for a uniqueness rule, otherwise the column the
+    database names. SQLite names a check constraint and the columns of a unique one;
+    PostgreSQL names the constraint either way. `constraint_fields`: constraint name → the
+    field to report it on, for constraints on several fields."""
+    field, message = database_refusal(instance, error)
+    for name, target in (constraint_fields or {}).items():
+        if name in str(error):
+            return target, message
+    return field, message
+
+
+def database_refusal(instance, error) -> tuple[str, str]:
+    text = str(error)
+    meta = instance._meta
+    columns = {field.column: field for field in meta.concrete_fields}
+    for _model_class, constraints in instance.get_constraints():
+        for constraint in constraints:
+            if isinstance(constraint, UniqueConstraint) and constraint.fields:
+                named = constraint.name in text
+                listed = "UNIQUE" in text and text.rstrip().endswith(
+                    ", ".join(
+                        f"{meta.db_table}.{meta.get_field(f).column}" for f in constraint.fields
+                    )
+                )
+                if not (named or listed):
+                    continue
+                default = constraint.default_violation_error_message
+                if constraint.violation_error_message != default:
+                    return constraint_field(constraint), str(
+                        constraint.get_violation_error_message()
+                    )
+                labels = [str(meta.get_field(name).verbose_name) for name in constraint.fields]
+                return constraint_field(constraint), unique_message(labels)
+            if constraint.name in text:
+                return constraint_field(constraint), str(constraint.get_violation_error_message())
+    for field in meta.concrete_fields:
+        if field.unique and f"{meta.db_table}.{field.column}" in text and "UNIQUE" in text:
+            return field.name, unique_message([str(field.verbose_name)])
+    for column, field in columns.items():
+        if f"{meta.db_table}.{column}" in text or f'column "{column}"' in text:
+            return field.name, _("The database refused this value: %(error)s") % {"error": text}
+    return NON_FIELD_ERRORS, _("The database refused this row: %(error)s") % {"error": text}
+
+
 class SpreadsheetResource(resources.ModelResource):
     """All-or-nothing import with errors per row and column; formula-safe export.
 
@@ -286,22 +362,22 @@ class SpreadsheetResource(resources.ModelResource):
                 try:
                     constraint.validate(model_class, instance, exclude=exclude)
                 except ValidationError as error:
-                    field, message = self.constraint_error(constraint, error)
+                    field, message = self.constraint_error(constraint, error, model_class)
                     errors.setdefault(field, []).append(ValidationError(message))
         if errors:
             raise ValidationError(errors)
 
-    def constraint_error(self, constraint, error) -> tuple[str, object]:
-        """The column a violated constraint is reported on, and the message."""
-        if constraint.name in self.constraint_fields:
-            return self.constraint_fields[constraint.name], error
-        if isinstance(constraint, UniqueConstraint) and constraint.fields:
-            return constraint.fields[-1], error
-        if isinstance(constraint, CheckConstraint):
-            names = condition_fields(constraint.condition)
-            if len(names) == 1:
-                return names[0], error
-        return NON_FIELD_ERRORS, error
+    def constraint_error(self, constraint, error, model) -> tuple[str, object]:
+        """The column a violated constraint is reported on, and the message (ours for a
+        uniqueness rule without its own: Django's stock one reads badly in Arabic)."""
+        field, message = constraint_field(constraint), error
+        if (
+            isinstance(constraint, UniqueConstraint)
+            and constraint.violation_error_message == constraint.default_violation_error_message
+        ):
+            labels = [str(model._meta.get_field(name).verbose_name) for name in constraint.fields]
+            message = unique_message(labels)
+        return self.constraint_fields.get(constraint.name, field), message
 
     def save_instance(self, instance, is_create, row, **kwargs):
         user = kwargs.get("user")
@@ -320,26 +396,8 @@ class SpreadsheetResource(resources.ModelResource):
             raise ValidationError(self.integrity_errors(instance, error)) from error
 
     def integrity_errors(self, instance, error) -> dict:
-        text = str(error)
-        for _model_class, constraints in instance.get_constraints():
-            for constraint in constraints:
-                if constraint.name in text:
-                    field, message = self.constraint_error(
-                        constraint, ValidationError(constraint.get_violation_error_message())
-                    )
-                    return {field: [message]}
-        # NOT NULL and single-column errors name the column, not a constraint:
-        # SQLite says "<table>.<column>", PostgreSQL says 'column "<column>"'.
-        table = instance._meta.db_table
-        for field in instance._meta.concrete_fields:
-            if f"{table}.{field.column}" in text or f'column "{field.column}"' in text:
-                message = _("The database refused this value: %(error)s") % {"error": text}
-                return {field.name: [message]}
-        return {
-            NON_FIELD_ERRORS: [
-                _("The database refused this row: %(error)s") % {"error": text},
-            ]
-        }
+        field, message = refused_by_database(instance, error, self.constraint_fields)
+        return {field: [message]}
 
     # Export -----------------------------------------------------------------------------
 
@@ -476,49 +534,56 @@ def too_many_rows() -> SheetProblem:
 
 
 def read_xlsx(data: bytes) -> list[list]:
+    """The first sheet's rows, read in one streaming pass (a huge sheet is refused as soon
+    as it passes the row limit, never loaded whole); merged cells from the sheet's XML."""
     import io
+    import re
+    import zipfile
 
     import openpyxl
+    from openpyxl.worksheet.cell_range import CellRange
     from openpyxl.xml import DEFUSEDXML
 
     check_zip(data)
     if not DEFUSEDXML:  # pragma: no cover - defusedxml is a pinned requirement
         raise SheetProblem(_("XLSX files cannot be read safely on this server; use CSV."))
+    rows = []
     try:
-        # First a streaming pass that counts rows, so a huge sheet is refused before it
-        # is loaded whole; then the full load, which knows merged cells.
-        streaming = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        for count, _row in enumerate(streaming.worksheets[0].iter_rows(values_only=True), 1):
-            if count > MAX_ROWS + HEADER_SEARCH_ROWS:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheet = book.worksheets[0]
+        for row in sheet.iter_rows():
+            if len(rows) >= MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise too_many_rows()
-        streaming.close()
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+            values = []
+            for cell in row:
+                if cell.data_type == "f":
+                    raise SheetProblem(
+                        _(
+                            "Cell %(cell)s holds a formula. Replace formulas by their values "
+                            "(copy, then paste values only) and import again."
+                        )
+                        % {"cell": cell.coordinate}
+                    )
+                values.append(cell.value)
+            if len(values) > MAX_COLUMNS and any(v not in (None, "") for v in values[MAX_COLUMNS:]):
+                raise SheetProblem(
+                    _("The sheet has more than %(limit)s columns.") % {"limit": MAX_COLUMNS}
+                )
+            rows.append(values)
+        path = sheet._worksheet_path
+        book.close()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(path).decode("utf-8", "replace")
     except SheetProblem:
         raise
     except Exception:  # openpyxl raises many types for a damaged or hostile file
         raise SheetProblem(
             _("This file could not be read as a spreadsheet. Save it again as XLSX or CSV.")
         ) from None
-    sheet = book.worksheets[0]
-    if sheet.max_column > MAX_COLUMNS:
-        raise SheetProblem(_("The sheet has more than %(limit)s columns.") % {"limit": MAX_COLUMNS})
     merged = {}
-    for cell_range in sheet.merged_cells.ranges:
+    for ref in re.findall(r"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"", xml):
+        cell_range = CellRange(ref)
         merged[(cell_range.min_row, cell_range.min_col)] = cell_range
-    rows = []
-    for row in sheet.iter_rows():
-        values = []
-        for cell in row:
-            if cell.data_type == "f":
-                raise SheetProblem(
-                    _(
-                        "Cell %(cell)s holds a formula. Replace formulas by their values "
-                        "(copy, then paste values only) and import again."
-                    )
-                    % {"cell": cell.coordinate}
-                )
-            values.append(cell.value)
-        rows.append(values)
     return MergedRows(rows, merged)
 
 
@@ -601,17 +666,16 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], list[list]]], *, right_to_left
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
-        for row in rows:
-            values = []
-            for value in row:
+        # Cells are made one by one: `sheet.append` then `sheet[row]` would scan every cell
+        # of the sheet for each row (`max_row`, `max_column`), minutes for 10,000 rows.
+        for number, row in enumerate(rows, start=2):
+            for column, value in enumerate(row, start=1):
                 if isinstance(value, str):
                     value = neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
-                values.append(value)
-            sheet.append(values)
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, datetime.date):
+                cell = sheet.cell(row=number, column=column, value=value)
+                if isinstance(value, datetime.date):
                     cell.number_format = "yyyy-mm-dd"
-                elif isinstance(cell.value, str):
+                elif isinstance(value, str):
                     # Text stays text when edited (no "=" turning into a formula).
                     cell.data_type = "s"
         for index, header in enumerate(headers, start=1):

@@ -117,7 +117,13 @@ MEMBER_REMARK = dict(SEED["member_remark"])
 # --- Staff accounts ---------------------------------------------------------------------------
 
 SUPERUSER = "admin"
-ACCOUNT_ROLES = [roles.COORDINATOR, roles.EDITOR, roles.FOCAL_POINT, roles.FORUM_MEMBER]
+ACCOUNT_ROLES = [
+    roles.COORDINATOR,
+    roles.EDITOR,
+    roles.FOCAL_POINT,
+    roles.FORUM_MEMBER,
+    roles.CIVIL_SOCIETY,
+]
 
 
 def demo_password(path: Path) -> tuple[str, str]:
@@ -493,6 +499,11 @@ def load_accounts(
     if not integrity.focal_points.filter(pk=users[roles.FOCAL_POINT].pk).exists():
         integrity.focal_points.add(users[roles.FOCAL_POINT])
         loader.touched(integrity)
+    # The civil-society monitor rates milestones as HIMAM, the coalition it speaks for.
+    monitor = organisations["himam"]
+    if not monitor.focal_points.filter(pk=users[roles.CIVIL_SOCIETY].pk).exists():
+        monitor.focal_points.add(users[roles.CIVIL_SOCIETY])
+        loader.touched(monitor)
     return users
 
 

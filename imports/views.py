@@ -157,7 +157,9 @@ def import_upload(request, kind):
 
 def choices_from(post) -> dict:
     return {
-        key: value for key, value in post.items() if key.startswith(("pair-", "map-", "proposed-"))
+        key: value
+        for key, value in post.items()
+        if key.startswith(("pair-", "map-", "proposed-", "opt-"))
     }
 
 
@@ -183,6 +185,14 @@ def import_preview(request, token):
         elif preview.needs_review:
             messages.warning(
                 request, _("Your choices changed the proposed pairings. Check them, then confirm.")
+            )
+        elif preview.needs_acknowledgement and not request.POST.get("acknowledge"):
+            messages.warning(
+                request,
+                _(
+                    "Read what the import changes beyond the rows, tick the box that says "
+                    "so, then confirm."
+                ),
             )
         else:
             try:

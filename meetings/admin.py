@@ -31,6 +31,19 @@ from .models import (
     Remark,
 )
 from .resources import AttendanceResource, MembershipResource, PersonResource
+from .richtext import clean_rich_text
+
+
+class BoundedDiscussionForm(forms.ModelForm):
+    """An agenda item's discussion, cleaned and bounded as in the workspace
+    (`meetings.richtext.clean_rich_text`): the admin stores no markup the workspace would
+    refuse."""
+
+    def clean_discussion_ar(self):
+        return clean_rich_text(self.cleaned_data.get("discussion_ar", ""))
+
+    def clean_discussion_en(self):
+        return clean_rich_text(self.cleaned_data.get("discussion_en", ""))
 
 
 def locked(meeting) -> bool:
@@ -177,6 +190,7 @@ class AttendanceInline(LockedWithMeetingInline, admin.TabularInline):
 
 class AgendaItemInline(LockedWithMeetingInline, admin.StackedInline):
     model = AgendaItem
+    form = BoundedDiscussionForm
     fields = (
         "number",
         "title_ar",
@@ -277,8 +291,13 @@ class AttendanceAdmin(SpreadsheetExportMixin, MeetingRowAdmin):
     autocomplete_fields = ("meeting", "person", "organisation")
 
 
+class AgendaItemAdminForm(BoundedDiscussionForm, UnlockedMeetingForm):
+    pass
+
+
 @admin.register(AgendaItem)
 class AgendaItemAdmin(MeetingRowAdmin):
+    form = AgendaItemAdminForm
     list_display = ("__str__", "meeting", "presenter")
     list_filter = ("meeting__body",)
     list_select_related = ("meeting", "presenter")

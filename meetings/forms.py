@@ -185,6 +185,34 @@ class RemarkForm(forms.Form):
     )
 
 
+def number_given_in_order(form) -> None:
+    """A numbered row (agenda item, outcome) may leave its number empty: it then takes the
+    next one (NumberedRowsFormSet)."""
+    form.fields["number"].required = False
+    form.fields["number"].help_text = _("Empty: the next number.")
+
+
+class NumberedRowsFormSet(forms.BaseInlineFormSet):
+    """Several agenda items or outcomes saved in one form, numbered 1, 2, 3…: a new row left
+    without a number takes the next after the highest one kept, in the order of the form."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if (form.instance.pk or form.has_changed()) and not self._should_delete_form(form)
+        ]
+        last = max((form.cleaned_data.get("number") or 0 for form in kept), default=0)
+        for form in kept:
+            if not form.cleaned_data.get("number"):
+                last += 1
+                form.cleaned_data["number"] = last
+                form.instance.number = last
+
+
 class AgendaItemForm(forms.ModelForm):
     """An agenda item; its discussion may hold a little HTML, cleaned by nh3 on the way in."""
 
@@ -203,6 +231,10 @@ class AgendaItemForm(forms.ModelForm):
                 "Paragraphs, bold, italics, lists and links are kept; anything else is removed."
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        number_given_in_order(self)
 
     def clean_discussion_ar(self):
         return clean_rich_text(self.cleaned_data["discussion_ar"])
@@ -233,21 +265,23 @@ class OutcomeForm(forms.ModelForm):
 
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
+        number_given_in_order(self)
         commitments = Commitment.objects.select_related("plan").order_by("plan__number", "number")
         if plan is not None:
             commitments = commitments.filter(plan=plan)
         self.fields["commitments"].queryset = commitments
 
 
-def meeting_formset(model, form, fields_extra=1):
+def meeting_formset(model, form, fields_extra=1, formset=forms.BaseInlineFormSet):
     return forms.inlineformset_factory(
-        Meeting, model, form=form, extra=fields_extra, can_delete=True
+        Meeting, model, form=form, formset=formset, extra=fields_extra, can_delete=True
     )
 
 
 AttendanceFormSet = meeting_formset(Attendance, AttendanceForm, 2)
-AgendaItemFormSet = meeting_formset(AgendaItem, AgendaItemForm, 1)
-OutcomeFormSet = meeting_formset(Outcome, OutcomeForm, 1)
+# Three empty rows: several items or outcomes are added in one save ("Save and add more").
+AgendaItemFormSet = meeting_formset(AgendaItem, AgendaItemForm, 3, NumberedRowsFormSet)
+OutcomeFormSet = meeting_formset(Outcome, OutcomeForm, 3, NumberedRowsFormSet)
 
 # Office documents are ZIP packages; the part below tells a real one from a renamed ZIP.
 OFFICE_KINDS = {".pptx": "ppt/presentation.xml", ".docx": "word/document.xml"}

@@ -16,6 +16,8 @@ from core.i18n import Translated
 from core.storage import private_storage  # migration 0003 names it from here
 from plans.models import ActionPlan, Organisation, Sector, on_public_plan
 
+from . import calendar_rules
+
 
 class BodyKind(models.TextChoices):
     FORUM = "forum", _("Multi-Stakeholder Forum")
@@ -302,6 +304,12 @@ class Meeting(models.Model):
     platform = models.CharField(
         _("online platform"), max_length=100, blank=True, help_text=_("For example Webex.")
     )
+    agenda_published_at = models.DateTimeField(
+        _("agenda published at"),
+        null=True,
+        blank=True,
+        help_text=_("When the agenda was made public; OGP expects it 7 days before the meeting."),
+    )
     minutes_state = models.CharField(
         _("minutes"), max_length=20, choices=MinutesState.choices, default=MinutesState.DRAFT
     )
@@ -385,6 +393,16 @@ class Meeting(models.Model):
     @property
     def is_published(self) -> bool:
         return self.minutes_state == MinutesState.PUBLISHED
+
+    @property
+    def agenda_due_on(self) -> datetime.date:
+        """The last day (Amman) the agenda may be published on time (`calendar_rules`)."""
+        return calendar_rules.agenda_due_on(self.starts_at)
+
+    @property
+    def minutes_due_on(self) -> datetime.date:
+        """The last day (Amman) the minutes may be published on time (`calendar_rules`)."""
+        return calendar_rules.minutes_due_on(self.starts_at)
 
     @property
     def attendance_shares(self) -> AttendanceShares:

@@ -6,8 +6,7 @@ beside it for the reader.
 """
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as gettext_now
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from import_export import fields
 
 from core.arabic import normalise
@@ -141,7 +140,7 @@ class PeopleIndex:
         if len(found) != 1:
             result.error(
                 _label(Membership, "organisation"),
-                gettext_now(
+                gettext(
                     "“%(name)s” is not one known organisation: import it in the organisations"
                     " sheet first, or write its name as the workspace shows it."
                 )
@@ -156,7 +155,7 @@ class PeopleIndex:
         if person_id:
             person = self.people_by_pk.get(person_id)
             if person is None:
-                result.error(PERSON_ID, gettext_now("There is no person with this id."))
+                result.error(PERSON_ID, gettext("There is no person with this id."))
             return person
         candidates = self.people.get(normalise(name), [])
         same = [
@@ -167,7 +166,7 @@ class PeopleIndex:
         if candidates:
             result.error(
                 PERSON_ID,
-                gettext_now(
+                gettext(
                     "Someone named %(name)s is already recorded (ids: %(ids)s). Write the right"
                     " id in the “person id” column, or “new” for another person."
                 )
@@ -196,7 +195,7 @@ def read_person_id(result, data):
     try:
         return int(value), False
     except ValueError:
-        result.error(PERSON_ID, gettext_now("Write a person's id, or “new”."))
+        result.error(PERSON_ID, gettext("Write a person's id, or “new”."))
         return None, False
 
 
@@ -269,12 +268,12 @@ class MemberSheet(Sheet):
             preview.rows.append(result)
             for name in ("body", "person", "organisation"):
                 if not data.get(name):
-                    result.error(self.column(name).label, gettext_now("This cell is required."))
+                    result.error(self.column(name).label, gettext("This cell is required."))
             if result.action == "error":
                 continue
             body = index.bodies.get(normalise(data["body"]))
             if body is None:
-                result.error(self.column("body").label, gettext_now("There is no such body."))
+                result.error(self.column("body").label, gettext("There is no such body."))
             organisation = index.organisation(result, data["organisation"])
             person_id, new = read_person_id(result, data)
             person = None if new else index.person(result, data["person"], organisation, person_id)
@@ -283,7 +282,7 @@ class MemberSheet(Sheet):
             key = (body.pk, person.pk if person else normalise(data["person"]), organisation.pk)
             if seen.setdefault(key, number) != number:
                 result.error(
-                    "", gettext_now("Row %(first)s is the same member.") % {"first": seen[key]}
+                    "", gettext("Row %(first)s is the same member.") % {"first": seen[key]}
                 )
                 continue
             fields = {
@@ -304,7 +303,7 @@ class MemberSheet(Sheet):
             if membership is None:
                 result.action = "create"
                 if person is None:
-                    result.notes.append(gettext_now("A new person."))
+                    result.notes.append(gettext("A new person."))
                 for name, value in fields.items():
                     result.changes.append(Change(label=self.column(name).label, new=display(value)))
             else:
@@ -320,7 +319,7 @@ class MemberSheet(Sheet):
                 if start and end and end < start:
                     result.error(
                         self.column("ends_on").label,
-                        gettext_now("A membership must not end before it starts."),
+                        gettext("A membership must not end before it starts."),
                     )
         return preview
 
@@ -407,15 +406,15 @@ class AttendanceSheet(Sheet):
             preview.rows.append(result)
             for name in ("meeting", "person", "organisation"):
                 if not data.get(name):
-                    result.error(self.column(name).label, gettext_now("This cell is required."))
+                    result.error(self.column(name).label, gettext("This cell is required."))
             if result.action == "error":
                 continue
             meeting = meetings.get(data["meeting"])
             if meeting is None:
-                result.error(self.column("meeting").label, gettext_now("There is no such meeting."))
+                result.error(self.column("meeting").label, gettext("There is no such meeting."))
             elif meeting.is_published:
                 result.error(
-                    "", gettext_now("These minutes are published; they can no longer be changed.")
+                    "", gettext("These minutes are published; they can no longer be changed.")
                 )
             organisation = index.organisation(result, data["organisation"])
             person_id, new = read_person_id(result, data)
@@ -426,7 +425,7 @@ class AttendanceSheet(Sheet):
             if seen.setdefault(key, number) != number:
                 result.error(
                     "",
-                    gettext_now("Row %(first)s has the same person in the same meeting.")
+                    gettext("Row %(first)s has the same person in the same meeting.")
                     % {"first": seen[key]},
                 )
                 continue
@@ -444,7 +443,7 @@ class AttendanceSheet(Sheet):
             if attendance is None:
                 result.action = "create"
                 if person is None:
-                    result.notes.append(gettext_now("A new person."))
+                    result.notes.append(gettext("A new person."))
                 for name, value in fields.items():
                     result.changes.append(Change(label=self.column(name).label, new=display(value)))
             else:
@@ -494,7 +493,7 @@ def _new_person(name_ar: str) -> Person:
 def _row_error(result, error: ValidationError) -> ValidationError:
     return ValidationError(
         [
-            gettext_now("Row %(row)s: %(error)s") % {"row": result.number, "error": message}
+            gettext("Row %(row)s: %(error)s") % {"row": result.number, "error": message}
             for message in error.messages
         ]
     )

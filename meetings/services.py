@@ -177,6 +177,29 @@ def publish_minutes(*, meeting: Meeting, by, public_url: str, now: datetime.date
     return current
 
 
+def agenda_problem(meeting: Meeting) -> str | None:
+    """Why the agenda cannot be recorded as published now, or None."""
+    if meeting.agenda_published_at is not None:
+        return _("The agenda is already published.")
+    if not meeting.agenda_items.exists():
+        return _("Write the agenda items before publishing the agenda.")
+    return None
+
+
+@transaction.atomic
+def publish_agenda(*, meeting: Meeting, by, now: datetime.datetime | None = None) -> Meeting:
+    """Record when the meeting's agenda was made public: the forum's calendar expects it at
+    least 7 days before the meeting (`calendar_rules`)."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    problem = agenda_problem(current)
+    if problem:
+        raise ValidationError(problem)
+    current.agenda_published_at = now or timezone.now()
+    current.version += 1
+    save_as(current, by)
+    return current
+
+
 @transaction.atomic
 def save_meeting_rows(*, meeting: Meeting, formset, by) -> None:
     """Save an inline formset of the meeting's attendance, agenda items or outcomes, each

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import show_service_error, workspace_view
@@ -114,6 +115,8 @@ def lifecycle_steps(meeting: Meeting, user) -> list[dict]:
     ]
     steps = []
     for state, at, by, perm in rows:
+        is_next = perm is not None and services.step_problem(meeting, state) is None
+        allowed = perm is not None and user.has_perm(perm)
         steps.append(
             {
                 "state": state,
@@ -121,12 +124,21 @@ def lifecycle_steps(meeting: Meeting, user) -> list[dict]:
                 "at": at,
                 "by": by,
                 "done": at is not None or state == MinutesState.DRAFT,
-                "may": perm is not None
-                and user.has_perm(perm)
-                and services.step_problem(meeting, state) is None,
+                "may": is_next and allowed,
+                # The next step, which this role cannot take: say who takes it.
+                "hint": STEP_HINTS.get(state) if is_next and not allowed else None,
             }
         )
     return steps
+
+
+STEP_HINTS = {
+    MinutesState.CIRCULATED: gettext_lazy("The unit's staff circulate the minutes to the members."),
+    MinutesState.APPROVED: gettext_lazy("The unit's staff record the members' approval."),
+    MinutesState.PUBLISHED: gettext_lazy(
+        "Only the unit coordinator publishes the minutes: ask them when the minutes are ready."
+    ),
+}
 
 
 @require_GET
@@ -146,6 +158,9 @@ def meeting_detail(request, pk: int):
         "outcomes": list(meeting.outcomes.all()),
         "steps": lifecycle_steps(meeting, request.user),
         "locked": meeting.is_published,
+        "may_publish_agenda": bool(agenda_items)
+        and meeting.agenda_published_at is None
+        and request.user.has_perm("meetings.change_meeting"),
         "attachment_form": AttachmentForm(meeting=meeting) if agenda_items else None,
         "remarks": (
             list(meeting.remarks.with_authors())
@@ -183,6 +198,20 @@ def meeting_minutes_step(request, pk: int):
     return redirect("manage:meeting_detail", pk=meeting.pk)
 
 
+@require_POST
+@workspace_view("meetings.view_meeting", "meetings.change_meeting")
+def meeting_agenda_publish(request, pk: int):
+    """Record that the agenda is public now (the forum's calendar wants it 7 days ahead)."""
+    meeting = get_meeting(pk)
+    try:
+        services.publish_agenda(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        show_service_error(request, error)
+    else:
+        messages.success(request, _("The agenda is recorded as published today."))
+    return redirect("manage:meeting_detail", pk=meeting.pk)
+
+
 def _rows_view(
     request, pk: int, *, formset_class, template: str, title: str, extra=None, **form_kwargs
 ):
@@ -200,6 +229,8 @@ def _rows_view(
             formset._non_form_errors = formset.error_class(error.messages)
         else:
             messages.success(request, _("Saved."))
+            if "more" in request.POST:  # "Save and add more": the same page, fresh rows
+                return redirect(request.path)
             return redirect("manage:meeting_detail", pk=meeting.pk)
     return render(
         request,
@@ -210,6 +241,7 @@ def _rows_view(
             "title": title,
             "row_template": template,
             "guest_form": GuestForm() if formset_class is AttendanceFormSet else None,
+            "numbered": formset_class is not AttendanceFormSet,
         },
     )
 

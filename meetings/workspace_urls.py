@@ -22,6 +22,11 @@ urlpatterns = [
         name="meeting_guest_add",
     ),
     path("meetings/<int:pk>/agenda/", workspace.meeting_agenda, name="meeting_agenda"),
+    path(
+        "meetings/<int:pk>/agenda/publish/",
+        workspace.meeting_agenda_publish,
+        name="meeting_agenda_publish",
+    ),
     path("meetings/<int:pk>/outcomes/", workspace.meeting_outcomes, name="meeting_outcomes"),
     path("meetings/<int:pk>/remarks/", workspace.meeting_remarks, name="meeting_remarks"),
     path("meetings/<int:pk>/attachments/", workspace.attachment_add, name="meeting_attachment_add"),

@@ -116,6 +116,8 @@ if not SECRET_KEY:
 # Empty with DEBUG on means localhost only (Django's own rule).
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A failed form check is explained in the visitor's language (core.errors).
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 # How many reverse proxies (load balancer, nginx) stand before Django; they append the
 # visitor's address to X-Forwarded-For. 0: the visitor connects directly.
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
@@ -195,6 +197,8 @@ MIDDLEWARE = [
     # request.user.is_verified(): has this session passed the staff member's TOTP code?
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A bare 405 or 429 answer becomes a page in the visitor's language (core.errors).
+    "core.errors.error_pages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it turns a locked-out sign-in into the lock page (see AXES_* below).
@@ -414,4 +418,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Chatter that says nothing to whoever reads the console: WeasyPrint's steps ("Step 2 -
+    # Fetching and parsing CSS") for every PDF, axes's start-up banner ("AXES: BEGIN").
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # A line per background task run (immediate in development): the work is visible.
+        "django_tasks": {"level": "WARNING"},
+    },
 }

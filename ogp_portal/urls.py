@@ -10,6 +10,9 @@ from public import views as public
 
 # Error pages (core.errors): the database out of reach is a 503 "try again", never a trace.
 handler500 = "core.errors.server_error"
+# Refusals in the visitor's language, within the site's frame (core.errors).
+handler400 = "core.errors.bad_request"
+handler404 = "core.errors.page_not_found"
 # A signed-in user's refusal is written to the audit trail (audit.trail).
 handler403 = "audit.trail.permission_denied"
 

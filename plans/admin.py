@@ -21,6 +21,7 @@ from .models import (
     Document,
     MethodologyStage,
     Organisation,
+    OrganisationName,
     PlanPdf,
     PlanPublication,
 )
@@ -231,4 +232,22 @@ class PlanPdfAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(OrganisationName)
+class OrganisationNameAdmin(admin.ModelAdmin):
+    """Other names of organisations, remembered when a user maps a name in an import
+    (`plans.services.remember_organisation_name`): read here, and deleted if wrong."""
+
+    list_display = ("name", "organisation", "created_at")
+    list_select_related = ("organisation",)
+    search_fields = ("name", "organisation__name_ar", "organisation__name_en")
+    fields = ("organisation", "name", "key", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -65,6 +65,34 @@ class Organisation(models.Model):
         return self.name
 
 
+class OrganisationName(models.Model):
+    """Another name an organisation goes by in the files we import (OGP's English name, a
+    department's name where we name its ministry): a mapping a user confirmed once, so the
+    next import finds the organisation by it. `key` is the name after `core.arabic.normalise`."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="other_names",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    key = models.CharField(_("name for comparison"), max_length=200, editable=False)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("other name of an organisation")
+        verbose_name_plural = _("other names of organisations")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="organisationname_unique_key"),
+            models.CheckConstraint(condition=~Q(key=""), name="organisationname_key_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class PlanStatus(models.TextChoices):
     DRAFTING = "drafting", _("Drafting")
     CONSULTATION = "consultation", _("Public consultation")

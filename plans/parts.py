@@ -20,6 +20,7 @@ from django.utils.module_loading import import_string
 
 MINUTES = "minutes"  # (meeting from Meeting.objects.for_detail()) -> dict
 CONSULTATION_REPORT = "consultation_report"  # (window, its published comments) -> dict
+IRM = "irm"  # (commitment from the COMMITMENTS source) -> dict or None
 
 _builders: dict[str, str] = {}
 
@@ -67,6 +68,11 @@ def source(name: str):
 def register_printed_rows(rows: dict[str, str], *, null_plan_means_all=()) -> None:
     PRINTED_ROWS.update(rows)
     NULL_PLAN_MEANS_ALL.update(null_plan_means_all)
+
+
+def optional_part(name: str):
+    """The builder of part `name`, or None when no app registered it."""
+    return import_string(_builders[name]) if name in _builders else None
 
 
 def part_builder(name: str):

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from core.i18n import LANGUAGE_CODES
 from core.pdf import PDF_BASE_URL, Rendered, page_counter_css, write_pdf_limited
+from core.pdf_text import numbers_after_arabic
 
 from .models import NARRATIVE_SECTIONS, ActionPlan, MethodologyStage, Sector, all_stages
 from .parts import (
@@ -42,9 +43,11 @@ from .parts import (
     COMMITMENTS,
     CONSULTATION_REPORT,
     FORUM,
+    IRM,
     MEETINGS,
     MINUTES,
     day,
+    optional_part,
     part_builder,
     source,
     span,
@@ -163,6 +166,8 @@ def commitment_part(commitment) -> dict:
             )
         ],
         "period": span(commitment.starts_on, commitment.ends_on),
+        # The IRM's assessment, apart from the government's text (commitments.irm.irm_part).
+        "irm": irm_builder(commitment) if (irm_builder := optional_part(IRM)) else None,
         "milestones": [
             {
                 "number": milestone.number,
@@ -219,6 +224,14 @@ def forum_part(data: PlanData) -> dict | None:
     }
 
 
+def numbers_in_line(value: dict) -> dict:
+    """An Arabic text whose numbers keep the direction of the line wherever it wraps (the
+    plan's title, on the cover and in every page's header: core.pdf_text)."""
+    if value["lang"] != "ar":
+        return value
+    return {**value, "text": numbers_after_arabic(value["text"])}
+
+
 def letters_part(data: PlanData) -> list[dict]:
     rows = []
     for commitment in data.commitments:
@@ -251,6 +264,8 @@ def build_snapshot(data: PlanData, *, language: str, is_draft: bool, audience: s
             "audience": audience,
             "plan": {
                 "title": text(plan, "title"),
+                # As printed on the cover and in the header (the metadata keep `title`).
+                "title_line": numbers_in_line(text(plan, "title")),
                 "summary": text(plan, "summary"),
                 "number": plan.number,
                 "period": plan.period_label,

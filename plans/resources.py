@@ -1,8 +1,9 @@
 """Spreadsheet import/export of plans, stages and organisations."""
 
+import copy
+
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as gettext_now
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy
 from import_export import fields
 
 from core.arabic import normalise
@@ -12,11 +13,13 @@ from core.sheets import (
     Column,
     Preview,
     RowResult,
-    SavedRows,
     Sheet,
+    Write,
     display,
-    problems_without_queries,
+    dry_run,
+    model_problems,
     register,
+    report_problems,
 )
 from core.spreadsheets import LookupWidget, SpreadsheetResource
 
@@ -95,8 +98,8 @@ class OrganisationSheet(Sheet):
     (case, spaces, alef forms, taa marbuta, alef maqsura, diacritics)."""
 
     kind = "organisations"
-    title = _("Organisations")
-    description = _(
+    title = gettext_lazy("Organisations")
+    description = gettext_lazy(
         "Institutions and organisations, found by their Arabic name, English name or acronym."
     )
     needs_plan = False
@@ -109,7 +112,7 @@ class OrganisationSheet(Sheet):
             Column(
                 "name_ar",
                 organisation_label("name_ar"),
-                help=_("Required for a new organisation."),
+                help=gettext_lazy("Required for a new organisation."),
                 example="وزارة الشباب",
                 aliases=("الاسم", "اسم الجهة"),
             ),
@@ -124,7 +127,7 @@ class OrganisationSheet(Sheet):
                 "sector",
                 organisation_label("sector"),
                 "choice",
-                help=_("Required for a new organisation."),
+                help=gettext_lazy("Required for a new organisation."),
                 example=Sector.GOVERNMENT,
                 choices=Sector.choices,
                 aliases=("القطاع",),
@@ -141,7 +144,7 @@ class OrganisationSheet(Sheet):
     def analyse(self, table, *, plan, user, choices):
         preview = Preview()
         organisations = list(Organisation.objects.order_by("pk"))
-        saved = SavedRows(organisations)  # checks a row against these, not a query per row
+        writes = []
         keys = {}
         for organisation in organisations:
             for name in ("name_ar", "name_en", "acronym"):
@@ -160,13 +163,11 @@ class OrganisationSheet(Sheet):
                 if data.get(name):
                     found |= keys.get(normalise(data[name]), set())
             if not any(data.get(name) for name in ("name_ar", "name_en", "acronym")):
-                result.error("", gettext_now("The row needs a name or an acronym."))
+                result.error("", gettext("The row needs a name or an acronym."))
             elif len(found) > 1:
                 result.error(
                     "",
-                    gettext_now(
-                        "The names in this row match more than one organisation: %(names)s."
-                    )
+                    gettext("The names in this row match more than one organisation: %(names)s.")
                     % {"names": ", ".join(sorted(o.name_ar for o in found))},
                 )
             if result.action != "error":
@@ -176,17 +177,21 @@ class OrganisationSheet(Sheet):
                 if first != number:
                     result.error(
                         "",
-                        gettext_now("Row %(first)s already has the same %(columns)s.")
+                        gettext("Row %(first)s already has the same %(columns)s.")
                         % {"first": first, "columns": organisation_label("name_ar")},
                     )
                 elif organisation:
-                    self.describe_update(result, organisation, data, saved)
+                    self.describe_update(result, organisation, data, writes)
                 else:
-                    self.describe_create(result, data, saved)
+                    self.describe_create(result, data, writes)
             preview.rows.append(result)
+        dry_run(writes, label_of=self.label_of)
         return preview
 
-    def describe_update(self, result, organisation, data, saved):
+    def label_of(self, name):
+        return organisation_label(name) if name in ORGANISATION_EDIT_FIELDS else ""
+
+    def describe_update(self, result, organisation, data, writes):
         result.obj = organisation
         result.target_ar, result.target_en = organisation.name_ar, organisation.name_en
         result.data = data
@@ -201,26 +206,23 @@ class OrganisationSheet(Sheet):
                 )
         result.action = "update" if result.changes else "unchanged"
         if result.changes:
-            self.check(result, organisation, data, saved)
+            self.check(result, organisation, data, writes, creating=False)
 
-    def describe_create(self, result, data, saved):
+    def describe_create(self, result, data, writes):
         result.action = "create"
         result.data = data
         result.target_ar, result.target_en = data.get("name_ar", ""), data.get("name_en", "")
         for name, value in data.items():
             result.changes.append(Change(label=organisation_label(name), new=display(value)))
-        self.check(result, Organisation(), data, saved)
+        self.check(result, Organisation(), data, writes, creating=True)
 
-    def check(self, result, organisation, data, saved):
-        import copy
-
+    def check(self, result, organisation, data, writes, *, creating):
+        """The model's checks on the row as it would be saved; the database's in the dry run."""
         candidate = copy.copy(organisation)
         for name, value in data.items():
             setattr(candidate, name, value)
-        for name, messages in problems_without_queries(candidate, others=saved).items():
-            label = organisation_label(name) if name in ORGANISATION_EDIT_FIELDS else ""
-            for message in messages:
-                result.error(label, message)
+        report_problems(result, model_problems(candidate), self.label_of)
+        writes.append(Write(result, candidate, None if creating else list(data)))
 
     def apply(self, preview, *, plan, user, now):
         for result in preview.rows:
@@ -237,8 +239,7 @@ class OrganisationSheet(Sheet):
             except ValidationError as error:
                 raise ValidationError(
                     [
-                        gettext_now("Row %(row)s: %(error)s")
-                        % {"row": result.number, "error": message}
+                        gettext("Row %(row)s: %(error)s") % {"row": result.number, "error": message}
                         for message in error.messages
                     ]
                 ) from error

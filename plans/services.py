@@ -208,6 +208,24 @@ def create_organisation(*, data: dict, by) -> Organisation:
     return organisation
 
 
+def remember_organisation_name(*, organisation: Organisation, name: str) -> None:
+    """Remember that `name` (as a file wrote it) means `organisation`, so that the next
+    import finds it without asking. A name that already means this organisation, or is one
+    of its own names, changes nothing; a name remembered for another one is moved to it
+    (the user has just said which organisation it is)."""
+    from core.arabic import normalise
+
+    from .models import OrganisationName
+
+    key = normalise(name)[:200]
+    own = {normalise(n) for n in (organisation.name_ar, organisation.name_en, organisation.acronym)}
+    if not key or key in own:
+        return
+    OrganisationName.objects.update_or_create(
+        key=key, defaults={"organisation": organisation, "name": name.strip()[:200]}
+    )
+
+
 @transaction.atomic
 def add_public_document(
     *,

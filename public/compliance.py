@@ -24,10 +24,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from commitments.models import IRMFinding
 from consultations.models import DEFAULT_WINDOW_DAYS, CommentWindow, ModerationState
 from core.i18n import Translated, number_text
 from core.links import UrlPattern
-from meetings.models import AttendanceShares, BodyKind, Meeting
+from meetings.calendar_rules import MeetingDeadlines, forum_overdue, local_day, meeting_deadlines
+from meetings.models import AttendanceShares, BodyKind, Meeting, MinutesState
 from plans.models import ActionPlan, Document, DocumentKind, MethodologyStage
 
 MET, NOT_MET, NOT_YET_DUE = "met", "not_met", "not_yet_due"
@@ -60,6 +62,8 @@ class Check:
     verdict: str
     figure: str
     evidence: list[Evidence] = field(default_factory=list)
+    # The IRM's own findings on this requirement (`commitments.IRMFinding`), beside ours.
+    irm_findings: list = field(default_factory=list)
 
     @property
     def verdict_label(self):
@@ -159,9 +163,37 @@ def percent_texts(rows: list[MeetingAttendance]) -> None:
 
 
 @dataclass
+class CalendarRow:
+    """One forum meeting of the plan held by today, with its two deadlines
+    (`meetings.calendar_rules`); `link` only when its minutes are public."""
+
+    title: str
+    deadlines: MeetingDeadlines
+    link: str = ""
+
+
+@dataclass
+class ForumCalendar:
+    """The forum's calendar as kept: each meeting's agenda and minutes dates, and each
+    stretch of more than 5 months without a meeting (start, end, days)."""
+
+    rows: list[CalendarRow]
+    gaps: list[tuple[datetime.date, datetime.date, int]]
+
+    @property
+    def late_agendas(self) -> int:
+        return sum(row.deadlines.agenda_late for row in self.rows)
+
+    @property
+    def late_minutes(self) -> int:
+        return sum(row.deadlines.minutes_late for row in self.rows)
+
+
+@dataclass
 class Compliance:
     checks: list[Check]
     meetings: list[MeetingAttendance]
+    calendar: ForumCalendar | None = None
 
     @property
     def met(self) -> int:
@@ -299,7 +331,84 @@ def compliance_report(
         comments_answered(windows, window_links, today),
         repository_updates(plan, started, documents, minutes, today),
     ]
-    return Compliance(checks, minutes)
+    irm_findings(plan, checks)
+    return Compliance(checks, minutes, forum_calendar(plan, today))
+
+
+def irm_findings(plan: ActionPlan, checks: list[Check]) -> None:
+    """Set beside each check the IRM's findings on the same requirement (one query)."""
+    by_key = {check.key: check for check in checks}
+    findings = (
+        IRMFinding.objects.filter(report__plan_id=plan.pk)
+        .select_related("report")
+        .order_by("report__published_on", "pk")
+    )
+    for finding in findings:
+        check = by_key.get(finding.requirement)
+        if check is not None:
+            check.irm_findings.append(finding)
+
+
+# The plan's forum meetings, whatever the state of their minutes: a public plan's meeting
+# dates are public (the calendar feed lists them); only published minutes are linked.
+FORUM_DATES = (
+    Meeting.objects.filter(body__kind=BodyKind.FORUM)
+    .order_by()
+    .values_list(
+        "pk",
+        "title_ar",
+        "title_en",
+        "starts_at",
+        "agenda_published_at",
+        "minutes_published_at",
+        "minutes_state",
+    )
+)
+
+
+class ForumDateRow(NamedTuple):
+    pk: int
+    title_ar: str
+    title_en: str
+    starts_at: datetime.datetime
+    agenda_published_at: datetime.datetime | None
+    minutes_published_at: datetime.datetime | None
+    minutes_state: str
+
+    title = Translated("title")
+
+
+def forum_calendar(plan: ActionPlan, today: datetime.date) -> ForumCalendar:
+    """The forum's calendar of `plan` by `today`, in one query."""
+    meeting_url = UrlPattern("meetings:detail", "pk")
+    held = sorted(
+        (
+            row
+            for row in map(ForumDateRow._make, FORUM_DATES.filter(plan_id=plan.pk))
+            if local_day(row.starts_at) <= today
+        ),
+        key=attrgetter("starts_at"),
+    )
+    rows = []
+    for row in held:
+        published = row.minutes_state == MinutesState.PUBLISHED
+        deadlines = meeting_deadlines(
+            row.starts_at,
+            row.agenda_published_at,
+            row.minutes_published_at if published else None,
+            today,
+        )
+        # The title of a meeting whose minutes are not out stays in the workspace.
+        title, link = (row.title, meeting_url(row.pk)) if published else ("", "")
+        rows.append(CalendarRow(title, deadlines, link))
+    gaps = []
+    if plan.starts_on <= today:
+        days = [plan.starts_on, *(row.deadlines.day for row in rows), min(today, plan.ends_on)]
+        days = sorted(day for day in days if day >= plan.starts_on)
+        for earlier, later in zip(days, days[1:], strict=False):
+            if forum_overdue((later - earlier).days):
+                gaps.append((earlier, later, (later - earlier).days))
+    return ForumCalendar(rows, gaps)
 
 
 def meeting_evidence(rows) -> list[Evidence]:

@@ -17,7 +17,17 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import OGP_VALUE_FIELDS, Commitment, Milestone
+from commitments.models import (
+    OGP_VALUE_FIELDS,
+    CivilSocietyRating,
+    Commitment,
+    IRMAssessment,
+    IRMFinding,
+    IRMReport,
+    Milestone,
+)
+from commitments.ogp import COLUMNS as OGP_COLUMN_DEFINITIONS
+from commitments.ogp import ogp_commitments, ogp_row
 from consultations.models import Comment
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from meetings.models import Attendance, Meeting
@@ -240,6 +250,88 @@ COMMENT_COLUMNS = [
     ),
 ]
 
+
+def public_irm_assessments():
+    return (
+        IRMAssessment.objects.filter(commitment__in=Commitment.objects.published())
+        .select_related("commitment__plan", "design_report", "results_report")
+        .order_by("commitment__plan__number", "commitment__number")
+    )
+
+
+def public_irm_findings():
+    return (
+        IRMFinding.objects.filter(report__in=IRMReport.objects.public())
+        .select_related("report__plan")
+        .order_by("report__plan__number", "report__published_on", "requirement")
+    )
+
+
+IRM_ASSESSMENT_COLUMNS = [
+    Column("commitment_ogp_id", _("OGP identifier of the commitment"), attr("commitment.ogp_id")),
+    Column("plan_number", _("Number of the action plan"), attr("commitment.plan.number")),
+    Column("commitment_number", _("Number of the commitment"), attr("commitment.number")),
+    Column("verifiable", _("The IRM found the commitment verifiable"), attr("verifiable")),
+    Column(
+        "relevant_to_ogp_values",
+        _("The IRM found the commitment relevant to the OGP values"),
+        attr("ogp_values_lens"),
+    ),
+    Column(
+        "potential_impact",
+        _("The IRM's potential impact code (unclear, modest, substantial)"),
+        attr("potential_for_results"),
+    ),
+    Column("promising", _("The IRM named it a promising commitment"), attr("promising")),
+    *bilingual("design_text", _("The IRM's text on the design"), "notes"),
+    *bilingual(
+        "design_report_title", _("Title of the IRM report on the design"), "design_report.title"
+    ),
+    Column(
+        "design_report_url", _("Link to the IRM report on the design"), attr("design_report.url")
+    ),
+    Column(
+        "design_report_date",
+        _("Day the IRM report on the design was published"),
+        attr("design_report.published_on"),
+    ),
+    Column(
+        "completion",
+        _("The IRM's completion code (no_evidence, not_started, limited, substantial, complete)"),
+        attr("completion"),
+    ),
+    Column(
+        "did_it_open_government",
+        _(
+            "The IRM's code for whether it opened government (worsened, did_not_change,"
+            " marginal, major, outstanding)"
+        ),
+        attr("opened_government"),
+    ),
+    *bilingual("results_text", _("The IRM's text on the results")),
+    *bilingual(
+        "results_report_title", _("Title of the IRM report on the results"), "results_report.title"
+    ),
+    Column(
+        "results_report_url", _("Link to the IRM report on the results"), attr("results_report.url")
+    ),
+    Column(
+        "results_report_date",
+        _("Day the IRM report on the results was published"),
+        attr("results_report.published_on"),
+    ),
+]
+
+IRM_FINDING_COLUMNS = [
+    Column("plan_number", _("Number of the action plan"), attr("report.plan.number")),
+    Column("requirement", _("Code of the OGP minimum requirement"), attr("requirement")),
+    Column("verdict", _("The IRM's finding code (met, not_met, not_assessed)"), attr("verdict")),
+    *bilingual("text", _("The IRM's text")),
+    *bilingual("report_title", _("Title of the IRM report"), "report.title"),
+    Column("report_url", _("Link to the IRM report"), attr("report.url")),
+    Column("report_date", _("Day the IRM report was published"), attr("report.published_on")),
+]
+
 DATASETS = [
     Dataset(
         "plans",
@@ -282,6 +374,119 @@ DATASETS = [
         _("Published comments of the public consultations and the responses to them."),
         COMMENT_COLUMNS,
         public_comments,
+    ),
+]
+
+
+def public_civil_society_ratings():
+    return (
+        CivilSocietyRating.objects.public()
+        .select_related("milestone__commitment__plan", "organisation")
+        .order_by(
+            "milestone__commitment__plan__number",
+            "milestone__commitment__number",
+            "milestone__number",
+            "organisation__name_ar",
+        )
+    )
+
+
+CIVIL_SOCIETY_COLUMNS = [
+    Column(
+        "commitment_ogp_id",
+        _("OGP identifier of the commitment"),
+        attr("milestone.commitment.ogp_id"),
+    ),
+    Column("plan_number", _("Number of the action plan"), attr("milestone.commitment.plan.number")),
+    Column("commitment_number", _("Number of the commitment"), attr("milestone.commitment.number")),
+    Column(
+        "milestone_number", _("Number of the milestone in its commitment"), attr("milestone.number")
+    ),
+    Column(
+        "government_status",
+        _("Status code of the milestone in the government's record"),
+        attr("milestone.status"),
+    ),
+    Column(
+        "government_percent_done",
+        _("Completion in the government's record, 0–100"),
+        attr("milestone.completion_percent"),
+    ),
+    *bilingual("organisation", _("Civil-society organisation that rated it"), "organisation.name"),
+    Column("civil_society_status", _("Status code in the organisation's view"), attr("status")),
+    Column(
+        "civil_society_rating",
+        _(
+            "Progress in the organisation's view: 0 not started, 1 limited, 2 substantial,"
+            " 3 complete"
+        ),
+        attr("rating"),
+    ),
+    Column("evidence", _("The organisation's evidence"), attr("evidence")),
+    Column("evidence_url", _("Link to the organisation's evidence"), attr("evidence_url")),
+    Column("rated_on", _("Day of the rating"), attr("rated_on")),
+]
+
+
+def ogp_rows(language: str):
+    def rows():
+        published = ogp_commitments(Commitment.objects.published())
+        return [ogp_row(commitment, language) for commitment in published]
+
+    return rows
+
+
+OGP_COLUMNS = [
+    Column(name, description, lambda row, name=name: row[name])
+    for name, description in OGP_COLUMN_DEFINITIONS
+]
+
+DATASETS += [
+    Dataset(
+        "ogp_commitments",
+        _("Commitments in OGP's columns (English)"),
+        _(
+            "Every published commitment in the columns of OGP's commitments data, in English;"
+            " the workspace import reads the same file."
+        ),
+        OGP_COLUMNS,
+        ogp_rows("en"),
+    ),
+    Dataset(
+        "ogp_commitments_ar",
+        _("Commitments in OGP's columns (Arabic)"),
+        _("The same rows and columns as OGP's commitments data, with the texts in Arabic."),
+        OGP_COLUMNS,
+        ogp_rows("ar"),
+    ),
+    Dataset(
+        "civil_society_ratings",
+        _("Civil society's ratings"),
+        _(
+            "Civil-society organisations' own rating of the milestones, beside the government's"
+            " record; it never changes the government's progress."
+        ),
+        CIVIL_SOCIETY_COLUMNS,
+        public_civil_society_ratings,
+    ),
+]
+DATASETS += [
+    Dataset(
+        "irm_assessments",
+        _("IRM assessments"),
+        _(
+            "The Independent Reporting Mechanism's assessment of each published commitment,"
+            " with the report it comes from; apart from the government's own progress."
+        ),
+        IRM_ASSESSMENT_COLUMNS,
+        public_irm_assessments,
+    ),
+    Dataset(
+        "irm_findings",
+        _("IRM findings on the minimum requirements"),
+        _("The IRM's findings on the OGP minimum requirements, per plan and report."),
+        IRM_FINDING_COLUMNS,
+        public_irm_findings,
     ),
 ]
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}

@@ -132,8 +132,7 @@ def matches(model, fields: list[str], words: list[str], raw: str) -> Q:
 
 def searched_rows() -> dict:
     """Per kind, the public rows (each model's `public()`) with the columns shown: what `search`
-    narrows to the matches. Build them once (public.views does when it loads):
-    resolving their filters and joins costs about as much as running them."""
+    narrows to the matches."""
     return {
         "plans": ActionPlan.objects.public().only(*SHOWN["plans"]),
         "commitments": Commitment.objects.published()

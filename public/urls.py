@@ -7,7 +7,7 @@ from django.urls import path
 
 from core.page_cache import public_page
 
-from . import calendar
+from . import calendar, evidence
 from . import views as public
 
 app_name = "public"
@@ -15,10 +15,18 @@ app_name = "public"
 urlpatterns = [
     path("plans/", public_page(public.plan_list), name="plans"),
     path("plans/<int:number>/compliance/", public_page(public.compliance), name="compliance"),
+    # Not cached: the package is built in the background on the first request after a change.
+    path("plans/<int:number>/irm-evidence/", evidence.package_page, name="evidence_package"),
+    path(
+        "plans/<int:number>/irm-evidence.zip",
+        evidence.package_download,
+        name="evidence_package_zip",
+    ),
     path("commitments/", public_page(public.commitment_list), name="commitments"),
     path("meetings/", public_page(public.meeting_list), name="meetings"),
     path("documents/", public_page(public.document_list), name="documents"),
     path("search/", public_page(public.search_page), name="search"),
+    path("accessibility/", public_page(public.accessibility), name="accessibility"),
     path("data/", public_page(public.opendata_index), name="data"),
     path("data/dictionary.json", public_page(public.opendata_dictionary), name="data_dictionary"),
     path("calendar.ics", calendar.calendar_feed, name="calendar"),

@@ -29,7 +29,14 @@ from meetings.models import (
     Outcome,
     Person,
 )
-from plans.models import ActionPlan, Document, MethodologyStage, Organisation, Sector
+from plans.models import (
+    ActionPlan,
+    Document,
+    MethodologyStage,
+    Organisation,
+    PlanStatus,
+    Sector,
+)
 
 _counter = itertools.count(1)
 
@@ -64,6 +71,18 @@ def make_organisation(**fields) -> Organisation:
     fields.setdefault("name_en", unique("Ministry"))
     fields.setdefault("sector", Sector.GOVERNMENT)
     return Organisation.objects.create(**fields)
+
+
+def make_organisation_name(**fields):
+    """Another name of an organisation, as an import remembers it."""
+    from core.arabic import normalise
+    from plans.models import OrganisationName
+
+    if "organisation" not in fields:
+        fields["organisation"] = make_organisation()
+    fields.setdefault("name", unique("Department"))
+    fields.setdefault("key", normalise(fields["name"]))
+    return OrganisationName.objects.create(**fields)
 
 
 def make_plan(**fields) -> ActionPlan:
@@ -207,6 +226,42 @@ def make_irm_assessment(**fields) -> IRMAssessment:
     return IRMAssessment.objects.create(**fields)
 
 
+def make_irm_report(**fields):
+    from commitments.models import IRMReport, IRMReportKind
+
+    if "plan" not in fields:
+        fields["plan"] = make_plan()
+    fields.setdefault("kind", IRMReportKind.DESIGN)
+    fields.setdefault("title_en", unique("IRM Action Plan Review"))
+    fields.setdefault("url", "https://www.opengovpartnership.org/documents/jordan-review/")
+    fields.setdefault("published_on", datetime.date(2022, 6, 1))
+    return IRMReport.objects.create(**fields)
+
+
+def make_irm_finding(**fields):
+    from commitments.models import IRMFinding, MinimumRequirement, RequirementVerdict
+
+    if "report" not in fields:
+        fields["report"] = make_irm_report()
+    fields.setdefault("requirement", MinimumRequirement.FORUM)
+    fields.setdefault("verdict", RequirementVerdict.MET)
+    return IRMFinding.objects.create(**fields)
+
+
+def make_civil_society_rating(**fields):
+    from commitments.models import CivilSocietyRating, ProgressLevel
+
+    if "milestone" not in fields:
+        fields["milestone"] = make_milestone()
+    if "organisation" not in fields:
+        fields["organisation"] = make_organisation(sector=Sector.CIVIL_SOCIETY)
+    fields.setdefault("status", "in_progress")
+    fields.setdefault("rating", ProgressLevel.LIMITED)
+    fields.setdefault("evidence", "Seen at the ministry's site visit.")
+    fields.setdefault("rated_on", datetime.date(2024, 5, 1))
+    return CivilSocietyRating.objects.create(**fields)
+
+
 def make_membership(**fields) -> Membership:
     if "body" not in fields:
         fields["body"] = make_body()
@@ -279,6 +334,23 @@ def make_plan_pdf(**fields):
     return PlanPdf.objects.create(**fields)
 
 
+def make_comment_group(**fields):
+    from consultations.models import CommentGroup
+
+    if "window" not in fields:
+        fields["window"] = make_window()
+    return CommentGroup.objects.create(**fields)
+
+
+def make_theme(**fields):
+    from consultations.models import Theme
+
+    if "window" not in fields:
+        fields["window"] = make_window()
+    fields.setdefault("name_ar", unique("موضوع"))
+    return Theme.objects.create(**fields)
+
+
 def make_remark(**fields):
     from meetings.models import Remark
 
@@ -295,13 +367,18 @@ def make_one_of_everything(user):
     stages = make_stages(plan)
     make_document(plan=plan, stage=stages[0])
     organisation = make_organisation()
+    make_organisation_name(organisation=organisation)
     area = make_policy_area()
     commitment = make_commitment(plan=plan, lead_institution=organisation)
     commitment.policy_areas.add(area)
     commitment.supporting_institutions.add(make_organisation())
-    make_progress_report(milestone=make_milestone(commitment=commitment), reported_by=user)
+    milestone = make_milestone(commitment=commitment)
+    make_progress_report(milestone=milestone, reported_by=user)
+    make_civil_society_rating(milestone=milestone, author=user)
     make_approval_letter(commitment=commitment)
-    make_irm_assessment(commitment=commitment)
+    irm_report = make_irm_report(plan=plan)
+    make_irm_finding(report=irm_report)
+    make_irm_assessment(commitment=commitment, design_report=irm_report)
     body = make_body(plan=plan)
     person = make_person(user=user)
     make_membership(body=body, person=person, organisation=organisation)
@@ -314,10 +391,139 @@ def make_one_of_everything(user):
     window = make_window(plan=plan, opens_at=timezone.now().replace(microsecond=0))
     window.commitments.add(commitment)
     make_announcement(window=window, url="https://example.org/post")
-    comment = make_comment(window=window, commitment=commitment)
+    comment = make_comment(
+        window=window, commitment=commitment, group=make_comment_group(window=window)
+    )
+    comment.themes.add(make_theme(window=window))
     make_response(comment=comment, responded_by=user)
     make_subscription()
     make_audit_event(user=user, username=user.username)
     make_plan_publication(plan=plan, published_by=user)
     make_plan_pdf(plan=plan)
     make_remark(meeting=meeting, author=user)
+
+
+# A plan with everything its PDF prints (the PDF tests) --------------------------------------
+
+NARRATIVE = {
+    "introduction": ("مقدمة الخطة الوطنية", "Introduction of the plan"),
+    "context": ("جهود الحكومة في الانفتاح", "The government's open-government efforts"),
+    "co_creation": ("عملية الإعداد المشترك", "How the plan was co-created"),
+    "forum": ("منتدى أصحاب المصلحة", "The forum that steered the plan"),
+    "monitoring": ("المتابعة والتقييم", "How progress is followed"),
+}
+COMMITMENTS = [
+    ("تعزيز الحوكمة في الجمعيات", "Good governance in associations"),
+    ("نشر بيانات الموازنة المفتوحة", "Open budget data"),
+]
+# Rich text of an agenda item: printed as cleaned HTML (meetings.richtext), never raw.
+AGENDA_DISCUSSION = "<p>The forum <strong>agreed</strong> the draft.</p><script>alert(1)</script>"
+MILESTONES = [
+    ("إعداد دليل الحوكمة", "Draft a governance guide"),
+    ("تدريب الجمعيات على الدليل", "Train associations on the guide"),
+]
+
+
+def complete_text(name: str) -> dict:
+    arabic, english = NARRATIVE[name]
+    return {f"{name}_ar": arabic, f"{name}_en": english}
+
+
+def build_plan(*, complete: bool = True, **fields):
+    """A plan with everything the document prints: narrative, stages, a forum, two
+    commitments with milestones, a published meeting, an answered comment, a letter."""
+    narrative = {}
+    if complete:
+        for name in NARRATIVE:
+            narrative |= complete_text(name)
+    plan = make_plan(
+        **{
+            "title_ar": "خطة العمل الوطنية الخامسة",
+            "title_en": "Fifth national action plan",
+            "status": PlanStatus.FINAL,
+            **narrative,
+            **fields,
+        }
+    )
+    make_stages(plan, planned_start=datetime.date(2021, 1, 1))
+    lead = make_organisation(name_ar="وزارة التخطيط", name_en="Ministry of Planning")
+    for number, (title_ar, title_en) in enumerate(COMMITMENTS, start=1):
+        commitment = make_commitment(
+            plan=plan,
+            number=number,
+            title_ar=title_ar,
+            title_en=title_en,
+            lead_institution=lead,
+            description_ar="وصف موجز",
+            description_en="A brief description",
+            problem_ar="المشكلة",
+            problem_en="The problem",
+            solution_ar="الحل",
+            solution_en="The solution",
+            causes_ar="الأسباب",
+            causes_en="The causes",
+            status_quo_ar="الوضع الراهن",
+            status_quo_en="The status quo",
+            how_it_solves_ar="كيف يحل المشكلة",
+            how_it_solves_en="How it solves the problem",
+            results_ar="النتائج المتوقعة",
+            results_en="The expected results",
+            relevance_ar="الصلة بقيم الشراكة",
+            relevance_en="The relevance to OGP values",
+            transparency=True,
+            starts_on=datetime.date(2022, 1, 1),
+            ends_on=datetime.date(2024, 12, 31),
+        )
+        for m_number, (m_ar, m_en) in enumerate(MILESTONES, start=1):
+            make_milestone(
+                commitment=commitment,
+                number=m_number,
+                title_ar=f"{m_ar} {number}",
+                title_en=f"{m_en} {number}",
+                weight=50,
+            )
+    forum = make_body(name_ar="منتدى الحكومة المنفتحة", name_en="Open government forum")
+    person_org = make_organisation(name_ar="جمعية الشفافية", name_en="Transparency society")
+    make_membership(body=forum, organisation=person_org)
+    meeting = make_meeting(
+        body=forum,
+        plan=plan,
+        title_ar="اجتماع المنتدى الأول",
+        title_en="First forum meeting",
+        minutes_state="published",
+        minutes_published_at=timezone.now(),
+    )
+    make_attendance(
+        meeting=meeting,
+        status="present",
+        person=make_person(name_ar="سلمى حداد", name_en="Salma Haddad"),
+        position_en="Programme officer",
+    )
+    make_attendance(
+        meeting=meeting,
+        status="excused",
+        person=make_person(name_ar="عمر خليل", name_en="Omar Khalil"),
+    )
+    make_agenda_item(
+        meeting=meeting,
+        number=1,
+        title_ar="مراجعة مسودة الالتزامات",
+        title_en="Review of the draft commitments",
+        discussion_en=AGENDA_DISCUSSION,
+    )
+    make_outcome(meeting=meeting, decision_ar="اعتماد المسودة", decision_en="Adopt the draft")
+    window = make_window(plan=plan, title_ar="مسودة الخطة", title_en="The draft plan")
+    comment = make_comment(
+        window=window,
+        body="يرجى نشر البيانات شهريا",
+        state="published",
+        published_at=timezone.now(),
+    )
+    make_response(
+        comment=comment,
+        reason_ar="تمت إضافة معلم للنشر الشهري",
+        reason_en="A monthly publication milestone was added",
+        published_at=timezone.now(),
+    )
+    make_approval_letter(commitment=Commitment.objects.get(plan=plan, number=1), reference="L-1")
+    return plan

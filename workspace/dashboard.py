@@ -7,7 +7,7 @@ per list, the count coming with the first rows through a window function.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -17,11 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from commitments.models import ApprovalLetter, Commitment, Decision, Milestone, MilestoneStatus
+from commitments.monitoring import disagreements
 from consultations.models import Audience, Comment, CommentWindow, ModerationState
 from consultations.services import is_forum_member
 from core.access import workspace_view
 from core.roles import is_agency_scoped, is_unit_staff
-from meetings.models import Meeting, MinutesState, Outcome, OutcomeStatus
+from meetings.calendar_rules import AGENDA, FORUM_GAP, calendar_warnings
+from meetings.models import BodyKind, Meeting, MinutesState, Outcome, OutcomeStatus
 from plans.models import STAGE_COUNT, ActionPlan, StageStatus, all_stages
 
 FIRST_ITEMS = 5
@@ -117,6 +119,31 @@ def first_items(user, key: str, title, explanation, queryset: QuerySet) -> WorkL
     return WorkList(key, title, explanation, total, rows)
 
 
+def dispositions_missing(plan: ActionPlan) -> list[CommentWindow]:
+    """The plan's windows with inputs still lacking a disposition, and how many (what the
+    stage 7 gate holds the plan to): one query."""
+    missing = (
+        Comment.objects.filter(window=OuterRef("pk"))
+        .without_disposition()
+        .order_by()
+        .values("window")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    windows = list(
+        CommentWindow.objects.filter(plan=plan)
+        .annotate(missing=Subquery(missing))
+        .filter(missing__gt=0)
+        .order_by("-missing", "pk")
+    )
+    for window in windows:
+        window.link = (
+            reverse("manage:consultation_comments")
+            + f"?window={window.pk}&state=all&disposition=none"
+        )
+    return windows
+
+
 def missing_translations(user, commitments: QuerySet) -> WorkList:
     """Commitments with template text in one language only (checked in Python: one query)."""
     separator = "، " if get_language().startswith("ar") else ", "
@@ -133,6 +160,63 @@ def missing_translations(user, commitments: QuerySet) -> WorkList:
         _("Commitments with text written in one language only."),
         len(rows),
         rows[:FIRST_ITEMS],
+    )
+
+
+def forum_calendar(user, plan: ActionPlan, today) -> WorkList:
+    """The forum's calendar kept (`meetings.calendar_rules`): each warning links to the
+    action that clears it (schedule a meeting, publish the agenda, publish the minutes).
+    One query: the plan's forum meetings."""
+    meetings = Meeting.objects.filter(plan=plan, body__kind=BodyKind.FORUM).only(
+        "pk",
+        "plan_id",
+        "title_ar",
+        "title_en",
+        "starts_at",
+        "agenda_published_at",
+        "minutes_published_at",
+    )
+    warnings = calendar_warnings(meetings, since=plan.starts_on, today=today)
+    for warning in warnings:
+        if warning.kind == FORUM_GAP:
+            warning.link = (
+                workspace_url("meeting_create")
+                if user.has_perm("meetings.add_meeting")
+                else plan_page(plan)
+            )
+        else:
+            warning.meeting.plan = plan
+            url = work_link(warning.meeting, user)
+            warning.link = url + ("#agenda" if warning.kind == AGENDA else "#minutes-steps")
+    return WorkList(
+        "calendar",
+        _("Forum calendar"),
+        _(
+            "The forum meets at least every 6 months, publishes each agenda 7 days before"
+            " and the minutes within 14 days after."
+        ),
+        len(warnings),
+        warnings[:FIRST_ITEMS],
+    )
+
+
+def civil_society_disagreements(user, plan: ActionPlan) -> WorkList | None:
+    """Milestones where a civil-society rating is more than one step from the government's
+    own record (`commitments.monitoring`), for staff who read the ratings. One query."""
+    if not (is_unit_staff(user) and user.has_perm("commitments.view_civilsocietyrating")):
+        return None
+    ratings, total = disagreements(plan, FIRST_ITEMS)
+    for rating in ratings:
+        rating.link = work_link(rating.milestone, user)
+    return WorkList(
+        "disagreements",
+        _("Civil society disagrees"),
+        _(
+            "Milestones that a civil-society organisation rates more than one step away"
+            " from the government's record."
+        ),
+        total,
+        ratings,
     )
 
 
@@ -258,5 +342,13 @@ def dashboard(request):
                 (stage for stage in stages if stage.status == StageStatus.IN_PROGRESS), None
             ),
             "work": work_lists(request.user, plan),
+            "calendar": (
+                forum_calendar(request.user, plan, timezone.localdate())
+                if is_unit_staff(request.user) and request.user.has_perm("meetings.change_meeting")
+                else None
+            ),
+            "disagreements": civil_society_disagreements(request.user, plan),
         }
+        if is_unit_staff(request.user) and request.user.has_perm("consultations.change_comment"):
+            context["dispositions"] = dispositions_missing(plan)
     return render(request, "manage/dashboard.html", context)

@@ -6,13 +6,18 @@ so that the commitments app needs no knowledge of consultations. A fixed number 
 whatever the number of comments (tests/consultations/test_commitment_page.py).
 """
 
+import re
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
+from django.forms.utils import flatatt
+from django.template.defaultfilters import linebreaks_filter
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -27,28 +32,81 @@ COMMENTS_SHOWN = 20
 
 @register.inclusion_tag("consultations/_commitment_consultation.html", takes_context=True)
 def commitment_consultation(context, commitment):
+    """The open window's form (without its tokens: the page is cached) or, after a refused
+    post, the form as it was sent (`comment_form` in the page's context)."""
     now = timezone.now()
-    window = (
-        CommentWindow.objects.public()
-        .open_at(now)
-        .filter(commitments=commitment)
-        .order_by("closes_at")
-        .first()
-    )
+    form = context.get("comment_form")
+    if form is not None:
+        window = form.window
+    else:
+        window = (
+            CommentWindow.objects.public()
+            .open_at(now)
+            .filter(commitments=commitment)
+            .order_by("closes_at")
+            .first()
+        )
+        if window is not None:
+            form = CommentForm(
+                window=window, commitment=commitment, origin="commitment", issue_token=False
+            )
     visible = Comment.objects.filter(commitment=commitment).for_public_list()
     comments = list(visible[:COMMENTS_SHOWN])
     total = visible.count()
     return {
         "request": context.get("request"),
-        "csrf_token": context.get("csrf_token"),
         "commitment": commitment,
         "window": window,
         "days_left": window.days_left(now) if window else None,
-        "form": CommentForm(window=window, commitment=commitment) if window else None,
+        "form": form,
+        "form_error": context.get("form_error", ""),
+        "notice": context.get("notice", ""),
         "comments": comments,
         "total": total,
         "LANG": context.get("LANG"),
     }
+
+
+@register.inclusion_tag("consultations/_consultation_reports.html")
+def consultation_reports(plan=None, commitment=None):
+    """The closed public consultations of a plan (or covering a commitment), each with its
+    "you said, we did" report: shown on the plan, commitment and meeting pages. One query."""
+    windows = CommentWindow.objects.public().filter(closes_at__lte=timezone.now())
+    if commitment is not None:
+        windows = windows.filter(commitments=commitment)
+    elif plan is not None:
+        windows = windows.filter(plan=plan)
+    else:
+        windows = windows.none()
+    return {"closed_windows": list(windows.order_by("-closes_at"))}
+
+
+@register.filter
+def html_attributes(attrs: dict) -> str:
+    """A widget's attributes as HTML (the comment form is written out in its template)."""
+    return flatatt({name: value for name, value in attrs.items() if value is not False})
+
+
+@register.filter
+def choices_of(bound_field) -> list:
+    """A select's (value, label) pairs, read in one query (a model field's choices have a
+    length, which the template's `for` would ask for first: a COUNT query of its own)."""
+    return [choice for choice in bound_field.field.choices]  # noqa: C416
+
+
+# A run of digits broken by spaces, dashes or dots, or led by "+" (a phone number, a
+# reference): inside Arabic text the bidirectional algorithm would reverse its groups
+# ("+962 6 4644466" read as "4644466 6 962+"), so it is isolated left to right.
+NUMBER_RUN = re.compile(r"(?:\+\d[\d .\-/]*\d|\d+(?:[ .\-/]\d+)+)")
+
+
+@register.filter(is_safe=True, needs_autoescape=False)
+def isolated_text(value) -> str:
+    """A citizen's plain text as paragraphs, escaped, with its number runs isolated."""
+    html = NUMBER_RUN.sub(
+        lambda match: f'<bdi dir="ltr">{match.group(0)}</bdi>', escape(value or "")
+    )
+    return mark_safe(linebreaks_filter(mark_safe(html), autoescape=False))  # noqa: S308
 
 
 # --- Sharing: Open Graph / X card tags and plain share links (no third-party script) -----

@@ -18,7 +18,9 @@ def rich_text(obj, field: str):
         raise template.TemplateSyntaxError(f"{type(obj).__name__}.{field} is not Translated.")
     value, language = descriptor.value_with_language(obj)
     html = render_rich_text(value)
-    if not value or language == active_language():
+    if not value:
         return html
     direction = "rtl" if get_language_info(language)["bidi"] else "ltr"
+    if language == active_language():  # isolated all the same, as all typed text is
+        return format_html('<div dir="{}">{}</div>', direction, html)
     return format_html('<div lang="{}" dir="{}">{}</div>', language, direction, html)

@@ -14,7 +14,7 @@ from consultations.services import moderate_comments
 from core.roles import COORDINATOR, EDITOR, FOCAL_POINT
 from plans.services import ensure_stages, set_plan_public, start_stage
 from tests.factories import make_comment, make_commitment, make_plan, make_user, make_xlsx
-from tests.site.test_workspace_import import preview_url, upload
+from tests.helpers import preview_url, upload
 
 URL = "/en/manage/audit/"
 PASSWORD = "a-long-enough-password-42"

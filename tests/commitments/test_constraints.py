@@ -22,8 +22,11 @@ from commitments.models import (
 )
 from tests.factories import (
     make_approval_letter,
+    make_civil_society_rating,
     make_commitment,
     make_irm_assessment,
+    make_irm_finding,
+    make_irm_report,
     make_milestone,
     make_plan,
     make_policy_area,
@@ -225,3 +228,63 @@ class CommitmentValidationTests(TestCase):
         ]
         milestone.ends_on = DAY
         milestone.full_clean()
+
+
+class IRMReportingConstraintTests(TestCase):
+    """The IRM's reports and findings, and civil society's own ratings (issue 21)."""
+
+    def test_irmreport_kind_valid(self):
+        from commitments.models import IRMReportKind
+
+        check_choices("irmreport_kind_valid", make_irm_report(), "kind", IRMReportKind.values)
+
+    def test_irmreport_title_not_empty(self):
+        with violates("irmreport_title_not_empty"):
+            make_irm_report(title_en="")
+
+    def test_irmfinding_unique_requirement_per_report(self):
+        finding = make_irm_finding()
+        with violates("irmfinding_unique_requirement_per_report"):
+            make_irm_finding(report=finding.report, requirement=finding.requirement)
+
+    def test_irmfinding_verdict_valid(self):
+        from commitments.models import RequirementVerdict
+
+        values = RequirementVerdict.values
+        check_choices("irmfinding_verdict_valid", make_irm_finding(), "verdict", values)
+
+    def test_irmfinding_requirement_valid(self):
+        from commitments.models import MinimumRequirement
+
+        values = MinimumRequirement.values
+        check_choices("irmfinding_requirement_valid", make_irm_finding(), "requirement", values)
+
+    def test_irm_opened_government_valid(self):
+        from commitments.models import OpenedGovernment
+
+        values = ["", *OpenedGovernment.values]
+        assessment = make_irm_assessment()
+        check_choices("irm_opened_government_valid", assessment, "opened_government", values)
+
+    def test_csrating_one_per_organisation(self):
+        rating = make_civil_society_rating()
+        with violates("csrating_one_per_organisation"):
+            make_civil_society_rating(milestone=rating.milestone, organisation=rating.organisation)
+        make_civil_society_rating(milestone=rating.milestone)
+
+    def test_csrating_status_valid(self):
+        values = MilestoneStatus.values
+        check_choices("csrating_status_valid", make_civil_society_rating(), "status", values)
+
+    def test_csrating_rating_valid(self):
+        from commitments.models import CivilSocietyRating, ProgressLevel
+
+        rows = CivilSocietyRating.objects.filter(pk=make_civil_society_rating().pk)
+        with violates("csrating_rating_valid"):
+            rows.update(rating=9)
+        for value in ProgressLevel.values:
+            rows.update(rating=value)
+
+    def test_csrating_evidence_not_empty(self):
+        with violates("csrating_evidence_not_empty"):
+            make_civil_society_rating(evidence="")

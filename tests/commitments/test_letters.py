@@ -18,9 +18,9 @@ from commitments.models import ApprovalLetter, Decision
 from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from plans.gates import gate_problems
 from tests.factories import make_commitment, make_milestone, make_organisation, make_plan, make_user
+from tests.helpers import MINIMAL_PDF as PDF
 
 MEDIA = tempfile.mkdtemp(prefix="letters-test-media-")
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def url(name: str, *args) -> str:

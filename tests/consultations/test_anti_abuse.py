@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.test import TestCase, override_settings
 
 from consultations.models import Comment
-from tests.consultations.helpers import comment_post, form_token, make_open_window
+from tests.helpers import comment_post, form_token, make_open_window
 
 ROOT = Path(__file__).resolve().parents[2]
 

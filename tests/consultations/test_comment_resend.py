@@ -18,15 +18,16 @@ from django.utils import timezone
 from consultations.models import Comment
 from consultations.report import published_comments, report_charts
 from consultations.views import SENT_COOKIE
-from tests.consultations.helpers import comment_post, form_token, make_open_window
+from tests.helpers import comment_post, form_token, make_open_window
 
 SUPPORT = "أوافق على هذا الالتزام"
 
 
 def page_token(client, window) -> str:
-    """The form token of the comment form as this browser gets it from the page."""
-    response = client.get(f"/ar/consultations/{window.pk}/")
-    return response.context["form"]["form_token"].value()
+    """The form token of the comment form as this browser gets it when it reaches the form
+    (the page itself is cached and carries none)."""
+    response = client.get(f"/ar/consultations/{window.pk}/comment/token/")
+    return response.json()["form_token"]
 
 
 @override_settings(COMMENT_MIN_FILL_SECONDS=0)

@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations import models as consultation_models
+from consultations.forms import read_form_token
 from consultations.models import Comment, CommentPart, ModerationState
 from consultations.services import CommentData, WindowClosed, submit_comment
-from tests.consultations.helpers import comment_post, form_token, make_open_window
 from tests.factories import make_comment, make_commitment, make_milestone, make_window
+from tests.helpers import comment_post, form_token, make_open_window
 
 AMMAN = ZoneInfo("Asia/Amman")
 
@@ -37,17 +38,39 @@ class CommentFormPageTests(TestCase):
     def url(self, language="ar"):
         return f"/{language}/consultations/{self.window.pk}/"
 
-    def test_open_window_shows_the_form_with_a_signed_token(self):
+    def token_url(self):
+        return reverse("consultations:comment_token", args=[self.window.pk])
+
+    def test_open_window_shows_the_form_and_where_to_get_its_token(self):
         response = self.client.get(self.url())
-        self.assertContains(response, 'name="form_token"')
+        self.assertContains(response, '<input type="hidden" name="form_token"')
         self.assertContains(response, 'name="body"')
         self.assertContains(response, reverse("consultations:comment", args=[self.window.pk]))
-        self.assertEqual(response["Cache-Control"], "private, max-age=0")
+        self.assertContains(response, f'data-token-url="{self.token_url()}"')
+        # Nothing personal in the page: it is the same for everyone, and cached.
+        self.assertContains(response, 'name="form_token" value=""')
+        self.assertContains(response, 'name="csrfmiddlewaretoken" value=""')
+        self.assertNotIn("csrftoken", response.cookies)
 
-    def test_each_rendering_gets_its_own_token(self):
-        first = self.client.get(self.url()).context["form"]["form_token"].value()
-        second = self.client.get(self.url()).context["form"]["form_token"].value()
+    def test_the_token_endpoint_hands_out_a_signed_token_and_a_csrf_value(self):
+        response = self.client.get(self.token_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no-store", response["Cache-Control"])
+        tokens = response.json()
+        self.assertTrue(tokens["csrf"])
+        self.assertIn("csrftoken", response.cookies)
+        token, age = read_form_token(tokens["form_token"], self.window)
+        self.assertLessEqual(age, 1)
+
+    def test_each_visitor_gets_its_own_token(self):
+        first = self.client.get(self.token_url()).json()["form_token"]
+        second = self.client.get(self.token_url()).json()["form_token"]
         self.assertNotEqual(first, second)
+
+    def test_no_token_for_a_closed_window(self):
+        closed = make_window(opens_at=timezone.now() - datetime.timedelta(days=30))
+        response = self.client.get(reverse("consultations:comment_token", args=[closed.pk]))
+        self.assertEqual(response.status_code, 409)
 
     def test_closed_and_upcoming_windows_show_no_form(self):
         now = timezone.now()
@@ -141,7 +164,7 @@ class SubmitThroughThePageTests(TestCase):
     def test_too_long_comment_refused(self):
         self.assert_refused(
             self.post(language="en", body="ب" * 5001),
-            "Your comment is too long: at most 5,000 characters.",
+            "Your comment is too long: 5001 characters, and at most 5000 fit.",
         )
 
     def test_forged_status_refused(self):

@@ -229,3 +229,19 @@ class SubscriptionConstraintTests(TestCase):
             "language",
             [code for code, _label in settings.LANGUAGES],
         )
+
+
+class ThemeConstraintTests(TestCase):
+    def test_theme_unique_name(self):
+        from tests.factories import make_theme
+
+        theme = make_theme(name_ar="الشفافية")
+        with violates("theme_unique_name"):
+            make_theme(window=theme.window, name_ar="الشفافية")
+        make_theme(name_ar="الشفافية")
+
+    def test_theme_has_arabic_name(self):
+        from tests.factories import make_theme
+
+        with violates("theme_has_arabic_name"):
+            make_theme(name_ar="")

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from consultations.models import Comment, ModerationState
 from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
-from tests.consultations.helpers import make_open_window
 from tests.factories import make_comment, make_plan, make_user, make_xlsx
+from tests.helpers import make_open_window
 
 HEADERS = [
     "window",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from consultations.apps import check_comment_regions
 from consultations.forms import CommentForm
 from consultations.models import Comment, Region
-from tests.consultations.helpers import comment_post, make_open_window
+from tests.helpers import comment_post, make_open_window
 
 
 class RegionListTests(TestCase):

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from tests.site.test_settings import BASE_DIR, BASE_ENV
+from tests.helpers import BASE_DIR, BASE_ENV
 
 SNIPPET = """
 import json

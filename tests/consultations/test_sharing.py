@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.core.cache import cache
 from django.test import TestCase, override_settings
 
-from tests.consultations.helpers import make_open_window
+from tests.helpers import make_open_window
 
 XSS = '"><script>alert(1)</script>'
 

@@ -6,8 +6,8 @@ from django.test import TestCase
 from django.urls import reverse
 
 from consultations.models import Comment, HiddenReason, ModerationState, Response
-from tests.consultations.helpers import make_open_window
 from tests.factories import make_comment, make_response, make_user
+from tests.helpers import make_open_window
 
 XSS = "<script>alert(1)</script>"
 

@@ -165,6 +165,7 @@ class WindowWorkspaceTests(TestCase):
         data = window_post(self.plan, title_ar="عنوان جديد", audience="forum")
         data["commitments"] = [self.own.pk]
         data["opens_at"] = "2040-01-01T00:00"
+        data["version"] = window.version  # the version the edit page was opened on
         assert self.client.post(url, data).status_code == 302
         window.refresh_from_db()
         assert window.title_ar == "عنوان جديد"
@@ -297,5 +298,8 @@ class HomeWindowsTests(TestCase):
         assert "<bdi>14</bdi> days left" in page
         assert "Upcoming consultations" in page
         assert "Coming window" in page
-        assert "Closed window" not in page
+        # A closed window is listed only among the past consultations, with its report.
+        offered, past = page.split("Past consultations and their reports")
+        assert "Closed window" not in offered
+        assert "Closed window" in past
         assert "Forum window" not in page

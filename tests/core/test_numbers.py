@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from core.numbers import MAX_INT, query_int
 from core.roles import EDITOR, FORUM_MEMBER
-from tests.consultations.helpers import make_open_window
 from tests.factories import make_comment, make_commitment, make_user
+from tests.helpers import make_open_window
 
 SUPERSCRIPT_TWO = "%C2%B2"
 HUGE = "99999999999999999999"

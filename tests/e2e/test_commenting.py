@@ -8,8 +8,8 @@ from django.conf import settings
 
 from consultations.models import Comment
 from consultations.services import moderate_comments
-from tests.consultations.helpers import make_open_window
 from tests.factories import make_user
+from tests.helpers import make_open_window
 
 pytestmark = pytest.mark.e2e
 

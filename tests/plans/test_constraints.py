@@ -265,3 +265,22 @@ class PlanDocumentConstraintTests(TestCase):
         with violates("planpdf_file_or_failure"):
             self.draft(failure="timeout", content_key="both")
         self.draft(file="", failure="timeout", content_key="failed")
+
+
+class OrganisationNameConstraintTests(TestCase):
+    def test_organisationname_unique_key(self):
+        from plans.models import OrganisationName
+
+        organisation = make_organisation()
+        OrganisationName.objects.create(organisation=organisation, name="MoY", key="moy")
+        with violates("organisationname_unique_key"):
+            OrganisationName.objects.create(organisation=organisation, name="MOY", key="moy")
+        OrganisationName.objects.create(organisation=organisation, name="Youth", key="youth")
+
+    def test_organisationname_key_not_empty(self):
+        from plans.models import OrganisationName
+
+        organisation = make_organisation()
+        with violates("organisationname_key_not_empty"):
+            OrganisationName.objects.create(organisation=organisation, name="x", key="")
+        OrganisationName.objects.create(organisation=organisation, name="x", key="x")

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from commitments.models import CommitmentStatus, Decision
 from consultations.models import HiddenReason, ModerationState
 from core.roles import (
+    CIVIL_SOCIETY,
     COORDINATOR,
     EDITOR,
     FOCAL_POINT,
@@ -53,7 +54,8 @@ class ApprovalGateTests(TestCase):
 
     def test_commitment_without_an_approval_is_listed(self):
         assert problems(self.plan, 5) == [
-            f"Commitment 2 has no approval letter from {self.second.lead_institution.name_en}."
+            "Commitment 2 has no approval letter from"
+            f" \u2068{self.second.lead_institution.name_en}\u2069."
         ]
 
     def test_passes_when_every_commitment_is_approved(self):
@@ -73,7 +75,7 @@ class ApprovalGateTests(TestCase):
         self.second.description_en = "Publish budgets monthly instead of yearly."
         self.second.save()
         assert problems(self.plan, 5) == [
-            f"Commitment 2: the approval from {self.second.lead_institution.name_en}"
+            f"Commitment 2: the approval from \u2068{self.second.lead_institution.name_en}\u2069"
             " is for an older text."
         ]
         approve(self.second)
@@ -139,7 +141,13 @@ class RoleTests(TestCase):
     """The four staff roles exist after `migrate`, each with exactly its permissions."""
 
     def test_each_role_group_has_exactly_its_permissions(self):
-        assert set(ROLE_PERMISSIONS) == {COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER}
+        assert set(ROLE_PERMISSIONS) == {
+            COORDINATOR,
+            EDITOR,
+            FOCAL_POINT,
+            FORUM_MEMBER,
+            CIVIL_SOCIETY,
+        }
         for role, wanted in ROLE_PERMISSIONS.items():
             with self.subTest(role=role):
                 group = Group.objects.get(name=role)

@@ -6,10 +6,8 @@ The PDFs are read back with poppler (`pdftotext`, `pdffonts`, `pdfinfo`, `pdfima
 `pdfdetach`), as a reader's tools would.
 """
 
-import datetime
 import re
 import subprocess
-import unicodedata
 from unittest import mock
 
 import pytest
@@ -32,155 +30,13 @@ from plans.pdf import (
 )
 from plans.views import current_draft
 from tests.factories import (
-    make_agenda_item,
-    make_attendance,
-    make_body,
-    make_comment,
-    make_commitment,
-    make_meeting,
-    make_membership,
-    make_milestone,
-    make_organisation,
-    make_outcome,
-    make_person,
-    make_plan,
-    make_response,
-    make_stages,
+    COMMITMENTS,
+    MILESTONES,
+    NARRATIVE,
+    build_plan,
     make_user,
-    make_window,
 )
-
-NARRATIVE = {
-    "introduction": ("مقدمة الخطة الوطنية", "Introduction of the plan"),
-    "context": ("جهود الحكومة في الانفتاح", "The government's open-government efforts"),
-    "co_creation": ("عملية الإعداد المشترك", "How the plan was co-created"),
-    "forum": ("منتدى أصحاب المصلحة", "The forum that steered the plan"),
-    "monitoring": ("المتابعة والتقييم", "How progress is followed"),
-}
-COMMITMENTS = [
-    ("تعزيز الحوكمة في الجمعيات", "Good governance in associations"),
-    ("نشر بيانات الموازنة المفتوحة", "Open budget data"),
-]
-# Rich text of an agenda item: printed as cleaned HTML (meetings.richtext), never raw.
-AGENDA_DISCUSSION = "<p>The forum <strong>agreed</strong> the draft.</p><script>alert(1)</script>"
-MILESTONES = [
-    ("إعداد دليل الحوكمة", "Draft a governance guide"),
-    ("تدريب الجمعيات على الدليل", "Train associations on the guide"),
-]
-
-
-def complete_text(name: str) -> dict:
-    arabic, english = NARRATIVE[name]
-    return {f"{name}_ar": arabic, f"{name}_en": english}
-
-
-def build_plan(*, complete: bool = True, **fields):
-    """A plan with everything the document prints: narrative, stages, a forum, two
-    commitments with milestones, a published meeting, an answered comment, a letter."""
-    narrative = {}
-    if complete:
-        for name in NARRATIVE:
-            narrative |= complete_text(name)
-    plan = make_plan(
-        **{
-            "title_ar": "خطة العمل الوطنية الخامسة",
-            "title_en": "Fifth national action plan",
-            "status": PlanStatus.FINAL,
-            **narrative,
-            **fields,
-        }
-    )
-    make_stages(plan, planned_start=datetime.date(2021, 1, 1))
-    lead = make_organisation(name_ar="وزارة التخطيط", name_en="Ministry of Planning")
-    for number, (title_ar, title_en) in enumerate(COMMITMENTS, start=1):
-        commitment = make_commitment(
-            plan=plan,
-            number=number,
-            title_ar=title_ar,
-            title_en=title_en,
-            lead_institution=lead,
-            description_ar="وصف موجز",
-            description_en="A brief description",
-            problem_ar="المشكلة",
-            problem_en="The problem",
-            solution_ar="الحل",
-            solution_en="The solution",
-            causes_ar="الأسباب",
-            causes_en="The causes",
-            status_quo_ar="الوضع الراهن",
-            status_quo_en="The status quo",
-            how_it_solves_ar="كيف يحل المشكلة",
-            how_it_solves_en="How it solves the problem",
-            results_ar="النتائج المتوقعة",
-            results_en="The expected results",
-            relevance_ar="الصلة بقيم الشراكة",
-            relevance_en="The relevance to OGP values",
-            transparency=True,
-            starts_on=datetime.date(2022, 1, 1),
-            ends_on=datetime.date(2024, 12, 31),
-        )
-        for m_number, (m_ar, m_en) in enumerate(MILESTONES, start=1):
-            make_milestone(
-                commitment=commitment,
-                number=m_number,
-                title_ar=f"{m_ar} {number}",
-                title_en=f"{m_en} {number}",
-                weight=50,
-            )
-    forum = make_body(name_ar="منتدى الحكومة المنفتحة", name_en="Open government forum")
-    person_org = make_organisation(name_ar="جمعية الشفافية", name_en="Transparency society")
-    make_membership(body=forum, organisation=person_org)
-    meeting = make_meeting(
-        body=forum,
-        plan=plan,
-        title_ar="اجتماع المنتدى الأول",
-        title_en="First forum meeting",
-        minutes_state="published",
-        minutes_published_at=timezone.now(),
-    )
-    make_attendance(
-        meeting=meeting,
-        status="present",
-        person=make_person(name_ar="سلمى حداد", name_en="Salma Haddad"),
-        position_en="Programme officer",
-    )
-    make_attendance(
-        meeting=meeting,
-        status="excused",
-        person=make_person(name_ar="عمر خليل", name_en="Omar Khalil"),
-    )
-    make_agenda_item(
-        meeting=meeting,
-        number=1,
-        title_ar="مراجعة مسودة الالتزامات",
-        title_en="Review of the draft commitments",
-        discussion_en=AGENDA_DISCUSSION,
-    )
-    make_outcome(meeting=meeting, decision_ar="اعتماد المسودة", decision_en="Adopt the draft")
-    window = make_window(plan=plan, title_ar="مسودة الخطة", title_en="The draft plan")
-    comment = make_comment(
-        window=window,
-        body="يرجى نشر البيانات شهريا",
-        state="published",
-        published_at=timezone.now(),
-    )
-    make_response(
-        comment=comment,
-        reason_ar="تمت إضافة معلم للنشر الشهري",
-        reason_en="A monthly publication milestone was added",
-        published_at=timezone.now(),
-    )
-    from tests.factories import make_approval_letter
-
-    make_approval_letter(commitment=Commitment.objects.get(plan=plan, number=1), reference="L-1")
-    return plan
-
-
-def normalised(text: str) -> str:
-    """Text as compared: presentation forms (lam-alef ligatures...) back to letters, no
-    spaces or direction marks (extraction splits and joins runs its own way)."""
-    text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
+from tests.helpers import normalised, pdf_text_of
 
 
 def pdf_text(path, *, page: int | None = None) -> str:
@@ -359,8 +215,8 @@ class SharedLayoutTests(TestCase):
             annex = self.annex(render_snapshot_html(self.snapshot), "annex-b", "annex-c")
         for structure in [
             '<div class="report-charts">',
-            '<section class="report-group">',
-            '<li class="report-comment">',
+            '<ol class="report-rows">',  # one row per campaign group or comment
+            '<li class="report-row">',
             '<div class="report-response">',
             "يرجى نشر البيانات شهريا",
             "A monthly publication milestone was added",
@@ -393,12 +249,6 @@ class MissingPartsTests(TestCase):
         assert problems == [
             "The plan must reach the “Final” status before its final document is published."
         ]
-
-
-def pdf_text_of(pdf: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
 
 
 def normalise_spaces(text: str) -> str:

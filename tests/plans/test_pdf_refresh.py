@@ -15,9 +15,8 @@ from commitments.models import Commitment, Milestone
 from meetings.models import Attendance, Outcome
 from plans import services, tasks
 from plans.models import PdfAudience, PlanPdf, PlanPublication
-from tests.factories import make_commitment, make_organisation, make_plan, make_user
-from tests.plans.test_pdf import build_plan, normalised, pdf_text_of
-from tests.plans.test_pdf_views import fake_render
+from tests.factories import build_plan, make_commitment, make_organisation, make_plan, make_user
+from tests.helpers import fake_render, normalised, pdf_text_of
 
 NEW_TITLE = "نشر تقارير الموازنة الشهرية"
 

@@ -21,8 +21,17 @@ NOT_ROLE_CONTENT: dict[str, str] = {
     "plans.planpublication": "written only by plans.services.publish_final_plan (frozen); "
     "staff reach it through the plan's own permissions",
     "plans.planpdf": "a cache of rendered draft PDFs, written only by plans.tasks",
+    "plans.organisationname": "names remembered by the import, written only by "
+    "plans.services.remember_organisation_name when an importing user maps a name",
     "audit.auditevent": "the audit trail, written only by audit.trail.record; the "
     "coordinator alone reads it (audit.view_auditevent in core.roles)",
+    "consultations.commentgroup": "campaign groups, written only by consultations.grouping "
+    "and consultations.services (merge, split); staff act on them through the comments' and "
+    "responses' permissions",
+    "consultations.theme": "a window's themes, written only by consultations.services; "
+    "staff who moderate comments (change_comment) define and assign them",
+    "commitments.civilsocietyrating": "civil society's own ratings: only the civil-society "
+    "role adds and changes them (core.roles), the unit only reads them",
     "consultations.subscription": "citizens' email addresses, written only by the public "
     "sign-up and its services (double opt-in, unsubscribe); superusers read them in the admin",
 }

@@ -119,7 +119,7 @@ class GateThroughServiceTests(TestCase):
         from plans.gates import gate_problems
 
         assert gate_problems(self.plan, 5) == [
-            "Commitment 3: the approval from Ministry of Youth is for an older text."
+            "Commitment 3: the approval from \u2068Ministry of Youth\u2069 is for an older text."
         ]
 
     def test_an_approval_from_another_organisation_does_not_count(self):
@@ -132,7 +132,7 @@ class GateThroughServiceTests(TestCase):
         from plans.gates import gate_problems
 
         assert gate_problems(self.plan, 5) == [
-            "Commitment 3 has no approval letter from Ministry of Youth."
+            "Commitment 3 has no approval letter from \u2068Ministry of Youth\u2069."
         ]
 
 

@@ -5,6 +5,7 @@ import datetime
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from plans.models import ActionPlan, MethodologyStage, StageStatus
@@ -119,7 +120,8 @@ class PlanEditTests(TestCase):
         cls.other_editor = make_user(role=EDITOR)
         cls.forum_member = make_user(role=FORUM_MEMBER)
         cls.plan = make_plan(number=5, title_en="Fifth plan")
-        cls.url = reverse("manage:plan_edit", args=[5])
+        with translation.override("ar"):
+            cls.url = reverse("manage:plan_edit", args=[5])
 
     def edit_data(self, **overrides):
         return plan_data(number=5, version=self.plan.version) | overrides
@@ -182,7 +184,7 @@ class PlanEditTests(TestCase):
         conflict = second.post(self.url, self.edit_data(title_en="Second editor's title"))
 
         self.assertEqual(conflict.status_code, 409)
-        self.assertContains(conflict, "Someone else saved this page", status_code=409)
+        self.assertContains(conflict, "حفظ شخص آخر هذه الصفحة", status_code=409)
         self.assertContains(conflict, 'value="Second editor&#x27;s title"', status_code=409)
         self.assertEqual(conflict.context["form"]["version"].value(), "2")
         self.plan.refresh_from_db()

@@ -317,7 +317,7 @@ class Stage5GateTests(StageTestCase):
         response = self.complete(5)
         self.assertContains(
             response,
-            "Commitment 3 has no approval letter from Ministry of Youth.",
+            "Commitment 3 has no approval letter from \u2068Ministry of Youth\u2069.",
             status_code=400,
         )
         self.assertEqual(stage_status(self.plan, 5), StageStatus.IN_PROGRESS)
@@ -333,7 +333,7 @@ class Stage5GateTests(StageTestCase):
         response = self.complete(5)
         self.assertContains(
             response,
-            "Commitment 3: the approval from Ministry of Youth is for an older text.",
+            "Commitment 3: the approval from \u2068Ministry of Youth\u2069 is for an older text.",
             status_code=400,
         )
         self.assertEqual(stage_status(self.plan, 5), StageStatus.IN_PROGRESS)

@@ -54,6 +54,7 @@ CHECKED = {
     "plans.ActionPlan": (SERVICES_TESTS, "test_plan_status_and_public_flag_are_read_only"),
     "plans.MethodologyStage": (SERVICES_TESTS, "test_stage_status_and_actual_dates_are_read_only"),
     "plans.Organisation": "plain data: names, sector, website, focal points",
+    "plans.OrganisationName": "read only: names the import remembered, deleted if wrong",
     "plans.Document": (None, "test_a_public_document_needs_its_time"),
     "plans.PlanPublication": (None, "test_read_only_admins_write_nothing"),
     "plans.PlanPdf": (None, "test_read_only_admins_write_nothing"),
@@ -61,7 +62,9 @@ CHECKED = {
     "commitments.Commitment": (None, "test_commitment_inline_milestone_weights_must_add_up"),
     "commitments.Milestone": (None, "test_a_milestone_edit_keeps_the_weights_rule"),
     "commitments.ApprovalLetter": (None, "test_a_letter_reply_goes_through_the_service"),
-    "commitments.IRMAssessment": "plain data: the IRM's own assessment, copied in",
+    "commitments.IRMAssessment": "plain data, saved through commitments.irm.save_irm_assessment",
+    "commitments.IRMReport": "plain data: the IRM's own report and findings, copied in",
+    "commitments.CivilSocietyRating": "read only: civil society's own word, see test_civil_society",
     "commitments.ProgressReport": (None, "test_read_only_admins_write_nothing"),
     "meetings.Body": "plain data, saved through meetings.services.save_body",
     "meetings.Person": "plain data: a name, an email, a phone",
@@ -77,6 +80,9 @@ CHECKED = {
     "consultations.Comment": (None, "test_read_only_admins_write_nothing"),
     "consultations.Response": (None, "test_a_response_goes_through_save_response"),
     "consultations.Subscription": (None, "test_read_only_admins_write_nothing"),
+    "consultations.CommentGroup": (None, "test_read_only_admins_write_nothing"),
+    "consultations.Theme": (None, "test_read_only_admins_write_nothing"),
+    "commitments.IRMFinding": "plain data: the IRM's own finding, copied in",
     "audit.AuditEvent": (None, "test_read_only_admins_write_nothing"),
 }
 
@@ -320,6 +326,19 @@ class MeetingRulesTest(AdminRulesTestCase):
         item = AgendaItem.objects.get(meeting=self.meeting)
         self.assertEqual(item.history.get().history_user, self.superuser)
 
+    def test_an_agenda_discussion_is_cleaned_and_bounded_as_in_the_workspace(self):
+        item = make_agenda_item(meeting=self.meeting, discussion_en="Kept")
+        nested = "<ul><li>" * 2000 + "deep" + "</li></ul>" * 2000
+        response = self.post_change(item, discussion_en=nested)
+        self.assert_refused_with(response, "nested more than")
+        item.refresh_from_db()
+        self.assertEqual(item.discussion_en, "Kept")
+
+        response = self.post_change(item, discussion_en="<p>Hi<script>x()</script></p>")
+        self.assertEqual(response.status_code, 302)
+        item.refresh_from_db()
+        self.assertEqual(item.discussion_en, "<p>Hi</p>")
+
     def test_a_second_seat_is_refused(self):
         membership = make_membership()
         url = admin_url(Membership, "add")
@@ -448,7 +467,7 @@ class ReadOnlyAdminsTest(AdminRulesTestCase):
             for model, model_admin in our_admins().items()
             if CHECKED[model._meta.label] == (None, "test_read_only_admins_write_nothing")
         ]
-        self.assertEqual(len(read_only), 7)
+        self.assertEqual(len(read_only), 9)
         for model, model_admin in read_only:
             with self.subTest(model._meta.label):
                 page = self.client.get(self.change_page(model.objects.first()))

@@ -40,5 +40,5 @@ def test_public_load_benchmark_runs_and_reports_ratios():
     lines = result.stdout.splitlines()
     for url in ("/healthz", "/ar/"):
         assert any(line.startswith(url + " ") for line in lines), result.stdout
-    assert any(line.startswith("goals (issue 10):") for line in lines), result.stdout
+    assert any(line.startswith("goals:") for line in lines), result.stdout
     assert "errors)" not in result.stdout, result.stdout

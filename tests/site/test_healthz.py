@@ -9,14 +9,7 @@ from unittest import mock
 from django.db import OperationalError, connection
 from django.test import TestCase, override_settings
 
-# A loopback port where nothing listens: Redis "down" without stopping anybody's Redis.
-CLOSED_REDIS = {
-    "default": {
-        "BACKEND": "core.cache.TolerantRedisCache",
-        "LOCATION": "redis://127.0.0.1:6390/0",
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
-    }
-}
+from tests.helpers import CLOSED_REDIS
 
 
 def lines(response) -> list[str]:

@@ -15,7 +15,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from commitments.models import Milestone
+from commitments.models import Commitment, Milestone
 from core.roles import COORDINATOR
 from core.sheets import SHEETS
 from tests.factories import (
@@ -92,6 +92,9 @@ class PreviewQueryTests(TestCase):
             else:
                 rows.append([i, f"JO{i:04d}", f"Changed {i}", "2025-06-30", "Ministry of Youth"])
         return rows
+
+    def ogp_commitments_rows(self, n):
+        return self.commitments_rows(n)  # the commitment sheet's headers are read there too
 
     def progress_rows(self, n):
         rows = [["commitment", "milestone", "status", "progress_percent", "narrative"]]
@@ -190,9 +193,9 @@ class PreviewQueryTests(TestCase):
         self.assertEqual(Milestone.objects.count(), 2 * LARGE)
 
 
-class ChecksWithoutQueriesTests(TestCase):
-    """`problems_without_queries` refuses what `full_clean()` refuses, with the same
-    messages, without asking the database."""
+class DryRunTests(TestCase):
+    """`core.sheets.dry_run`: the database judges the file's rows in a transaction that is
+    rolled back; what it refuses is put on the row and column, in our words."""
 
     @classmethod
     def setUpTestData(cls):
@@ -202,73 +205,67 @@ class ChecksWithoutQueriesTests(TestCase):
             plan=cls.plan, number=1, ogp_id="JO0001", lead_institution=cls.agency
         )
         cls.two = make_commitment(plan=cls.plan, number=2, lead_institution=cls.agency)
-        cls.milestone = make_milestone(commitment=cls.one, number=1, starts_on=DAY, ends_on=DAY)
 
-    def assert_same_answer(self, instance, others, exclude=()):
-        from django.core.exceptions import ValidationError
+    def judge(self, *candidates):
+        """(result, instance, fields) per row → the errors of each row; nothing saved."""
+        from django.utils import translation
 
-        from core.sheets import SavedRows, problems_without_queries
+        from commitments.resources import CommitmentResource
+        from core.sheets import RowResult, Write, dry_run
 
-        saved = SavedRows(others)
-        with self.assertNumQueries(0):
-            found = problems_without_queries(instance, others=saved, exclude=exclude)
-        try:
-            instance.full_clean(exclude=exclude)
-            expected = set()
-        except ValidationError as error:
-            expected = set(error.messages)
-        self.assertEqual({m for messages in found.values() for m in messages}, expected)
-        return found
+        before = list(Commitment.objects.values().order_by("pk"))
+        writes = [
+            Write(RowResult(number=n), instance, fields)
+            for n, (instance, fields) in enumerate(candidates, start=2)
+        ]
+        with translation.override(self.language):
+            dry_run(
+                writes,
+                label_of=lambda name: name,
+                constraint_fields=CommitmentResource.constraint_fields,
+            )
+        self.assertEqual(list(Commitment.objects.values().order_by("pk")), before)
+        return [write.result.errors for write in writes]
 
-    def commitment(self, **fields):
-        from commitments.models import Commitment
+    language = "en"
 
-        commitment = Commitment.objects.select_related("plan", "lead_institution").get(
-            pk=self.two.pk
-        )
+    def changed(self, **fields):
+        commitment = Commitment.objects.get(pk=self.two.pk)
         for name, value in fields.items():
             setattr(commitment, name, value)
-        return commitment
+        return commitment, sorted(fields)
 
-    def test_commitments(self):
-        from commitments.models import Commitment
+    def new(self, **fields):
+        values = {"plan": self.plan, "lead_institution": self.agency, "title_ar": "ج", "number": 9}
+        return Commitment(**{**values, **fields}), None
 
-        others = list(Commitment.objects.select_related("plan", "lead_institution"))
+    def test_each_rule_of_the_database_is_reported_on_its_column(self):
         cases = [
-            ({}, False),
-            ({"ogp_id": "JO0001"}, True),
-            ({"number": 1}, True),
-            ({"number": 0}, True),
-            ({"status": "sleeping"}, True),
-            ({"title_ar": "", "title_en": ""}, True),
-            ({"starts_on": datetime.date(2022, 1, 1), "ends_on": datetime.date(2021, 1, 1)}, True),
-            ({"starts_on": None, "ends_on": datetime.date(2021, 1, 1)}, False),
+            ({"ogp_id": "JO0001"}, [("ogp_id", "Another commitment already has this OGP id.")]),
+            (
+                {"number": 1},
+                [("number", "Another record already has the same “plan”, “number”.")],
+            ),
+            (
+                {"starts_on": DAY, "ends_on": DAY - datetime.timedelta(days=1)},
+                [("ends_on", "The commitment must not end before it starts.")],
+            ),
+            ({"title_ar": "", "title_en": ""}, [("", "Give the commitment a title.")]),
+            ({"title_en": "Fine"}, []),
         ]
-        for fields, refused in cases:
+        for fields, expected in cases:
             with self.subTest(fields=fields):
-                found = self.assert_same_answer(self.commitment(**fields), others)
-                self.assertEqual(bool(found), refused)
-        new = Commitment(plan=self.plan, lead_institution=self.agency, number=2, title_ar="ج")
-        found = self.assert_same_answer(new, others)
-        self.assertIn("number", found)
+                (errors,) = self.judge(self.changed(**fields))
+                self.assertEqual(errors, expected)
 
-    def test_organisations_and_milestones(self):
-        from commitments.models import Milestone
-        from plans.models import Organisation
+    def test_rows_of_one_file_clash_with_each_other(self):
+        errors = self.judge(self.new(number=7), self.new(number=7), self.new(number=8))
+        self.assertEqual(errors[0], [])
+        self.assertEqual(len(errors[1]), 1)
+        self.assertEqual(errors[2], [])
 
-        organisations = list(Organisation.objects.all())
-        for fields in ({"name_ar": "وزارة الشباب"}, {"name_ar": ""}, {"sector": "x"}, {}):
-            with self.subTest(fields=fields):
-                candidate = Organisation(name_ar="جهة", sector="government")
-                for name, value in fields.items():
-                    setattr(candidate, name, value)
-                self.assert_same_answer(candidate, organisations)
-        milestones = list(Milestone.objects.select_related("commitment"))
-        for fields in ({"weight": 0}, {"ends_on": datetime.date(2021, 1, 1)}, {"number": 1}, {}):
-            with self.subTest(fields=fields):
-                candidate = Milestone(
-                    commitment=self.one, number=2, title_ar="نشاط", starts_on=DAY, ends_on=DAY
-                )
-                for name, value in fields.items():
-                    setattr(candidate, name, value)
-                self.assert_same_answer(candidate, milestones)
+    def test_the_unique_message_reads_well_in_arabic(self):
+        self.language = "ar"
+        ((_column, message),) = self.judge(self.changed(number=1))[0]
+        self.assertNotIn("بهذا", message)
+        self.assertIn("الرقم", message)

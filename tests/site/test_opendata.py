@@ -17,8 +17,12 @@ from meetings.models import MinutesState
 from public.opendata import DATASETS
 from tests.factories import (
     make_attendance,
+    make_civil_society_rating,
     make_comment,
     make_commitment,
+    make_irm_assessment,
+    make_irm_finding,
+    make_irm_report,
     make_meeting,
     make_milestone,
     make_person,
@@ -55,7 +59,11 @@ class OpenDataTest(TestCase):
             contact_email=PRIVATE["contact_email"],
             contact_phone=PRIVATE["contact_phone"],
         )
-        make_milestone(commitment=commitment, number=1, title_en="Publish contracts")
+        milestone = make_milestone(commitment=commitment, number=1, title_en="Publish contracts")
+        report = make_irm_report(plan=plan)
+        make_irm_finding(report=report)
+        make_irm_assessment(commitment=commitment, design_report=report)
+        make_civil_society_rating(milestone=milestone)
         make_commitment(plan=plan, number=2, title_en="Unpublished one", is_published=False)
         meeting = make_meeting(
             plan=plan,

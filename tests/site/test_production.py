@@ -22,7 +22,7 @@ from core import cache as tolerant
 from core.roles import EDITOR
 from demo import loader as demo
 from tests.factories import make_commitment, make_user
-from tests.site.test_healthz import CLOSED_REDIS
+from tests.helpers import CLOSED_REDIS
 
 PASSWORD = "correct-horse-battery"
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from core.pdf import Rendered
 from meetings.models import MinutesState
-from tests.consultations.helpers import make_open_window
 from tests.factories import make_comment, make_meeting, make_plan
+from tests.helpers import make_open_window
 
 FAKE_PDF = b"%PDF-1.7 stand-in " + b"x" * 500
 

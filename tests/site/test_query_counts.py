@@ -41,19 +41,22 @@ MEETING_SIZES = {
 }
 
 # The site's plans (this one and the others), their stages, commitments (+ lead
-# institution), their milestones, open windows, published minutes (+ body).
-HOME_PAGE_QUERIES = 6
+# institution), their milestones, open windows, published minutes (+ body), and the closed
+# consultations whose reports the plan links (consultations.templatetags).
+HOME_PAGE_QUERIES = 7
 # The plan page adds its document links: the published versions, and the public drafts.
 PLAN_PAGE_QUERIES = HOME_PAGE_QUERIES + 2
 # Commitment (+ plan, lead institution), milestones, supporting institutions, policy areas,
 # and for the "what changed since the draft" link: its first published version and its
 # milestones as they were then. The consultation block (consultations.templatetags): the
 # open window covering it, its visible comments (+ commitment, milestone, response), their
-# count.
-COMMITMENT_PAGE_QUERIES = 9
+# count. Civil society's ratings of the milestones (+ organisation). The closed consultations
+# whose reports it links.
+COMMITMENT_PAGE_QUERIES = 11
 # Meeting (+ body, plan), attendances (+ person, organisation), agenda items (+ presenter),
-# outcomes (+ owner), the outcomes' published commitments (+ plan).
-MEETING_PAGE_QUERIES = 5
+# outcomes (+ owner), the outcomes' published commitments (+ plan), the closed consultations
+# whose reports it links.
+MEETING_PAGE_QUERIES = 6
 # Window (+ plan), covered commitments (+ plan, lead institution), announcements, the
 # visible comments (+ commitment, milestone, response) and their count, and while the
 # window is open the comment form's commitment and milestone choices.

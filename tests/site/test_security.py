@@ -29,8 +29,6 @@ from consultations.tasks import notify_commenter
 from core.roles import EDITOR, FOCAL_POINT, FORUM_MEMBER
 from core.uploads import validate_document
 from plans.models import Organisation
-from tests.commitments.test_letters import PDF
-from tests.consultations.helpers import comment_post, make_open_window
 from tests.factories import (
     make_comment,
     make_commitment,
@@ -39,12 +37,15 @@ from tests.factories import (
     make_response,
     make_user,
 )
-from tests.site.test_security_headers import EXPECTED_HEADERS, directives
-from tests.site.test_settings import (
-    test_deploy_check_with_the_production_settings_prints_no_warning as deploy_check,
+from tests.helpers import (
+    EXPECTED_HEADERS,
+    comment_post,
+    directives,
+    make_open_window,
+    upload,
+    zip_bomb,
 )
-from tests.site.test_workspace_import import upload
-from tests.site.test_workspace_import_files import zip_bomb
+from tests.helpers import MINIMAL_PDF as PDF
 
 PAYLOAD = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 RAW = ("<script>alert", "<img src=x")
@@ -312,10 +313,6 @@ class PrivateFileTests(TestCase):
 
 
 # --- the deploy check, headers, /healthz (deeper: test_settings, test_security_headers) -----
-
-
-def test_the_deploy_check_prints_no_warning(tmp_path):
-    deploy_check(tmp_path)
 
 
 class HeaderTests(TestCase):

@@ -10,14 +10,10 @@ from django.urls import path
 
 from core.roles import EDITOR
 from tests.factories import make_commitment, make_user
+from tests.helpers import EXPECTED_HEADERS, directives
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
 STYLE_ATTRIBUTE = re.compile(r"\sstyle=", re.I)
-
-
-def directives(response) -> dict[str, str]:
-    header = response["Content-Security-Policy"]
-    return dict(part.strip().split(" ", 1) for part in header.split(";"))
 
 
 class PublicPolicyTests(TestCase):
@@ -80,13 +76,6 @@ def download(request):
 
 
 urlpatterns = [path("download/letter.pdf", download)]
-
-EXPECTED_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
 
 
 class EveryResponseTests(TestCase):

@@ -4,16 +4,14 @@ Each test imports `ogp_portal.settings` in a fresh Python process with a control
 environment, as `gunicorn` or `manage.py` would at start-up.
 """
 
-import importlib.util
 import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(importlib.util.find_spec("ogp_portal.settings").origin).resolve().parent.parent
+from tests.helpers import BASE_DIR, BASE_ENV
 
 SNIPPET = """
 import json
@@ -33,8 +31,6 @@ else:
         default=str,
     ))
 """
-
-BASE_ENV = {"DEBUG": "false", "SECRET_KEY": "settings-test-key", "STATIC_MANIFEST": "false"}
 
 
 def load_settings(**env: str) -> dict:

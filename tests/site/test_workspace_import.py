@@ -3,7 +3,6 @@ flagged rows, English-only drafts, re-import changes nothing."""
 
 import datetime
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
@@ -12,22 +11,9 @@ from core.roles import COORDINATOR, EDITOR
 from demo import loader as demo
 from plans.models import ActionPlan, Organisation
 from tests.factories import make_user, make_xlsx
+from tests.helpers import preview_url, upload
 
 NOW = datetime.datetime(2021, 12, 1, 9, 0, tzinfo=datetime.UTC)
-
-
-def upload(client, kind, content, name="sheet.xlsx", plan=None, language="en"):
-    data = {"file": SimpleUploadedFile(name, content)}
-    if plan is not None:
-        data["plan"] = plan.pk
-    return client.post(
-        f"/{language}" + reverse("manage:import_upload", kwargs={"kind": kind})[3:], data
-    )
-
-
-def preview_url(response) -> str:
-    assert response.status_code == 302, getattr(response, "content", b"")[:3000]
-    return response["Location"]
 
 
 # OGP's list: OGP ids, English titles and institutions, its own order, no numbers of ours.
@@ -94,7 +80,7 @@ class OgpListImportTests(TestCase):
         # Updated rows show both languages: old and new English beside the Arabic title.
         self.assertContains(preview, "Youth participation (OGP)")
         self.assertContains(preview, titles_ar_before[4])
-        choices = {"action": "confirm", "map-0": str(self.moppa.pk)}
+        choices = {"action": "confirm", "acknowledge": "1", "map-0": str(self.moppa.pk)}
         for row in rows:
             if row.pairing:
                 choices[row.pairing["field"]] = row.pairing["selected"]
@@ -117,13 +103,15 @@ class OgpListImportTests(TestCase):
         url, preview = self.import_ogp_list()
         self.assertEqual(preview.context["counts"]["unchanged"], 6)
         self.assertFalse(preview.context["preview"].mappings)
-        self.assertEqual(self.client.post(url, {"action": "confirm"}).status_code, 302)
+        self.assertEqual(
+            self.client.post(url, {"action": "confirm", "acknowledge": "1"}).status_code, 302
+        )
         self.assertEqual(self.snapshot(), before)
 
     def test_without_a_mapping_choice_nothing_is_saved(self):
         before = self.snapshot()
         url, _preview = self.import_ogp_list()
-        response = self.client.post(url, {"action": "confirm"})
+        response = self.client.post(url, {"action": "confirm", "acknowledge": "1"})
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "Ministry of Political Affairs", status_code=400)
         self.assertEqual(self.snapshot(), before)
@@ -134,6 +122,7 @@ class OgpListImportTests(TestCase):
             url,
             {
                 "action": "confirm",
+                "acknowledge": "1",
                 "map-0": "create",
                 "map-0-name_ar": "وزارة الشؤون السياسية",
                 "map-0-sector": "government",
@@ -144,22 +133,33 @@ class OgpListImportTests(TestCase):
         self.assertEqual(created.name_en, "Ministry of Political Affairs")
         self.assertEqual(Commitment.objects.get(ogp_id="JO0105").lead_institution, created)
 
-    def test_a_number_pointing_at_another_ogp_id_is_flagged_not_applied(self):
+    def test_the_files_numbering_never_moves_ours_unless_asked(self):
         Commitment.objects.filter(plan=self.plan, number=1).update(ogp_id="JO0064")
         Commitment.objects.filter(plan=self.plan, number=2).update(ogp_id="JO0065")
-        before = self.snapshot()
         content = make_xlsx(
             [
                 ["number", "ogp_id", "title_en"],
                 [2, "JO0064", "Swapped title"],
-                [3, "JO0065", "Another swap"],
+                [1, "JO0065", "Another swap"],
             ]
         )
         url = preview_url(upload(self.client, "commitments", content, plan=self.plan))
         preview = self.client.get(url)
-        self.assertEqual(preview.context["counts"]["flagged"], 2)
-        self.assertEqual(self.client.post(url, {"action": "confirm"}).status_code, 302)
-        self.assertEqual(self.snapshot(), before)
+        self.assertContains(preview, "it keeps our number 1")
+        self.assertEqual(preview.context["counts"]["error"], 0)
+        response = self.client.post(url, {"action": "confirm", "acknowledge": "1"})
+        self.assertEqual(response.status_code, 302, response.content[:3000])
+        self.assertEqual(Commitment.objects.get(ogp_id="JO0064").number, 1)
+        self.assertEqual(Commitment.objects.get(ogp_id="JO0064").title_en, "Swapped title")
+
+        # Asked for: the two commitments exchange their numbers.
+        url = preview_url(upload(self.client, "commitments", content, plan=self.plan))
+        response = self.client.post(
+            url, {"action": "confirm", "acknowledge": "1", "opt-numbers": "file"}
+        )
+        self.assertEqual(response.status_code, 302, response.content[:3000])
+        self.assertEqual(Commitment.objects.get(ogp_id="JO0064").number, 2)
+        self.assertEqual(Commitment.objects.get(ogp_id="JO0065").number, 1)
 
     def test_an_english_only_row_creates_an_unpublished_draft_that_cannot_pass_stage_4(self):
         content = make_xlsx(
@@ -171,7 +171,9 @@ class OgpListImportTests(TestCase):
         url = preview_url(upload(self.client, "commitments", content, plan=self.plan))
         preview = self.client.get(url)
         self.assertContains(preview, "Translation missing")
-        self.assertEqual(self.client.post(url, {"action": "confirm"}).status_code, 302)
+        self.assertEqual(
+            self.client.post(url, {"action": "confirm", "acknowledge": "1"}).status_code, 302
+        )
         commitment = Commitment.objects.get(plan=self.plan, number=7)
         self.assertEqual(commitment.title_en, "Open contracting")
         self.assertEqual(commitment.status, "draft")
@@ -188,7 +190,13 @@ class OgpListImportTests(TestCase):
         before = Commitment.objects.filter(pk=commitment.pk).values().get()
         content = make_xlsx([["number", "ogp_id", "title_en"], [3, "JO0999", "Only English"]])
         url = preview_url(upload(self.client, "commitments", content, plan=self.plan))
-        self.assertEqual(self.client.post(url, {"action": "confirm"}).status_code, 302)
+        # Nothing in the row but OGP's number says which commitment it is: the user says.
+        preview = self.client.get(url)
+        self.assertEqual(preview.context["preview"].rows[0].pairing["selected"], "")
+        response = self.client.post(
+            url, {"action": "confirm", "acknowledge": "1", "pair-2": str(commitment.pk)}
+        )
+        self.assertEqual(response.status_code, 302, response.content[:3000])
         after = Commitment.objects.filter(pk=commitment.pk).values().get()
         changed = {name for name in before if before[name] != after[name]}
         self.assertEqual(changed, {"ogp_id", "title_en", "version"})
@@ -205,7 +213,7 @@ class OgpListImportTests(TestCase):
             ]
         )
         url = preview_url(upload(self.client, "commitments", content, plan=self.plan))
-        response = self.client.post(url, {"action": "confirm"})
+        response = self.client.post(url, {"action": "confirm", "acknowledge": "1"})
         self.assertEqual(response.status_code, 400)
         lines = response.context["preview"].error_lines()
         self.assertTrue(
@@ -229,7 +237,9 @@ class OgpListImportTests(TestCase):
     def test_headers_in_arabic_are_accepted(self):
         content = make_xlsx([["الرقم", "العنوان (بالإنجليزية)"], [3, "Arabic headers"]])
         url = preview_url(upload(self.client, "commitments", content, plan=self.plan))
-        self.assertEqual(self.client.post(url, {"action": "confirm"}).status_code, 302)
+        self.assertEqual(
+            self.client.post(url, {"action": "confirm", "acknowledge": "1"}).status_code, 302
+        )
         self.assertEqual(
             Commitment.objects.get(plan=self.plan, number=3).title_en, "Arabic headers"
         )
@@ -238,7 +248,9 @@ class OgpListImportTests(TestCase):
         self.client.force_login(make_user(role=COORDINATOR))
         content = make_xlsx([["number", "title_en"], [3, "By the coordinator"]])
         url = preview_url(upload(self.client, "commitments", content, plan=self.plan))
-        self.assertEqual(self.client.post(url, {"action": "confirm"}).status_code, 302)
+        self.assertEqual(
+            self.client.post(url, {"action": "confirm", "acknowledge": "1"}).status_code, 302
+        )
         self.assertEqual(
             Commitment.objects.get(plan=self.plan, number=3).title_en, "By the coordinator"
         )

@@ -22,6 +22,7 @@ from tests.factories import (
     make_user,
     make_xlsx,
 )
+from tests.helpers import zip_bomb
 
 KINDS = ["commitments", "milestones", "progress", "organisations"]
 
@@ -151,14 +152,6 @@ class ExportTests(FilesTestCase):
     def test_the_format_menu_has_its_own_translation_context(self):
         response = self.client.get("/en/manage/imports/")
         self.assertContains(response, "File format")
-
-
-def zip_bomb() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("xl/worksheets/sheet1.xml", "0" * (60 * 1024 * 1024))
-    return out.getvalue()
 
 
 def xml_bomb() -> bytes:

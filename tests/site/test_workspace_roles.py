@@ -103,6 +103,16 @@ class World:
         )
 
 
+def comment_group(w):
+    """A campaign group in the world's window (made on first use)."""
+    from consultations.models import CommentGroup, CommentWindow
+
+    found = CommentGroup.objects.filter(window__plan=w.plan).first()
+    if found is None:
+        found = CommentGroup.objects.create(window=CommentWindow.objects.get(**window(w)))
+    return {"pk": found.pk}
+
+
 def pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4 test", content_type="application/pdf")
 
@@ -157,6 +167,15 @@ def comment(w):
     window_pk = window(w)["pk"]
     found = Comment.objects.filter(window_id=window_pk).first() or make_comment(window_id=window_pk)
     return {"pk": found.pk}
+
+
+def irm_report(w):
+    """An IRM report on the world's plan (made on first use)."""
+    from commitments.models import IRMReport
+    from tests.factories import make_irm_report
+
+    found = IRMReport.objects.filter(plan=w.plan).first() or make_irm_report(plan=w.plan)
+    return {"number": w.plan.number, "pk": found.pk}
 
 
 # url name: (kwargs from the world, roles allowed to GET, roles allowed to POST).
@@ -215,6 +234,9 @@ MATRIX = {
     "consultation_window_edit": (window, STAFF, STAFF),
     "consultation_window_schedule": (window, {COORDINATOR}, {COORDINATOR}),
     "consultation_comment_log": (window, STAFF, STAFF),
+    "consultation_groups": (window, STAFF, STAFF),
+    "consultation_themes": (window, STAFF, STAFF),
+    "consultation_group": (comment_group, STAFF, STAFF),
     # members' remarks on draft commitments: staff read the pages, only members send
     "member_feedback_list": (lambda w: {}, STAFF | {FORUM}, NOBODY),
     "member_feedback": (forum_window, STAFF | {FORUM}, {FORUM}),
@@ -233,6 +255,15 @@ MATRIX = {
     "meeting_outcomes": (meeting, STAFF, STAFF),
     "meeting_remarks": (meeting, STAFF | {FORUM}, STAFF | {FORUM}),
     "meeting_attachment_add": (meeting, NOBODY, STAFF),
+    "meeting_agenda_publish": (meeting, NOBODY, STAFF),
+    # the IRM's reports and assessments: staff record them
+    "irm_reports": (plan, STAFF, NOBODY),
+    "irm_report_create": (plan, STAFF, STAFF),
+    "irm_report_edit": (irm_report, STAFF, STAFF),
+    "irm_assessment": (other_commitment, STAFF, STAFF),
+    # civil society's ratings: only its own role (tests/commitments/test_civil_society.py)
+    "cs_ratings": (lambda w: {}, NOBODY, NOBODY),
+    "cs_rate": (lambda w: {"pk": w.other_milestone.pk}, NOBODY, NOBODY),
     "meeting_attachment": (lambda w: {"pk": w.attachment.pk}, STAFF | {FORUM}, NOBODY),
     # spreadsheet import and export (a focal point exports their agencies' rows only)
     "import_list": (lambda w: {}, EVERYONE, NOBODY),  # each sees the sheets of their perms

@@ -1,0 +1,135 @@
+"""The consultation pages at demo size and at national scale, measured in one run.
+
+    .venv/bin/python bench/comment_scale.py [--rounds 15]
+
+Builds, in a throwaway SQLite file under var/bench/, two data sets with
+`manage.py load_scale_data`: one at the demo's size (6 commitments, a window of 150
+comments, so that 100 can be moderated; 1 meeting of 13 attendees) and one at national
+scale (200 commitments over 3 plans, 10,000 comments in one window with campaigns, 50
+meetings of 30 attendees). Then prints, for each size, the median time and the number of
+queries of: the public window page, a commitment page, the report page, the staff comment
+list, and moderating 100 selected comments; at scale also the report's CSV and XLSX and
+grouping all 10,000 comments anew. Requests alternate between the sizes so that the
+shared machine's noise hits both alike; public pages carry a unique ignored parameter so
+the page cache never answers.
+"""
+
+import argparse
+import os
+import statistics
+import time
+from pathlib import Path
+
+from throwaway import start  # noqa: E402
+
+DB_FILE = start("bench-comments-")
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from consultations import report, services  # noqa: E402
+from consultations.models import Comment, CommentGroup, CommentWindow, ModerationState  # noqa: E402
+from tests.factories import make_user  # noqa: E402
+
+SIZES = {
+    "demo": {"comments": 150, "commitments": 6, "meetings": 1, "attendees": 13},
+    "scale": {"comments": 10_000, "commitments": 200, "meetings": 50, "attendees": 30},
+}
+
+
+def build(size: dict) -> CommentWindow:
+    call_command("load_scale_data", force=True, stdout=open(os.devnull, "w"), **size)  # noqa: SIM115
+    return CommentWindow.objects.order_by("-pk").first()
+
+
+def timed(call) -> tuple[float, int]:
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        response = call()
+        elapsed = (time.perf_counter() - start) * 1000
+    status = getattr(response, "status_code", 200)
+    assert status in (200, 302), status
+    return elapsed, len(queries)
+
+
+def pages(window: CommentWindow, anonymous: Client, staff: Client, round_number: int) -> dict:
+    commitment = window.commitments.order_by("number").first()
+    query = {"bench": round_number}
+    return {
+        "window page": lambda: anonymous.get(f"/ar/consultations/{window.pk}/", query),
+        "commitment page": lambda: anonymous.get(commitment.get_absolute_url(), query),
+        "report page": lambda: anonymous.get(f"/ar/consultations/{window.pk}/report/", query),
+        "staff comment list": lambda: staff.get(
+            "/ar/manage/consultations/comments/", {"window": window.pk, "state": "all"}
+        ),
+    }
+
+
+def moderate(window: CommentWindow, staff: Client):
+    """Publish 100 selected comments, set back to pending first (outside the timing),
+    through the comment list's bulk action."""
+    selected = list(
+        Comment.objects.filter(window=window).order_by("pk").values_list("pk", flat=True)[:100]
+    )
+    Comment.objects.filter(pk__in=selected).update(state=ModerationState.PENDING, published_at=None)
+
+    def call():
+        return staff.post(
+            f"/ar/manage/consultations/comments/?window={window.pk}",
+            {"action": "publish", "comments": selected},
+        )
+
+    return call
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    windows = {name: build(size) for name, size in SIZES.items()}
+    print("data built", flush=True)
+    editor = make_user(role="editor")
+    anonymous, staff = Client(), Client()
+    staff.force_login(editor)
+    results: dict[str, dict[str, list]] = {}
+    for round_number in range(args.rounds):
+        print(f"round {round_number + 1}", flush=True)
+        for name, window in windows.items():
+            for page, call in pages(window, anonymous, staff, round_number).items():
+                results.setdefault(page, {}).setdefault(name, []).append(timed(call))
+            call = moderate(window, staff)
+            results.setdefault("moderate 100 comments", {}).setdefault(name, []).append(timed(call))
+    print(f"{args.rounds} rounds, demo / scale alternating; SQLite, in-process")
+    print(f"{'':<24}{'queries d/s':>12}{'median ms demo':>16}{'median ms scale':>17}{'ratio':>7}")
+    for page, by_size in results.items():
+        demo = statistics.median(ms for ms, _q in by_size["demo"])
+        scale = statistics.median(ms for ms, _q in by_size["scale"])
+        queries = f"{by_size['demo'][-1][1]} / {by_size['scale'][-1][1]}"
+        print(f"{page:<24}{queries:>12}{demo:>16.1f}{scale:>17.1f}{scale / demo:>7.2f}")
+    window = windows["scale"]
+    for label, make in (
+        ("report CSV", lambda: report.report_csv(window)),
+        ("report XLSX", lambda: report.report_xlsx(window, right_to_left=True)),
+    ):
+        start = time.perf_counter()
+        content = make()
+        print(f"{label:<24}{time.perf_counter() - start:>10.2f} s  ({len(content) // 1024} KB)")
+    Comment.objects.filter(window=window).update(group=None, group_locked=False)
+    CommentGroup.objects.filter(window=window).delete()
+    start = time.perf_counter()
+    changed = services.regroup_window(window=window)
+    seconds = time.perf_counter() - start
+    print(
+        f"{'group 10,000 comments':<24}{seconds:>10.2f} s  ({changed} comments in "
+        f"{CommentGroup.objects.filter(window=window).count()} groups)"
+    )
+    connection.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
