@@ -139,6 +139,11 @@ class CommitmentQuerySet(models.QuerySet):
             )
         )
 
+    def for_public_page(self):
+        """What the public commitment page loads: `for_detail` and the civil-society
+        ratings (the page itself, and a refused comment shown back on it)."""
+        return self.for_detail().with_civil_society_ratings()
+
 
 class Commitment(models.Model):
     plan = models.ForeignKey(

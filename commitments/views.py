@@ -35,7 +35,7 @@ def institutions_by_sector(organisations) -> list[tuple[str, list]]:
 def commitment_detail(request, plan_number: int, number: int):
     """One published commitment in the OGP template, with its milestones and progress."""
     commitment = get_object_or_404(
-        Commitment.objects.published().for_detail().with_civil_society_ratings(),
+        Commitment.objects.published().for_public_page(),
         plan__number=plan_number,
         number=number,
     )

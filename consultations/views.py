@@ -158,7 +158,7 @@ def render_form_origin(request, window, form, *, status, form_error="", notice="
     form.csrf_value = get_token(request)
     commitment = form.fixed_commitment
     if form.origin == "commitment" and commitment is not None:
-        commitment = Commitment.objects.published().for_detail().get(pk=commitment.pk)
+        commitment = Commitment.objects.published().for_public_page().get(pk=commitment.pk)
         context = detail_context(commitment) | {
             "comment_form": form,
             "form_error": form_error,
