@@ -7,7 +7,9 @@
    straight from that file (its static URLs pointed at the files on disk), tagged PDF/UA-1
    too but with WeasyPrint's own text drawing. Ratio ours / direct: our overhead, tagging
    and the patch included (goal <= 1.2). The untagged direct render is shown for
-   information: what tagging itself costs.
+   information: what tagging itself costs. Raw WeasyPrint decodes the web fonts (WOFF2,
+   in Python) on every render; ours serves them decoded once (`core.pdf.decoded_font`),
+   so ours can be the faster of the two.
 2. Serving: downloading a published (cached) final PDF against `/healthz`, in-process.
    Ratio healthz time / PDF time (goal >= 0.5: a stored PDF costs at most twice a health
    check). The cached draft (whose content key is computed from the database on each

@@ -366,6 +366,12 @@ def main() -> None:
         default="auto",
         help="load generator (auto: wrk when installed, else Python)",
     )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        help="an SQLite file already migrated with the demo loaded, copied and used instead"
+        " of making one (the test suite's smoke run passes the one it made for the run)",
+    )
     args = parser.parse_args()
     global WRK, GUNICORN_CONFIG
     WRK = None if args.client == "python" else shutil.which("wrk")
@@ -377,7 +383,10 @@ def main() -> None:
     env = environment(db_file)
     portal = bare = None
     try:
-        prepare_database(env)
+        if args.database:
+            shutil.copyfile(args.database, db_file)
+        else:
+            prepare_database(env)
         if args.costs:
             measure_costs(env, args)
             return

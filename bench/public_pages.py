@@ -10,19 +10,27 @@ large/small time ratio. A ratio near 1 means the page's cost does not grow with 
 
 With `--demo` it loads the demo data instead and renders every page of its sitemap (both
 languages) and the other public pages (commitment changes, forum bodies, reports, the
-comment form's own page), uncached, and prints each page's median milliseconds against the
-goal of 10 ms.
+comment form's own page, the minutes PDFs, the sign-up pages, the calendar feed), uncached,
+and prints each page's median milliseconds against the goal of 10 ms.
 
-It uses its own SQLite file under var/bench/, never the development database.
+It uses its own SQLite file and media folder under var/bench/, never the development
+database or files.
 """
 
 import argparse
+import os
+import shutil
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
-from throwaway import start  # noqa: E402
+from throwaway import BENCH_DIR, start  # noqa: E402
 
+BENCH_DIR.mkdir(parents=True, exist_ok=True)
+# The minutes PDFs are rendered once, then served from storage: a folder of this run's own.
+MEDIA_DIR = Path(tempfile.mkdtemp(prefix="bench-media-", dir=BENCH_DIR))
+os.environ["MEDIA_ROOT"] = str(MEDIA_DIR)
 DB_FILE = start("bench-")
 
 from django.core.management import call_command  # noqa: E402
@@ -113,8 +121,16 @@ def demo_urls(client: Client) -> list[str]:
             more.append(url + "changes/")
         if re.search(r"/consultations/\d+/$", url):
             more += [url + "report/", url + "comment/"]
+        if re.search(r"/meetings/\d+/$", url):
+            more.append(url + "minutes.pdf")
     for language in ("ar", "en"):
-        more += [f"/{language}/consultations/moderation-policy/", f"/{language}/bodies/1/"]
+        more += [
+            f"/{language}/consultations/moderation-policy/",
+            f"/{language}/bodies/1/",
+            f"/{language}/consultations/subscribe/",
+            f"/{language}/consultations/subscribe/sent/",
+            f"/{language}/calendar.ics",
+        ]
     return sorted(set(urls + more))
 
 
@@ -160,6 +176,7 @@ def main() -> None:
             connection.close()
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
+            shutil.rmtree(MEDIA_DIR, ignore_errors=True)
         return
 
     call_command("migrate", verbosity=0)
@@ -183,6 +200,7 @@ def main() -> None:
     connection.close()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(MEDIA_DIR, ignore_errors=True)
 
 
 if __name__ == "__main__":

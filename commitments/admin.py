@@ -516,6 +516,21 @@ class IRMFindingAdmin(admin.ModelAdmin):
     fields = ("report", "requirement", "verdict", "text_ar", "text_en")
     autocomplete_fields = ()
 
+    # Through `irm.save_irm_finding`: each change counts in its report's version.
+    def save_model(self, request, obj, form, change):
+        from .irm import save_irm_finding
+
+        save_irm_finding(finding=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        from .irm import save_irm_finding
+
+        save_irm_finding(finding=obj, by=request.user, delete=True)
+
+    def delete_queryset(self, request, queryset):
+        for finding in queryset:
+            self.delete_model(request, finding)
+
 
 @admin.register(IRMReport)
 class IRMReportAdmin(admin.ModelAdmin):
@@ -526,6 +541,16 @@ class IRMReportAdmin(admin.ModelAdmin):
     list_filter = ("kind", "plan")
     fields = ("plan", "kind", "title_en", "title_ar", "url", "published_on")
     inlines = [IRMFindingInline]
+
+    # Through `irm.save_irm_report`, as the workspace saves it: the version is raised, so a
+    # report page opened before this change merges instead of overwriting it.
+    def save_model(self, request, obj, form, change):
+        from .irm import save_irm_report
+
+        save_irm_report(report=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        save_versioned_formset(formset, request.user)
 
 
 @admin.register(ProgressReport)

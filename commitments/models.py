@@ -733,6 +733,8 @@ class IRMReport(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=300)
     url = models.URLField(_("link to the report"), max_length=500)
     published_on = models.DateField(_("published on"))
+    # Raised by each save of the report or its findings (`irm.save_irm_report`).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     title = Translated("title")
@@ -859,6 +861,8 @@ class IRMAssessment(models.Model):
     )
     results_text_ar = models.TextField(_("IRM's text on the results (Arabic)"), blank=True)
     results_text_en = models.TextField(_("IRM's text on the results (English)"), blank=True)
+    # Raised by each save (`irm.save_irm_assessment`).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     notes = Translated("notes")

@@ -72,7 +72,6 @@ class CommitmentResource(SpreadsheetResource):
         widget=StrictManyToManyWidget(PolicyArea, "name_ar"),
     )
     constraint_fields = {"commitment_dates_in_order": "ends_on"}
-    service_fields = ("is_published",)  # commitments.services.set_commitment_published
     export_select_related = ("plan", "lead_institution")
     export_prefetch_related = ("supporting_institutions", "policy_areas")
 
@@ -138,7 +137,6 @@ class MilestoneResource(SpreadsheetResource):
         attribute="commitment", column_name="commitment", widget=CommitmentInPlanWidget()
     )
     constraint_fields = {"milestone_dates_in_order": "ends_on"}
-    service_fields = ("status",)  # commitments.services.report_progress
     export_select_related = ("commitment__plan",)
 
     class Meta:

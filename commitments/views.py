@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, render
 from django.utils import formats
 from django.utils.text import capfirst
@@ -5,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.diffs import changed, word_diff
-from core.i18n import active_language, languages_in_order
+from core.i18n import LANGUAGE_CODES, active_language, languages_in_order
 from plans.models import Organisation, Sector
 
 from .models import (
@@ -14,6 +15,7 @@ from .models import (
     TEMPLATE_TEXT_NAMES,
     Commitment,
     Milestone,
+    fingerprint,
 )
 
 # What "what changed since the draft" compares: the public parts of the OGP template.
@@ -53,7 +55,7 @@ def detail_context(commitment: Commitment) -> dict:
         "total_weight": sum(milestone.weight for milestone in milestones),
         "supporting_by_sector": institutions_by_sector(commitment.supporting_institutions.all()),
         "policy_areas": list(commitment.policy_areas.all()),
-        "changed_since_draft": bool(draft_changes(commitment)["rows"]),
+        "changed_since_draft": changed_since_draft(commitment),
     }
 
 
@@ -171,6 +173,55 @@ def draft_changes(commitment: Commitment) -> dict:
     current = {milestone.pk: milestone for milestone in commitment.milestones.all()}
     rows += milestone_rows(milestones_when(commitment, first.history_date), current)
     return {"first": first, "rows": rows}
+
+
+# How long one answer of `changed_since_draft` is kept. The draft never changes, so an answer
+# stays true for as long as the text it was worked out for: this only lets unused ones go.
+DRAFT_CHECK_SECONDS = 7 * 24 * 60 * 60
+
+
+def public_text(commitment: Commitment) -> dict:
+    """Everything of `commitment` as it is now that `draft_changes` compares with the
+    draft (milestones prefetched), as plain values."""
+    text = {
+        f"{name}_{code}": getattr(commitment, f"{name}_{code}")
+        for name in PUBLIC_TEXT_NAMES
+        for code in LANGUAGE_CODES
+    }
+    text |= {flag: getattr(commitment, flag) for flag in OGP_VALUE_FIELDS}
+    text |= {
+        "sdgs": commitment.sdgs,
+        "starts_on": str(commitment.starts_on),
+        "ends_on": str(commitment.ends_on),
+        "lead_institution": commitment.lead_institution_id,
+        "milestones": [
+            [milestone.pk, milestone.number]
+            + [
+                str(getattr(milestone, f"{name}_{code}"))
+                for name in PUBLIC_MILESTONE_TEXT
+                for code in LANGUAGE_CODES
+            ]
+            + [str(getattr(milestone, name)) for name in PUBLIC_MILESTONE_FACTS]
+            for milestone in commitment.milestones.all()
+        ],
+    }
+    return text
+
+
+def changed_since_draft(commitment: Commitment) -> bool:
+    """Whether the changes page has anything to show, for the commitment page's link.
+
+    The draft a commitment is compared with is fixed once published, so the answer follows
+    from the public text as it is now: it is worked out with `draft_changes` (two history
+    queries and a diff) once per text and language, and kept in the cache under a digest of
+    that text. A publication elsewhere on the site renders the page again without either."""
+    digest = fingerprint(public_text(commitment))
+    key = f"commitments:changed-since-draft:{commitment.pk}:{active_language()}:{digest}"
+    answer = cache.get(key)
+    if answer is None:
+        answer = bool(draft_changes(commitment)["rows"])
+        cache.set(key, answer, DRAFT_CHECK_SECONDS)
+    return answer
 
 
 @require_safe

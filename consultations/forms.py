@@ -19,6 +19,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -97,6 +98,24 @@ def widget_class(widget) -> str:
     if isinstance(widget, forms.Select):
         return "form-select"
     return "form-control"
+
+
+def html_attributes(attrs: dict) -> str:
+    """A widget's attributes as HTML (the comment form is written out in its template)."""
+    return flatatt({name: value for name, value in attrs.items() if value is not False})
+
+
+def select_options(bound_field) -> list[tuple[str, str, bool]]:
+    """A select's options as (value, label, selected): the choices read in one query (a
+    model field's choices have a length, which a template's `for` would ask for first: a
+    COUNT query of its own), each compared with the field's value once, here."""
+    current = bound_field.value()
+    current = "" if current is None else str(current)
+    options = []
+    for value, label in bound_field.field.choices:
+        value = "" if value is None else str(value)
+        options.append((value, label, value == current))
+    return options
 
 
 def limit_regions(field) -> None:
@@ -196,25 +215,25 @@ class CommentForm(forms.ModelForm):
         commitment: Commitment | None = None,
         origin: str = "window",
         issue_token: bool = True,
+        window_commitments: list[Commitment] | None = None,
         **kw,
     ):
+        """`window_commitments`: the window's published commitments when the page has read
+        them already (the window page lists them); the choices of an unbound form are then
+        made from them rather than read again."""
         super().__init__(*args, **kw)
         self.origin = origin if origin in ORIGINS else "window"
         # The CSRF value the form carries: set by a view that renders it for one visitor.
         self.csrf_value = ""
         self.window = window
         self.fixed_commitment = commitment
-        commitments = Commitment.objects.published().filter(comment_windows=window)
-        milestones = Milestone.objects.filter(commitment__in=commitments).select_related(
-            "commitment"
-        )
         if commitment is not None:
-            commitments = commitments.filter(pk=commitment.pk)
-            milestones = milestones.filter(commitment=commitment)
             self.fields["commitment"].widget = forms.HiddenInput()
             self.fields["commitment"].initial = commitment.pk
-        self.fields["commitment"].queryset = commitments.order_by("number")
-        self.fields["milestone"].queryset = milestones.order_by("commitment__number", "number")
+        if window_commitments is not None and commitment is None and not self.is_bound:
+            self.choose_from(sorted(window_commitments, key=lambda c: c.number))
+        else:
+            self.choose_in_window(window, commitment)
         limit_regions(self.fields["region"])
         # No maxlength attribute: a browser would cut a longer paste without a word. The
         # counter (comment-form.js) and the server's message say how much is too much.
@@ -228,6 +247,42 @@ class CommentForm(forms.ModelForm):
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"id_{name}_helptext"
 
+    def choose_in_window(self, window: CommentWindow, commitment: Commitment | None) -> None:
+        """The window's published commitments (or only `commitment`) and their milestones."""
+        commitments = Commitment.objects.published().filter(comment_windows=window)
+        milestones = Milestone.objects.filter(commitment__in=commitments).select_related(
+            "commitment"
+        )
+        if commitment is not None:
+            commitments = commitments.filter(pk=commitment.pk)
+            milestones = milestones.filter(commitment=commitment)
+        if not self.is_bound:
+            # A form shown, not sent: its choices read only the columns of their labels.
+            commitments = commitments.only("number", "title_ar", "title_en")
+            milestones = milestones.only("number", "title_ar", "title_en", "commitment__number")
+        self.fields["commitment"].queryset = commitments.order_by("number")
+        self.fields["milestone"].queryset = milestones.order_by("commitment__number", "number")
+
+    def choose_from(self, commitments: list[Commitment]) -> None:
+        """The choices of a form only shown, from the window's commitments as the page read
+        them: the milestones in one plain query (their commitment is known), the
+        commitments in none. The fields keep no queryset: such a form is never sent."""
+        by_pk = {commitment.pk: commitment for commitment in commitments}
+        milestones = Milestone.objects.filter(commitment_id__in=list(by_pk)).only(
+            "commitment_id", "number", "title_ar", "title_en"
+        )
+        for milestone in milestones:
+            milestone.commitment = by_pk[milestone.commitment_id]
+        for name, choices in (
+            ("commitment", commitments),
+            ("milestone", sorted(milestones, key=lambda m: (m.commitment.number, m.number))),
+        ):
+            field = self.fields[name]
+            field.choices = [
+                ("", field.empty_label),
+                *((choice.pk, field.label_from_instance(choice)) for choice in choices),
+            ]
+
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
@@ -237,6 +292,33 @@ class CommentForm(forms.ModelForm):
                 attrs["aria-invalid"] = "true"
                 described = [f"id_{name}_error", attrs.get("aria-describedby", "")]
                 attrs["aria-describedby"] = " ".join(filter(None, described))
+
+    def shown_fields(self) -> list[dict]:
+        """What the plain template (consultations/_comment_form.html) writes of each field
+        a person fills in (the honeypot apart), worked out once per field: a bound field
+        computes its id, widget type and value again at each mention."""
+        errors = self.errors  # cleaning a bound form marks its invalid widgets first
+        shown = []
+        for field in self.visible_fields():
+            if field.name == HONEYPOT:
+                continue
+            widget_type = field.widget_type
+            shown.append(
+                {
+                    "name": field.name,
+                    "html_name": field.html_name,
+                    "id": field.auto_id,
+                    "label": field.label,
+                    "required": field.field.required,
+                    "widget_type": widget_type,
+                    "attrs": html_attributes(field.field.widget.attrs),
+                    "value": field.value(),
+                    "options": select_options(field) if widget_type == "select" else [],
+                    "errors": errors.get(field.name, []),
+                    "help_text": field.help_text,
+                }
+            )
+        return shown
 
     def error_summary(self) -> list[dict]:
         """Every message of a refused form, each with the field it leads to (the summary at

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, Max, Min, Q, Value
+from django.db.models.functions import Cast, Lower, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +59,26 @@ class WindowQuerySet(models.QuerySet):
     def public(self):
         """Windows the public site shows: open to everyone, on the site's public plans."""
         return self.filter(on_public_plan(), audience=Audience.PUBLIC)
+
+    def for_public_page(self):
+        """What a window's public pages show of it: its plan, where it was announced, and
+        its published commitments with their lead institution, read for their links only
+        (a commitment's template texts are long, and a national window covers dozens)."""
+        commitments = (
+            Commitment.objects.published()
+            .select_related("plan", "lead_institution")
+            .only(
+                "plan__number",
+                "number",
+                "title_ar",
+                "title_en",
+                "lead_institution__name_ar",
+                "lead_institution__name_en",
+            )
+        )
+        return self.select_related("plan").prefetch_related(
+            models.Prefetch("commitments", queryset=commitments), "announcements"
+        )
 
 
 class CommentWindow(models.Model):
@@ -381,6 +401,65 @@ class CommentQuerySet(models.QuerySet):
             .order_by("-published_at", "-created_at")
         )
 
+    # --- The report of a window ("you said, we did", consultations.report) --------------
+
+    def report_rows(self):
+        """The comments that make the rows of a report: each published comment in no
+        group, and the first published comment (lowest number) of each group. One
+        uncorrelated subquery: the database reads the groups once, not once per comment."""
+        published = self.published()
+        firsts = (
+            published.filter(group__isnull=False)
+            .order_by()
+            .values("group_id")
+            .annotate(first=Min("pk"))
+            .values("first")
+        )
+        return published.filter(Q(group__isnull=True) | Q(pk__in=firsts))
+
+    def in_report_order(self):
+        """The plan in general first, then by commitment number, then by arrival."""
+        return self.order_by(F("commitment__number").asc(nulls_first=True), "pk")
+
+    def group_tallies(self):
+        """One row per group of these comments, and one for the comments in no group
+        (`group_id` None): how many comments, how many with a published response, the
+        first and last arrival. One grouped query, read from the `comment_window_counts`
+        index and the responses, never from the comments' texts."""
+        return (
+            self.order_by()
+            .values("group_id")
+            .annotate(
+                size=Count("pk"),
+                answered=Count("pk", filter=Q(response__published_at__isnull=False)),
+                first=Min("created_at"),
+                last=Max("created_at"),
+            )
+        )
+
+    def chart_counts(self):
+        """How many of these comments per commitment number, sector, governorate, channel
+        and hour of arrival (UTC, "YYYY-MM-DD HH"): rows of (chart, value, count), values
+        as text ("" or None when not given). One query, five grouped counts in a UNION."""
+        counts = self.order_by()
+
+        def count_by(chart: str, value):
+            return (
+                counts.annotate(chart=Value(chart), value=value)
+                .values_list("chart", "value")
+                .annotate(count=Count("pk"))
+            )
+
+        return count_by("commitment", Cast("commitment__number", models.CharField())).union(
+            count_by("sector", F("sector")),
+            count_by("region", F("region")),
+            count_by("channel", F("channel")),
+            # Plain text, no per-row time-zone function (SQLite has none): each hour is put
+            # on its local day by the caller; Amman's offsets are whole hours.
+            count_by("hour", Substr(Cast("created_at", models.CharField()), 1, 13)),
+            all=True,
+        )
+
 
 class Comment(models.Model):
     window = models.ForeignKey(
@@ -522,6 +601,22 @@ class Comment(models.Model):
             # however many comments the window holds.
             models.Index(
                 fields=["window", "-published_at", "-created_at"], name="comment_public_order"
+            ),
+            # What the report counts of a window's published comments (rows, groups, charts)
+            # and the public list's count, read from this index alone: a pass over small
+            # entries, never over the rows with their texts.
+            models.Index(
+                fields=[
+                    "window",
+                    "state",
+                    "group",
+                    "commitment",
+                    "sector",
+                    "region",
+                    "channel",
+                    "created_at",
+                ],
+                name="comment_window_counts",
             ),
         ]
         permissions = [

@@ -6,7 +6,9 @@ and the CSV / XLSX / PDF downloads. Hidden and pending comments, and responses n
 published, are never in it.
 
 The page is paginated and filtered (theme, disposition, commitment) in SQL: a fixed number
-of queries whatever the window's size, and only the rows of one page are read. The
+of queries whatever the window's size, and only the rows of one page are read. What the
+page shows of the whole window (totals, groups, charts) is counted by the database in two
+grouped queries and kept until the next write the public sees (`window_figures`). The
 downloads and the PDFs (the report's own and annex B of the plan document) hold every row.
 """
 
@@ -18,9 +20,9 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, F, Max, Min, Q
-from django.db.models.functions import Cast, Substr
+from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -30,6 +32,7 @@ from commitments.models import Commitment
 from commitments.views import PUBLIC_TEXT_NAMES, label_of
 from core.diffs import changed
 from core.numbers import query_int
+from core.page_cache import generation
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from plans.models import Sector
 from plans.parts import day, raw_text, text
@@ -101,6 +104,35 @@ def number_label(number) -> str:
     return _("Commitment %(number)s") % {"number": number}
 
 
+# What a row of the report and of its spreadsheets reads of a comment, its milestone and its
+# response: a 10,000-comment download turns every one of them into objects.
+REPORT_COLUMNS = (
+    "window",
+    "commitment",
+    "part",
+    "milestone__number",
+    "body",
+    "redacted_body",
+    "author_name",
+    "show_name",
+    "sector",
+    "region",
+    "channel",
+    "tracking_number",
+    "state",
+    "created_at",
+    "group",
+    "source_event",
+    "source_date",
+    "source_place",
+    "taken_down_by",
+    "response__outcome",
+    "response__reason_ar",
+    "response__reason_en",
+    "response__published_at",
+)
+
+
 def published_comments(window: CommentWindow) -> list[Comment]:
     """Every published comment of the window with what its report row needs, in four
     queries whatever their number: the commitments (long bilingual texts) and the themes
@@ -109,7 +141,7 @@ def published_comments(window: CommentWindow) -> list[Comment]:
         Comment.objects.filter(window=window)
         .published()
         .select_related("milestone", "response")
-        .defer("match_text", "author_email", "submission_token")
+        .only(*REPORT_COLUMNS)
         .order_by("commitment__number", "created_at", "pk")
     )
     commitments = Commitment.objects.select_related("plan").in_bulk(
@@ -170,49 +202,10 @@ def report_charts(comments: list[Comment]) -> list[Chart]:
         by_commitment=Counter(
             commitment_label(comment.commitment) for comment in sorted(comments, key=group_order)
         ),
-        sectors=Counter(c.get_sector_display() if c.sector else not_given for c in comments),
-        regions=Counter(c.get_region_display() if c.region else not_given for c in comments),
-        channels=Counter(c.get_channel_display() for c in comments),
+        sectors=Counter(label(Sector, c.sector) if c.sector else not_given for c in comments),
+        regions=Counter(label(Region, c.region) if c.region else not_given for c in comments),
+        channels=Counter(label(Channel, c.channel) for c in comments),
         by_day=Counter(local_day(comment.created_at) for comment in comments),
-    )
-
-
-def window_charts(window: CommentWindow) -> list[Chart]:
-    """The same charts counted by the database (five queries, whatever the window's size)."""
-    published = Comment.objects.filter(window=window).published().order_by()
-    not_given = _("Not given")
-
-    def counts(field: str, labels: dict) -> Counter:
-        return Counter(
-            {
-                str(labels.get(value, value)) if value else not_given: count
-                for value, count in published.values_list(field).annotate(n=Count("pk"))
-            }
-        )
-
-    by_commitment = Counter()
-    for number, count in (
-        published.values_list("commitment__number")
-        .annotate(n=Count("pk"))
-        .order_by(F("commitment__number").asc(nulls_first=True))
-    ):
-        by_commitment[number_label(number)] += count
-    # Counted per UTC hour in the database (plain text, no per-row time-zone function on
-    # SQLite), then each hour put on its Amman day here: Amman's offsets are whole hours.
-    by_day = Counter()
-    for hour, count in (
-        published.annotate(hour=Substr(Cast("created_at", CharField()), 1, 13))
-        .values_list("hour")
-        .annotate(n=Count("pk"))
-    ):
-        moment = datetime.datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=datetime.UTC)
-        by_day[local_day(moment)] += count
-    return charts_from_counts(
-        by_commitment=by_commitment,
-        sectors=counts("sector", dict(Sector.choices)),
-        regions=counts("region", dict(Region.choices)),
-        channels=counts("channel", dict(Channel.choices)),
-        by_day=by_day,
     )
 
 
@@ -261,12 +254,21 @@ def draft_changes_summary(commitments) -> dict[int, dict]:
 # --- Rows: one per campaign group or single comment ---------------------------------------
 
 
-def part_labels() -> dict[str, str]:
-    return {value: str(label) for value, label in CommentPart.choices}
+@functools.lru_cache(maxsize=64)
+def choice_labels(choices, language: str) -> dict[str, str]:
+    """The labels of a set of choices in one language, built once per process: a model's
+    `get_<field>_display()` translates every label of the field anew on each call."""
+    return {value: str(text) for value, text in choices.choices}
+
+
+def label(choices, value) -> str:
+    """`value`'s label in the reader's language (the value itself when unknown), as
+    `get_<field>_display()` gives it."""
+    return choice_labels(choices, get_language()).get(value, value)
 
 
 def channel_labels() -> dict[str, str]:
-    return {value: str(label) for value, label in Channel.choices}
+    return choice_labels(Channel, get_language())
 
 
 def source_label(comment: Comment) -> str:
@@ -299,7 +301,6 @@ def report_row(
     themes: list[str],
     first: datetime.datetime,
     last: datetime.datetime,
-    tracking: list[str],
     changes: dict,
 ) -> dict:
     """One row of the report as plain data (JSON): `comment` is the first published comment
@@ -311,7 +312,6 @@ def report_row(
         "key": f"g{comment.group_id}" if comment.group_id and size > 1 else f"c{comment.pk}",
         "cluster": comment.group_id if size > 1 else None,
         "tracking": comment.tracking_number,
-        "members": tracking,
         "quote": raw_text(comment.public_body),
         "redacted": comment.is_redacted,
         "name": comment.public_name if size == 1 else "",
@@ -325,8 +325,8 @@ def report_row(
         "commitment": commitment.number if commitment else None,
         "commitment_title": text(commitment, "title") if commitment else None,
         "milestone": comment.milestone.number if comment.milestone else None,
-        "part": part_labels()[comment.part] if comment.part != "general" else "",
-        "outcome": response.get_outcome_display() if response else "",
+        "part": label(CommentPart, comment.part) if comment.part != "general" else "",
+        "outcome": label(Outcome, response.outcome) if response else "",
         "outcome_code": response.outcome if response else "",
         "reason": text(response, "reason") if response else None,
         "reason_ar": response.reason_ar if response else "",
@@ -350,18 +350,17 @@ def rows_from_comments(comments: list[Comment]) -> list[dict]:
     for group in members.values():
         first = group[0]
         themes = sorted({name for comment in group for name in theme_names(comment)})
-        rows.append(
-            report_row(
-                first,
-                size=len(group),
-                channels=sorted({labels[c.channel] for c in group}),
-                themes=themes,
-                first=first.created_at,
-                last=group[-1].created_at,
-                tracking=[c.tracking_number for c in group],
-                changes=changes,
-            )
+        row = report_row(
+            first,
+            size=len(group),
+            channels=sorted({labels[c.channel] for c in group}),
+            themes=themes,
+            first=first.created_at,
+            last=group[-1].created_at,
+            changes=changes,
         )
+        row["members"] = [c.tracking_number for c in group]
+        rows.append(row)
     rows.sort(
         key=lambda row: (row["commitment"] is not None, row["commitment"] or 0, -row["count"])
     )
@@ -445,18 +444,9 @@ def read_filters(window: CommentWindow, params, themes: list[Theme]) -> Filters:
 
 
 def row_queryset(window: CommentWindow, filters: Filters):
-    """The report's rows as comments: each published comment in no group, and the first
-    published comment (lowest number) of each group. One uncorrelated subquery: the
-    database reads the groups once, not once per comment."""
-    published = Comment.objects.filter(window=window).published()
-    firsts = (
-        published.filter(group__isnull=False)
-        .order_by()
-        .values("group_id")
-        .annotate(first=Min("pk"))
-        .values("first")
-    )
-    rows = published.filter(Q(group__isnull=True) | Q(pk__in=firsts))
+    """The report's rows as comments, filtered and in the report's order
+    (`CommentQuerySet.report_rows`)."""
+    rows = Comment.objects.filter(window=window).report_rows()
     if filters.theme is not None:
         rows = rows.filter(themes=filters.theme)
     if filters.disposition == "none":
@@ -469,51 +459,139 @@ def row_queryset(window: CommentWindow, filters: Filters):
         rows = rows.filter(commitment__isnull=True)
     elif filters.commitment:
         rows = rows.filter(commitment__number=int(filters.commitment))
-    return (
-        rows.select_related("commitment__plan", "milestone", "response")
-        .prefetch_related("themes")
-        .order_by(F("commitment__number").asc(nulls_first=True), "pk")
+    return rows.in_report_order()
+
+
+# How long the window's figures are kept: any write the public sees moves the generation
+# they are kept under, so this bounds only the memory they take.
+FIGURES_SECONDS = 60 * 60
+
+
+def window_figures(window: CommentWindow) -> dict:
+    """What the report shows of the whole window on every page and under every filter:
+    its groups' tallies (`CommentQuerySet.group_tallies`) and the charts' counts
+    (`chart_counts`, each hour of arrival put on its day in Amman), two grouped queries.
+    Kept in the shared cache under the public pages' generation (core.page_cache), which
+    moves whenever a comment, response, group or theme the public sees is written: after
+    a publication the first page reads them again, every other page and filter of the
+    report reuses them."""
+    key = f"consultation-report-figures:{generation()}:{window.pk}"
+    figures = cache.get(key)
+    if figures is None:
+        published = Comment.objects.filter(window=window).published()
+        counts: list[tuple[str, object, int]] = []
+        by_day = Counter()
+        for chart, value, count in published.chart_counts():
+            if chart == "hour":
+                hour = datetime.datetime.strptime(value, "%Y-%m-%d %H").replace(tzinfo=datetime.UTC)
+                by_day[local_day(hour)] += count
+            else:
+                counts.append((chart, value, count))
+        figures = {
+            "tallies": list(published.group_tallies()),
+            "counts": counts,
+            "days": dict(by_day),
+        }
+        cache.set(key, figures, FIGURES_SECONDS)
+    return figures
+
+
+def figures_summary(figures: dict) -> dict:
+    """The totals and each group's tally from the window's figures."""
+    total = answered = singles = 0
+    groups = {}
+    for tally in figures["tallies"]:
+        total += tally["size"]
+        answered += tally["answered"]
+        if tally["group_id"] is None:
+            singles = tally["size"]
+        else:
+            groups[tally["group_id"]] = tally
+    return {
+        "total": total,
+        "answered": answered,
+        # A group whose other members are not published shows as a single comment.
+        "rows": singles + len(groups),
+        "campaigns": sum(1 for tally in groups.values() if tally["size"] > 1),
+        "groups": groups,
+    }
+
+
+def figures_charts(figures: dict) -> list[Chart]:
+    """The charts from the window's counts, in the reader's language: the plan in general
+    and the commitments in order, the days in order, the rest most first (ties in the
+    order of their stored values)."""
+    values: dict[str, list] = {"commitment": [], "sector": [], "region": [], "channel": []}
+    for chart, value, count in figures["counts"]:
+        values[chart].append((value, count))
+    by_commitment = Counter()
+    for number, count in sorted(
+        ((None if value is None else int(value), count) for value, count in values["commitment"]),
+        key=lambda item: (item[0] is not None, item[0] or 0),
+    ):
+        by_commitment[number_label(number)] += count
+    not_given = _("Not given")
+
+    def labelled(chart: str, choices) -> Counter:
+        return Counter(
+            {
+                label(choices, value) if value else not_given: count
+                for value, count in sorted(values[chart], key=lambda item: item[0] or "")
+            }
+        )
+
+    return charts_from_counts(
+        by_commitment=by_commitment,
+        sectors=labelled("sector", Sector),
+        regions=labelled("region", Region),
+        channels=labelled("channel", Channel),
+        by_day=figures["days"],
     )
 
 
-def page_rows(window: CommentWindow, comments: list[Comment]) -> list[dict]:
-    """The rows of one page: the groups' channels, arrivals, themes and tracking numbers
-    in three queries for the whole page."""
+def page_comments(pks: list[int]) -> list[Comment]:
+    """The comments of one page of rows, in the page's order, with what their rows show."""
+    found = (
+        Comment.objects.select_related("commitment__plan", "milestone", "response")
+        .prefetch_related("themes")
+        .in_bulk(pks)
+    )
+    return [found[pk] for pk in pks if pk in found]
+
+
+def page_rows(window: CommentWindow, comments: list[Comment], groups: dict) -> list[dict]:
+    """The rows of one page: `groups`, the window's group tallies (`figures_summary`); the
+    page's groups' channels and themes in two queries, whatever the groups' sizes."""
     published = Comment.objects.filter(window=window).published().order_by()
-    group_pks = [c.group_id for c in comments if c.group_id]
+    group_pks = [c.group_id for c in comments if c.group_id in groups]
     labels = channel_labels()
     channels: dict[int, set] = {}
-    tracking: dict[int, list] = {}
-    for group_pk, channel, number in published.filter(group_id__in=group_pks).values_list(
-        "group_id", "channel", "tracking_number"
+    for group_pk, channel in (
+        published.filter(group_id__in=group_pks).values_list("group_id", "channel").distinct()
     ):
         channels.setdefault(group_pk, set()).add(labels[channel])
-        tracking.setdefault(group_pk, []).append(number)
-    spans = {
-        row["group_id"]: row
-        for row in published.filter(group_id__in=group_pks)
-        .values("group_id")
-        .annotate(first=Min("created_at"), last=Max("created_at"), size=Count("pk"))
-    }
     themes: dict[int, set] = {}
-    for theme in Theme.objects.filter(
-        comments__group_id__in=group_pks, comments__state=ModerationState.PUBLISHED
-    ).annotate(group_pk=F("comments__group_id")):
+    for theme in (
+        Theme.objects.filter(
+            comments__group_id__in=group_pks, comments__state=ModerationState.PUBLISHED
+        )
+        .annotate(group_pk=F("comments__group_id"))
+        .distinct()
+    ):
         themes.setdefault(theme.group_pk, set()).add(theme.name)
     changes = draft_changes_summary({c.commitment for c in comments if c.commitment})
     rows = []
     for comment in comments:
-        span = spans.get(comment.group_id)
-        if span is not None and span["size"] > 1:
+        tally = groups.get(comment.group_id)
+        if tally is not None and tally["size"] > 1:
             rows.append(
                 report_row(
                     comment,
-                    size=span["size"],
+                    size=tally["size"],
                     channels=sorted(channels[comment.group_id]),
                     themes=sorted(themes.get(comment.group_id, ())),
-                    first=span["first"],
-                    last=span["last"],
-                    tracking=sorted(tracking[comment.group_id]),
+                    first=tally["first"],
+                    last=tally["last"],
                     changes=changes,
                 )
             )
@@ -526,7 +604,6 @@ def page_rows(window: CommentWindow, comments: list[Comment]) -> list[dict]:
                     themes=sorted(theme.name for theme in comment.themes.all()),
                     first=comment.created_at,
                     last=comment.created_at,
-                    tracking=[comment.tracking_number],
                     changes=changes,
                 )
             )
@@ -536,21 +613,16 @@ def page_rows(window: CommentWindow, comments: list[Comment]) -> list[dict]:
 def report_page_context(window: CommentWindow, params) -> dict:
     themes = list(Theme.objects.filter(window=window))
     filters = read_filters(window, params, themes)
-    page = Paginator(row_queryset(window, filters), REPORT_PER_PAGE).get_page(params.get("page"))
-    published = Comment.objects.filter(window=window).published()
-    totals = published.aggregate(
-        total=Count("pk"),
-        answered=Count("pk", filter=Q(response__published_at__isnull=False)),
+    figures = window_figures(window)
+    summary = figures_summary(figures)
+    paginator = Paginator(
+        row_queryset(window, filters).values_list("pk", flat=True), REPORT_PER_PAGE
     )
-    campaigns = (
-        published.filter(group__isnull=False)
-        .order_by()
-        .values("group_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .count()
-    )
-    charts = window_charts(window)
+    if not filters.query():
+        # Unfiltered, the rows are the window's singles and groups: already counted.
+        paginator.count = summary["rows"]
+    page = paginator.get_page(params.get("page"))
+    charts = figures_charts(figures)
     commitments = list(
         window.commitments.published().order_by("number").values_list("number", flat=True)
     )
@@ -559,12 +631,12 @@ def report_page_context(window: CommentWindow, params) -> dict:
         "title": text(window, "title"),
         "opens": day(local_day(window.opens_at)),
         "last_day": day(window.last_day),
-        "total": totals["total"],
-        "answered": totals["answered"],
+        "total": summary["total"],
+        "answered": summary["answered"],
         "row_count": page.paginator.count,
-        "campaigns": campaigns,
+        "campaigns": summary["campaigns"],
         "charts": [dataclasses.asdict(chart) for chart in charts],
-        "rows": page_rows(window, list(page)),
+        "rows": page_rows(window, page_comments(list(page)), summary["groups"]),
         "first_number": page.start_index(),
     }
     return {
@@ -672,19 +744,19 @@ def comment_rows(window: CommentWindow, comments=None) -> tuple[list[str], list[
             [
                 comment.tracking_number,
                 local_day(comment.created_at),
-                comment.get_channel_display(),
+                label(Channel, comment.channel),
                 source_label(comment),
                 comment.commitment.number if comment.commitment else "",
-                comment.get_part_display(),
+                label(CommentPart, comment.part),
                 comment.milestone.number if comment.milestone else "",
                 comment.public_name,
-                comment.get_sector_display() if comment.sector else "",
-                comment.get_region_display() if comment.region else "",
+                label(Sector, comment.sector) if comment.sector else "",
+                label(Region, comment.region) if comment.region else "",
                 comment.public_body,
                 _("yes") if comment.is_redacted else "",
                 comment.group_id or "",
                 join(theme_names(comment)),
-                response.get_outcome_display() if response else "",
+                label(Outcome, response.outcome) if response else "",
                 response.reason_ar if response else "",
                 response.reason_en if response else "",
                 local_day(response.published_at) if response else "",

@@ -32,7 +32,6 @@ from .models import (
     CommentWindow,
     Region,
     Response,
-    default_closes_at,
 )
 
 
@@ -58,12 +57,6 @@ class CommentWindowResource(SpreadsheetResource):
             "closes_at",
         )
         # No readable unique key: a row with an id updates that window, one without adds one.
-
-    def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        # As in CommentWindow.save(): an empty closing time means the default 14 days.
-        if instance.opens_at and not instance.closes_at:
-            instance.closes_at = default_closes_at(instance.opens_at)
 
 
 class CommentResource(SpreadsheetResource):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from commitments.models import Commitment, Milestone
 from core.concurrency import lock_for_edit
+from core.page_cache import content_changed
 
 from . import grouping
 from .grouping import match_key
@@ -836,6 +837,20 @@ def grouping_items(window: CommentWindow) -> list[grouping.Item]:
     return items
 
 
+def moved_public_comments(comment_pks: Iterable[int]) -> None:
+    """A bulk update sends no signal, so the public pages (core.page_cache) would keep
+    showing the groups as they were: refresh them when a published comment moved (asked
+    a thousand at a time, as the bulk update wrote them)."""
+    pks = list(comment_pks)
+    for start in range(0, len(pks), 1000):
+        published = Comment.objects.filter(
+            pk__in=pks[start : start + 1000], state=ModerationState.PUBLISHED
+        )
+        if published.exists():
+            content_changed()
+            return
+
+
 def lock_window(window: CommentWindow) -> CommentWindow:
     """Hold the window's row: one grouping change at a time per window."""
     return CommentWindow.objects.select_for_update().get(pk=window.pk)
@@ -891,6 +906,7 @@ def regroup_window(*, window: CommentWindow) -> int:
             if target is not None:
                 joined.setdefault(target, []).append(pk)
     Comment.objects.bulk_update(changed, ["group"], batch_size=1000)
+    moved_public_comments(comment.pk for comment in changed)
     for group in CommentGroup.objects.filter(pk__in=joined).exclude(outcome=""):
         give_group_answer(group, joined[group.pk])
     drop_empty_groups(window)
@@ -924,6 +940,7 @@ def place_comment(*, comment: Comment) -> CommentGroup | None:
         group = CommentGroup.objects.create(window=window)
         Comment.objects.filter(pk=found[1]).update(group=group)
     Comment.objects.filter(pk=comment.pk).update(group=group)
+    moved_public_comments([comment.pk])
     give_group_answer(group, [comment.pk])
     return group
 
@@ -946,7 +963,10 @@ def one_window(comments: Iterable[Comment]) -> CommentWindow:
 
 def place_by_staff(comments: Iterable[int], group: CommentGroup | None) -> int:
     """Staff's placement: the comments go to `group` (None: no group) and stay there."""
-    return Comment.objects.filter(pk__in=list(comments)).update(group=group, group_locked=True)
+    pks = list(comments)
+    count = Comment.objects.filter(pk__in=pks).update(group=group, group_locked=True)
+    moved_public_comments(pks)
+    return count
 
 
 @transaction.atomic
@@ -1076,10 +1096,15 @@ def write_responses(
         "published_at": None,
         "published_by": None,
     }
+    was_public = any(response.published_at for response in existing.values())
     for response in existing.values():
         for name, value in fields.items():
             setattr(response, name, value)
     Response.objects.bulk_update(list(existing.values()), list(fields), batch_size=500)
+    if was_public:
+        # Published answers went back to draft without a signal (bulk): the public pages
+        # stop showing them now.
+        content_changed()
     Response.objects.bulk_create(
         [Response(comment_id=pk, **fields) for pk in comment_pks if pk not in existing],
         batch_size=500,

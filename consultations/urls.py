@@ -16,8 +16,10 @@ urlpatterns = [
     path("consultations/<int:pk>/report.csv", public_page(views.report_csv), name="report_csv"),
     path("consultations/<int:pk>/report.xlsx", public_page(views.report_xlsx), name="report_xlsx"),
     path("consultations/<int:pk>/report.pdf", public_page(views.report_pdf), name="report_pdf"),
-    path("consultations/subscribe/", views.subscribe, name="subscribe"),
-    path("consultations/subscribe/sent/", views.subscribe_sent, name="subscribe_sent"),
+    # The sign-up form's CSRF value comes from `subscribe_token`, as the comment form's do.
+    path("consultations/subscribe/", public_page(views.subscribe), name="subscribe"),
+    path("consultations/subscribe/token/", views.subscribe_token, name="subscribe_token"),
+    path("consultations/subscribe/sent/", public_page(views.subscribe_sent), name="subscribe_sent"),
     path(
         "consultations/subscribe/confirm/<str:token>/",
         views.subscription_confirm,

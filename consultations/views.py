@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -116,17 +115,12 @@ def public_windows():
 def window_detail(request, pk: int):
     """A public comment window: what is open for comment, until when, where announced, the
     comment form while it is open, and the comments with their responses."""
-    window = get_object_or_404(
-        public_windows().prefetch_related(
-            Prefetch(
-                "commitments",
-                queryset=Commitment.objects.published().select_related("plan", "lead_institution"),
-            ),
-            "announcements",
-        ),
-        pk=pk,
-    )
-    form = CommentForm(window=window, issue_token=False) if window.is_open() else None
+    window = get_object_or_404(public_windows().for_public_page(), pk=pk)
+    form = None
+    if window.is_open():
+        form = CommentForm(
+            window=window, issue_token=False, window_commitments=list(window.commitments.all())
+        )
     return render_window(request, window, form=form)
 
 
@@ -208,16 +202,7 @@ def comment(request, pk: int):
     """Post a comment without an account. Exactly once: a double click, a resubmit or two
     parallel posts of one rendered form end on the same receipt (Post/Redirect/Get).
     GET: the form alone on a light page of its own (for one commitment with ?commitment=)."""
-    window = get_object_or_404(
-        public_windows().prefetch_related(
-            Prefetch(
-                "commitments",
-                queryset=Commitment.objects.published().select_related("plan", "lead_institution"),
-            ),
-            "announcements",
-        ),
-        pk=pk,
-    )
+    window = get_object_or_404(public_windows().for_public_page(), pk=pk)
     if request.method == "GET":
         if not window.is_open():
             return render_window(request, window, form=None)
@@ -414,12 +399,28 @@ def subscribe_rate_limited(request) -> bool:
     )
 
 
+# The sign-up page is served from the page cache, so its form carries no CSRF value:
+# subscribe-form.js asks `subscribe_token` for one when the visitor reaches the form. The
+# CSRF check runs inside: a form sent without it (no JavaScript) comes back with it and the
+# address kept, rather than as the bare "forbidden" page; nothing is sent before it passes.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     """Email sign-up: the same answer for any address (no one learns who is subscribed)."""
     form = SubscriptionForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        refusal = csrf_refusal(request)
+        if refusal is not None:
+            if request.POST.get("csrfmiddlewaretoken"):
+                return refusal
+            kept = {name: request.POST.get(name) for name in SubscriptionForm._meta.fields}
+            context = {
+                "form": SubscriptionForm(initial=kept),
+                "csrf_value": get_token(request),
+                "notice": _("Your sign-up is not sent yet. Check it below, then press “Sign up”."),
+            }
+            return render(request, "consultations/subscribe.html", context)
         if subscribe_rate_limited(request):
             form.add_error(None, _("Too many sign-ups from your connection. Try again later."))
             status = 429
@@ -438,7 +439,16 @@ def subscribe(request):
             else:
                 return redirect("consultations:subscribe_sent")
         status = status if status != 200 else 400
-    return render(request, "consultations/subscribe.html", {"form": form}, status=status)
+        context = {"form": form, "csrf_value": get_token(request)}
+        return render(request, "consultations/subscribe.html", context, status=status)
+    return render(request, "consultations/subscribe.html", {"form": form})
+
+
+@never_cache
+@require_safe
+def subscribe_token(request):
+    """The CSRF value the cached sign-up form needs (its cookie is set with this answer)."""
+    return JsonResponse({"csrf": get_token(request)})
 
 
 @require_safe

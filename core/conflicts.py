@@ -20,12 +20,21 @@ overwritten silently.
         context |= conflict_context(form, stale.current)
         return render(request, template, context | {"form": form}, status=409)
 
-A form saved with formsets (a commitment's milestones) seals them into the snapshot when it
-opens (`form.seal(formset)`) and passes them to `rebase_form` with the saved ones; each
-formset is compared as one list of rows.
+A form saved with formsets seals them into the snapshot when it opens (`form.seal(formset)`)
+and passes them to `rebase_form` with the saved ones. A formset of saved objects (a model
+formset: a meeting's attendance, agenda items, outcomes; an IRM report's findings) is merged
+row by row and cell by cell, each row known by its primary key: a row only the other person
+added, changed or deleted is taken as they left it, a row only this user changed keeps theirs,
+and a cell both changed, or a row one deleted and the other changed, waits for the choice.
+Other formsets (a commitment's milestones, renumbered as a whole) are compared as one list.
+
+A form opened on a row not saved yet (version 0: a commitment's first IRM assessment) signs
+the blank values it showed; when the save finds the row created meanwhile, the merge is the
+same as for any other stale edit.
 """
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django import forms
 from django.core import signing
@@ -42,6 +51,8 @@ TECHNICAL_FIELDS = {VERSION_FIELD, OPENED_FIELD, MERGE_FIELD}
 # The radio of a field both people changed: `keep-<name>` = saved | mine.
 CHOICE_PREFIX = "keep-"
 KEEP_SAVED, KEEP_MINE = "saved", "mine"
+# The version a form shows for a row not saved yet (saved rows start at 1).
+NEW_VERSION = 0
 # Columns of a formset row that say where the row is, not what it says.
 ROW_POSITION_FIELDS = {"ORDER", "DELETE", "id"}
 SALT = "core.conflicts"
@@ -66,7 +77,7 @@ class VersionedFormMixin(forms.Form):
     """Adds the hidden version the form was opened on (the service compares it), the signed
     values it was opened with, and, on the conflict page, the fields waiting for a choice."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=NEW_VERSION)
     opened = forms.CharField(widget=forms.HiddenInput, required=False)
     merge = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -76,10 +87,13 @@ class VersionedFormMixin(forms.Form):
         self.missing_choices: list[str] = []
         self.sealed_formsets = ()
         instance = getattr(self, "instance", None)
+        if instance is not None and not instance.pk:
+            # Nothing saved yet: the form was opened on version 0 (also when not posted).
+            self.fields[VERSION_FIELD].required = False
         if self.is_bound:
             self.data = apply_choices(self)
-        elif instance is not None and instance.pk:
-            self.initial[VERSION_FIELD] = instance.version
+        elif instance is not None:
+            self.initial[VERSION_FIELD] = instance.version if instance.pk else NEW_VERSION
 
     def seal(self, *formsets) -> None:
         """Sign, with this form's values, those of `formsets` saved with it."""
@@ -89,9 +103,13 @@ class VersionedFormMixin(forms.Form):
         # The snapshot is taken when the page is drawn, after every `__init__` has set the
         # values the page shows.
         instance = getattr(self, "instance", None)
-        if field_name == OPENED_FIELD and not self.is_bound and instance and instance.pk:
+        if field_name == OPENED_FIELD and not self.is_bound and instance is not None:
             return sign(instance, snapshot(self, self.sealed_formsets))
         return super().get_initial_for_field(field, field_name)
+
+    def clean_version(self):
+        version = self.cleaned_data.get(VERSION_FIELD)
+        return NEW_VERSION if version is None else version
 
     def clean(self):
         cleaned = super().clean()
@@ -185,13 +203,25 @@ def formset_data(formset) -> dict[str, list[str]]:
     return values
 
 
+def row_key(formset) -> str | None:
+    """The column naming the saved object of a model formset's row (its primary key): such
+    rows are merged one by one. None for other formsets, compared as one list."""
+    if isinstance(formset, forms.BaseModelFormSet):
+        return formset.model._meta.pk.name
+    return None
+
+
 def blank_row(formset) -> dict[str, str]:
-    """A new, untouched row's values: an extra row still equal to it is not a row."""
+    """A new, untouched row's values: an extra row still equal to it is not a row. Its
+    columns are those a person edits: not the row's position, nor the parent row of an
+    inline formset (the same on every row, and not always in the page)."""
     empty = formset.empty_form
+    fk = getattr(formset, "fk", None)
+    parent = fk.name if fk is not None else None
     return {
         name: text(field_data(empty[name])[-1] if field_data(empty[name]) else "")
         for name in empty.fields
-        if name not in ROW_POSITION_FIELDS and not name.endswith("_id")
+        if name not in ROW_POSITION_FIELDS and not name.endswith("_id") and name != parent
     }
 
 
@@ -249,17 +279,21 @@ def identity(instance) -> list:
 
 
 def sign(instance, values: dict) -> str:
-    payload = {"row": identity(instance), "version": instance.version, **values}
+    version = instance.version if instance.pk else NEW_VERSION
+    payload = {"row": identity(instance), "version": version, **values}
     return signing.dumps(payload, salt=SALT, compress=True)
 
 
 def unsign(value, instance) -> dict | None:
-    """The signed payload, if it is ours and about this row; None otherwise."""
+    """The signed payload, if it is ours and about this row (or about a row of its kind not
+    saved yet, when the form was opened before it was created); None otherwise."""
     try:
         payload = signing.loads(value or "", salt=SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(payload, dict) or payload.get("row") != identity(instance):
+    if not isinstance(payload, dict):
+        return None
+    if payload.get("row") not in (identity(instance), [instance._meta.label_lower, None]):
         return None
     return payload
 
@@ -269,12 +303,15 @@ def unsign(value, instance) -> dict | None:
 
 @dataclass
 class Unit:
-    """One thing compared as a whole: a field, or a formset's list of rows."""
+    """One thing compared as a whole: a field, or a formset's list of rows. A formset of
+    saved objects (`rows_key`) is not compared as a whole but row by row (`merge_rows`)."""
 
     key: str  # the data key of the field, or the formset's prefix
     label: str
     field: forms.Field | None = None
     blank: dict | None = None
+    rows_key: str | None = None  # the column naming a row's saved object
+    columns: dict | None = None  # a row's form fields, by name
 
     def value(self, values: dict | None):
         """The comparable value in a snapshot, or None when the snapshot lacks it."""
@@ -305,6 +342,205 @@ class Unit:
         for key, posted in values["formsets"][self.key]["data"].items():
             write_values(data, key, posted)
 
+    # A formset's rows, merged one by one.
+
+    def compared_columns(self) -> list[str]:
+        return [name for name in self.columns if name in self.blank]
+
+    def cell(self, column: str, values: list[str]):
+        return comparable(self.columns[column], values)
+
+    def cell_text(self, column: str, values: list[str]) -> str:
+        return display_value(self.columns[column], self.cell(column, values))
+
+    def same(self, first: "PostedRow", second: "PostedRow") -> bool:
+        return all(
+            self.cell(name, first.get(name)) == self.cell(name, second.get(name))
+            for name in self.compared_columns()
+        )
+
+    def row_text(self, row: "PostedRow") -> str:
+        parts = (self.cell_text(name, row.get(name)) for name in self.compared_columns())
+        return pgettext("between the values of a row", " · ").join(filter(None, parts))
+
+    def row_label(self, number: int | None, column: str | None = None) -> str:
+        if number is None:
+            return gettext("%(rows)s, a deleted row") % {"rows": self.label}
+        if column is None:
+            return gettext("%(rows)s, row %(number)s") % {"rows": self.label, "number": number}
+        return gettext("%(rows)s, row %(number)s: %(field)s") % {
+            "rows": self.label,
+            "number": number,
+            "field": str(self.columns[column].label or column),
+        }
+
+
+@dataclass
+class PostedRow:
+    """One row of a model formset as posted: every column's values, and its delete box."""
+
+    cells: dict
+    deleted: bool = False
+
+    def get(self, column: str) -> list[str]:
+        return self.cells.get(column) or []
+
+
+def posted_rows(values: dict | None, unit: Unit):
+    """The rows of `unit`'s formset in a snapshot: ({primary key: row} of the rows of saved
+    objects, in their order, the deleted ones flagged; [the new rows typed in empty ones]).
+    None when the snapshot lacks the formset."""
+    entry = (values or {}).get("formsets", {}).get(unit.key)
+    if entry is None:
+        return None
+    data, start = entry["data"], f"{unit.key}-"
+    grouped: dict[int, dict] = {}
+    for name, posted in data.items():
+        index, dash, column = name.removeprefix(start).partition("-")
+        if name.startswith(start) and dash and index.isdigit():
+            grouped.setdefault(int(index), {})[column] = posted
+    try:
+        total = min(int((data.get(f"{start}TOTAL_FORMS") or ["0"])[-1]), 1000)
+    except ValueError:
+        total = 0
+    saved, new = {}, []
+    for index in range(total):
+        cells = grouped.get(index, {})
+        row = PostedRow(cells, deleted=comparable(forms.BooleanField(), cells.get("DELETE", [])))
+        pk = (cells.get(unit.rows_key) or [""])[-1]
+        if pk:
+            saved[pk] = row
+        elif not row.deleted and any(
+            text(", ".join(row.get(name))) != blank for name, blank in unit.blank.items()
+        ):
+            new.append(row)
+    return saved, new
+
+
+@dataclass
+class Merge:
+    """What `rebase_form` found: the conflict section's rows, the keys waiting for a choice,
+    and for the rows of formsets, what "keep the saved version" writes and what the section
+    shows again if the save is refused."""
+
+    rows: list = dataclass_field(default_factory=list)
+    pending: list = dataclass_field(default_factory=list)
+    keep_saved: dict = dataclass_field(default_factory=dict)
+    shown: dict = dataclass_field(default_factory=dict)
+
+    def add(self, key, label, theirs, yours, status, *, opened=None, keep_saved=None, cell=None):
+        self.rows.append(conflict_entry(key, label, theirs, yours, status, opened_text=opened))
+        if status == "choose":
+            self.pending.append(key)
+            self.keep_saved[key] = keep_saved
+            self.shown[key] = {"label": label, "theirs": theirs, "yours": yours, **(cell or {})}
+
+
+def merge_rows(unit: Unit, data: QueryDict, saved: dict, typed: dict, opened, merge: Merge):
+    """Merge the rows of a model formset into `data`, in the saved rows' order, then the
+    rows this user's choice may bring back, then the new ones this user typed."""
+    theirs, _none = posted_rows(saved, unit)
+    mine, mine_new = posted_rows(typed, unit) or ({}, [])
+    base = (posted_rows(opened, unit) or (None, None))[0]
+    layout = []  # (cells, deleted) of each row of the merged page
+
+    def at(index: int, column: str) -> str:
+        return f"{unit.key}-{index}-{column}"
+
+    for pk, their in theirs.items():
+        index, number = len(layout), len(layout) + 1
+        before = base.get(pk) if base is not None else None
+        my = mine.get(pk)
+        key = f"{unit.key}-row{pk}"
+        if my is None:  # added by the other person
+            layout.append((their.cells, False))
+            if before is None or not unit.same(before, their):
+                opened_text = unit.row_text(before) if before is not None else ""
+                label = unit.row_label(number)
+                merge.add(key, label, unit.row_text(their), "", "theirs", opened=opened_text)
+            continue
+        if my.deleted:
+            layout.append((their.cells, True))
+            label, their_text = unit.row_label(number), unit.row_text(their)
+            if before is not None and unit.same(before, their):
+                merge.add(key, label, their_text, "", "yours")
+            else:  # deleted here, changed there
+                merge.add(
+                    key, label, their_text, "", "choose", keep_saved={at(index, "DELETE"): []}
+                )
+            continue
+        cells = dict(their.cells)
+        for column in unit.compared_columns():
+            saved_cell, typed_cell = their.get(column), my.get(column)
+            cells[column] = typed_cell
+            value, typed_value = unit.cell(column, saved_cell), unit.cell(column, typed_cell)
+            if value == typed_value:
+                continue
+            opened_value = unit.cell(column, before.get(column)) if before is not None else None
+            label = unit.row_label(number, column)
+            shown = (unit.cell_text(column, saved_cell), unit.cell_text(column, typed_cell))
+            if opened_value is not None and opened_value == typed_value:
+                cells[column] = saved_cell  # only the other person changed it
+                opened_text = unit.cell_text(column, before.get(column))
+                merge.add(f"{key}-{column}", label, *shown, "theirs", opened=opened_text)
+            elif opened_value is not None and opened_value == value:
+                merge.add(f"{key}-{column}", label, *shown, "yours")
+            else:
+                where = {"cell": at(index, column), "formset": unit.key, "column": column}
+                merge.add(
+                    f"{key}-{column}",
+                    label,
+                    *shown,
+                    "choose",
+                    keep_saved={at(index, column): saved_cell},
+                    cell=where,
+                )
+        layout.append((cells, False))
+    initial = len(layout)
+    for pk, my in mine.items():
+        if pk in theirs or my.deleted:
+            continue
+        before = base.get(pk) if base is not None else None
+        if before is not None and unit.same(before, my):  # deleted by the other person
+            label, opened_text = unit.row_label(None), unit.row_text(before)
+            merge.add(f"{unit.key}-row{pk}", label, "", opened_text, "theirs", opened=opened_text)
+            continue
+        # Deleted there, changed here: back as a new row until the user chooses.
+        index = len(layout)
+        layout.append(({**my.cells, unit.rows_key: []}, False))
+        label = unit.row_label(index + 1)
+        merge.add(
+            f"{unit.key}-row{pk}",
+            label,
+            "",
+            unit.row_text(my),
+            "choose",
+            keep_saved={at(index, "DELETE"): ["on"]},
+        )
+    for my in mine_new:
+        layout.append((my.cells, False))
+        merge.add(
+            f"{unit.key}-new{len(layout)}",
+            unit.row_label(len(layout)),
+            "",
+            unit.row_text(my),
+            "yours",
+        )
+
+    saved_data = saved["formsets"][unit.key]["data"]
+    for name in [name for name in data if name.startswith(f"{unit.key}-")]:
+        del data[name]
+    for name in ("MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+        write_values(data, f"{unit.key}-{name}", saved_data.get(f"{unit.key}-{name}", []))
+    data[f"{unit.key}-TOTAL_FORMS"] = str(len(layout))
+    data[f"{unit.key}-INITIAL_FORMS"] = str(initial)
+    for index, (cells, deleted) in enumerate(layout):
+        for column, posted in cells.items():
+            if column != "DELETE":
+                write_values(data, at(index, column), posted)
+        if deleted:
+            data[at(index, "DELETE")] = "on"
+
 
 def write_values(data: QueryDict, key: str, values: list[str]) -> None:
     if values:
@@ -319,7 +555,13 @@ def units(form: forms.BaseForm, formsets=()) -> list[Unit]:
         for name, field in compared_fields(form)
     ]
     found += [
-        Unit(key=formset.prefix, label=str(label), blank=blank_row(formset))
+        Unit(
+            key=formset.prefix,
+            label=str(label),
+            blank=blank_row(formset),
+            rows_key=row_key(formset),
+            columns=formset.empty_form.fields,
+        )
         for formset, label in formsets
     ]
     return found
@@ -346,8 +588,12 @@ def rebase_form(form: forms.BaseForm, current, *, formsets=()) -> forms.BaseForm
     data = mutable(form.data)
     for key in [key for key in data if key.startswith(CHOICE_PREFIX)]:
         del data[key]
-    rows, pending = [], []
-    for unit in units(form, [(typed_set, label) for typed_set, _saved, label in formsets]):
+    merge = Merge()
+    # The saved formsets give the rows' fields: their choices are those of the saved rows.
+    for unit in units(form, [(saved_set, label) for _typed, saved_set, label in formsets]):
+        if unit.rows_key:
+            merge_rows(unit, data, saved, typed, opened, merge)
+            continue
         theirs, yours, base = unit.value(saved), unit.value(typed), unit.value(opened)
         if theirs == yours:
             continue
@@ -358,20 +604,24 @@ def rebase_form(form: forms.BaseForm, current, *, formsets=()) -> forms.BaseForm
             status = "yours"  # only this user changed it
         else:
             status = "choose"
-            pending.append(unit.key)
-        rows.append(conflict_row(unit, theirs, yours, status, base=base))
+            merge.pending.append(unit.key)
+        merge.rows.append(conflict_row(unit, theirs, yours, status, base=base))
     data[form.add_prefix(VERSION_FIELD)] = str(current.version)
     data[form.add_prefix(OPENED_FIELD)] = sign(current, saved)
-    labels = {row["key"]: row["label"] for row in rows}
-    data[form.add_prefix(MERGE_FIELD)] = sign(
-        current, {"pending": pending, "labels": {key: labels[key] for key in pending}}
-    )
+    labels = {row["key"]: row["label"] for row in merge.rows}
+    token = {
+        "pending": merge.pending,
+        "labels": {key: labels[key] for key in merge.pending},
+        "keep_saved": merge.keep_saved,
+        "shown": merge.shown,
+    }
+    data[form.add_prefix(MERGE_FIELD)] = sign(current, token)
     merged = type(form)(data=data, files=form.files, instance=current, **form.own_kwargs)
     merged._errors = ErrorDict()  # shown again, not judged: the user has not saved yet
     saved_by, saved_at = last_change(current)
     merged._conflict = {
-        "rows": rows,
-        "pending": bool(pending),
+        "rows": merge.rows,
+        "pending": bool(merge.pending),
         # A browser never sends a chosen file back with the page: it must be chosen again.
         "files_dropped": any(form.files.values()) if form.files else False,
         "saved_by": saved_by,
@@ -381,12 +631,32 @@ def rebase_form(form: forms.BaseForm, current, *, formsets=()) -> forms.BaseForm
 
 
 def conflict_row(unit: Unit, theirs, yours, status: str, *, base=None, choice=None) -> dict:
-    saved_text, typed_text = unit.display(theirs), unit.display(yours)
     opened_text = unit.display(base) if base is not None else None
+    return conflict_entry(
+        unit.key,
+        unit.label,
+        unit.display(theirs),
+        unit.display(yours),
+        status,
+        opened_text=opened_text,
+        choice=choice,
+    )
+
+
+def conflict_entry(
+    key: str,
+    label: str,
+    saved_text: str,
+    typed_text: str,
+    status: str,
+    *,
+    opened_text=None,
+    choice=None,
+) -> dict:
     return {
-        "key": unit.key,
-        "choice_name": CHOICE_PREFIX + unit.key,
-        "label": unit.label,
+        "key": key,
+        "choice_name": CHOICE_PREFIX + key,
+        "label": label,
         "theirs": saved_text,
         "yours": typed_text,
         "status": status,
@@ -410,10 +680,13 @@ def apply_choices(form: forms.BaseForm):
     if token is None or opened is None or token["version"] != opened["version"]:
         return form.data
     data = mutable(form.data)
-    for key in token["pending"]:
+    for key in token.get("pending", []):
         choice = data.get(CHOICE_PREFIX + key)
         if choice == KEEP_SAVED:
-            if key in opened["fields"]:
+            if key in token.get("keep_saved", {}):  # a cell or a row of a model formset
+                for name, posted in token["keep_saved"][key].items():
+                    write_values(data, name, posted)
+            elif key in opened["fields"]:
                 write_values(data, key, opened["fields"][key])
             elif key in opened["formsets"]:
                 for old in [name for name in data if name.startswith(f"{key}-")]:
@@ -425,6 +698,13 @@ def apply_choices(form: forms.BaseForm):
     return data
 
 
+def sealed_column(form: forms.BaseForm, prefix: str, column: str) -> forms.Field | None:
+    for formset in form.sealed_formsets:
+        if formset.prefix == prefix:
+            return formset.empty_form.fields.get(column)
+    return None
+
+
 def pending_conflict(form: forms.BaseForm) -> dict | None:
     """The conflict section again, when a save from the conflict page is refused: the
     fields that wait for a choice, with the choice made so far."""
@@ -433,12 +713,28 @@ def pending_conflict(form: forms.BaseForm) -> dict | None:
         return None
     token = unsign(form.data.get(form.add_prefix(MERGE_FIELD)), instance)
     opened = unsign(form.data.get(form.add_prefix(OPENED_FIELD)), instance)
-    if token is None or opened is None or not token["pending"]:
+    if token is None or opened is None or not token.get("pending"):
         return None
     typed = snapshot(form)
     rows = []
     for key in token["pending"]:
+        choice = form.data.get(CHOICE_PREFIX + key)
         name = key.removeprefix(f"{form.prefix}-") if form.prefix else key
+        shown = token.get("shown", {}).get(key)
+        if shown is not None:  # a cell or a row of a model formset
+            yours = shown["yours"]
+            if "cell" in shown:  # as typed now, on the page the choice is asked on
+                posted = as_list(form.data.getlist(shown["cell"]))
+                column = sealed_column(form, shown["formset"], shown["column"])
+                yours = (
+                    display_value(column, comparable(column, posted))
+                    if column
+                    else text(", ".join(posted))
+                )
+            rows.append(
+                conflict_entry(key, shown["label"], shown["theirs"], yours, "choose", choice=choice)
+            )
+            continue
         if name in form.fields:
             unit = Unit(key=key, label=str(form.fields[name].label or name), field=form[name].field)
             yours = unit.value(typed)
@@ -450,7 +746,6 @@ def pending_conflict(form: forms.BaseForm) -> dict | None:
             )
         else:
             continue
-        choice = form.data.get(CHOICE_PREFIX + key)
         rows.append(conflict_row(unit, unit.value(opened), yours, "choose", choice=choice))
     saved_by, saved_at = last_change(instance)
     return {"rows": rows, "pending": True, "saved_by": saved_by, "saved_at": saved_at}

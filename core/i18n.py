@@ -82,12 +82,6 @@ def blocktranslated(pattern: str, **values) -> str:
     return mark_safe(pattern % {name: conditional_escape(value) for name, value in values.items()})
 
 
-def number_text(pattern: str, **numbers: int) -> str:
-    """`blocktranslated` for whole numbers only, which need no escaping ("Commitment 3",
-    "2 of 5", "40%")."""
-    return mark_safe(pattern % numbers)
-
-
 # Unicode isolates for text that carries no markup (messages, e-mails, spreadsheets): a
 # name, a value or an example put inside a sentence keeps its own direction, so a Latin
 # value inside Arabic (or Arabic inside English) and a date example read in their order.

@@ -25,6 +25,7 @@ those of other gunicorn workers within `PAGE_SECONDS`. Production sets `REDIS_UR
 
 import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -57,11 +58,19 @@ def seen_by_public(instance) -> bool:
     return True if rule is None else rule(instance)
 
 
+def new_epoch() -> int:
+    """Where a generation counter starts when there is none (first use, or the cache was
+    emptied): the time in milliseconds, so it is above any generation used before. What is
+    stored under a generation's name (the IRM evidence package) is then never taken for the
+    state of a later epoch, which restarting at 1 would do after a cache flush."""
+    return time.time_ns() // 1_000_000
+
+
 def generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, new_epoch(), timeout=None)
+        value = cache.get(GENERATION_KEY, 1)  # 1 while the cache does not answer
     return value
 
 
@@ -70,7 +79,7 @@ def bump_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no counter yet (or it was evicted): start one above any old one
-        cache.add(GENERATION_KEY, 2, timeout=None)
+        cache.add(GENERATION_KEY, new_epoch() + 1, timeout=None)
 
 
 def content_changed() -> None:

@@ -277,19 +277,20 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
                 if kerning:
                     string += f">{int(kerning)}<"
 
-                emojis.extend(
-                    _emojis(
-                        stream,
-                        textbox,
-                        font,
-                        font_size,
-                        pango_font,
-                        glyph_id,
-                        logical_width,
-                        x_advance,
-                        kerning,
+                if font.svg or font.png or font.colr:  # upstream tests these inline too
+                    emojis.extend(
+                        _emojis(
+                            stream,
+                            textbox,
+                            font,
+                            font_size,
+                            pango_font,
+                            glyph_id,
+                            logical_width,
+                            x_advance,
+                            kerning,
+                        )
                     )
-                )
                 x_advance += (logical_width + offset - kerning) / 1000
             if text is not None:
                 string = _flush(stream, string)

@@ -15,7 +15,7 @@ registered with `register()`; the views here do the rest for every kind:
 A sheet's `analyse` reads what it compares the rows against once for the whole file
 (lookup maps), checks each row with the model's own validation (`model_problems`) and lets
 the database judge the rest in a rolled-back dry run of the whole file (`dry_run`), so a
-preview runs as many queries for 50 rows as for 5 (tests/site/test_import_queries.py).
+preview runs as many queries for 50 rows as for 5 (tests/imports/test_import_queries.py).
 
 Another app plugs a sheet in by subclassing `Sheet` and calling `register(MySheet())`
 from its `AppConfig.ready()` (the meetings and consultations developers' attendance,

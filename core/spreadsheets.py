@@ -1,11 +1,6 @@
-"""Spreadsheet resources (django-import-export): the admin's export, and file helpers.
-
-`SpreadsheetResource` makes an import all or nothing: one bad row and no row is saved.
-django-import-export 4.4 rolls back on database errors by itself, but a row that fails
-validation only rolls the whole file back when `rollback_on_validation_errors=True`, which
-the library's own import views do not pass. The base class also runs `full_clean()` and checks
-every model constraint itself, so a constraint violation becomes an error on the column
-the user must fix instead of an IntegrityError without a column.
+"""Spreadsheet resources (django-import-export) for the admin's export, and the file helpers
+of the workspace's import (`core.sheets`): reading an upload safely, naming what the
+database refused, writing formula-safe CSV and XLSX.
 
 Foreign keys are written and read by natural keys a person recognises (a plan by its
 number, an organisation by its Arabic name), never by database ids, where such a key exists.
@@ -18,9 +13,8 @@ from django.core.exceptions import (
     NON_FIELD_ERRORS,
     MultipleObjectsReturned,
     ObjectDoesNotExist,
-    ValidationError,
 )
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
@@ -108,10 +102,6 @@ class DateCellWidget(widgets.DateWidget):
         if isinstance(value, datetime.datetime):
             return value.date()
         return super().clean(value, row=row, **kwargs)
-
-
-def not_a_number(field, row) -> ValueError:
-    return ValueError(_("“%(value)s” is not a number.") % {"value": row.get(field.column_name)})
 
 
 def condition_fields(condition) -> list[str]:
@@ -213,193 +203,27 @@ def database_refusal(instance, error) -> tuple[str, str]:
 
 
 class SpreadsheetResource(resources.ModelResource):
-    """All-or-nothing import with errors per row and column; formula-safe export.
+    """A model's columns for the admin's CSV/XLSX export, formula-safe.
 
-    Subclasses list their columns in `Meta.fields` and may set:
+    The admin only exports; every import goes through the workspace's import pages
+    (`core.sheets`), which check rows through the models and the database in a dry run and
+    write through the services. Subclasses list their columns in `Meta.fields` and may set:
 
     - `constraint_fields`: constraint name → the column its error belongs to, for
-      constraints that mention several fields (the message is the model's);
-    - `export_select_related` / `export_prefetch_related`: what one exported row reads;
-    - `service_fields`: columns that only a service changes, because a rule or a side effect
-      goes with the change (a stage's status, a plan's publication): they are exported, and
-      an import row that would change them on an existing row is refused on their column
-      (new rows may bring them: loading a past plan's history is the superuser's job).
-
-    Saved rows record the importing user on their history row and, on models with a
-    `version` column, bump it, so an edit opened before the import is refused as stale.
+      constraints that mention several fields (the workspace sheets of the same model read
+      it, so a refused row names the right column);
+    - `export_select_related` / `export_prefetch_related`: what one exported row reads.
     """
 
     constraint_fields: dict[str, str] = {}
-    service_fields: tuple[str, ...] = ()
     export_select_related: tuple[str, ...] = ()
     export_prefetch_related: tuple[str, ...] = ()
 
     WIDGETS_MAP = {
         **resources.ModelResource.WIDGETS_MAP,
-        # 4.4 maps TextField to a pass-through widget, so an empty XLSX cell (None) reaches
-        # a NOT NULL column; CharWidget turns it into "" as for CharField.
         "TextField": widgets.CharWidget,
         "DateField": DateCellWidget,
     }
-
-    class Meta:
-        clean_model_instances = True
-        use_transactions = True
-        # Re-importing an unchanged row writes nothing and adds no history record.
-        skip_unchanged = True
-        report_skipped = True
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.row_number = None
-        self.rows_by_key = {}
-
-    # Import -----------------------------------------------------------------------------
-
-    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
-        """Import every row or none: any error or invalid row rolls the whole file back."""
-        kwargs["use_transactions"] = True
-        kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
-
-    def before_import(self, dataset, **kwargs):
-        super().before_import(dataset, **kwargs)
-        self.row_number = None
-        self.rows_by_key = {}
-
-    def before_import_row(self, row, **kwargs):
-        self.row_number = kwargs.get("row_number")
-        for column, value in row.items():
-            row[column] = strip_formula_guard(value)
-        super().before_import_row(row, **kwargs)
-
-    def get_instance(self, instance_loader, row):
-        """Report an unreadable or repeated key (for example an unknown plan) on its column.
-
-        Without the repeat check, a second row with the same key would silently overwrite
-        the first one within the same file.
-        """
-        id_fields = [
-            self.fields[name]
-            for name in self.get_import_id_fields()
-            if self.fields[name].column_name in row
-        ]
-        key, errors = [], {}
-        for field in id_fields:
-            try:
-                key.append(self.clean_cell(field, row))
-            except ValueError as error:
-                errors[field.attribute] = ValidationError(str(error), code="invalid")
-        if errors:
-            raise ValidationError(errors)
-        if key and all(part not in (None, "") for part in key):
-            first = self.rows_by_key.setdefault(tuple(key), self.row_number)
-            if first != self.row_number:
-                raise ValidationError(
-                    {
-                        id_fields[-1].attribute: ValidationError(
-                            _("Row %(first)s already has the same %(columns)s.")
-                            % {
-                                "first": first,
-                                "columns": ", ".join(field.column_name for field in id_fields),
-                            },
-                            code="duplicate",
-                        )
-                    }
-                )
-        return super().get_instance(instance_loader, row)
-
-    # IntegerWidget raises decimal.InvalidOperation (an ArithmeticError, not a ValueError)
-    # for text such as "three"; as a ValueError it is reported on its column.
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        try:
-            super().import_field(field, instance, row, is_m2m, **kwargs)
-        except ArithmeticError:
-            raise not_a_number(field, row) from None
-
-    def clean_cell(self, field, row):
-        try:
-            return field.clean(row)
-        except ArithmeticError:
-            raise not_a_number(field, row) from None
-
-    def import_instance(self, instance, row, **kwargs):
-        """Also check many-to-many cells now: they are saved only after the row is saved;
-        and refuse a change to a `service_fields` column."""
-        errors = {}
-        existing = instance.pk is not None
-        before = {name: getattr(instance, name) for name in self.service_fields if existing}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        for name, value in before.items():
-            if getattr(instance, name) != value and name not in errors:
-                message = _("This changes only in the staff workspace, where its rules apply.")
-                errors[name] = [ValidationError(message, code="service_field")]
-        for field in self.get_import_fields():
-            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
-                try:
-                    field.clean(row)
-                except ValueError as error:
-                    errors[field.attribute] = [ValidationError(str(error), code="invalid")]
-        if errors:
-            raise ValidationError(errors)
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """`full_clean()`, then every model constraint with its error on the right column."""
-        errors = dict(import_validation_errors or {})
-        try:
-            instance.full_clean(
-                exclude=set(errors), validate_unique=validate_unique, validate_constraints=False
-            )
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        exclude = set(errors)
-        for model_class, constraints in instance.get_constraints():
-            for constraint in constraints:
-                try:
-                    constraint.validate(model_class, instance, exclude=exclude)
-                except ValidationError as error:
-                    field, message = self.constraint_error(constraint, error, model_class)
-                    errors.setdefault(field, []).append(ValidationError(message))
-        if errors:
-            raise ValidationError(errors)
-
-    def constraint_error(self, constraint, error, model) -> tuple[str, object]:
-        """The column a violated constraint is reported on, and the message (ours for a
-        uniqueness rule without its own: Django's stock one reads badly in Arabic)."""
-        field, message = constraint_field(constraint), error
-        if (
-            isinstance(constraint, UniqueConstraint)
-            and constraint.violation_error_message == constraint.default_violation_error_message
-        ):
-            labels = [str(model._meta.get_field(name).verbose_name) for name in constraint.fields]
-            message = unique_message(labels)
-        return self.constraint_fields.get(constraint.name, field), message
-
-    def save_instance(self, instance, is_create, row, **kwargs):
-        user = kwargs.get("user")
-        if user is not None:
-            instance._history_user = user
-        if not is_create and hasattr(instance, "version"):
-            instance.version += 1
-        super().save_instance(instance, is_create, row, **kwargs)
-
-    def do_instance_save(self, instance, is_create):
-        """A constraint the checks above missed (a concurrent write) still names its column."""
-        try:
-            with transaction.atomic():
-                super().do_instance_save(instance, is_create)
-        except IntegrityError as error:
-            raise ValidationError(self.integrity_errors(instance, error)) from error
-
-    def integrity_errors(self, instance, error) -> dict:
-        field, message = refused_by_database(instance, error, self.constraint_fields)
-        return {field: [message]}
-
-    # Export -----------------------------------------------------------------------------
 
     def get_queryset(self):
         return self.with_related(super().get_queryset())
@@ -421,27 +245,6 @@ class SpreadsheetResource(resources.ModelResource):
 # Admin ----------------------------------------------------------------------------------
 
 SPREADSHEET_FORMATS = [base_formats.CSV, base_formats.XLSX]
-
-
-def import_error_messages(result) -> list[str]:
-    """One line per problem of a failed import, naming the row and the column."""
-    lines = []
-    for error in result.base_errors:
-        lines.append(str(error.error))
-    for row in result.error_rows:
-        for error in row.errors:
-            lines.append(_("Row %(row)s: %(error)s") % {"row": row.number, "error": error.error})
-    for row in result.invalid_rows:
-        for column, errors in row.error_dict.items():
-            for error in errors:
-                if column == NON_FIELD_ERRORS:
-                    lines.append(_("Row %(row)s: %(error)s") % {"row": row.number, "error": error})
-                else:
-                    lines.append(
-                        _("Row %(row)s, column “%(column)s”: %(error)s")
-                        % {"row": row.number, "column": column, "error": error}
-                    )
-    return lines
 
 
 class SpreadsheetExportMixin(ExportMixin):
@@ -648,39 +451,45 @@ def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
 
 def xlsx_bytes(sheets: list[tuple[str, list[str], list[list]]], *, right_to_left: bool) -> bytes:
     """An XLSX workbook: each sheet (title, headers, rows) with real date cells, formula-like
-    text made inert, bold headers, and right-to-left sheets for Arabic."""
+    text made inert, bold headers, and right-to-left sheets for Arabic.
+
+    Written in openpyxl's write-only mode: rows are streamed to the file as they come,
+    never kept as a grid of cell objects (10,000 rows of a report in a few seconds)."""
     import io
 
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
-    book = openpyxl.Workbook()
-    book.remove(book.active)
+    book = openpyxl.Workbook(write_only=True)
+    bold = Font(bold=True)
     for title, headers, rows in sheets:
         # A sheet's name may not hold : \ / ? * [ ] (a translated title might).
         name = str(title).translate({ord(c): " " for c in ":\\/?*[]"})
         sheet = book.create_sheet(title=" ".join(name.split())[:31])
         sheet.sheet_view.rightToLeft = right_to_left
-        sheet.append([neutralise_formula(str(header)) for header in headers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
-        # Cells are made one by one: `sheet.append` then `sheet[row]` would scan every cell
-        # of the sheet for each row (`max_row`, `max_column`), minutes for 10,000 rows.
-        for number, row in enumerate(rows, start=2):
-            for column, value in enumerate(row, start=1):
-                if isinstance(value, str):
-                    value = neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
-                cell = sheet.cell(row=number, column=column, value=value)
-                if isinstance(value, datetime.date):
-                    cell.number_format = "yyyy-mm-dd"
-                elif isinstance(value, str):
-                    # Text stays text when edited (no "=" turning into a formula).
-                    cell.data_type = "s"
         for index, header in enumerate(headers, start=1):
             letter = openpyxl.utils.get_column_letter(index)
             sheet.column_dimensions[letter].width = min(60, max(12, len(str(header)) + 4))
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=neutralise_formula(str(header)))
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            cells = []
+            for value in row:
+                if isinstance(value, str):
+                    # Made inert, a text never starts with "=": it stays a text cell.
+                    value = neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+                elif isinstance(value, datetime.date):
+                    value = WriteOnlyCell(sheet, value=value)
+                    value.number_format = "yyyy-mm-dd"
+                cells.append(value)
+            sheet.append(cells)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

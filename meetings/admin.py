@@ -85,6 +85,20 @@ class MeetingRowAdmin(admin.ModelAdmin):
         save_as(obj, request.user)
 
 
+class CountedRowAdmin(MeetingRowAdmin):
+    """An attendance, agenda item or outcome: a save or delete here counts in its meeting's
+    version, so a workspace page opened on the meeting's rows before it is stale."""
+
+    def save_model(self, request, obj, form, change):
+        services.save_meeting_row(row=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_meeting_rows(rows=[obj], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_meeting_rows(rows=list(queryset.select_related("meeting")), by=request.user)
+
+
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
     list_display = ("name_ar", "name_en", "kind", "plan", "commitment")
@@ -272,7 +286,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SpreadsheetExportMixin, MeetingRowAdmin):
+class AttendanceAdmin(SpreadsheetExportMixin, CountedRowAdmin):
     resource_classes = [AttendanceResource]
     list_display = ("person", "meeting", "organisation", "role", "status", "order")
     list_filter = ("status", "role", "meeting__body")
@@ -296,7 +310,7 @@ class AgendaItemAdminForm(BoundedDiscussionForm, UnlockedMeetingForm):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(MeetingRowAdmin):
+class AgendaItemAdmin(CountedRowAdmin):
     form = AgendaItemAdminForm
     list_display = ("__str__", "meeting", "presenter")
     list_filter = ("meeting__body",)
@@ -316,7 +330,7 @@ class AgendaItemAdmin(MeetingRowAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(MeetingRowAdmin):
+class OutcomeAdmin(CountedRowAdmin):
     list_display = ("__str__", "meeting", "owner", "due_on", "status")
     list_filter = ("status", "meeting__body")
     list_select_related = ("meeting", "owner")

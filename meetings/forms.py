@@ -58,6 +58,16 @@ class MeetingForm(VersionedFormMixin, MeetingCreateForm):
         pass
 
 
+class MeetingRowsForm(VersionedFormMixin, forms.Form):
+    """The page of one kind of the meeting's rows (attendance, agenda items, outcomes): the
+    meeting's version it was opened on (the rows share it) and, sealed with the rows'
+    formset, the rows it showed, for the merge when someone saved in between."""
+
+    def __init__(self, *args, instance: Meeting, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+
+
 class AttendanceForm(forms.ModelForm):
     """One attendee, picked from the body's members on the day of the meeting, or from the
     guests already recorded for it (guests are added with `GuestForm`). A member's

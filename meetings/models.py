@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment
-from core.i18n import Translated
+from core.i18n import Translated, choice_label
 from core.storage import private_storage  # migration 0003 names it from here
 from plans.models import ActionPlan, Organisation, Sector, on_public_plan
 
@@ -126,6 +126,11 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    # The labels of a row's choices, as the minutes list them once per attendee
+    # (`core.i18n.choice_label`: Django's own rebuilds every choice on each call).
+    def get_honorific_display(self):
+        return choice_label(Honorific, self.honorific)
 
 
 class Role(models.TextChoices):
@@ -258,25 +263,36 @@ class MeetingQuerySet(models.QuerySet):
             present_non_government=models.Count("attendances", filter=present & ~government),
         )
 
+    def for_minutes(self):
+        """What the minutes print (`meetings.pdf.minutes_part`), in a fixed number of
+        queries: the body, attendees with person and organisation, agenda items with
+        presenter, outcomes with owner."""
+        return self.select_related("body").prefetch_related(
+            models.Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("person", "organisation"),
+            ),
+            models.Prefetch(
+                "agenda_items", queryset=AgendaItem.objects.select_related("presenter")
+            ),
+            models.Prefetch("outcomes", queryset=Outcome.objects.select_related("owner")),
+        )
+
     def for_detail(self):
-        """The minutes page in a fixed number of queries: attendees with person and
-        organisation, agenda items with presenter, outcomes with owner and their published
-        related commitments, and the attendance shares."""
+        """The minutes page in a fixed number of queries: what the minutes print
+        (`for_minutes`), the plan, the attendance shares, and the outcomes' published
+        related commitments."""
         return (
-            self.with_attendance_shares()
-            .select_related("body", "plan")
+            self.for_minutes()
+            .with_attendance_shares()
+            .select_related("plan")
             .prefetch_related(
-                models.Prefetch(
-                    "attendances",
-                    queryset=Attendance.objects.select_related("person", "organisation"),
-                ),
-                models.Prefetch(
-                    "agenda_items", queryset=AgendaItem.objects.select_related("presenter")
-                ),
-                models.Prefetch("outcomes", queryset=Outcome.objects.select_related("owner")),
+                # Each related commitment is a link: its number, title and plan's number.
                 models.Prefetch(
                     "outcomes__commitments",
-                    queryset=Commitment.objects.published().select_related("plan"),
+                    queryset=Commitment.objects.published()
+                    .select_related("plan")
+                    .only("number", "title_ar", "title_en", "plan__number"),
                 ),
             )
         )
@@ -462,6 +478,12 @@ class Attendance(models.Model):
     def __str__(self):
         return f"{self.person} @ {self.meeting}"
 
+    def get_role_display(self):
+        return choice_label(Role, self.role)
+
+    def get_status_display(self):
+        return choice_label(AttendanceStatus, self.status)
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(
@@ -564,6 +586,9 @@ class Outcome(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.decision}"
+
+    def get_status_display(self):
+        return choice_label(OutcomeStatus, self.status)
 
 
 class Attachment(models.Model):

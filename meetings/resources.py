@@ -5,6 +5,8 @@ unique key, so attendance rows name it by its id (shown in the admin) and export
 beside it for the reader.
 """
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 from import_export import fields
@@ -16,9 +18,13 @@ from core.sheets import (
     Preview,
     RowResult,
     Sheet,
+    Write,
     display,
+    dry_run,
     field_change,
+    model_problems,
     register,
+    report_problems,
 )
 from core.spreadsheets import LookupWidget, SpreadsheetResource
 from plans.models import Organisation
@@ -262,6 +268,7 @@ class MemberSheet(Sheet):
             (m.body_id, m.person_id, m.organisation_id): m for m in Membership.objects.all()
         }
         seen = {}
+        writes, newcomers = [], []
         for position, number in enumerate(table.row_numbers):
             result = RowResult(number=number)
             data = self.read_row(table, position, result)
@@ -313,15 +320,37 @@ class MemberSheet(Sheet):
                     if change:
                         result.changes.append(change)
                 result.action = "update" if result.changes else "unchanged"
-            if result.action != "error":
-                start = fields.get("starts_on", getattr(membership, "starts_on", None))
-                end = fields.get("ends_on", getattr(membership, "ends_on", None))
-                if start and end and end < start:
-                    result.error(
-                        self.column("ends_on").label,
-                        gettext("A membership must not end before it starts."),
-                    )
+            if result.action in ("create", "update"):
+                self.check(result, membership, result.data, fields, writes, newcomers)
+
+        def add_newcomers():
+            people = Person.objects.bulk_create([Person(name_ar=name) for _c, name in newcomers])
+            for (candidate, _name), person in zip(newcomers, people, strict=True):
+                candidate.person = person
+
+        dry_run(
+            writes,
+            label_of=self.label_of,
+            before=add_newcomers,
+            constraint_fields=MembershipResource.constraint_fields,
+        )
         return preview
+
+    def check(self, result, membership, data, fields, writes, newcomers):
+        """The membership's own rules (its dates in order, one seat per body and
+        organisation) as the model and the database state them, in the dry run. A person
+        not yet known is added in the dry run too (`newcomers`), as confirming would."""
+        candidate = copy.copy(membership) if membership else Membership()
+        candidate.body, candidate.organisation = data["body"], data["organisation"]
+        if data["person"] is not None:
+            candidate.person = data["person"]
+        else:
+            newcomers.append((candidate, data["name_ar"].strip()))
+        for name, value in fields.items():
+            setattr(candidate, name, value)
+        exclude = {"body", "person", "organisation"}
+        report_problems(result, model_problems(candidate, exclude=exclude), self.label_of)
+        writes.append(Write(result, candidate, list(fields) if membership else None))
 
     def apply(self, preview, *, plan, user, now):
         for result in preview.rows:

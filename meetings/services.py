@@ -9,6 +9,11 @@ agenda, attachments or outcomes is refused with a message. The published text is
 public page, the PDF and the document repository show, and what the forum approved; a
 silent or even a noted edit would make them disagree. Everything before publication is kept
 in django-simple-history (meeting, attendance, agenda items, outcomes) with who and when.
+
+A meeting's `version` counts every write to it and to its rows (facts, minutes' steps, the
+agenda's publication, attendance however added, agenda items, outcomes): a workspace page
+opened on an earlier version is stale, and its save is merged (`core.conflicts`) instead of
+overwriting what was saved in between.
 """
 
 import datetime
@@ -20,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.concurrency import lock_for_edit, save_as
+from core.concurrency import StaleEdit, lock_for_edit, save_as
 from plans import services as plan_services
 from plans.models import DocumentKind, Organisation
 
@@ -200,18 +205,62 @@ def publish_agenda(*, meeting: Meeting, by, now: datetime.datetime | None = None
     return current
 
 
+def count_change(meeting: Meeting, by) -> Meeting:
+    """Count a change to the meeting's rows (attendance, agenda items, outcomes) in the
+    meeting's version, which those rows share: a page opened on them before is then stale
+    (`save_meeting_rows`). `meeting` is the row locked by `ensure_editable`."""
+    meeting.version += 1
+    save_as(meeting, by, update_fields=["version"])
+    return meeting
+
+
 @transaction.atomic
-def save_meeting_rows(*, meeting: Meeting, formset, by) -> None:
+def save_meeting_rows(
+    *, meeting: Meeting, formset, by, expected_version: int | None = None
+) -> Meeting:
     """Save an inline formset of the meeting's attendance, agenda items or outcomes, each
-    change recorded in history with `by`. Refused once the minutes are published."""
-    ensure_editable(meeting)
+    change recorded in history with `by`. Refused once the minutes are published.
+
+    The rows are versioned with their meeting: a page opened on `expected_version` raises
+    `StaleEdit` when anything of the meeting was saved since (the view merges the rows); a
+    save that changes a row raises the version. The admin, which has no page version to
+    give, passes none."""
+    current = ensure_editable(meeting)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEdit(current)
     instances = formset.save(commit=False)
-    for obj in formset.deleted_objects:
+    deleted = list(formset.deleted_objects)
+    for obj in deleted:
         obj._history_user = by
         obj.delete()
     for instance in instances:
         save_as(instance, by)
     formset.save_m2m()
+    if instances or deleted:
+        count_change(current, by)
+    return current
+
+
+@transaction.atomic
+def save_meeting_row(*, row, by) -> None:
+    """Save one attendance, agenda item or outcome on its own (the admin), counted in its
+    meeting's version like a save of the rows' page."""
+    current = ensure_editable(row.meeting)
+    save_as(row, by)
+    count_change(current, by)
+
+
+@transaction.atomic
+def delete_meeting_rows(*, rows, by) -> None:
+    """Delete attendances, agenda items or outcomes (the admin), counted in their
+    meetings' versions."""
+    meetings = {}
+    for row in rows:
+        meetings.setdefault(row.meeting_id, ensure_editable(row.meeting))
+        row._history_user = by
+        row.delete()
+    for current in meetings.values():
+        count_change(current, by)
 
 
 @transaction.atomic
@@ -313,6 +362,8 @@ def add_attendees(*, meeting: Meeting, rows: list[AttendeeRow], by) -> list[Atte
         save_as(attendance, by)
         attendances.append(attendance)
         next_order += 1
+    if attendances:
+        count_change(meeting, by)
     return attendances
 
 
@@ -447,6 +498,7 @@ def add_guest(
     )
     attendance.full_clean()
     save_as(attendance, by)
+    count_change(meeting, by)
     return attendance
 
 
@@ -475,11 +527,12 @@ def submit_remark(*, meeting: Meeting, body: str, by) -> Remark:
 @transaction.atomic
 def update_attendance(*, attendance: Attendance, data: dict, by) -> Attendance:
     """Change an attendee's organisation, position, role or attendance (from an import)."""
-    ensure_editable(attendance.meeting)
+    meeting = ensure_editable(attendance.meeting)
     current = Attendance.objects.select_for_update().get(pk=attendance.pk)
     for name in ("organisation", "position_ar", "position_en", "role", "status"):
         if name in data:
             setattr(current, name, data[name])
     current.full_clean()
     save_as(current, by)
+    count_change(meeting, by)
     return current

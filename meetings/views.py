@@ -23,7 +23,7 @@ def minutes_pdf_view(request, pk: int):
     """The published minutes as a PDF, generated from the same record as the page: made
     once per content (usually by the task that publishes them) and served from storage;
     "not available" when it cannot be made within the PDF limits."""
-    meeting = get_object_or_404(Meeting.objects.public().for_detail(), pk=pk)
+    meeting = get_object_or_404(Meeting.objects.public().for_minutes(), pk=pk)
     try:
         name = stored_minutes_pdf(meeting)
     except PdfUnavailable as error:

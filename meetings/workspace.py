@@ -5,6 +5,7 @@ with attachments, outcomes, and the minutes lifecycle. Every write goes through
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from .forms import (
     GuestForm,
     MeetingCreateForm,
     MeetingForm,
+    MeetingRowsForm,
     OutcomeFormSet,
     PastedRowFormSet,
     PasteForm,
@@ -70,17 +72,27 @@ def meeting_edit(request, pk: int):
     meeting = get_meeting(pk)
     form = MeetingForm(request.POST or None, instance=meeting)
     context = {"form": form, "meeting": meeting}
+
+    def save(form):
+        services.update_meeting(
+            meeting=meeting,
+            data=form.cleaned_data,
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+        )
+
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_meeting(
-                meeting=meeting,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-                by=request.user,
-            )
-        except StaleEdit as stale:
-            form = rebase_form(form, stale.current)
-            context |= {"form": form} | conflict_context(form, stale.current)
+            try:
+                save(form)
+            except StaleEdit as stale:
+                form = rebase_form(form, stale.current)
+                context |= {"form": form} | conflict_context(form, stale.current)
+                again = MeetingForm(form.data, instance=stale.current)
+                if not (only_mine(form) and again.is_valid()):
+                    raise
+                save(again)
+        except StaleEdit:
             return render(request, "manage/meetings/meeting_form.html", context, status=409)
         except ValidationError as error:
             show_service_error(request, error, form)
@@ -88,6 +100,14 @@ def meeting_edit(request, pk: int):
             messages.success(request, _("The meeting was saved."))
             return redirect("manage:meeting_detail", pk=meeting.pk)
     return render(request, "manage/meetings/meeting_form.html", context)
+
+
+def only_mine(form) -> bool:
+    """Whether the merge of a stale page found nothing the other person changed on it: they
+    saved another page of the meeting (its facts, another kind of its rows, the minutes'
+    step), which shares the meeting's version. The user's values are then saved on the
+    current version at once: nothing of theirs is overwritten, and nothing is asked."""
+    return all(row["status"] == "yours" for row in form.conflict["rows"])
 
 
 def lifecycle_steps(meeting: Meeting, user) -> list[dict]:
@@ -215,35 +235,93 @@ def meeting_agenda_publish(request, pk: int):
 def _rows_view(
     request, pk: int, *, formset_class, template: str, title: str, extra=None, **form_kwargs
 ):
-    """Edit one kind of the meeting's rows (attendance, agenda items, outcomes)."""
+    """Edit one kind of the meeting's rows (attendance, agenda items, outcomes). The rows
+    are versioned with their meeting: a save from a page opened before someone else saved
+    answers 409 with the rows merged row by row (`core.conflicts`)."""
     meeting = get_meeting(pk)
-    form_kwargs = {**form_kwargs, **(extra(meeting) if extra else {})}
     if meeting.is_published:
         messages.error(request, services.lock_problem(meeting))
         return redirect("manage:meeting_detail", pk=meeting.pk)
-    formset = formset_class(request.POST or None, instance=meeting, form_kwargs=form_kwargs or None)
-    if request.method == "POST" and formset.is_valid():
-        try:
-            services.save_meeting_rows(meeting=meeting, formset=formset, by=request.user)
-        except ValidationError as error:
-            formset._non_form_errors = formset.error_class(error.messages)
-        else:
-            messages.success(request, _("Saved."))
-            if "more" in request.POST:  # "Save and add more": the same page, fresh rows
-                return redirect(request.path)
-            return redirect("manage:meeting_detail", pk=meeting.pk)
+
+    def rows_of(row_meeting: Meeting, data=None):
+        kwargs = {**form_kwargs, **(extra(row_meeting) if extra else {})}
+        return formset_class(data, instance=row_meeting, form_kwargs=kwargs or None)
+
+    def save(row_meeting: Meeting, form, formset):
+        services.save_meeting_rows(
+            meeting=row_meeting,
+            formset=formset,
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+        )
+
+    form = MeetingRowsForm(request.POST or None, instance=meeting)
+    # `form.data`: the posted rows with the choices made on the conflict page applied.
+    formset = rows_of(meeting, form.data if form.is_bound else None)
+    form.seal(formset)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        current = None
+        if form.cleaned_data["version"] != meeting.version:
+            # Stale: merged before the rows are judged (a row may be gone since).
+            current = meeting
+        elif formset.is_valid():
+            try:
+                save(meeting, form, formset)
+            except StaleEdit as stale:
+                current = stale.current
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+            else:
+                return rows_saved(request, meeting)
+        if current is not None:
+            meeting = current
+            form = rebase_form(form, meeting, formsets=[(formset, rows_of(meeting), title)])
+            formset = rows_of(meeting, form.data)
+            form.seal(formset)
+            quiet(formset)
+            status = 409
+            again = MeetingRowsForm(form.data, instance=meeting)
+            rows = rows_of(meeting, again.data)
+            if only_mine(form) and again.is_valid() and rows.is_valid():
+                try:
+                    save(meeting, again, rows)
+                except StaleEdit:
+                    pass  # saved again meanwhile: the merge above is shown
+                except ValidationError as error:
+                    formset._non_form_errors = formset.error_class(error.messages)
+                else:
+                    return rows_saved(request, meeting)
     return render(
         request,
         "manage/meetings/meeting_rows.html",
         {
             "meeting": meeting,
+            "form": form,
             "formset": formset,
             "title": title,
             "row_template": template,
             "guest_form": GuestForm() if formset_class is AttendanceFormSet else None,
             "numbered": formset_class is not AttendanceFormSet,
+            **conflict_context(form, meeting),
         },
+        status=status,
     )
+
+
+def rows_saved(request, meeting: Meeting):
+    messages.success(request, _("Saved."))
+    if "more" in request.POST:  # "Save and add more": the same page, fresh rows
+        return redirect(request.path)
+    return redirect("manage:meeting_detail", pk=meeting.pk)
+
+
+def quiet(formset) -> None:
+    """Show the merged rows without judging them: the user has not saved them yet."""
+    formset._non_form_errors = formset.error_class()
+    formset._errors = [ErrorDict() for _form in formset.forms]
+    for row in formset.forms:
+        row._errors = ErrorDict()
 
 
 def attendance_choices(meeting: Meeting) -> dict:

@@ -407,6 +407,11 @@ class Document(models.Model):
     def get_kind_display(self):
         return choice_label(DocumentKind, self.kind)
 
+    @property
+    def address(self) -> str:
+        """Where the document is read: its stored file, else its link."""
+        return self.file.url if self.file else self.url
+
 
 # The narrative sections of a plan document, in their order: (field name, heading).
 NARRATIVE_SECTIONS = [

@@ -35,7 +35,6 @@ class OrganisationResource(SpreadsheetResource):
 
 
 class ActionPlanResource(SpreadsheetResource):
-    service_fields = ("status", "published_on")  # plans.services.change_plan_status
     constraint_fields = {
         "actionplan_period_in_order": "ends_on",
         "actionplan_published_has_date": "published_on",
@@ -62,7 +61,6 @@ class MethodologyStageResource(SpreadsheetResource):
     plan = fields.Field(
         attribute="plan", column_name="plan", widget=LookupWidget(ActionPlan, "number")
     )
-    service_fields = ("status", "actual_start", "actual_end")  # plans.services: stage gates
     constraint_fields = {
         "stage_planned_dates_in_order": "planned_end",
         "stage_actual_dates_in_order": "actual_end",

@@ -13,24 +13,18 @@ government attended: such a meeting is not a meeting "with civil society".
 
 import datetime
 from dataclasses import dataclass, field
-from operator import attrgetter, itemgetter
-from typing import NamedTuple
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.functional import cached_property
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from commitments.models import IRMFinding
 from consultations.models import DEFAULT_WINDOW_DAYS, CommentWindow, ModerationState
-from core.i18n import Translated, number_text
-from core.links import UrlPattern
 from meetings.calendar_rules import MeetingDeadlines, forum_overdue, local_day, meeting_deadlines
 from meetings.models import AttendanceShares, BodyKind, Meeting, MinutesState
-from plans.models import ActionPlan, Document, DocumentKind, MethodologyStage
+from plans.models import ActionPlan, Document, DocumentKind
 
 MET, NOT_MET, NOT_YET_DUE = "met", "not_met", "not_yet_due"
 VERDICT_LABELS = {MET: _("Met"), NOT_MET: _("Not met"), NOT_YET_DUE: _("Not yet due")}
@@ -48,12 +42,6 @@ class Evidence:
     url: str
     date: datetime.date | None = None
 
-    @cached_property
-    def date_text(self) -> str:
-        """The date as the page writes it (`|date`), formatted once for an item that two
-        checks cite, or a meeting's evidence that the attendance table shows too."""
-        return date_format(self.date) if self.date else ""
-
 
 @dataclass
 class Check:
@@ -69,97 +57,22 @@ class Check:
     def verdict_label(self):
         return VERDICT_LABELS[self.verdict]
 
-    @property
-    def evidence_summary(self) -> str:
-        """ "Evidence (3 items)": one ngettext here costs a fraction of a template tag."""
-        count = len(self.evidence)
-        return ngettext("Evidence (%(counter)s item)", "Evidence (%(counter)s items)", count) % {
-            "counter": count
-        }
 
+@dataclass(frozen=True)
+class HeldMeeting:
+    """A forum meeting with published minutes and the day it was held (local time); the
+    meeting is read with `Meeting.objects.with_attendance_shares()`."""
 
-# The checks and the page read plain rows (values_list), not model instances: the ORM
-# compiles a query of a few columns and no select_related faster, and a tuple costs less
-# to build than a model. Each row borrows its model's bilingual fields (for `bidi_text`).
-
-
-class BodyName(NamedTuple):
-    """The body that held a forum meeting, as the attendance table names it."""
-
-    pk: int
-    name_ar: str
-    name_en: str
-
-    name = Translated("name")
-
-
-class MinutesRow(NamedTuple):
-    """A forum meeting with published minutes: its title and body, and who was present by
-    sector (`Meeting.with_attendance_shares`)."""
-
-    pk: int
-    title_ar: str
-    title_en: str
-    starts_at: datetime.datetime
-    body: BodyName
-    present_government: int
-    present_non_government: int
-
-    title = Translated("title")
-    attendance_shares = Meeting.attendance_shares
-
-
-class DocumentRow(NamedTuple):
-    """A public document as the timeline and repository checks cite it."""
-
-    kind: str
-    title_ar: str
-    title_en: str
-    published_at: datetime.datetime
-    file: str  # the stored file's name, "" when the document is a link
-    url: str
-
-    title = Translated("title")
-
-
-class WindowRow(NamedTuple):
-    """A public comment window with its published and answered comments counted."""
-
-    pk: int
-    title_ar: str
-    title_en: str
-    opens_at: datetime.datetime
-    closes_at: datetime.datetime
-    published_comments: int
-    answered_comments: int
-
-    title = Translated("title")
-
-
-@dataclass
-class MeetingAttendance:
-    """One forum meeting with published minutes and who was present by sector."""
-
+    meeting: Meeting
     day: datetime.date
-    meeting: MinutesRow
-    shares: AttendanceShares
-    # The meeting as the checks cite it (title, URL, date), built once: the attendance
-    # table links it too.
-    link: Evidence
-    # The two shares as the attendance table writes them ("40%"), each pattern translated
-    # once per page (`percent_texts`), not by a template tag per row.
-    government_share_text: str = ""
-    non_government_share_text: str = ""
 
+    @property
+    def shares(self) -> AttendanceShares:
+        return self.meeting.attendance_shares
 
-def percent_texts(rows: list[MeetingAttendance]) -> None:
-    """Fill each row's share texts: what `{% blocktranslate %}{{ percent }}%{% endblocktranslate %}`
-    renders (same msgid), for whole numbers, which need no escaping."""
-    pattern = gettext("%(percent)s%%")
-    for row in rows:
-        shares = row.shares
-        row.government_share_text = number_text(pattern, percent=shares.government_share)
-        row.non_government_share_text = number_text(pattern, percent=shares.non_government_share)
+    @property
+    def link(self) -> Evidence:
+        return Evidence(self.meeting.title, self.meeting.get_absolute_url(), self.day)
 
 
 @dataclass
@@ -192,7 +105,7 @@ class ForumCalendar:
 @dataclass
 class Compliance:
     checks: list[Check]
-    meetings: list[MeetingAttendance]
+    meetings: list[HeldMeeting]
     calendar: ForumCalendar | None = None
 
     @property
@@ -202,7 +115,7 @@ class Compliance:
     @property
     def bodies(self) -> list:
         """The forum bodies the meetings were held by, in order (usually just one)."""
-        return list({row.meeting.body.pk: row.meeting.body for row in self.meetings}.values())
+        return list({row.meeting.body_id: row.meeting.body for row in self.meetings}.values())
 
     @property
     def without_non_government(self) -> int:
@@ -235,92 +148,53 @@ def plan_compliance(plan: ActionPlan, today: datetime.date | None = None) -> lis
     return compliance_report(plan, today).checks
 
 
-# The four queries but for their plan, built once when the module loads: resolving the
-# filters, joins and annotations of a queryset costs about as much as running it, and each
-# request then only narrows a copy to its plan (as a class-based view's `queryset` does;
-# no rows are kept). Each reads only the columns the checks and the page show: the ORM's
-# cost per query grows with the columns it selects, groups by and turns into objects.
-STAGE_DAYS = MethodologyStage.objects.order_by().values_list("actual_start", "actual_end")
-# The two counted queries select their columns before counting: grouped by those columns
-# alone, not by every column of the model (the same groups, as each row has its key), a
-# shorter query to compile and to run. None is ordered in SQL: `compliance_report` sorts
-# the few rows of one plan, cheaper than the ORM compiling an ORDER BY for each query.
-FORUM_MINUTES = (
-    Meeting.objects.public()
-    .filter(body__kind=BodyKind.FORUM)
-    .order_by()
-    .values_list(
-        "pk",
-        "title_ar",
-        "title_en",
-        "starts_at",
-        "body_id",
-        "body__name_ar",
-        "body__name_en",
-    )
-    .with_attendance_shares()
-)
-PUBLIC_DOCUMENTS = (
-    Document.objects.public()
-    .order_by()
-    .values_list("kind", "title_ar", "title_en", "published_at", "file", "url")
-)
-PUBLIC_WINDOWS = (
-    CommentWindow.objects.public()
-    .order_by()
-    .values_list("pk", "title_ar", "title_en", "opens_at", "closes_at")
-    .annotate(
-        published_comments=Count("comments", filter=Q(comments__state=ModerationState.PUBLISHED)),
-        answered_comments=Count(
-            "comments",
-            filter=Q(
-                comments__state=ModerationState.PUBLISHED,
-                comments__response__published_at__isnull=False,
-            ),
-        ),
-    )
-)
-# Where a document's file is stored (FieldFile.url asks it), for files read as names.
-DOCUMENT_FILES = Document._meta.get_field("file").storage
-
-
-def compliance_report(
-    plan: ActionPlan, today: datetime.date | None = None, stage_days=None
-) -> Compliance:
-    """Six checks and the forum meetings' attendance in a fixed number of queries (stages,
-    minutes with their attendance counted by sector, documents, windows). `stage_days`:
-    the plan's stages' (actual_start, actual_end) when the caller has read them already
-    (the compliance page reads them with its plan), else one more query."""
+def compliance_report(plan: ActionPlan, today: datetime.date | None = None) -> Compliance:
+    """Six checks and the forum meetings' attendance in a fixed number of queries: the
+    stages, the forum's published minutes with who was present counted by sector, the
+    public documents, the public windows with their comments counted, the IRM's findings
+    and the forum's calendar."""
     today = today or timezone.localdate()
-    if stage_days is None:
-        stage_days = STAGE_DAYS.filter(plan_id=plan.pk)
-    started = co_creation_start(stage_days)
-    # Each document with the day it was published, converted once for the two checks.
+    started = co_creation_start(plan.stages.values_list("actual_start", "actual_end"))
     documents = [
-        (local_date(doc.published_at), doc)
-        for doc in sorted(
-            map(DocumentRow._make, PUBLIC_DOCUMENTS.filter(plan_id=plan.pk)),
-            key=attrgetter("published_at"),
-        )
+        (local_date(document.published_at), document)
+        for document in Document.objects.public()
+        .filter(plan=plan)
+        .only("kind", "title_ar", "title_en", "published_at", "file", "url")
+        .order_by("published_at")
     ]
-    windows = sorted(
-        map(WindowRow._make, PUBLIC_WINDOWS.filter(plan_id=plan.pk)), key=attrgetter("opens_at")
+    windows = list(
+        CommentWindow.objects.public()
+        .filter(plan=plan)
+        .only("title_ar", "title_en", "opens_at", "closes_at")
+        .annotate(
+            published_comments=Count(
+                "comments", filter=Q(comments__state=ModerationState.PUBLISHED)
+            ),
+            answered_comments=Count(
+                "comments",
+                filter=Q(
+                    comments__state=ModerationState.PUBLISHED,
+                    comments__response__published_at__isnull=False,
+                ),
+            ),
+        )
+        .order_by("opens_at")
     )
-    meeting_url = UrlPattern("meetings:detail", "pk")  # Meeting.get_absolute_url
-    minutes = []
-    forum = sorted(FORUM_MINUTES.filter(plan_id=plan.pk), key=itemgetter(3, 0))  # starts_at, pk
-    for pk, title_ar, title_en, starts_at, *body, government, non_government in forum:
-        day = local_date(starts_at)
-        if day <= today:
-            meeting = MinutesRow(
-                pk, title_ar, title_en, starts_at, BodyName(*body), government, non_government
-            )
-            link = Evidence(meeting.title, meeting_url(pk), day)
-            minutes.append(MeetingAttendance(day, meeting, meeting.attendance_shares, link))
-    percent_texts(minutes)
-    window_url = UrlPattern("consultations:detail", "pk")  # CommentWindow.get_absolute_url
+    forum_minutes = (
+        Meeting.objects.public()
+        .filter(plan=plan, body__kind=BodyKind.FORUM)
+        .select_related("body")
+        .only("title_ar", "title_en", "starts_at", "body__name_ar", "body__name_en")
+        .with_attendance_shares()
+        .order_by("starts_at", "pk")
+    )
+    minutes = [
+        HeldMeeting(meeting, day)
+        for meeting in forum_minutes
+        if (day := local_date(meeting.starts_at)) <= today
+    ]
     window_links = [
-        Evidence(window.title, window_url(window.pk), local_date(window.opens_at))
+        Evidence(window.title, window.get_absolute_url(), local_date(window.opens_at))
         for window in windows
     ]
     checks = [
@@ -349,58 +223,38 @@ def irm_findings(plan: ActionPlan, checks: list[Check]) -> None:
             check.irm_findings.append(finding)
 
 
-# The plan's forum meetings, whatever the state of their minutes: a public plan's meeting
-# dates are public (the calendar feed lists them); only published minutes are linked.
-FORUM_DATES = (
-    Meeting.objects.filter(body__kind=BodyKind.FORUM)
-    .order_by()
-    .values_list(
-        "pk",
-        "title_ar",
-        "title_en",
-        "starts_at",
-        "agenda_published_at",
-        "minutes_published_at",
-        "minutes_state",
-    )
-)
-
-
-class ForumDateRow(NamedTuple):
-    pk: int
-    title_ar: str
-    title_en: str
-    starts_at: datetime.datetime
-    agenda_published_at: datetime.datetime | None
-    minutes_published_at: datetime.datetime | None
-    minutes_state: str
-
-    title = Translated("title")
-
-
 def forum_calendar(plan: ActionPlan, today: datetime.date) -> ForumCalendar:
-    """The forum's calendar of `plan` by `today`, in one query."""
-    meeting_url = UrlPattern("meetings:detail", "pk")
-    held = sorted(
-        (
-            row
-            for row in map(ForumDateRow._make, FORUM_DATES.filter(plan_id=plan.pk))
-            if local_day(row.starts_at) <= today
-        ),
-        key=attrgetter("starts_at"),
+    """The forum's calendar of `plan` by `today`, in one query. A public plan's meeting
+    dates are public (the calendar feed lists them), whatever the state of their minutes;
+    only published minutes are linked, and the title of a meeting whose minutes are not
+    out stays in the workspace."""
+    meetings = (
+        Meeting.objects.filter(plan=plan, body__kind=BodyKind.FORUM)
+        .only(
+            "title_ar",
+            "title_en",
+            "starts_at",
+            "agenda_published_at",
+            "minutes_published_at",
+            "minutes_state",
+        )
+        .order_by("starts_at", "pk")
     )
     rows = []
-    for row in held:
-        published = row.minutes_state == MinutesState.PUBLISHED
+    for meeting in meetings:
+        if local_day(meeting.starts_at) > today:
+            continue
+        published = meeting.minutes_state == MinutesState.PUBLISHED
         deadlines = meeting_deadlines(
-            row.starts_at,
-            row.agenda_published_at,
-            row.minutes_published_at if published else None,
+            meeting.starts_at,
+            meeting.agenda_published_at,
+            meeting.minutes_published_at if published else None,
             today,
         )
-        # The title of a meeting whose minutes are not out stays in the workspace.
-        title, link = (row.title, meeting_url(row.pk)) if published else ("", "")
-        rows.append(CalendarRow(title, deadlines, link))
+        if published:
+            rows.append(CalendarRow(meeting.title, deadlines, meeting.get_absolute_url()))
+        else:
+            rows.append(CalendarRow("", deadlines))
     gaps = []
     if plan.starts_on <= today:
         days = [plan.starts_on, *(row.deadlines.day for row in rows), min(today, plan.ends_on)]
@@ -413,11 +267,6 @@ def forum_calendar(plan: ActionPlan, today: datetime.date) -> ForumCalendar:
 
 def meeting_evidence(rows) -> list[Evidence]:
     return [row.link for row in rows]
-
-
-def document_url(document: DocumentRow) -> str:
-    """Document's file URL (as `document.file.url`), else its link."""
-    return DOCUMENT_FILES.url(document.file) if document.file else document.url
 
 
 def forum_regularity(plan, started, minutes, today) -> Check:
@@ -479,7 +328,7 @@ def timeline_published(started, documents) -> Check:
     """`documents`: (day published, document) pairs."""
     rule = _("The timeline is published at least 2 weeks before co-creation starts.")
     timelines = [(day, doc) for day, doc in documents if doc.kind == DocumentKind.TIMELINE]
-    evidence = [Evidence(doc.title, document_url(doc), day) for day, doc in timelines]
+    evidence = [Evidence(doc.title, doc.address, day) for day, doc in timelines]
     if not timelines:
         if started is None:
             return Check("timeline", rule, NOT_YET_DUE, _("Co-creation has not started."))
@@ -495,7 +344,7 @@ def timeline_published(started, documents) -> Check:
     return Check("timeline", rule, verdict, figure, evidence)
 
 
-def window_days(window: WindowRow) -> int:
+def window_days(window: CommentWindow) -> int:
     return (local_date(window.closes_at) - local_date(window.opens_at)).days
 
 
@@ -549,9 +398,7 @@ def repository_updates(plan, started, documents, minutes, today) -> Check:
     days = sorted([day for day, _doc in documents] + [row.day for row in minutes])
     start = started or plan.starts_on
     periods = yearly_periods(start, min(today, plan.ends_on))
-    evidence = [
-        Evidence(doc.title, document_url(doc), day) for day, doc in reversed(documents[-5:])
-    ]
+    evidence = [Evidence(doc.title, doc.address, day) for day, doc in reversed(documents[-5:])]
     latest = days[-1] if days else None
     if not periods:
         figure = ngettext(

@@ -99,7 +99,7 @@ class JoinedText(Func):
     """A row's columns as one text, a line break between two (SQLite only). A word's pattern
     has no line break in it, so it matches in one column or not at all, as the pattern run
     on each column would; the columns searched are never NULL (a NULL would blank the text:
-    tests/site/test_search.py checks)."""
+    tests/public/test_search.py checks)."""
 
     template = "(%(expressions)s)"
     arg_joiner = " || char(10) || "

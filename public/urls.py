@@ -29,6 +29,6 @@ urlpatterns = [
     path("accessibility/", public_page(public.accessibility), name="accessibility"),
     path("data/", public_page(public.opendata_index), name="data"),
     path("data/dictionary.json", public_page(public.opendata_dictionary), name="data_dictionary"),
-    path("calendar.ics", calendar.calendar_feed, name="calendar"),
+    path("calendar.ics", public_page(calendar.calendar_feed), name="calendar"),
     path("data/<slug:dataset>.<slug:fmt>", public_page(public.opendata_file), name="data_file"),
 ]

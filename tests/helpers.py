@@ -468,3 +468,42 @@ def zip_bomb() -> bytes:
         archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/worksheets/sheet1.xml", "0" * (60 * 1024 * 1024))
     return out.getvalue()
+
+
+def demo_site_database() -> Path:
+    """An SQLite file migrated and filled with the demo data by `manage.py`, made once per
+    test run and shared by the xdist workers (under a lock), for the scripts that serve a
+    whole site from disk (the load benchmark's smoke run). Copy it before changing it."""
+    import fcntl
+    import os
+    import sys
+    import tempfile
+
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid{os.getpid()}"
+    folder = Path(tempfile.gettempdir()) / f"ogp-portal-tests-{run}"
+    folder.mkdir(exist_ok=True)
+    made = folder / "demo.sqlite3"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not made.exists():
+            building = folder / "building.sqlite3"
+            building.unlink(missing_ok=True)
+            env = {
+                **os.environ,
+                **BASE_ENV,
+                "DATABASE_URL": f"sqlite:///{building}",
+                "DJANGO_SETTINGS_MODULE": "ogp_portal.settings",
+                "MEDIA_ROOT": str(folder / "media"),
+                "PRIVATE_MEDIA_ROOT": str(folder / "private"),
+            }
+            for command in (["migrate", "--no-input"], ["load_demo", "--force"]):
+                subprocess.run(
+                    [sys.executable, "manage.py", *command],
+                    cwd=BASE_DIR,
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    timeout=600,
+                )
+            os.replace(building, made)
+    return made

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
-from django.forms.utils import flatatt
 from django.template.defaultfilters import linebreaks_filter
 from django.templatetags.static import static
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ..forms import CommentForm
+from ..forms import CommentForm, html_attributes
 from ..models import Comment, CommentWindow
 
 register = template.Library()
@@ -81,17 +80,9 @@ def consultation_reports(plan=None, commitment=None):
     return {"closed_windows": list(windows.order_by("-closes_at"))}
 
 
-@register.filter
-def html_attributes(attrs: dict) -> str:
-    """A widget's attributes as HTML (the comment form is written out in its template)."""
-    return flatatt({name: value for name, value in attrs.items() if value is not False})
-
-
-@register.filter
-def choices_of(bound_field) -> list:
-    """A select's (value, label) pairs, read in one query (a model field's choices have a
-    length, which the template's `for` would ask for first: a COUNT query of its own)."""
-    return [choice for choice in bound_field.field.choices]  # noqa: C416
+# A widget's attributes as HTML (the comment form's honeypot; its other fields get theirs
+# from `CommentForm.shown_fields`).
+register.filter("html_attributes", html_attributes)
 
 
 # A run of digits broken by spaces, dashes or dots, or led by "+" (a phone number, a

@@ -1,6 +1,6 @@
 """Every public and workspace page type, in Arabic and English, at 390 px and 1366 px:
 no serious or critical axe-core violation (WCAG 2.2 AA rules), and no page wider than the
-window. One browser, one live server and one loop over the pages.
+window. One browser and one live server; the public site and the workspace are two tests.
 
 axe-core comes from node_modules (a development dependency in package.json); it is
 injected through the DevTools protocol, never served by the site. What axe cannot judge
@@ -92,37 +92,42 @@ def check_page(page, url: str) -> list[str]:
     return problems
 
 
-def test_every_page_type_is_accessible_in_both_languages_and_widths(
-    browser, live_server, demo_site
-):
-    visitor = Client()
-    staff = Client()
-    staff.force_login(User.objects.get(username=roles.COORDINATOR))
+def check_every_kind(browser, live_server, start: str, client: Client, least: int) -> None:
+    """One page of each kind reached from `start` by `client`, in both languages."""
     started = time.monotonic()
-    public = one_page_of_each_kind(visitor, "/ar/")
-    workspace = one_page_of_each_kind(staff, "/ar/manage/")
-    assert len(public) > 15 and len(workspace) > 20
-
+    paths = one_page_of_each_kind(client, start)
+    assert len(paths) > least
     print(f"crawled in {time.monotonic() - started:.0f} s")
     problems = []
     started = time.monotonic()
-    for paths, client in ((public, None), (workspace, staff)):
-        context = browser.new_context()
-        # axe-core in every page the test opens, never in what the site serves.
-        context.add_init_script(path=str(AXE))
-        if client is not None:
-            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-            context.add_cookies(
-                [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
-            )
-        page = context.new_page()
-        for path in paths:
-            for language in ("ar", "en"):
-                url = live_server.url + path.replace("/ar/", f"/{language}/", 1)
-                problems += check_page(page, url)
-        context.close()
-    print(
-        f"{len(public)} public and {len(workspace)} workspace page types checked"
-        f" in {time.monotonic() - started:.0f} s"
-    )
+    context = browser.new_context()
+    # axe-core in every page the test opens, never in what the site serves.
+    context.add_init_script(path=str(AXE))
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    if cookie is not None:
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    page = context.new_page()
+    for path in paths:
+        for language in ("ar", "en"):
+            url = live_server.url + path.replace("/ar/", f"/{language}/", 1)
+            problems += check_page(page, url)
+    context.close()
+    print(f"{len(paths)} page types checked in {time.monotonic() - started:.0f} s")
     assert problems == [], "\n".join(problems)
+
+
+# Two tests, not one loop: the public site and the workspace run on the two workers at once.
+
+
+def test_every_public_page_type_is_accessible_in_both_languages_and_widths(
+    browser, live_server, demo_site
+):
+    check_every_kind(browser, live_server, "/ar/", Client(), least=15)
+
+
+def test_every_workspace_page_type_is_accessible_in_both_languages_and_widths(
+    browser, live_server, demo_site
+):
+    staff = Client()
+    staff.force_login(User.objects.get(username=roles.COORDINATOR))
+    check_every_kind(browser, live_server, "/ar/manage/", staff, least=20)

@@ -9,18 +9,20 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from PIL import Image  # Pillow comes with WeasyPrint
 
 from commitments.models import CommitmentStatus, MilestoneStatus, PolicyArea
 from consultations.models import Announcement, AnnouncementChannel
 from meetings.models import AttendanceStatus, BodyKind, Honorific, MinutesState
-from plans.models import MethodologyStage, PlanStatus, Sector, StageStatus
+from plans.models import DocumentKind, MethodologyStage, PlanStatus, Sector, StageStatus
 from tests.factories import (
     make_agenda_item,
     make_attendance,
     make_body,
     make_commitment,
+    make_document,
     make_meeting,
     make_milestone,
     make_organisation,
@@ -454,3 +456,47 @@ def test_language_switch_keeps_the_page(page, live_server, site):
 
     assert page.url == url_of(site, live_server, "en", "commitment")
     assert page.locator("html").get_attribute("dir") == "ltr"
+
+
+# --- The public lists, compliance, search and open data pages ---------------------------
+# The public lists, compliance, search and open data pages in a real browser: axe-core
+# finds no serious or critical violation, in Arabic at phone width and English on a desktop,
+# and nothing scrolls sideways. Screenshots go to test-artifacts/.
+
+
+PATHS = {
+    "plans": "plans/",
+    "commitments": "commitments/?status=draft",
+    "meetings": "meetings/",
+    "documents": "documents/",
+    "compliance": "plans/5/compliance/",
+    "search": "search/?q=الشفافيه",
+    "search-en": "search/?q=integrity",
+    "data": "data/",
+}
+VIEWPORTS = [("ar", "phone", PHONE), ("en", "desktop", DESKTOP), ("ar", "desktop", DESKTOP)]
+
+
+@pytest.mark.parametrize("what", list(PATHS))
+@pytest.mark.parametrize(
+    ("lang", "label", "viewport"), VIEWPORTS, ids=["ar-phone", "en-desktop", "ar-desktop"]
+)
+def test_public_site_page_in_the_browser(page, live_server, site, what, lang, label, viewport):
+    cache.clear()
+    make_document(
+        plan=site["plan"],
+        kind=DocumentKind.TIMELINE,
+        title_ar="الجدول الزمني لإعداد الخطة",
+        title_en="Timeline of the plan",
+        is_public=True,
+        published_at=timezone.now(),
+    )
+    problems = open_page(page, f"{live_server.url}/{lang}/{PATHS[what]}", viewport)
+    screenshot(page, f"{lang}-{what}-{label}.png")
+    html = page.locator("html")
+    assert html.get_attribute("lang") == lang
+    assert html.get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert not has_horizontal_scroll(page), f"horizontal scroll at {viewport['width']}px"
+    assert problems["static"] == []
+    assert problems["console"] == []
+    assert serious_axe_violations(page) == []

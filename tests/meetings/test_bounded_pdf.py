@@ -41,8 +41,9 @@ DEEP = nested_lists(2000)
 
 
 def agenda_post(discussion: str) -> dict:
-    """The agenda formset of the workspace with one new item."""
+    """The agenda formset of the workspace with one new item, opened on version 1."""
     return {
+        "version": "1",
         "agenda_items-TOTAL_FORMS": "1",
         "agenda_items-INITIAL_FORMS": "0",
         "agenda_items-MIN_NUM_FORMS": "0",

@@ -1,6 +1,7 @@
 """The shared PDF machinery (`core.pdf`): only our own static files and data: URIs
 are ever read; the minutes come out as A4 pages with the Arabic font embedded."""
 
+import io
 import subprocess
 
 import pytest
@@ -18,8 +19,21 @@ class FetcherTests(SimpleTestCase):
             BASE + "static/vendor/fonts/noto-naskh-arabic/files/"
             "noto-naskh-arabic-arabic-400-normal.woff2"
         )
-        assert font.read(4) == b"wOF2"
+        # Served decoded, as TrueType: WeasyPrint would otherwise decode it on every render.
+        assert font.read(4) == b"\x00\x01\x00\x00"
         assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+
+    def test_a_web_font_is_decoded_once_and_kept_by_its_hash(self):
+        from fontTools.ttLib import TTFont
+
+        from core import pdf
+
+        path = pdf.finders.find("vendor/fonts/amiri/files/amiri-arabic-400-normal.woff2")
+        first = pdf.decoded_font(path)
+        kept = list(pdf.FONT_CACHE_DIR.glob("*.ttf"))
+        assert kept
+        assert pdf.decoded_font(path) == first
+        assert "Amiri" in TTFont(io.BytesIO(first))["name"].getDebugName(1)
 
     def test_refuses_everything_else(self):
         fetcher = StaticOnlyFetcher(BASE)

@@ -41,8 +41,10 @@ def meeting_data(body, **overrides) -> dict:
     return data | overrides
 
 
-def formset_data(prefix: str, rows: list[dict], initial: int = 0) -> dict:
+def formset_data(prefix: str, rows: list[dict], initial: int = 0, version: int = 1) -> dict:
+    """A rows page of a meeting as posted, opened on the meeting's `version`."""
     data = {
+        "version": str(version),
         f"{prefix}-TOTAL_FORMS": str(len(rows)),
         f"{prefix}-INITIAL_FORMS": str(initial),
         f"{prefix}-MIN_NUM_FORMS": "0",

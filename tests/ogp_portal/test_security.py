@@ -80,7 +80,7 @@ def assert_escaped(test, html: str) -> None:
     test.assertIn("&lt;script&gt;alert", html)
 
 
-# --- XSS (deeper: tests/site/test_public_pages.py, tests/consultations/test_report.py) --------
+# --- XSS (deeper: tests/public/test_public_pages.py, tests/consultations/test_report.py) --------
 
 
 class XssTests(TestCase):
@@ -155,7 +155,7 @@ class CsrfTests(TestCase):
         assert "_auth_user_id" not in client.session
 
 
-# --- open redirects (deeper: tests/site/test_production.py) ---------------------------------
+# --- open redirects (deeper: tests/ogp_portal/test_production.py) ---------------------------------
 
 
 class OpenRedirectTests(TestCase):
@@ -204,7 +204,7 @@ class MassAssignmentTests(TestCase):
         assert plan.status != "published"
 
 
-# --- IDOR across roles and agencies (deeper: tests/site/test_workspace_roles.py) ------------
+# --- IDOR across roles and agencies (deeper: tests/workspace/test_workspace_roles.py) ------------
 
 
 class IdorTests(TestCase):
@@ -232,7 +232,7 @@ class IdorTests(TestCase):
         assert response.status_code == 404
 
 
-# --- formula injection (deeper: tests/site/test_workspace_import_files.py, test_report.py) --
+# --- formula injection (deeper: tests/imports/test_workspace_import_files.py, test_report.py) --
 
 
 class FormulaInjectionTests(TestCase):
@@ -263,7 +263,7 @@ class FormulaInjectionTests(TestCase):
         assert any(str(c.value or "").endswith(FORMULA) for c in cells)
 
 
-# --- uploads (deeper: tests/site/test_workspace_import_files.py, tests/commitments/...) -----
+# --- uploads (deeper: tests/imports/test_workspace_import_files.py, tests/commitments/...) -----
 
 
 class UploadTests(TestCase):

@@ -59,8 +59,8 @@ COMMITMENT_PAGE_QUERIES = 11
 MEETING_PAGE_QUERIES = 6
 # Window (+ plan), covered commitments (+ plan, lead institution), announcements, the
 # visible comments (+ commitment, milestone, response) and their count, and while the
-# window is open the comment form's commitment and milestone choices.
-WINDOW_PAGE_QUERIES = 6
+# window is open the comment form's milestone choices (its commitments are the covered ones).
+WINDOW_PAGE_QUERIES = 5
 
 
 def build_plan(size: str, *, number: int = 10):

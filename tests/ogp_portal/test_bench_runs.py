@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.helpers import demo_site_database
+
 BENCH = Path(settings.BASE_DIR) / "bench" / "public_pages.py"
 
 
@@ -29,7 +31,8 @@ def test_public_load_benchmark_runs_and_reports_ratios():
         [
             sys.executable,
             str(BENCH.with_name("public_load.py")),
-            *("--seconds", "1", "--rounds", "1", "--clients", "2", "--pages", "/ar/"),
+            *("--seconds", "0.5", "--rounds", "1", "--clients", "2", "--pages", "/ar/"),
+            *("--database", str(demo_site_database())),
         ],
         capture_output=True,
         text=True,
