@@ -13,9 +13,11 @@ from django.core.exceptions import (
     NON_FIELD_ERRORS,
     MultipleObjectsReturned,
     ObjectDoesNotExist,
+    PermissionDenied,
 )
 from django.db import IntegrityError
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 from import_export.admin import ExportMixin
@@ -244,11 +246,38 @@ class SpreadsheetResource(resources.ModelResource):
 
 # Admin ----------------------------------------------------------------------------------
 
-SPREADSHEET_FORMATS = [base_formats.CSV, base_formats.XLSX]
+
+class FormulaSafeCSV(base_formats.CSV):
+    """The admin's CSV written by `csv_bytes`, the one CSV writer of the portal: UTF-8 with
+    its byte-order mark (Excel then reads Arabic), formula-like cells made inert."""
+
+    native = False  # cells as the widgets render them (the format a script reads back)
+
+    def export_data(self, dataset, **kwargs):
+        return csv_bytes(list(dataset.headers or []), [list(row) for row in dataset])
+
+    def is_binary(self):
+        return True  # `csv_bytes` gives the encoded file
+
+
+class FormulaSafeXLSX(base_formats.XLSX):
+    """The admin's XLSX written by `xlsx_bytes`, the one XLSX writer: real date cells, text
+    cells that stay text, bold frozen headers, right to left on an Arabic page."""
+
+    native = True  # dates and numbers as cells of their type
+
+    def export_data(self, dataset, **kwargs):
+        sheet = (dataset.title or "data", list(dataset.headers or []), [list(r) for r in dataset])
+        language = translation.get_language() or ""
+        return xlsx_bytes([sheet], right_to_left=language.startswith("ar"))
+
+
+SPREADSHEET_FORMATS = [FormulaSafeCSV, FormulaSafeXLSX]
 
 
 class SpreadsheetExportMixin(ExportMixin):
-    """Export as CSV or XLSX (the resources neutralise spreadsheet formulae).
+    """Export as CSV or XLSX through the portal's one writer of each (`csv_bytes`,
+    `xlsx_bytes`), as every other download.
 
     The admin only exports: rows read from a spreadsheet must pass the same rules as a
     form, so every import goes through the workspace's import pages (`core.sheets`), which
@@ -256,6 +285,14 @@ class SpreadsheetExportMixin(ExportMixin):
     """
 
     formats = SPREADSHEET_FORMATS
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request, queryset, force_native_type=file_format.native, **kwargs
+        )
+        return file_format.export_data(data)
 
 
 # Workspace files: reading an upload safely, writing a sheet people open in Excel ---------

@@ -140,7 +140,8 @@ class AdminImportIsGoneTest(ImportTestData):
             url("commitments_commitment_export"), export_post_data(CommitmentResource, CSV_FORMAT)
         )
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(len(list(csv.DictReader(io.StringIO(response.content.decode())))), 1)
+        text = response.content.decode("utf-8-sig")
+        self.assertEqual(len(list(csv.DictReader(io.StringIO(text)))), 1)
 
 
 class ExportTest(TestCase):
@@ -165,7 +166,7 @@ class ExportTest(TestCase):
     def test_csv_export_escapes_formulae(self):
         response = self.export(CSV_FORMAT)
         self.assertEqual(response["Content-Type"], "text/csv")
-        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual(len(rows), 2)
         by_number = {row["tracking_number"]: row for row in rows}
         row = by_number[self.comment.tracking_number]
@@ -184,6 +185,18 @@ class ExportTest(TestCase):
         self.assertIn("'==1+1", values)
         self.assertNotIn("None", values)
 
+    def test_the_admin_writes_with_the_portals_one_writer(self):
+        """The same files as every other download: CSV with its byte-order mark (Excel
+        then reads Arabic), XLSX right to left on the Arabic admin with a bold header."""
+        self.assertTrue(self.export(CSV_FORMAT).content.startswith(b"\xef\xbb\xbf"))
+        arabic = url("consultations_comment_export").replace("/en/", "/ar/", 1)
+        response = self.client.post(arabic, export_post_data(CommentResource, XLSX_FORMAT))
+        self.assertEqual(response.status_code, 200)
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        self.assertTrue(sheet.sheet_view.rightToLeft)
+        self.assertTrue(sheet["A1"].font.b)
+        self.assertEqual(sheet.freeze_panes, "A2")
+
     def test_control_characters_do_not_break_the_xlsx_export(self):
         make_comment(body="نص\x01مع حرف تحكم")
         response = self.export(XLSX_FORMAT)
@@ -200,7 +213,7 @@ class ExportTest(TestCase):
         response = self.client.post(
             url("commitments_commitment_export"), export_post_data(CommitmentResource, CSV_FORMAT)
         )
-        row = next(csv.DictReader(io.StringIO(response.content.decode())))
+        row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual((row["plan"], row["number"]), ("4", "3"))
         self.assertEqual(row["lead_institution"], "وزارة الشباب")
 
