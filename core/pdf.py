@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import posixpath
 import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,7 +103,23 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
 
-FONT_CACHE_DIR = Path(tempfile.gettempdir()) / "ogp-portal-fonts"
+# The decoded fonts, in a folder of this system user's own (others may share /tmp).
+FONT_CACHE_DIR = Path(tempfile.gettempdir()) / f"ogp-portal-fonts-{os.getuid()}"
+
+
+def private_folder(folder: Path) -> bool:
+    """Whether `folder` exists (made if need be) as this user's own, unreadable and
+    unwritable by anyone else: a font kept there is one this process wrote."""
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = folder.lstat()
+    except OSError:
+        return False
+    return (
+        stat.S_ISDIR(info.st_mode)
+        and info.st_uid == os.getuid()
+        and not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    )
 
 
 def decoded_font(path: str) -> bytes:
@@ -110,16 +127,18 @@ def decoded_font(path: str) -> bytes:
 
     WeasyPrint decodes a web font on every render (fontTools, in Python): for our fifteen
     font faces that was about half the time of printing a plan. Decoded here once, kept in
-    a file named by the font's own hash (so a new font version is a new file, and a file
-    is never read half-written: it is written aside, then renamed), and served to
-    WeasyPrint as TrueType, which it reads as it is."""
+    a private folder under a name made of the font's own hash (so a new font version is a
+    new file, and a file is never read half-written: it is written aside, then renamed),
+    and served to WeasyPrint as TrueType, which it reads as it is."""
     with open(path, "rb") as handle:
         font = handle.read()
+    usable = private_folder(FONT_CACHE_DIR)
     cached = FONT_CACHE_DIR / f"{hashlib.sha256(font).hexdigest()[:40]}.ttf"
-    try:
-        return cached.read_bytes()
-    except OSError:
-        pass
+    if usable:
+        try:
+            return cached.read_bytes()
+        except OSError:
+            pass
     out = io.BytesIO()
     if font[:4] == b"wOF2":
         woff2.decompress(io.BytesIO(font), out)
@@ -128,12 +147,14 @@ def decoded_font(path: str) -> bytes:
         ttfont.flavor = ttfont.flavorData = None
         ttfont.save(out)
     decoded = out.getvalue()
+    if not usable:  # no private folder: decoded again next time, nothing trusted from /tmp
+        logger.warning("PDF: no private folder to keep decoded fonts in (%s)", FONT_CACHE_DIR)
+        return decoded
     try:
-        FONT_CACHE_DIR.mkdir(parents=True, exist_ok=True)
         aside = cached.with_suffix(f".{os.getpid()}.part")
         aside.write_bytes(decoded)
         os.replace(aside, cached)
-    except OSError as error:  # a read-only /tmp only costs the decoding again
+    except OSError as error:
         logger.warning("PDF: could not keep the decoded font %s: %s", cached, error)
     return decoded
 

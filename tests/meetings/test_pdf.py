@@ -35,6 +35,23 @@ class FetcherTests(SimpleTestCase):
         assert pdf.decoded_font(path) == first
         assert "Amiri" in TTFont(io.BytesIO(first))["name"].getDebugName(1)
 
+    def test_decoded_fonts_are_kept_only_in_a_folder_of_this_user_alone(self):
+        import os
+        import stat
+        import tempfile
+        from pathlib import Path
+
+        from core import pdf
+
+        with tempfile.TemporaryDirectory() as scratch:
+            own = Path(scratch) / "fonts"
+            assert pdf.private_folder(own)
+            assert stat.S_IMODE(own.stat().st_mode) == 0o700
+            shared = Path(scratch) / "shared"
+            shared.mkdir()
+            os.chmod(shared, 0o777)  # as a folder anyone could have made in /tmp
+            assert not pdf.private_folder(shared)
+
     def test_refuses_everything_else(self):
         fetcher = StaticOnlyFetcher(BASE)
         for url in [
