@@ -15,7 +15,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -414,7 +413,3 @@ def repository_updates(plan, started, documents, minutes, today) -> Check:
     }
     verdict = MET if min(counts) >= REPOSITORY_UPDATES_PER_YEAR else NOT_MET
     return Check("repository", rule, verdict, figure, evidence)
-
-
-def compliance_url(plan: ActionPlan) -> str:
-    return reverse("public:compliance", kwargs={"number": plan.number})

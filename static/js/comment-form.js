@@ -1,43 +1,8 @@
-// The public comment form. The page that holds it is stored whole in the page cache, so the
-// form arrives without its one-time token and CSRF value: ask the server for both when the
-// visitor first reaches the form (or, at the latest, when they send it). Also: a live count
-// of the characters against the limit (nothing is ever cut), and the error summary of a
-// refused post takes the focus. Without this file the form still works: a post without
-// tokens comes back with them, the text kept, to be sent again.
+// The public comment form (its tokens: form-tokens.js): a live count of the characters
+// against the limit (nothing is ever cut), and the error summary of a refused post takes
+// the focus.
 (function () {
   "use strict";
-
-  function fill(form, tokens) {
-    form.querySelector("input[name='csrfmiddlewaretoken']").value = tokens.csrf;
-    form.querySelector("input[name='form_token']").value = tokens.form_token;
-  }
-
-  function hasTokens(form) {
-    return form.querySelector("input[name='form_token']").value !== "";
-  }
-
-  function fetchTokens(form) {
-    if (!form._tokens) {
-      form._tokens = fetch(form.dataset.tokenUrl, {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-        cache: "no-store",
-      })
-        .then(function (response) {
-          if (!response.ok) {
-            throw new Error(response.status);
-          }
-          return response.json();
-        })
-        .then(function (tokens) {
-          fill(form, tokens);
-        })
-        .catch(function () {
-          form._tokens = null; // try again on the next focus; a post without stays safe
-        });
-    }
-    return form._tokens;
-  }
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_match, name) {
@@ -83,26 +48,6 @@
   }
 
   function setUp(form) {
-    form.addEventListener("focusin", function () {
-      if (!hasTokens(form)) {
-        fetchTokens(form);
-      }
-    });
-    form.addEventListener("submit", function (event) {
-      if (hasTokens(form)) {
-        return;
-      }
-      event.preventDefault();
-      if (form._sending) {
-        return; // a second click while the tokens arrive: one post
-      }
-      form._sending = true;
-      var send = function () {
-        HTMLFormElement.prototype.submit.call(form);
-      };
-      var pending = fetchTokens(form);
-      (pending || Promise.resolve()).then(send, send);
-    });
     setUpCounter(form);
     var summary = form.querySelector("#comment-errors") || form.querySelector("#comment-notice");
     if (summary) {
