@@ -15,7 +15,8 @@ address comes in X-Forwarded-For (TRUSTED_PROXIES=1), as from a reverse proxy.
    citizens then send the same form again, as the page tells them, and each is stored once;
 4. Redis stopped → pages and comments are still served (no 5xx), all stored;
 5. crowd (`--only crowd` runs it alone): 300 visitors over a minute land on a commitment
-   page of the demo from a shared link, on A and B; one in ten sends a comment, while
+   page of the demo from a link shared on Facebook (each with their own `fbclid`), on A
+   and B; one in ten sends a comment, while
    staff publish a comment and its response twice → no error, every comment stored once,
    the published response on the page of both instances at once; the p95 time of the
    page and of the post printed.
@@ -261,7 +262,8 @@ def crowd_visit(base: str, index: int, sends: bool, delay: float) -> dict:
     citizen = Citizen(base, 0, address, f"crowd {index}: تعليق على الالتزام من رابط مشترك")
     started = time.monotonic()
     try:
-        status, html, _ = citizen.browser.request(base + CROWD_PAGE)
+        # From Facebook: every click carries its own fbclid (core.page_cache.page_query).
+        status, html, _ = citizen.browser.request(f"{base}{CROWD_PAGE}?fbclid=IwAR{index:06d}")
     except OSError:
         return {"page_status": 0, "page_s": None, "visit": None}
     result = {"page_status": status, "page_s": time.monotonic() - started, "visit": None}

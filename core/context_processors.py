@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
-from django.utils.encoding import escape_uri_path, iri_to_uri
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language_bidi, get_language_info, override
 
 from .i18n import active_language
+from .page_cache import page_query
 
 
 def page_in_languages(request) -> dict[str, str]:
@@ -38,8 +39,8 @@ def language_links(request):
     """`lang`/`dir` for <html>, and a link to this same page in each other language."""
     current = active_language()
     paths = page_in_languages(request)
-    query_string = request.META.get("QUERY_STRING", "")
-    query = f"?{iri_to_uri(query_string)}" if query_string else ""
+    query_string = page_query(request)
+    query = f"?{query_string}" if query_string else ""
     others = [
         {
             "code": code,

@@ -1,14 +1,15 @@
 """The anonymous page cache of the public site.
 
-A public page is stored whole, per path (language prefix and query string included), for
-visitors who are not signed in and for GET and HEAD only. Every stored page carries the
-current *generation*: a counter in the shared cache (Redis when `REDIS_URL` is set, local
-memory otherwise). A save or delete of a domain row that the public can see bumps it (the
-signal handlers in `core.apps`), so the next visitor gets a freshly rendered page: nobody
-reads stale text after staff publish. Writes the public cannot see (a comment waiting for
-moderation, a forum member's remark, a stored draft PDF, a subscription) keep the pages:
-the app that owns such a model says so with `register_public_rule` from its
-`AppConfig.ready()`. Old entries are never looked up again and expire.
+A public page is stored whole, per path (language prefix and query string included, the
+tracking parameters of `page_query` apart), for visitors who are not signed in and for GET
+and HEAD only. Every stored page carries the current *generation*: a counter in the shared
+cache (Redis when `REDIS_URL` is set, local memory otherwise). A save or delete of a
+domain row that the public can see bumps it (the signal handlers in `core.apps`), so the
+next visitor gets a freshly rendered page: nobody reads stale text after staff publish.
+Writes the public cannot see (a comment waiting for moderation, a forum member's remark, a
+stored draft PDF, a subscription) keep the pages: the app that owns such a model says so
+with `register_public_rule` from its `AppConfig.ready()`. Old entries are never looked up
+again and expire.
 
 Not stored: pages that handed out a CSRF token, responses that set a cookie, and anything
 but a 200. The pages that hold a form for anonymous visitors (the comment form of the
@@ -31,6 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.cache import patch_vary_headers
+from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public-pages:generation"
@@ -90,11 +92,50 @@ def content_changed() -> None:
     transaction.on_commit(bump_generation)
 
 
+# Parameters that social networks, newsletters and advertising add to a shared link, a new
+# value for every visitor (Facebook's `fbclid` on every click out of it); no page reads them.
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "igshid",
+        "twclid",
+        "ttclid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "ref_src",
+        "ref_url",
+    }
+)
+TRACKING_PREFIXES = ("utm_",)
+
+
+def page_query(request) -> str:
+    """The request's query string, as sent, without tracking parameters: what makes one page
+    differ from another. A crowd that follows one shared link, each visitor with their own
+    `fbclid`, is served one stored page; the language switch keeps filters but not these."""
+    kept = []
+    for part in request.META.get("QUERY_STRING", "").split("&"):
+        name = part.split("=", 1)[0].lower()
+        if name and name not in TRACKING_PARAMETERS and not name.startswith(TRACKING_PREFIXES):
+            kept.append(part)
+    return iri_to_uri("&".join(kept))
+
+
 def page_key(request) -> str:
     # The host and scheme too: pages carry absolute canonical, hreflang and sitemap links.
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    path = hashlib.sha256(address.encode()).hexdigest()
-    return f"public-page:{generation()}:{get_language()}:{path}"
+    query = page_query(request)
+    page = escape_uri_path(request.path) + (f"?{query}" if query else "")
+    address = f"{request.scheme}://{request.get_host()}{page}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"public-page:{generation()}:{get_language()}:{digest}"
 
 
 def cacheable_request(request) -> bool:
