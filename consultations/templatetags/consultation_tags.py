@@ -1,5 +1,5 @@
-"""The consultation block of the public commitment page: the open window's comment form and
-the visible comments on that commitment.
+"""The consultation block of the public commitment page: the open window's comment form,
+the visible comments on that commitment and the reports of its closed windows.
 
 Included by `commitments/commitment_detail.html` as `{% commitment_consultation commitment %}`
 so that the commitments app needs no knowledge of consultations. A fixed number of queries
@@ -32,19 +32,19 @@ COMMENTS_SHOWN = 20
 @register.inclusion_tag("consultations/_commitment_consultation.html", takes_context=True)
 def commitment_consultation(context, commitment):
     """The open window's form (without its tokens: the page is cached) or, after a refused
-    post, the form as it was sent (`comment_form` in the page's context)."""
+    post, the form as it was sent (`comment_form` in the page's context); the visible
+    comments; and the closed windows with their reports. The windows in one query."""
     now = timezone.now()
+    windows = list(
+        CommentWindow.objects.public()
+        .filter(commitments=commitment, opens_at__lte=now)
+        .order_by("closes_at")
+    )
     form = context.get("comment_form")
     if form is not None:
         window = form.window
     else:
-        window = (
-            CommentWindow.objects.public()
-            .open_at(now)
-            .filter(commitments=commitment)
-            .order_by("closes_at")
-            .first()
-        )
+        window = next((w for w in windows if w.is_open(now)), None)
         if window is not None:
             form = CommentForm(
                 window=window, commitment=commitment, origin="commitment", issue_token=False
@@ -62,21 +62,19 @@ def commitment_consultation(context, commitment):
         "notice": context.get("notice", ""),
         "comments": comments,
         "total": total,
+        "closed_windows": [w for w in reversed(windows) if w.state_at(now) == "closed"],
         "LANG": context.get("LANG"),
     }
 
 
 @register.inclusion_tag("consultations/_consultation_reports.html")
-def consultation_reports(plan=None, commitment=None):
-    """The closed public consultations of a plan (or covering a commitment), each with its
-    "you said, we did" report: shown on the plan, commitment and meeting pages. One query."""
-    windows = CommentWindow.objects.public().filter(closes_at__lte=timezone.now())
-    if commitment is not None:
-        windows = windows.filter(commitments=commitment)
-    elif plan is not None:
-        windows = windows.filter(plan=plan)
-    else:
-        windows = windows.none()
+def consultation_reports(plan):
+    """The closed public consultations of a plan, each with its "you said, we did" report:
+    shown on the plan and meeting pages (the commitment page has them from
+    `commitment_consultation`). One query."""
+    if plan is None:  # a meeting of no plan
+        return {"closed_windows": []}
+    windows = CommentWindow.objects.public().filter(plan=plan, closes_at__lte=timezone.now())
     return {"closed_windows": list(windows.order_by("-closes_at"))}
 
 
