@@ -618,6 +618,13 @@ class Comment(models.Model):
                 ],
                 name="comment_window_counts",
             ),
+            # The comments under a commitment on its public page, newest first, and their
+            # count: a walk down this index that stops at the first page, however many
+            # comments a campaign puts on one commitment (the state read from the index).
+            models.Index(
+                fields=["commitment", "-published_at", "-created_at", "state"],
+                name="comment_commitment_public",
+            ),
         ]
         permissions = [
             (
