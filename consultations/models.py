@@ -625,6 +625,12 @@ class Comment(models.Model):
                 fields=["commitment", "-published_at", "-created_at", "state"],
                 name="comment_commitment_public",
             ),
+            # The staff comment list of a window, oldest first, under any state filter: a
+            # walk down this index that stops at the page shown. Without it a window of
+            # 10,000 comments was sorted whole for every page (203 ms against 33).
+            models.Index(
+                fields=["window", "created_at", "id", "state"], name="comment_staff_order"
+            ),
         ]
         permissions = [
             (
