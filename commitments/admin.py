@@ -17,11 +17,12 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyMixin, form_data, save_versioned_formset, take_saved
 from core.spreadsheets import SpreadsheetExportMixin
-from plans.admin import form_data, save_versioned_formset
 
 from . import services
 from .models import (
+    OGP_VALUE_FIELDS,
     ApprovalLetter,
     CivilSocietyRating,
     Commitment,
@@ -113,7 +114,7 @@ class MilestoneInline(admin.TabularInline):
     show_change_link = True
 
 
-class ApprovalLetterInline(admin.TabularInline):
+class ApprovalLetterInline(ReadOnlyMixin, admin.TabularInline):
     """Letters shown on their commitment, read only: a letter is sent from its own add page
     (to the lead institution, through send_approval_request) and answered on its own page."""
 
@@ -131,12 +132,6 @@ class ApprovalLetterInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -204,10 +199,7 @@ class CommitmentAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
             _("Relevance to OGP values"),
             {
                 "fields": (
-                    "transparency",
-                    "civic_participation",
-                    "public_accountability",
-                    "technology_innovation",
+                    *OGP_VALUE_FIELDS,
                     "relevance_ar",
                     "relevance_en",
                     "policy_areas",
@@ -251,9 +243,7 @@ class CommitmentAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
             saved = services.create_commitment(
                 plan=form.cleaned_data["plan"], data=data, by=request.user
             )
-        # The admin goes on with `obj` (relations, inlines, its log): make it the saved row.
-        obj.pk, obj.version = saved.pk, saved.version
-        obj._state.adding = False
+        take_saved(obj, saved, "version")
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Milestone:
@@ -324,13 +314,7 @@ class MilestoneAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
     fields = (
         "commitment",
         "number",
-        "title_ar",
-        "title_en",
-        "expected_output_ar",
-        "expected_output_en",
-        "starts_on",
-        "ends_on",
-        "weight",
+        *services.MILESTONE_EDIT_FIELDS,
         "status",
         "evidence_ar",
         "evidence_en",
@@ -357,8 +341,7 @@ class MilestoneAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
             by=request.user,
         )
         saved = Milestone.objects.get(commitment=commitment, number=number)
-        obj.pk, obj.version = saved.pk, saved.version
-        obj._state.adding = False
+        take_saved(obj, saved, "version")
 
 
 class ApprovalReplyForm(forms.ModelForm):
@@ -450,9 +433,7 @@ class ApprovalLetterAdmin(admin.ModelAdmin):
             due_on=form.cleaned_data["due_on"],
             by=request.user,
         )
-        obj.pk, obj.organisation_id, obj.version = saved.pk, saved.organisation_id, saved.version
-        obj.text_snapshot, obj.text_fingerprint = saved.text_snapshot, saved.text_fingerprint
-        obj._state.adding = False
+        take_saved(obj, saved, "organisation_id", "version", "text_snapshot", "text_fingerprint")
 
     @admin.display(description=_("still current"), boolean=True)
     def is_current(self, letter):
@@ -496,8 +477,7 @@ class IRMAssessmentAdmin(admin.ModelAdmin):
 
         data = {name: getattr(obj, name) for name in SAVED_FIELDS}
         saved = save_irm_assessment(commitment=obj.commitment, data=data, by=request.user)
-        obj.pk = saved.pk
-        obj._state.adding = False
+        take_saved(obj, saved)
 
 
 class IRMFindingInline(admin.TabularInline):
@@ -554,7 +534,10 @@ class IRMReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Read only: reports are made by focal points through services.report_progress, which
+    carries them to the milestone."""
+
     list_display = ("milestone", "status", "progress_percent", "reported_by", "reported_at")
     list_select_related = ("milestone__commitment", "reported_by")
     list_filter = ("status",)
@@ -571,17 +554,9 @@ class ProgressReportAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    # Reports are made by focal points through services.report_progress, which carries
-    # them to the milestone.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CivilSocietyRating)
-class CivilSocietyRatingAdmin(admin.ModelAdmin):
+class CivilSocietyRatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read only: a rating is civil society's own word, written by the organisation itself
     through `monitoring.rate_milestone`; the superuser may delete spam."""
 
@@ -599,9 +574,3 @@ class CivilSocietyRatingAdmin(admin.ModelAdmin):
         "rated_on",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

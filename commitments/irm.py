@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import show_service_error, workspace_view
 from core.concurrency import StaleEdit, lock_for_edit, save_as
-from core.conflicts import VersionedFormMixin, conflict_context, rebase_form
+from core.conflicts import VersionedFormMixin, conflict_context, conflict_page, rebase_form
 from plans.models import ActionPlan
 
 from .models import (
@@ -306,10 +306,10 @@ def irm_assessment_edit(request, pk: int):
                 by=request.user,
             )
         except StaleEdit as stale:
-            form = rebase_form(form, stale.current)
-            context |= {"form": form, "assessment": stale.current}
-            context |= conflict_context(form, stale.current)
-            return render(request, "manage/irm/assessment_form.html", context, status=409)
+            context["assessment"] = stale.current
+            return conflict_page(
+                request, form, stale.current, "manage/irm/assessment_form.html", context
+            )
         except ValidationError as error:
             show_service_error(request, error, form)
         else:

@@ -71,8 +71,9 @@ ADDITIONAL_TEXT_NAMES = ["budget", "national_plan_links"]
 # the milestones (see `Commitment.approved_text`). Editing any of them makes earlier
 # approval letters stale.
 APPROVED_TEXT_FIELDS = [f"{name}_{code}" for name in TEMPLATE_TEXT_NAMES for code in ("ar", "en")]
-APPROVED_MILESTONE_FIELDS = [
-    "number",
+# The milestone fields staff write (the workspace form, the admin, the sheets); an agency
+# approves them with the milestone's number.
+MILESTONE_EDIT_FIELDS = [
     "title_ar",
     "title_en",
     "expected_output_ar",
@@ -81,6 +82,7 @@ APPROVED_MILESTONE_FIELDS = [
     "ends_on",
     "weight",
 ]
+APPROVED_MILESTONE_FIELDS = ["number", *MILESTONE_EDIT_FIELDS]
 
 # The 17 Sustainable Development Goals, by number.
 SDG_CHOICES = [(number, str(number)) for number in range(1, 18)]

@@ -9,7 +9,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
-from import_export import fields
+from import_export import fields, widgets
 
 from core.arabic import normalise
 from core.concurrency import StaleEdit
@@ -24,15 +24,14 @@ from core.sheets import (
     display,
     dry_run,
     field_change,
+    field_label,
     model_problems,
     register,
     report_problems,
     text_changes,
 )
 from core.spreadsheets import (
-    LookupWidget,
     SpreadsheetResource,
-    StrictManyToManyWidget,
     list_text,
 )
 from plans.models import ActionPlan, Organisation, OrganisationName, Sector
@@ -41,6 +40,7 @@ from plans.services import create_organisation, remember_organisation_name
 from . import services
 from .models import (
     APPROVED_TEXT_FIELDS,
+    OGP_VALUE_FIELDS,
     ApprovalLetter,
     Commitment,
     CommitmentStatus,
@@ -54,22 +54,22 @@ from .models import (
 
 class CommitmentResource(SpreadsheetResource):
     plan = fields.Field(
-        attribute="plan", column_name="plan", widget=LookupWidget(ActionPlan, "number")
+        attribute="plan", column_name="plan", widget=widgets.ForeignKeyWidget(ActionPlan, "number")
     )
     lead_institution = fields.Field(
         attribute="lead_institution",
         column_name="lead_institution",
-        widget=LookupWidget(Organisation, "name_ar"),
+        widget=widgets.ForeignKeyWidget(Organisation, "name_ar"),
     )
     supporting_institutions = fields.Field(
         attribute="supporting_institutions",
         column_name="supporting_institutions",
-        widget=StrictManyToManyWidget(Organisation, "name_ar"),
+        widget=widgets.ManyToManyWidget(Organisation, separator="|", field="name_ar"),
     )
     policy_areas = fields.Field(
         attribute="policy_areas",
         column_name="policy_areas",
-        widget=StrictManyToManyWidget(PolicyArea, "name_ar"),
+        widget=widgets.ManyToManyWidget(PolicyArea, separator="|", field="name_ar"),
     )
     constraint_fields = {"commitment_dates_in_order": "ends_on"}
     export_select_related = ("plan", "lead_institution")
@@ -93,10 +93,7 @@ class CommitmentResource(SpreadsheetResource):
             "solution_en",
             "how_it_solves_ar",
             "how_it_solves_en",
-            "transparency",
-            "civic_participation",
-            "public_accountability",
-            "technology_innovation",
+            *OGP_VALUE_FIELDS,
             "relevance_ar",
             "relevance_en",
             "policy_areas",
@@ -111,30 +108,15 @@ class CommitmentResource(SpreadsheetResource):
             "status",
             "is_published",
         )
-        import_id_fields = ("plan", "number")
-
-
-class CommitmentInPlanWidget(LookupWidget):
-    """A commitment by its number within the plan named in the row's `plan` column."""
-
-    def __init__(self):
-        super().__init__(Commitment, "number")
-
-    def get_queryset(self, value, row, *args, **kwargs):
-        plan = (row or {}).get("plan")
-        if plan in (None, ""):
-            raise ValueError(gettext_lazy("The “plan” column is needed to find the commitment."))
-        return Commitment.objects.filter(plan__number=plan)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else value.number
 
 
 class MilestoneResource(SpreadsheetResource):
-    # Read only: `commitment` is found by its number within this plan.
+    # A milestone's commitment is its number within the plan of the `plan` column.
     plan = fields.Field(attribute="commitment__plan__number", column_name="plan", readonly=True)
     commitment = fields.Field(
-        attribute="commitment", column_name="commitment", widget=CommitmentInPlanWidget()
+        attribute="commitment",
+        column_name="commitment",
+        widget=widgets.ForeignKeyWidget(Commitment, "number"),
     )
     constraint_fields = {"milestone_dates_in_order": "ends_on"}
     export_select_related = ("commitment__plan",)
@@ -145,19 +127,12 @@ class MilestoneResource(SpreadsheetResource):
             "plan",
             "commitment",
             "number",
-            "title_ar",
-            "title_en",
-            "expected_output_ar",
-            "expected_output_en",
-            "starts_on",
-            "ends_on",
-            "weight",
+            *services.MILESTONE_EDIT_FIELDS,
             "status",
             "evidence_ar",
             "evidence_en",
             "evidence_url",
         )
-        import_id_fields = ("commitment", "number")
 
 
 # Workspace sheets (imports.views): commitments as OGP lists them, milestones, progress
@@ -167,10 +142,6 @@ class MilestoneResource(SpreadsheetResource):
 # empty until someone translates it; that counts as missing for `missing_translations`, the
 # stage-4 gate and publishing.
 TRANSLATION_MISSING = ""
-
-
-def field_label(model, name):
-    return model._meta.get_field(name).verbose_name
 
 
 class OrganisationIndex:

@@ -17,6 +17,8 @@ from core.concurrency import lock_for_edit, save_as
 
 from .models import (
     ADDITIONAL_TEXT_NAMES,
+    MILESTONE_EDIT_FIELDS,
+    OGP_VALUE_FIELDS,
     TEMPLATE_TEXT_NAMES,
     ApprovalLetter,
     Commitment,
@@ -36,10 +38,7 @@ COMMITMENT_EDIT_FIELDS = [
     *[f"{name}_{code}" for name in TEMPLATE_TEXT_NAMES for code in ("ar", "en")],
     *[f"{name}_{code}" for name in ADDITIONAL_TEXT_NAMES for code in ("ar", "en")],
     "sdgs",
-    "transparency",
-    "civic_participation",
-    "public_accountability",
-    "technology_innovation",
+    *OGP_VALUE_FIELDS,
     "lead_institution",
     "contact_name",
     "contact_title",
@@ -48,15 +47,6 @@ COMMITMENT_EDIT_FIELDS = [
     "starts_on",
     "ends_on",
     "status",
-]
-MILESTONE_EDIT_FIELDS = [
-    "title_ar",
-    "title_en",
-    "expected_output_ar",
-    "expected_output_en",
-    "starts_on",
-    "ends_on",
-    "weight",
 ]
 TOTAL_WEIGHT = 100
 

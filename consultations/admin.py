@@ -10,13 +10,12 @@ takes a published response back to draft), an unsubscription through `unsubscrib
 rule the services refuse shows on the form and nothing is saved.
 """
 
-import dataclasses
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyMixin, take_saved
 from core.spreadsheets import SpreadsheetExportMixin
 
 from . import services
@@ -31,11 +30,11 @@ from .models import (
 )
 from .resources import CommentResource, CommentWindowResource, ResponseResource
 
-WINDOW_DATA_FIELDS = [field.name for field in dataclasses.fields(services.WindowData)]
-
 
 def window_data(cleaned) -> services.WindowData:
-    return services.WindowData(**{name: cleaned.get(name) or "" for name in WINDOW_DATA_FIELDS})
+    return services.WindowData(
+        **{name: cleaned.get(name) or "" for name in services.WINDOW_DATA_FIELDS}
+    )
 
 
 class AnnouncementInline(admin.TabularInline):
@@ -73,12 +72,7 @@ class CommentWindowAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     date_hierarchy = "opens_at"
     fields = (
         "plan",
-        "kind",
-        "audience",
-        "title_ar",
-        "title_en",
-        "description_ar",
-        "description_en",
+        *services.WINDOW_DATA_FIELDS,
         "opens_at",
         "closes_at",
         "commitments",
@@ -118,7 +112,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
     autocomplete_fields = ("window",)
 
 
-class ResponseInline(admin.StackedInline):
+class ResponseInline(ReadOnlyMixin, admin.StackedInline):
     """Read here; written on the response's own page (save_response)."""
 
     model = Response
@@ -127,18 +121,12 @@ class ResponseInline(admin.StackedInline):
     extra = 0
     max_num = 1
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Comment)
-class CommentAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+class CommentAdmin(SpreadsheetExportMixin, ReadOnlyMixin, admin.ModelAdmin):
     """Comments come from the public form (or are logged by staff in the workspace) and are
     moderated there: read and exported here."""
 
@@ -182,12 +170,6 @@ class CommentAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     )
     readonly_fields = fields
     inlines = [ResponseInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("answered"), boolean=True)
     def answered(self, comment):
@@ -243,12 +225,11 @@ class ResponseAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
             reason_en=form.cleaned_data.get("reason_en", ""),
             user=request.user,
         )
-        obj.pk = saved.pk
-        obj._state.adding = False
+        take_saved(obj, saved)
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Sign-ups come from the public form (double opt-in); the admin reads and unsubscribes."""
 
     list_display = ("email", "language", "windows", "reports", "created_at", "confirmed_at")
@@ -267,27 +248,15 @@ class SubscriptionAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ["unsubscribe"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Unsubscribe the selected addresses"))
     def unsubscribe(self, request, queryset):
         for subscription in queryset:
             services.unsubscribe(subscription=subscription)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Rows written only by `consultations.services` (and `consultations.grouping`): the
     admin reads them; staff change them in the workspace's moderation screens."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -37,20 +37,25 @@ from .services import CommentData
 
 TOKEN_SALT = "consultations.comment-form"
 HONEYPOT = "website"
-# Every name a real comment form sends; anything else (`status=published`...) was forged.
-EXPECTED_FIELDS = {
-    "csrfmiddlewaretoken",
-    "form_token",
-    HONEYPOT,
+# What a citizen writes in the comment form (staff logging a comment received elsewhere
+# write the same, and where it came from).
+COMMENT_FORM_FIELDS = [
     "commitment",
-    "milestone",
     "part",
+    "milestone",
     "body",
     "author_name",
     "show_name",
     "author_email",
     "sector",
     "region",
+]
+# Every name a real comment form sends; anything else (`status=published`...) was forged.
+EXPECTED_FIELDS = {
+    "csrfmiddlewaretoken",
+    "form_token",
+    HONEYPOT,
+    *COMMENT_FORM_FIELDS,
     "origin",
 }
 # Where the form was shown, so that a refused post comes back on the same page.
@@ -124,6 +129,22 @@ def limit_regions(field) -> None:
     field.error_messages["invalid_choice"] = _("Choose a governorate from the list.")
 
 
+def honeypot_field() -> forms.CharField:
+    """A field people leave empty (the page hides it) and form-filling robots fill in."""
+    return forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
+def refuse_filled_honeypot(cleaned_data, message) -> str:
+    """The honeypot's cleaned value (always empty); ValidationError if it was filled in."""
+    if cleaned_data.get(HONEYPOT):
+        raise ValidationError(message, code="honeypot")
+    return ""
+
+
 class CommitmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return _("Commitment %(number)s: %(title)s") % {"number": obj.number, "title": obj.title}
@@ -142,11 +163,7 @@ class CommentForm(forms.ModelForm):
     """A citizen's comment on a window (optionally on one commitment and one of its parts)."""
 
     form_token = forms.CharField(widget=forms.HiddenInput)
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = honeypot_field()
     commitment = CommitmentChoiceField(
         queryset=Commitment.objects.none(),
         required=False,
@@ -168,17 +185,7 @@ class CommentForm(forms.ModelForm):
 
     class Meta:
         model = Comment
-        fields = [
-            "commitment",
-            "part",
-            "milestone",
-            "body",
-            "author_name",
-            "show_name",
-            "author_email",
-            "sector",
-            "region",
-        ]
+        fields = COMMENT_FORM_FIELDS
         labels = {
             "part": _("Which part are you commenting on?"),
             "body": _("Your comment"),
@@ -348,12 +355,9 @@ class CommentForm(forms.ModelForm):
         return self.cleaned_data["form_token"]
 
     def clean_website(self):
-        if self.cleaned_data.get(HONEYPOT):
-            raise ValidationError(
-                _("Your comment could not be accepted. Leave the last field empty."),
-                code="honeypot",
-            )
-        return ""
+        return refuse_filled_honeypot(
+            self.cleaned_data, _("Your comment could not be accepted. Leave the last field empty.")
+        )
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
@@ -394,18 +398,24 @@ class CommentForm(forms.ModelForm):
         return cleaned
 
     def comment_data(self) -> CommentData:
-        cleaned = self.cleaned_data
-        return CommentData(
-            body=cleaned["body"],
-            commitment=cleaned.get("commitment"),
-            milestone=cleaned.get("milestone"),
-            part=cleaned.get("part") or CommentPart.GENERAL,
-            author_name=cleaned.get("author_name", ""),
-            show_name=cleaned.get("show_name", False),
-            author_email=cleaned.get("author_email", ""),
-            sector=cleaned.get("sector", ""),
-            region=cleaned.get("region", ""),
-        )
+        return comment_data(self.cleaned_data)
+
+
+def comment_data(cleaned, **received) -> CommentData:
+    """What the comment form's fields (`COMMENT_FORM_FIELDS`) say, as the services take it;
+    `received`: where staff say a comment received elsewhere came from."""
+    return CommentData(
+        body=cleaned["body"],
+        commitment=cleaned.get("commitment"),
+        milestone=cleaned.get("milestone"),
+        part=cleaned.get("part") or CommentPart.GENERAL,
+        author_name=cleaned.get("author_name", ""),
+        show_name=cleaned.get("show_name", False),
+        author_email=cleaned.get("author_email", ""),
+        sector=cleaned.get("sector", ""),
+        region=cleaned.get("region", ""),
+        **received,
+    )
 
 
 def unexpected_fields(post) -> list[str]:
@@ -416,11 +426,7 @@ def unexpected_fields(post) -> list[str]:
 class SubscriptionForm(forms.ModelForm):
     """Sign up for news of the consultations (a confirmation email follows)."""
 
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = honeypot_field()
 
     class Meta:
         model = Subscription
@@ -434,12 +440,9 @@ class SubscriptionForm(forms.ModelForm):
         error_messages = {"email": {"required": _("Write your email address.")}}
 
     def clean_website(self):
-        if self.cleaned_data.get(HONEYPOT):
-            raise ValidationError(
-                _("Your sign-up could not be accepted. Leave the last field empty."),
-                code="honeypot",
-            )
-        return ""
+        return refuse_filled_honeypot(
+            self.cleaned_data, _("Your sign-up could not be accepted. Leave the last field empty.")
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -14,13 +14,23 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
-from import_export import fields
+from import_export import fields, widgets
 
 from commitments.models import Commitment
 from core.arabic import ascii_digits
 from core.i18n import isolated, left_to_right
-from core.sheets import Cell, Change, Column, Preview, RowResult, Sheet, display, register
-from core.spreadsheets import LookupWidget, SpreadsheetResource
+from core.sheets import (
+    Cell,
+    Change,
+    Column,
+    Preview,
+    RowResult,
+    Sheet,
+    display,
+    field_label,
+    register,
+)
+from core.spreadsheets import SpreadsheetResource
 from plans.models import ActionPlan, Sector
 
 from . import services
@@ -37,9 +47,8 @@ from .models import (
 
 class CommentWindowResource(SpreadsheetResource):
     plan = fields.Field(
-        attribute="plan", column_name="plan", widget=LookupWidget(ActionPlan, "number")
+        attribute="plan", column_name="plan", widget=widgets.ForeignKeyWidget(ActionPlan, "number")
     )
-    constraint_fields = {"window_closes_after_opens": "closes_at"}
     export_select_related = ("plan",)
 
     class Meta:
@@ -47,16 +56,10 @@ class CommentWindowResource(SpreadsheetResource):
         fields = (
             "id",
             "plan",
-            "kind",
-            "audience",
-            "title_ar",
-            "title_en",
-            "description_ar",
-            "description_en",
+            *services.WINDOW_DATA_FIELDS,
             "opens_at",
             "closes_at",
         )
-        # No readable unique key: a row with an id updates that window, one without adds one.
 
 
 class CommentResource(SpreadsheetResource):
@@ -96,22 +99,20 @@ class CommentResource(SpreadsheetResource):
             "response_outcome",
             "cluster",
         )
-        import_id_fields = ("tracking_number",)
 
 
 class ResponseResource(SpreadsheetResource):
     comment = fields.Field(
         attribute="comment",
         column_name="comment",
-        widget=LookupWidget(Comment, "tracking_number"),
+        widget=widgets.ForeignKeyWidget(Comment, "tracking_number"),
     )
     responded_by = fields.Field(
         attribute="responded_by",
         column_name="responded_by",
-        widget=LookupWidget(get_user_model(), "username"),
+        widget=widgets.ForeignKeyWidget(get_user_model(), "username"),
     )
     created_at = fields.Field(attribute="created_at", column_name="created_at", readonly=True)
-    constraint_fields = {"response_has_reason": "reason_ar"}
     export_select_related = ("comment", "responded_by")
 
     class Meta:
@@ -125,7 +126,6 @@ class ResponseResource(SpreadsheetResource):
             "created_at",
             "published_at",
         )
-        import_id_fields = ("comment",)
 
 
 # Workspace import of comments received elsewhere ------------------------------------------
@@ -170,10 +170,6 @@ class DateTimeCell(Cell):
 class DateTimeColumn(Column):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, widget=DateTimeCell(), **kwargs)
-
-
-def _comment_label(name):
-    return Comment._meta.get_field(name).verbose_name
 
 
 def import_token(window_pk: int, data: dict, received_at: datetime.datetime) -> uuid.UUID:
@@ -231,7 +227,7 @@ class CommentSheet(Sheet):
             ),
             Column(
                 "part",
-                _comment_label("part"),
+                field_label(Comment, "part"),
                 "choice",
                 choices=[c for c in CommentPart.choices if c[0] != CommentPart.MILESTONES],
                 example=CommentPart.GENERAL,
@@ -242,14 +238,14 @@ class CommentSheet(Sheet):
                 required=True,
                 example="أقترح نشر البيانات بصيغة مفتوحة",
             ),
-            Column("author_name", _comment_label("author_name")),
+            Column("author_name", field_label(Comment, "author_name")),
             Column("show_name", gettext_lazy("show name"), "bool", example="no"),
             Column("author_email", gettext_lazy("email"), private=True),
-            Column("sector", _comment_label("sector"), "choice", choices=Sector.choices),
-            Column("region", _comment_label("region"), "choice", choices=Region.choices),
+            Column("sector", field_label(Comment, "sector"), "choice", choices=Sector.choices),
+            Column("region", field_label(Comment, "region"), "choice", choices=Region.choices),
             Column(
                 "channel",
-                _comment_label("channel"),
+                field_label(Comment, "channel"),
                 "choice",
                 required=True,
                 choices=[c for c in Channel.choices if c[0] != Channel.SITE],
@@ -264,10 +260,10 @@ class CommentSheet(Sheet):
             ),
             Column(
                 "tracking_number",
-                _comment_label("tracking_number"),
+                field_label(Comment, "tracking_number"),
                 help=gettext_lazy("Export only."),
             ),
-            Column("state", _comment_label("state"), help=gettext_lazy("Export only.")),
+            Column("state", field_label(Comment, "state"), help=gettext_lazy("Export only.")),
             # The campaign group (consultations.grouping): one value for the comments of
             # one group, empty for a comment in none. A fixed name, for formulas.
             Column("cluster", "cluster", "int", help=gettext_lazy("Export only.")),

@@ -495,6 +495,8 @@ class WindowData:
     description_en: str = ""
 
 
+WINDOW_DATA_FIELDS = [field.name for field in dataclasses.fields(WindowData)]
+
 SCHEDULE_PERMISSION = "consultations.schedule_window"
 
 
@@ -533,6 +535,13 @@ def commitment_problems(plan, commitments: Iterable[Commitment]) -> list[str]:
 def check_may_schedule(user) -> None:
     if not user.has_perm(SCHEDULE_PERMISSION):
         raise ValidationError(_("Only the unit coordinator opens and closes windows."))
+
+
+def lock_for_coordinator(window: CommentWindow, user) -> CommentWindow:
+    """The window's row locked for a change only the coordinator makes (its schedule, its
+    report's announcement); ValidationError for anyone else."""
+    check_may_schedule(user)
+    return lock_window(window)
 
 
 def check_window_data(data: WindowData) -> None:
@@ -627,8 +636,7 @@ def schedule_window(
     user,
 ) -> CommentWindow:
     """The coordinator sets when a window opens and its last day (empty: 14 days)."""
-    check_may_schedule(user)
-    window = CommentWindow.objects.select_for_update().get(pk=window.pk)
+    window = lock_for_coordinator(window, user)
     window.opens_at, window.closes_at = window_schedule(opens_at, last_day)
     window.save(update_fields=["opens_at", "closes_at"])
     announce_opening(window)
@@ -640,9 +648,8 @@ def open_window_now(
     *, window: CommentWindow, user, now: datetime.datetime | None = None
 ) -> CommentWindow:
     """Open a window at once; one already closed reopens for the default 14 days."""
-    check_may_schedule(user)
+    window = lock_for_coordinator(window, user)
     now = now or timezone.now()
-    window = CommentWindow.objects.select_for_update().get(pk=window.pk)
     if window.is_open(now):
         raise ValidationError(_("This window is already open."))
     window.opens_at = now
@@ -658,9 +665,8 @@ def close_window_now(
     *, window: CommentWindow, user, now: datetime.datetime | None = None
 ) -> CommentWindow:
     """Stop taking comments at once (a post already on its way is refused)."""
-    check_may_schedule(user)
+    window = lock_for_coordinator(window, user)
     now = now or timezone.now()
-    window = CommentWindow.objects.select_for_update().get(pk=window.pk)
     if not window.is_open(now):
         raise ValidationError(_("This window is not open."))
     window.closes_at = now
@@ -796,9 +802,8 @@ def announce_report(
     *, window: CommentWindow, user, now: datetime.datetime | None = None
 ) -> CommentWindow:
     """The coordinator announces a closed window's report to subscribers, once."""
-    check_may_schedule(user)
+    window = lock_for_coordinator(window, user)
     now = now or timezone.now()
-    window = CommentWindow.objects.select_for_update().get(pk=window.pk)
     if window.audience != Audience.PUBLIC:
         raise ValidationError(_("Only a public consultation has a public report."))
     if window.state_at(now) != "closed":

@@ -25,20 +25,19 @@ from commitments.forms import TEMPLATE_SECTIONS, text_rows
 from commitments.models import Commitment, Milestone
 from core.access import show_service_error, workspace_view
 from core.concurrency import StaleEdit
-from core.conflicts import VersionedFormMixin, conflict_context, rebase_form
+from core.conflicts import VersionedFormMixin, conflict_page
 from core.numbers import query_int
 from core.roles import is_unit_staff
 from plans.models import ActionPlan
 
 from . import services
-from .forms import MemberRemarkForm, limit_regions
+from .forms import COMMENT_FORM_FIELDS, MemberRemarkForm, comment_data, limit_regions
 from .models import (
     Announcement,
     Audience,
     Channel,
     Comment,
     CommentGroup,
-    CommentPart,
     CommentWindow,
     HiddenReason,
     ModerationState,
@@ -372,15 +371,7 @@ class WindowForm(forms.ModelForm):
 
     class Meta:
         model = CommentWindow
-        fields = [
-            "kind",
-            "audience",
-            "title_ar",
-            "title_en",
-            "description_ar",
-            "description_en",
-            "commitments",
-        ]
+        fields = [*services.WINDOW_DATA_FIELDS, "commitments"]
         labels = {
             "audience": gettext_lazy("Who may comment"),
             "description_ar": gettext_lazy("Announcement text (Arabic)"),
@@ -406,17 +397,7 @@ class WindowForm(forms.ModelForm):
 
     def window_data(self) -> services.WindowData:
         return services.WindowData(
-            **{
-                field: self.cleaned_data[field]
-                for field in (
-                    "kind",
-                    "audience",
-                    "title_ar",
-                    "title_en",
-                    "description_ar",
-                    "description_en",
-                )
-            }
+            **{field: self.cleaned_data[field] for field in services.WINDOW_DATA_FIELDS}
         )
 
 
@@ -552,10 +533,10 @@ def window_edit(request, pk: int):
                 expected_version=form.cleaned_data["version"],
             )
         except StaleEdit as stale:
-            form = rebase_form(form, stale.current)
-            context = {"form": form, "plan": window.plan, "window": stale.current}
-            context |= conflict_context(form, stale.current)
-            return render(request, "manage/consultations/window_form.html", context, status=409)
+            context = {"plan": window.plan, "window": stale.current}
+            return conflict_page(
+                request, form, stale.current, "manage/consultations/window_form.html", context
+            )
         except ValidationError as error:
             show_service_error(request, error, form)
         else:
@@ -711,15 +692,7 @@ class LoggedCommentForm(forms.ModelForm):
         model = Comment
         fields = [
             "channel",
-            "commitment",
-            "part",
-            "milestone",
-            "body",
-            "author_name",
-            "show_name",
-            "author_email",
-            "sector",
-            "region",
+            *COMMENT_FORM_FIELDS,
             "source_event",
             "source_date",
             "source_place",
@@ -754,16 +727,8 @@ class LoggedCommentForm(forms.ModelForm):
 
     def comment_data(self) -> services.CommentData:
         cleaned = self.cleaned_data
-        return services.CommentData(
-            body=cleaned["body"],
-            commitment=cleaned.get("commitment"),
-            milestone=cleaned.get("milestone"),
-            part=cleaned.get("part") or CommentPart.GENERAL,
-            author_name=cleaned.get("author_name", ""),
-            show_name=cleaned.get("show_name", False),
-            author_email=cleaned.get("author_email", ""),
-            sector=cleaned.get("sector", ""),
-            region=cleaned.get("region", ""),
+        return comment_data(
+            cleaned,
             channel=cleaned["channel"],
             source_event=cleaned.get("source_event", ""),
             source_date=cleaned.get("source_date"),

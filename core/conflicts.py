@@ -16,9 +16,9 @@ the normal service path saves once the user has chosen. Nothing typed is lost an
 overwritten silently.
 
     except StaleEdit as stale:
-        form = rebase_form(form, stale.current)
-        context |= conflict_context(form, stale.current)
-        return render(request, template, context | {"form": form}, status=409)
+        return conflict_page(request, form, stale.current, template, context)
+
+(`conflict_page` is those three steps: `rebase_form`, `conflict_context`, the 409.)
 
 A form saved with formsets seals them into the snapshot when it opens (`form.seal(formset)`)
 and passes them to `rebase_form` with the saved ones. A formset of saved objects (a model
@@ -39,7 +39,8 @@ from dataclasses import field as dataclass_field
 from django import forms
 from django.core import signing
 from django.forms.utils import ErrorDict
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
 from django.utils.translation import gettext, pgettext
 
 from .diffs import word_diff
@@ -786,3 +787,11 @@ def last_change(current):
 def conflict_context(form: forms.BaseForm, current=None) -> dict:
     """The template's `conflict`: the rows of the merge `rebase_form` made."""
     return {"conflict": getattr(form, "conflict", None)}
+
+
+def conflict_page(request, form: forms.BaseForm, current, template: str, context) -> HttpResponse:
+    """The 409 answer to a stale edit of a form without formsets: `template` with the form
+    rebased on `current` (the row as saved meanwhile) and the merge's rows."""
+    form = rebase_form(form, current)
+    context = {**context, "form": form, **conflict_context(form, current)}
+    return render(request, template, context, status=409)

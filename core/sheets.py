@@ -498,6 +498,11 @@ def require(user, perms) -> None:
         raise PermissionDenied
 
 
+def field_label(model, name):
+    """The label of a model field, as a column's label and in messages about it."""
+    return model._meta.get_field(name).verbose_name
+
+
 def display(value) -> str:
     if value is None:
         return ""

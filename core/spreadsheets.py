@@ -2,8 +2,8 @@
 of the workspace's import (`core.sheets`): reading an upload safely, naming what the
 database refused, writing formula-safe CSV and XLSX.
 
-Foreign keys are written and read by natural keys a person recognises (a plan by its
-number, an organisation by its Arabic name), never by database ids, where such a key exists.
+Foreign keys are written by natural keys a person recognises (a plan by its number, an
+organisation by its Arabic name), never by database ids, where such a key exists.
 Exported cells that a spreadsheet would run as a formula are made inert.
 """
 
@@ -11,8 +11,6 @@ import datetime
 
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
-    MultipleObjectsReturned,
-    ObjectDoesNotExist,
     PermissionDenied,
 )
 from django.db import IntegrityError
@@ -46,64 +44,6 @@ def strip_formula_guard(value):
     ):
         return value[1:]
     return value
-
-
-class LookupWidget(widgets.ForeignKeyWidget):
-    """A foreign key looked up by a readable key; a missing or ambiguous key is a cell error.
-
-    The stock widget lets `DoesNotExist` escape, which django-import-export reports as a row
-    error without the column; a `ValueError` is reported on the column.
-    """
-
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row=row, **kwargs)
-        except ObjectDoesNotExist:
-            raise ValueError(
-                _("No %(model)s with %(field)s “%(value)s”.")
-                % {"model": self.model._meta.verbose_name, "field": self.label(), "value": value}
-            ) from None
-        except MultipleObjectsReturned:
-            raise ValueError(
-                _("More than one %(model)s has %(field)s “%(value)s”.")
-                % {"model": self.model._meta.verbose_name, "field": self.label(), "value": value}
-            ) from None
-
-    def label(self):
-        return self.model._meta.get_field(self.field).verbose_name
-
-
-class StrictManyToManyWidget(widgets.ManyToManyWidget):
-    """Many-to-many by readable keys; an unknown key is an error instead of silently dropped."""
-
-    def __init__(self, model, field, separator="|", **kwargs):
-        super().__init__(model, separator=separator, field=field, **kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        if not value:
-            return self.model.objects.none()
-        keys = [key.strip() for key in str(value).split(self.separator) if key.strip()]
-        found = self.model.objects.filter(**{f"{self.field}__in": keys})
-        missing = set(keys) - {str(getattr(obj, self.field)) for obj in found}
-        if missing:
-            raise ValueError(
-                _("No %(model)s with %(field)s: %(values)s.")
-                % {
-                    "model": self.model._meta.verbose_name,
-                    "field": self.model._meta.get_field(self.field).verbose_name,
-                    "values": ", ".join(f"“{key}”" for key in sorted(missing)),
-                }
-            )
-        return found
-
-
-class DateCellWidget(widgets.DateWidget):
-    """A date; XLSX gives date cells as datetimes, which would count as a change."""
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        return super().clean(value, row=row, **kwargs)
 
 
 def condition_fields(condition) -> list[str]:
@@ -224,7 +164,6 @@ class SpreadsheetResource(resources.ModelResource):
     WIDGETS_MAP = {
         **resources.ModelResource.WIDGETS_MAP,
         "TextField": widgets.CharWidget,
-        "DateField": DateCellWidget,
     }
 
     def get_queryset(self):

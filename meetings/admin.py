@@ -14,9 +14,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyMixin, form_data, take_saved
 from core.concurrency import save_as
 from core.spreadsheets import SpreadsheetExportMixin
-from plans.admin import form_data
 
 from . import services
 from .models import (
@@ -105,7 +105,7 @@ class BodyAdmin(admin.ModelAdmin):
     list_filter = ("kind", "plan")
     list_select_related = ("plan", "commitment")
     search_fields = ("name_ar", "name_en")
-    fields = ("kind", "name_ar", "name_en", "plan", "commitment")
+    fields = services.BODY_EDIT_FIELDS
     autocomplete_fields = ("plan", "commitment")
 
     def save_model(self, request, obj, form, change):
@@ -114,8 +114,7 @@ class BodyAdmin(admin.ModelAdmin):
             data=form_data(form, services.BODY_EDIT_FIELDS),
             by=request.user,
         )
-        obj.pk = saved.pk
-        obj._state.adding = False
+        take_saved(obj, saved)
 
 
 @admin.register(Person)
@@ -153,16 +152,7 @@ class MembershipAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     list_filter = ("role", "body", "organisation__sector")
     list_select_related = ("person", "body", "organisation")
     search_fields = ("person__name_ar", "person__name_en", "organisation__name_ar", "body__name_ar")
-    fields = (
-        "body",
-        "person",
-        "organisation",
-        "role",
-        "position_ar",
-        "position_en",
-        "starts_on",
-        "ends_on",
-    )
+    fields = ("body", *services.MEMBERSHIP_EDIT_FIELDS)
     autocomplete_fields = ("body", "person", "organisation")
 
     def get_readonly_fields(self, request, obj=None):
@@ -177,8 +167,7 @@ class MembershipAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
             saved = services.create_membership(
                 body=form.cleaned_data["body"], data=data, by=request.user
             )
-        obj.pk = saved.pk
-        obj._state.adding = False
+        take_saved(obj, saved)
 
 
 class LockedWithMeetingInline:
@@ -246,18 +235,8 @@ class MeetingAdmin(SimpleHistoryAdmin):
     date_hierarchy = "starts_at"
     autocomplete_fields = ("body", "plan")
     fields = (
-        "body",
-        "plan",
-        "title_ar",
-        "title_en",
-        "starts_at",
-        "ends_at",
-        "mode",
-        "place_ar",
-        "place_en",
-        "platform",
-        "minutes_ar",
-        "minutes_en",
+        *services.MEETING_EDIT_FIELDS,
+        *services.MINUTES_TEXT_FIELDS,
         *MINUTES_STEP_FIELDS,
         "version",
     )
@@ -278,8 +257,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
             )
         else:
             saved = services.create_meeting(data=data, by=request.user)
-        obj.pk, obj.version = saved.pk, saved.version
-        obj._state.adding = False
+        take_saved(obj, saved, "version")
 
     def save_formset(self, request, form, formset, change):
         services.save_meeting_rows(meeting=form.instance, formset=formset, by=request.user)
@@ -316,16 +294,7 @@ class AgendaItemAdmin(CountedRowAdmin):
     list_filter = ("meeting__body",)
     list_select_related = ("meeting", "presenter")
     search_fields = ("title_ar", "title_en", "meeting__title_ar")
-    fields = (
-        "meeting",
-        "number",
-        "title_ar",
-        "title_en",
-        "discussion_ar",
-        "discussion_en",
-        "presenter",
-        "presentation",
-    )
+    fields = ("meeting", *AgendaItemInline.fields)
     autocomplete_fields = ("meeting", "presenter")
 
 
@@ -335,16 +304,7 @@ class OutcomeAdmin(CountedRowAdmin):
     list_filter = ("status", "meeting__body")
     list_select_related = ("meeting", "owner")
     search_fields = ("decision_ar", "decision_en", "meeting__title_ar")
-    fields = (
-        "meeting",
-        "number",
-        "decision_ar",
-        "decision_en",
-        "owner",
-        "due_on",
-        "status",
-        "commitments",
-    )
+    fields = ("meeting", *OutcomeInline.fields)
     autocomplete_fields = ("meeting", "owner", "commitments")
 
 
@@ -381,12 +341,11 @@ class AttachmentAdmin(MeetingRowAdmin):
             upload=form.cleaned_data["file"],
             by=request.user,
         )
-        obj.pk = saved.pk
-        obj._state.adding = False
+        take_saved(obj, saved)
 
 
 @admin.register(Remark)
-class RemarkAdmin(admin.ModelAdmin):
+class RemarkAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """A forum member's own words, sent from the workspace while the minutes are
     circulated (services.submit_remark): read here, never written."""
 
@@ -395,9 +354,3 @@ class RemarkAdmin(admin.ModelAdmin):
     search_fields = ("body", "meeting__title_ar")
     fields = ("meeting", "author", "body", "created_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

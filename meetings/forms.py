@@ -26,7 +26,7 @@ from .models import (
     Role,
 )
 from .richtext import clean_rich_text
-from .services import MEETING_EDIT_FIELDS
+from .services import BODY_EDIT_FIELDS, MEETING_EDIT_FIELDS, MEMBERSHIP_EDIT_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(
@@ -141,7 +141,7 @@ class GuestForm(forms.Form):
 class BodyForm(forms.ModelForm):
     class Meta:
         model = Body
-        fields = ["kind", "name_ar", "name_en", "plan", "commitment"]
+        fields = BODY_EDIT_FIELDS
         widgets = {"name_ar": forms.TextInput(attrs=AR), "name_en": forms.TextInput(attrs=EN)}
 
     def __init__(self, *args, **kwargs):
@@ -155,15 +155,7 @@ class BodyForm(forms.ModelForm):
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
-        fields = [
-            "person",
-            "organisation",
-            "role",
-            "position_ar",
-            "position_en",
-            "starts_on",
-            "ends_on",
-        ]
+        fields = MEMBERSHIP_EDIT_FIELDS
         widgets = {
             "position_ar": forms.TextInput(attrs=AR),
             "position_en": forms.TextInput(attrs=EN),

@@ -9,7 +9,7 @@ import copy
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
-from import_export import fields
+from import_export import fields, widgets
 
 from core.arabic import normalise
 from core.sheets import (
@@ -22,11 +22,12 @@ from core.sheets import (
     display,
     dry_run,
     field_change,
+    field_label,
     model_problems,
     register,
     report_problems,
 )
-from core.spreadsheets import LookupWidget, SpreadsheetResource
+from core.spreadsheets import SpreadsheetResource
 from plans.models import Organisation
 
 from . import services
@@ -45,18 +46,19 @@ class PersonResource(SpreadsheetResource):
     class Meta:
         model = Person
         fields = ("honorific", "name_ar", "name_en", "email", "phone")
-        import_id_fields = ("name_ar",)
 
 
 class MembershipResource(SpreadsheetResource):
-    body = fields.Field(attribute="body", column_name="body", widget=LookupWidget(Body, "name_ar"))
+    body = fields.Field(
+        attribute="body", column_name="body", widget=widgets.ForeignKeyWidget(Body, "name_ar")
+    )
     person = fields.Field(
-        attribute="person", column_name="person", widget=LookupWidget(Person, "name_ar")
+        attribute="person", column_name="person", widget=widgets.ForeignKeyWidget(Person, "name_ar")
     )
     organisation = fields.Field(
         attribute="organisation",
         column_name="organisation",
-        widget=LookupWidget(Organisation, "name_ar"),
+        widget=widgets.ForeignKeyWidget(Organisation, "name_ar"),
     )
     constraint_fields = {
         "membership_unique_person_per_body": "person",
@@ -66,33 +68,23 @@ class MembershipResource(SpreadsheetResource):
 
     class Meta:
         model = Membership
-        fields = (
-            "body",
-            "person",
-            "organisation",
-            "role",
-            "position_ar",
-            "position_en",
-            "starts_on",
-            "ends_on",
-        )
-        import_id_fields = ("body", "person", "organisation")
+        fields = ("body", *services.MEMBERSHIP_EDIT_FIELDS)
 
 
 class AttendanceResource(SpreadsheetResource):
     meeting = fields.Field(
-        attribute="meeting", column_name="meeting", widget=LookupWidget(Meeting, "id")
+        attribute="meeting", column_name="meeting", widget=widgets.ForeignKeyWidget(Meeting, "id")
     )
     meeting_title = fields.Field(
         attribute="meeting__title_ar", column_name="meeting_title", readonly=True
     )
     person = fields.Field(
-        attribute="person", column_name="person", widget=LookupWidget(Person, "name_ar")
+        attribute="person", column_name="person", widget=widgets.ForeignKeyWidget(Person, "name_ar")
     )
     organisation = fields.Field(
         attribute="organisation",
         column_name="organisation",
-        widget=LookupWidget(Organisation, "name_ar"),
+        widget=widgets.ForeignKeyWidget(Organisation, "name_ar"),
     )
     export_select_related = ("meeting", "person", "organisation")
 
@@ -109,14 +101,9 @@ class AttendanceResource(SpreadsheetResource):
             "role",
             "status",
         )
-        import_id_fields = ("meeting", "person")
 
 
 # Workspace sheets (imports.views): upload → preview → confirm, whole file or nothing.
-
-
-def _label(model, name):
-    return model._meta.get_field(name).verbose_name
 
 
 class PeopleIndex:
@@ -145,7 +132,7 @@ class PeopleIndex:
         found = self.organisations.get(normalise(name), set())
         if len(found) != 1:
             result.error(
-                _label(Membership, "organisation"),
+                field_label(Membership, "organisation"),
                 gettext(
                     "“%(name)s” is not one known organisation: import it in the organisations"
                     " sheet first, or write its name as the workspace shows it."
@@ -205,7 +192,41 @@ def read_person_id(result, data):
         return None, False
 
 
-class MemberSheet(Sheet):
+class PeopleSheet(Sheet):
+    """A sheet whose rows name a person of an organisation (members, attendance): people
+    are found through `PeopleIndex`; a name not known yet adds a person on confirming."""
+
+    def require(self, result, data, names):
+        for name in names:
+            if not data.get(name):
+                result.error(self.column(name).label, gettext("This cell is required."))
+
+    def person_of(self, index, result, data):
+        """(organisation, person) the row names; person None for a new one (or on error)."""
+        organisation = index.organisation(result, data["organisation"])
+        person_id, new = read_person_id(result, data)
+        person = None if new else index.person(result, data["person"], organisation, person_id)
+        return organisation, person
+
+    def describe(self, result, saved, person, fields):
+        """The row as the preview shows it: with `saved` None a new row and its values,
+        otherwise the changes `fields` make to `saved`."""
+        if saved is None:
+            result.action = "create"
+            if person is None:
+                result.notes.append(gettext("A new person."))
+            for name, value in fields.items():
+                result.changes.append(Change(label=self.column(name).label, new=display(value)))
+        else:
+            result.obj = saved
+            for name, value in fields.items():
+                change = field_change(saved, name, value, self.column(name).label)
+                if change:
+                    result.changes.append(change)
+            result.action = "update" if result.changes else "unchanged"
+
+
+class MemberSheet(PeopleSheet):
     """Members of the forum's bodies: body, person, organisation, role and term."""
 
     kind = "members"
@@ -221,24 +242,33 @@ class MemberSheet(Sheet):
     def columns(self):
         return [
             Column(
-                "body", _label(Membership, "body"), required=True, example="منتدى أصحاب المصلحة"
+                "body",
+                field_label(Membership, "body"),
+                required=True,
+                example="منتدى أصحاب المصلحة",
             ),
-            Column("person", _label(Membership, "person"), required=True, example="نزار عوض"),
+            Column("person", field_label(Membership, "person"), required=True, example="نزار عوض"),
             person_id_column(),
             Column(
                 "organisation",
-                _label(Membership, "organisation"),
+                field_label(Membership, "organisation"),
                 required=True,
                 example="وزارة التخطيط والتعاون الدولي",
             ),
-            Column("sector", _label(Organisation, "sector"), help=gettext_lazy("Export only.")),
             Column(
-                "role", _label(Membership, "role"), "choice", choices=Role.choices, example="member"
+                "sector", field_label(Organisation, "sector"), help=gettext_lazy("Export only.")
             ),
-            Column("position_ar", _label(Membership, "position_ar")),
-            Column("position_en", _label(Membership, "position_en")),
-            Column("starts_on", _label(Membership, "starts_on"), "date", example="2021-09-01"),
-            Column("ends_on", _label(Membership, "ends_on"), "date"),
+            Column(
+                "role",
+                field_label(Membership, "role"),
+                "choice",
+                choices=Role.choices,
+                example="member",
+            ),
+            Column("position_ar", field_label(Membership, "position_ar")),
+            Column("position_en", field_label(Membership, "position_en")),
+            Column("starts_on", field_label(Membership, "starts_on"), "date", example="2021-09-01"),
+            Column("ends_on", field_label(Membership, "ends_on"), "date"),
         ]
 
     def export_rows(self, *, plan, user):
@@ -273,17 +303,13 @@ class MemberSheet(Sheet):
             result = RowResult(number=number)
             data = self.read_row(table, position, result)
             preview.rows.append(result)
-            for name in ("body", "person", "organisation"):
-                if not data.get(name):
-                    result.error(self.column(name).label, gettext("This cell is required."))
+            self.require(result, data, ("body", "person", "organisation"))
             if result.action == "error":
                 continue
             body = index.bodies.get(normalise(data["body"]))
             if body is None:
                 result.error(self.column("body").label, gettext("There is no such body."))
-            organisation = index.organisation(result, data["organisation"])
-            person_id, new = read_person_id(result, data)
-            person = None if new else index.person(result, data["person"], organisation, person_id)
+            organisation, person = self.person_of(index, result, data)
             if result.action == "error":
                 continue
             key = (body.pk, person.pk if person else normalise(data["person"]), organisation.pk)
@@ -307,19 +333,7 @@ class MemberSheet(Sheet):
                 "name_ar": data["person"],
                 "fields": fields,
             }
-            if membership is None:
-                result.action = "create"
-                if person is None:
-                    result.notes.append(gettext("A new person."))
-                for name, value in fields.items():
-                    result.changes.append(Change(label=self.column(name).label, new=display(value)))
-            else:
-                result.obj = membership
-                for name, value in fields.items():
-                    change = field_change(membership, name, value, self.column(name).label)
-                    if change:
-                        result.changes.append(change)
-                result.action = "update" if result.changes else "unchanged"
+            self.describe(result, membership, person, fields)
             if result.action in ("create", "update"):
                 self.check(result, membership, result.data, fields, writes, newcomers)
 
@@ -375,7 +389,7 @@ class MemberSheet(Sheet):
                 raise _row_error(result, error) from error
 
 
-class AttendanceSheet(Sheet):
+class AttendanceSheet(PeopleSheet):
     """The attendance of meetings, a meeting named by its id (shown in the workspace)."""
 
     kind = "attendance"
@@ -391,17 +405,22 @@ class AttendanceSheet(Sheet):
     @property
     def columns(self):
         return [
-            Column("meeting", _label(Attendance, "meeting"), "int", required=True, example="1"),
+            Column(
+                "meeting", field_label(Attendance, "meeting"), "int", required=True, example="1"
+            ),
             Column(
                 "meeting_title", gettext_lazy("meeting title"), help=gettext_lazy("Export only.")
             ),
-            Column("person", _label(Attendance, "person"), required=True, example="مي عليجات"),
+            Column("person", field_label(Attendance, "person"), required=True, example="مي عليجات"),
             person_id_column(),
-            Column("organisation", _label(Attendance, "organisation"), required=True),
-            Column("position_ar", _label(Attendance, "position_ar")),
-            Column("role", _label(Attendance, "role"), "choice", choices=Role.choices),
+            Column("organisation", field_label(Attendance, "organisation"), required=True),
+            Column("position_ar", field_label(Attendance, "position_ar")),
+            Column("role", field_label(Attendance, "role"), "choice", choices=Role.choices),
             Column(
-                "status", _label(Attendance, "status"), "choice", choices=AttendanceStatus.choices
+                "status",
+                field_label(Attendance, "status"),
+                "choice",
+                choices=AttendanceStatus.choices,
             ),
         ]
 
@@ -433,9 +452,7 @@ class AttendanceSheet(Sheet):
             result = RowResult(number=number)
             data = self.read_row(table, position, result)
             preview.rows.append(result)
-            for name in ("meeting", "person", "organisation"):
-                if not data.get(name):
-                    result.error(self.column(name).label, gettext("This cell is required."))
+            self.require(result, data, ("meeting", "person", "organisation"))
             if result.action == "error":
                 continue
             meeting = meetings.get(data["meeting"])
@@ -445,9 +462,7 @@ class AttendanceSheet(Sheet):
                 result.error(
                     "", gettext("These minutes are published; they can no longer be changed.")
                 )
-            organisation = index.organisation(result, data["organisation"])
-            person_id, new = read_person_id(result, data)
-            person = None if new else index.person(result, data["person"], organisation, person_id)
+            organisation, person = self.person_of(index, result, data)
             if result.action == "error":
                 continue
             key = (meeting.pk, person.pk if person else normalise(data["person"]))
@@ -469,22 +484,9 @@ class AttendanceSheet(Sheet):
                 "name_ar": data["person"],
                 "fields": fields,
             }
-            if attendance is None:
-                result.action = "create"
-                if person is None:
-                    result.notes.append(gettext("A new person."))
-                for name, value in fields.items():
-                    result.changes.append(Change(label=self.column(name).label, new=display(value)))
-            else:
-                result.obj = attendance
-                if attendance.organisation_id != organisation.pk:
-                    fields["organisation"] = organisation
-                for name, value in fields.items():
-                    label = _label(Attendance, name)
-                    change = field_change(attendance, name, value, label)
-                    if change:
-                        result.changes.append(change)
-                result.action = "update" if result.changes else "unchanged"
+            if attendance is not None and attendance.organisation_id != organisation.pk:
+                fields["organisation"] = organisation
+            self.describe(result, attendance, person, fields)
         return preview
 
     def apply(self, preview, *, plan, user, now):

@@ -408,7 +408,17 @@ def check_membership_overlap(membership: Membership) -> None:
 
 @transaction.atomic
 def create_membership(*, body: Body, data: dict, by) -> Membership:
-    membership = Membership(body=body)
+    return save_membership(Membership(body=body), data)
+
+
+@transaction.atomic
+def update_membership(*, membership: Membership, data: dict, by) -> Membership:
+    return save_membership(Membership.objects.select_for_update().get(pk=membership.pk), data)
+
+
+def save_membership(membership: Membership, data: dict) -> Membership:
+    """Write `data` on the membership, checked (one seat per person, body and organisation
+    at a time; the model's rules) before it is saved."""
     for name in MEMBERSHIP_EDIT_FIELDS:
         if name in data:
             setattr(membership, name, data[name])
@@ -416,18 +426,6 @@ def create_membership(*, body: Body, data: dict, by) -> Membership:
     membership.full_clean()
     membership.save()
     return membership
-
-
-@transaction.atomic
-def update_membership(*, membership: Membership, data: dict, by) -> Membership:
-    current = Membership.objects.select_for_update().get(pk=membership.pk)
-    for name in MEMBERSHIP_EDIT_FIELDS:
-        if name in data:
-            setattr(current, name, data[name])
-    check_membership_overlap(current)
-    current.full_clean()
-    current.save()
-    return current
 
 
 @transaction.atomic

@@ -338,6 +338,13 @@ def attendance_choices(meeting: Meeting) -> dict:
     return {"memberships": memberships, "guests": guests}
 
 
+def show_form_errors(request, form) -> None:
+    """The errors of a form posted from a page it redirects back to, as page messages."""
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+
+
 @require_http_methods(["GET", "POST"])
 @workspace_view("meetings.view_meeting", "meetings.change_attendance", "meetings.add_attendance")
 def meeting_attendance(request, pk: int):
@@ -366,9 +373,7 @@ def meeting_guest_add(request, pk: int):
         else:
             messages.success(request, _("The guest was added to the attendance."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        show_form_errors(request, form)
     return redirect("manage:meeting_attendance", pk=meeting.pk)
 
 
@@ -508,9 +513,7 @@ def attachment_add(request, pk: int):
         else:
             messages.success(request, _("The file was attached."))
             return redirect("manage:meeting_detail", pk=meeting.pk)
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
+    show_form_errors(request, form)
     return redirect(reverse("manage:meeting_detail", kwargs={"pk": meeting.pk}) + "#agenda")
 
 

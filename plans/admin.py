@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyMixin, form_data, save_versioned_formset, take_saved
 from core.concurrency import save_as
 from core.spreadsheets import SpreadsheetExportMixin
 
@@ -25,26 +26,15 @@ from .models import (
     PlanPdf,
     PlanPublication,
 )
-from .resources import ActionPlanResource, MethodologyStageResource, OrganisationResource
+from .resources import (
+    STAGE_FIELDS,
+    ActionPlanResource,
+    MethodologyStageResource,
+    OrganisationResource,
+)
 
 # Stage fields that move only through plans.services (start_stage, complete_stage).
 STAGE_STATUS_FIELDS = ("status", "actual_start", "actual_end")
-
-
-def form_data(form, names) -> dict:
-    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
-
-
-def save_versioned_formset(formset, user) -> None:
-    """Save an inline's rows as the services do: version bumped, `user` on the history."""
-    for instance in formset.save(commit=False):
-        if instance.pk is not None and hasattr(instance, "version"):
-            instance.version += 1
-        save_as(instance, user)
-    for instance in formset.deleted_objects:
-        instance._history_user = user
-        instance.delete()
-    formset.save_m2m()
 
 
 @admin.register(Organisation)
@@ -53,7 +43,7 @@ class OrganisationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     list_display = ("name_ar", "name_en", "acronym", "sector")
     list_filter = ("sector",)
     search_fields = ("name_ar", "name_en", "acronym")
-    fields = ("name_ar", "name_en", "acronym", "sector", "website", "focal_points")
+    fields = (*services.ORGANISATION_EDIT_FIELDS, "focal_points")
     autocomplete_fields = ("focal_points",)
 
 
@@ -119,8 +109,7 @@ class ActionPlanAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
             )
         else:
             saved = services.create_plan(data=data, by=request.user)
-        obj.pk, obj.version = saved.pk, saved.version
-        obj._state.adding = False
+        take_saved(obj, saved, "version")
 
     def save_formset(self, request, form, formset, change):
         save_versioned_formset(formset, request.user)
@@ -152,17 +141,7 @@ class MethodologyStageAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
     list_select_related = ("plan",)
     search_fields = ("plan__title_ar", "plan__title_en", "notes_ar", "notes_en")
     readonly_fields = STAGE_STATUS_FIELDS
-    fields = (
-        "plan",
-        "number",
-        "status",
-        "planned_start",
-        "planned_end",
-        "actual_start",
-        "actual_end",
-        "notes_ar",
-        "notes_en",
-    )
+    fields = STAGE_FIELDS
     autocomplete_fields = ("plan",)
 
     def save_model(self, request, obj, form, change):
@@ -236,7 +215,7 @@ class PlanPdfAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationName)
-class OrganisationNameAdmin(admin.ModelAdmin):
+class OrganisationNameAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Other names of organisations, remembered when a user maps a name in an import
     (`plans.services.remember_organisation_name`): read here, and deleted if wrong."""
 
@@ -245,9 +224,3 @@ class OrganisationNameAdmin(admin.ModelAdmin):
     search_fields = ("name", "organisation__name_ar", "organisation__name_en")
     fields = ("organisation", "name", "key", "created_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

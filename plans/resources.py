@@ -4,7 +4,7 @@ import copy
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
-from import_export import fields
+from import_export import fields, widgets
 
 from core.arabic import normalise
 from core.concurrency import save_as
@@ -17,11 +17,12 @@ from core.sheets import (
     Write,
     display,
     dry_run,
+    field_label,
     model_problems,
     register,
     report_problems,
 )
-from core.spreadsheets import LookupWidget, SpreadsheetResource
+from core.spreadsheets import SpreadsheetResource
 
 from .models import ActionPlan, MethodologyStage, Organisation, Sector
 from .services import ORGANISATION_EDIT_FIELDS, create_organisation
@@ -30,16 +31,10 @@ from .services import ORGANISATION_EDIT_FIELDS, create_organisation
 class OrganisationResource(SpreadsheetResource):
     class Meta:
         model = Organisation
-        fields = ("name_ar", "name_en", "acronym", "sector", "website")
-        import_id_fields = ("name_ar",)
+        fields = ORGANISATION_EDIT_FIELDS
 
 
 class ActionPlanResource(SpreadsheetResource):
-    constraint_fields = {
-        "actionplan_period_in_order": "ends_on",
-        "actionplan_published_has_date": "published_on",
-    }
-
     class Meta:
         model = ActionPlan
         fields = (
@@ -54,41 +49,34 @@ class ActionPlanResource(SpreadsheetResource):
             "status",
             "published_on",
         )
-        import_id_fields = ("country_code", "number")
+
+
+# A stage's fields, as the admin shows them and its export lists them.
+STAGE_FIELDS = (
+    "plan",
+    "number",
+    "status",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "notes_ar",
+    "notes_en",
+)
 
 
 class MethodologyStageResource(SpreadsheetResource):
     plan = fields.Field(
-        attribute="plan", column_name="plan", widget=LookupWidget(ActionPlan, "number")
+        attribute="plan", column_name="plan", widget=widgets.ForeignKeyWidget(ActionPlan, "number")
     )
-    constraint_fields = {
-        "stage_planned_dates_in_order": "planned_end",
-        "stage_actual_dates_in_order": "actual_end",
-        "stage_completed_has_end_date": "actual_end",
-    }
     export_select_related = ("plan",)
 
     class Meta:
         model = MethodologyStage
-        fields = (
-            "plan",
-            "number",
-            "status",
-            "planned_start",
-            "planned_end",
-            "actual_start",
-            "actual_end",
-            "notes_ar",
-            "notes_en",
-        )
-        import_id_fields = ("plan", "number")
+        fields = STAGE_FIELDS
 
 
 # Workspace sheet (imports.views) ------------------------------------------------------
-
-
-def organisation_label(name):
-    return Organisation._meta.get_field(name).verbose_name
 
 
 class OrganisationSheet(Sheet):
@@ -109,28 +97,28 @@ class OrganisationSheet(Sheet):
         return [
             Column(
                 "name_ar",
-                organisation_label("name_ar"),
+                field_label(Organisation, "name_ar"),
                 help=gettext_lazy("Required for a new organisation."),
                 example="وزارة الشباب",
                 aliases=("الاسم", "اسم الجهة"),
             ),
             Column(
                 "name_en",
-                organisation_label("name_en"),
+                field_label(Organisation, "name_en"),
                 example="Ministry of Youth",
                 aliases=("name", "organisation", "institution"),
             ),
-            Column("acronym", organisation_label("acronym"), "key", example="MoY"),
+            Column("acronym", field_label(Organisation, "acronym"), "key", example="MoY"),
             Column(
                 "sector",
-                organisation_label("sector"),
+                field_label(Organisation, "sector"),
                 "choice",
                 help=gettext_lazy("Required for a new organisation."),
                 example=Sector.GOVERNMENT,
                 choices=Sector.choices,
                 aliases=("القطاع",),
             ),
-            Column("website", organisation_label("website"), example="https://moy.gov.jo"),
+            Column("website", field_label(Organisation, "website"), example="https://moy.gov.jo"),
         ]
 
     def export_rows(self, *, plan, user):
@@ -176,7 +164,7 @@ class OrganisationSheet(Sheet):
                     result.error(
                         "",
                         gettext("Row %(first)s already has the same %(columns)s.")
-                        % {"first": first, "columns": organisation_label("name_ar")},
+                        % {"first": first, "columns": field_label(Organisation, "name_ar")},
                     )
                 elif organisation:
                     self.describe_update(result, organisation, data, writes)
@@ -187,7 +175,7 @@ class OrganisationSheet(Sheet):
         return preview
 
     def label_of(self, name):
-        return organisation_label(name) if name in ORGANISATION_EDIT_FIELDS else ""
+        return field_label(Organisation, name) if name in ORGANISATION_EDIT_FIELDS else ""
 
     def describe_update(self, result, organisation, data, writes):
         result.obj = organisation
@@ -197,7 +185,7 @@ class OrganisationSheet(Sheet):
             if getattr(organisation, name) != value:
                 result.changes.append(
                     Change(
-                        label=organisation_label(name),
+                        label=field_label(Organisation, name),
                         old=display(getattr(organisation, name)),
                         new=display(value),
                     )
@@ -211,7 +199,7 @@ class OrganisationSheet(Sheet):
         result.data = data
         result.target_ar, result.target_en = data.get("name_ar", ""), data.get("name_en", "")
         for name, value in data.items():
-            result.changes.append(Change(label=organisation_label(name), new=display(value)))
+            result.changes.append(Change(label=field_label(Organisation, name), new=display(value)))
         self.check(result, Organisation(), data, writes, creating=True)
 
     def check(self, result, organisation, data, writes, *, creating):

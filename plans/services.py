@@ -64,30 +64,34 @@ def create_plan(*, data: dict, by) -> ActionPlan:
     return plan
 
 
-@transaction.atomic
-def update_plan(*, plan: ActionPlan, data: dict, expected_version: int, by) -> ActionPlan:
-    current = lock_for_edit(plan, expected_version)
-    for name in PLAN_EDIT_FIELDS:
+def save_edit(instance, *, data: dict, names: list[str], expected_version: int, by):
+    """Write the fields `names` found in `data` on the row opened at `expected_version`
+    (`StaleEdit` if someone saved since), as a new version, checked, with a history row.
+    Call inside `transaction.atomic()`."""
+    current = lock_for_edit(instance, expected_version)
+    for name in names:
         if name in data:
             setattr(current, name, data[name])
     current.version += 1
     current.full_clean()
     save_as(current, by)
     return current
+
+
+@transaction.atomic
+def update_plan(*, plan: ActionPlan, data: dict, expected_version: int, by) -> ActionPlan:
+    return save_edit(
+        plan, data=data, names=PLAN_EDIT_FIELDS, expected_version=expected_version, by=by
+    )
 
 
 @transaction.atomic
 def update_stage(
     *, stage: MethodologyStage, data: dict, expected_version: int, by
 ) -> MethodologyStage:
-    current = lock_for_edit(stage, expected_version)
-    for name in STAGE_EDIT_FIELDS:
-        if name in data:
-            setattr(current, name, data[name])
-    current.version += 1
-    current.full_clean()
-    save_as(current, by)
-    return current
+    return save_edit(
+        stage, data=data, names=STAGE_EDIT_FIELDS, expected_version=expected_version, by=by
+    )
 
 
 def previous_stage(stage: MethodologyStage) -> MethodologyStage | None:
@@ -278,14 +282,9 @@ FINAL_DOCUMENT_STATUSES = [
 def update_plan_narrative(*, plan: ActionPlan, data: dict, expected_version: int, by) -> ActionPlan:
     """Save the plan's narrative sections (both languages), with the version check and a
     history row, like `update_plan`."""
-    current = lock_for_edit(plan, expected_version)
-    for name in NARRATIVE_EDIT_FIELDS:
-        if name in data:
-            setattr(current, name, data[name])
-    current.version += 1
-    current.full_clean()
-    save_as(current, by)
-    return current
+    return save_edit(
+        plan, data=data, names=NARRATIVE_EDIT_FIELDS, expected_version=expected_version, by=by
+    )
 
 
 def final_publication_problems(plan: ActionPlan) -> list[str]:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import show_service_error, workspace_view
 from core.concurrency import StaleEdit
-from core.conflicts import conflict_context, rebase_form
+from core.conflicts import conflict_context, conflict_page, rebase_form
 from core.roles import is_agency_scoped
 
 from . import services
@@ -193,10 +193,8 @@ def plan_edit(request, number: int):
                 by=request.user,
             )
         except StaleEdit as stale:
-            form = rebase_form(form, stale.current)
-            context |= conflict_context(form, stale.current)
-            return render(
-                request, "manage/plans/plan_form.html", context | {"form": form}, status=409
+            return conflict_page(
+                request, form, stale.current, "manage/plans/plan_form.html", context
             )
         except ValidationError as error:
             show_service_error(request, error, form)
@@ -222,10 +220,8 @@ def stage_edit(request, number: int, stage: int):
                 by=request.user,
             )
         except StaleEdit as stale:
-            form = rebase_form(form, stale.current)
-            context |= conflict_context(form, stale.current)
-            return render(
-                request, "manage/plans/stage_form.html", context | {"form": form}, status=409
+            return conflict_page(
+                request, form, stale.current, "manage/plans/stage_form.html", context
             )
         except ValidationError as error:
             show_service_error(request, error, form)
@@ -240,26 +236,33 @@ def stage_edit(request, number: int, stage: int):
 @require_POST
 @workspace_view("plans.view_actionplan", "plans.manage_stages")
 def stage_start(request, number: int, stage: int):
-    plan = get_plan(number)
-    stage_row = get_stage(plan, stage)
-    try:
-        services.start_stage(stage=stage_row, by=request.user, today=today())
-    except ValidationError as error:
-        return render_plan(request, plan, refused={stage_row.number: error.messages}, status=400)
-    messages.success(request, _("Stage %(number)s has started.") % {"number": stage_row.number})
-    return redirect("manage:plan_detail", number=plan.number)
+    return move_stage(
+        request, number, stage, services.start_stage, gettext_lazy("Stage %(number)s has started.")
+    )
 
 
 @require_POST
 @workspace_view("plans.view_actionplan", "plans.manage_stages")
 def stage_complete(request, number: int, stage: int):
+    return move_stage(
+        request,
+        number,
+        stage,
+        services.complete_stage,
+        gettext_lazy("Stage %(number)s is completed."),
+    )
+
+
+def move_stage(request, number: int, stage: int, step, done):
+    """Start or complete a stage through `step` (the service); a refused step is shown on
+    the plan's page beside the stage."""
     plan = get_plan(number)
     stage_row = get_stage(plan, stage)
     try:
-        services.complete_stage(stage=stage_row, by=request.user, today=today())
+        step(stage=stage_row, by=request.user, today=today())
     except ValidationError as error:
         return render_plan(request, plan, refused={stage_row.number: error.messages}, status=400)
-    messages.success(request, _("Stage %(number)s is completed.") % {"number": stage_row.number})
+    messages.success(request, done % {"number": stage_row.number})
     return redirect("manage:plan_detail", number=plan.number)
 
 

@@ -5,16 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commitments', '0008_irm_versions'),
-        ('consultations', '0010_comment_window_counts_index'),
+        ("commitments", "0008_irm_versions"),
+        ("consultations", "0010_comment_window_counts_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['commitment', '-published_at', '-created_at', 'state'], name='comment_commitment_public'),
+            model_name="comment",
+            index=models.Index(
+                fields=["commitment", "-published_at", "-created_at", "state"],
+                name="comment_commitment_public",
+            ),
         ),
     ]

@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commitments', '0008_irm_versions'),
-        ('consultations', '0011_comment_commitment_public_index'),
+        ("commitments", "0008_irm_versions"),
+        ("consultations", "0011_comment_commitment_public_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['window', 'created_at', 'id', 'state'], name='comment_staff_order'),
+            model_name="comment",
+            index=models.Index(
+                fields=["window", "created_at", "id", "state"], name="comment_staff_order"
+            ),
         ),
     ]

@@ -3,8 +3,8 @@ no CSRF value, the script asks for one when the visitor reaches the form, and th
 press of "Sign up" goes through."""
 
 import pytest
-from playwright.sync_api import expect
 from django.core import mail
+from playwright.sync_api import expect
 
 from consultations.models import Subscription
 
