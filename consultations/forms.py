@@ -237,7 +237,10 @@ class CommentForm(forms.ModelForm):
         if commitment is not None:
             self.fields["commitment"].widget = forms.HiddenInput()
             self.fields["commitment"].initial = commitment.pk
-        if window_commitments is not None and commitment is None and not self.is_bound:
+        if commitment is not None and not self.is_bound:
+            # The commitment page has read the commitment's milestones already.
+            self.choose_from([commitment], milestones=commitment.milestones.all())
+        elif window_commitments is not None and commitment is None and not self.is_bound:
             self.choose_from(sorted(window_commitments, key=lambda c: c.number))
         else:
             self.choose_in_window(window, commitment)
@@ -270,14 +273,16 @@ class CommentForm(forms.ModelForm):
         self.fields["commitment"].queryset = commitments.order_by("number")
         self.fields["milestone"].queryset = milestones.order_by("commitment__number", "number")
 
-    def choose_from(self, commitments: list[Commitment]) -> None:
+    def choose_from(self, commitments: list[Commitment], milestones=None) -> None:
         """The choices of a form only shown, from the window's commitments as the page read
-        them: the milestones in one plain query (their commitment is known), the
-        commitments in none. The fields keep no queryset: such a form is never sent."""
+        them: their `milestones` as the page read them too, else in one plain query (their
+        commitment is known); the commitments in none. The fields keep no queryset: such a
+        form is never sent."""
         by_pk = {commitment.pk: commitment for commitment in commitments}
-        milestones = Milestone.objects.filter(commitment_id__in=list(by_pk)).only(
-            "commitment_id", "number", "title_ar", "title_en"
-        )
+        if milestones is None:
+            milestones = Milestone.objects.filter(commitment_id__in=list(by_pk)).only(
+                "commitment_id", "number", "title_ar", "title_en"
+            )
         for milestone in milestones:
             milestone.commitment = by_pk[milestone.commitment_id]
         for name, choices in (
