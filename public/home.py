@@ -58,18 +58,21 @@ def plan_detail(request, number: int):
 
 
 def window_lists(plan: ActionPlan) -> dict:
-    """The plan's public windows open now (with the days left) and upcoming, in one query."""
+    """The plan's public windows open now (with the days left), upcoming, and closed (with
+    their reports, newest first), in one query."""
     now = timezone.now()
-    windows = CommentWindow.objects.public().filter(plan=plan, closes_at__gt=now)
+    windows = CommentWindow.objects.public().filter(plan=plan)
     windows = list(
         windows.order_by("opens_at").only("pk", "title_ar", "title_en", "opens_at", "closes_at")
     )
     open_windows = sorted((w for w in windows if w.is_open(now)), key=lambda w: w.closes_at)
     for window in open_windows:
         window.days_remaining = window.days_left(now)
+    closed = (w for w in windows if w.state_at(now) == "closed")
     return {
         "open_windows": open_windows,
         "upcoming_windows": [w for w in windows if w.state_at(now) == "upcoming"],
+        "closed_windows": sorted(closed, key=lambda w: w.closes_at, reverse=True),
     }
 
 

@@ -70,8 +70,8 @@ def commitment_consultation(context, commitment):
 @register.inclusion_tag("consultations/_consultation_reports.html")
 def consultation_reports(plan):
     """The closed public consultations of a plan, each with its "you said, we did" report:
-    shown on the plan and meeting pages (the commitment page has them from
-    `commitment_consultation`). One query."""
+    shown on the meeting page (the commitment page has them from `commitment_consultation`,
+    the plan pages from `public.home.window_lists`). One query."""
     if plan is None:  # a meeting of no plan
         return {"closed_windows": []}
     windows = CommentWindow.objects.public().filter(plan=plan, closes_at__lte=timezone.now())

@@ -41,9 +41,9 @@ MEETING_SIZES = {
 }
 
 # The site's plans (this one and the others), their stages, commitments (+ lead
-# institution), their milestones, open windows, published minutes (+ body), and the closed
-# consultations whose reports the plan links (consultations.templatetags).
-HOME_PAGE_QUERIES = 7
+# institution), their milestones, its windows (open, upcoming, and closed with the reports
+# the plan links), published minutes (+ body).
+HOME_PAGE_QUERIES = 6
 # The plan page adds its document links: the published versions, and the public drafts.
 PLAN_PAGE_QUERIES = HOME_PAGE_QUERIES + 2
 # Commitment (+ plan, lead institution), milestones, supporting institutions, policy areas,
