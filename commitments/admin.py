@@ -18,11 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyMixin, form_data, save_versioned_formset, take_saved
+from core.i18n import bilingual_names
 from core.spreadsheets import SpreadsheetExportMixin
 
 from . import services
+from .forms import sdg_field
 from .models import (
+    ADDITIONAL_TEXT_NAMES,
     OGP_VALUE_FIELDS,
+    TEMPLATE_TEXT_NAMES,
     ApprovalLetter,
     CivilSocietyRating,
     Commitment,
@@ -141,6 +145,13 @@ class ApprovalLetterInline(ReadOnlyMixin, admin.TabularInline):
         return letter_is_current(letter)
 
 
+class CommitmentAdminForm(forms.ModelForm):
+    sdgs = sdg_field()
+
+    def clean_sdgs(self):
+        return sorted(self.cleaned_data["sdgs"])
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
     resource_classes = [CommitmentResource]
@@ -161,6 +172,9 @@ class CommitmentAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
     # Publication moves through set_commitment_published (the actions below).
     readonly_fields = ("is_published", "version", "progress")
     actions = ["publish", "unpublish"]
+    # Every field the services write (COMMITMENT_EDIT_FIELDS) has its place here
+    # (tests/core/test_spreadsheet_resources.py).
+    form = CommitmentAdminForm
     fieldsets = (
         (
             None,
@@ -169,6 +183,8 @@ class CommitmentAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
                     "plan",
                     "number",
                     "ogp_id",
+                    "short_title_ar",
+                    "short_title_en",
                     "status",
                     "is_published",
                     "version",
@@ -180,18 +196,8 @@ class CommitmentAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
             _("OGP template"),
             {
                 "fields": (
-                    "title_ar",
-                    "title_en",
-                    "description_ar",
-                    "description_en",
-                    "problem_ar",
-                    "problem_en",
-                    "causes_ar",
-                    "causes_en",
-                    "solution_ar",
-                    "solution_en",
-                    "how_it_solves_ar",
-                    "how_it_solves_en",
+                    *bilingual_names(name for name in TEMPLATE_TEXT_NAMES if name != "relevance"),
+                    *bilingual_names(ADDITIONAL_TEXT_NAMES),
                 )
             },
         ),
@@ -200,9 +206,9 @@ class CommitmentAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
             {
                 "fields": (
                     *OGP_VALUE_FIELDS,
-                    "relevance_ar",
-                    "relevance_en",
+                    *bilingual_names(["relevance"]),
                     "policy_areas",
+                    "sdgs",
                 )
             },
         ),

@@ -147,11 +147,10 @@ def organisation_label(organisation: Organisation) -> str:
     return organisation.name
 
 
-class CommitmentForm(forms.ModelForm):
-    """The OGP commitment template. Milestones come in their own formset; the publish flag
-    and the version are never fields here (see `commitments.services`)."""
-
-    sdgs = forms.TypedMultipleChoiceField(
+def sdg_field() -> forms.TypedMultipleChoiceField:
+    """The goals a commitment contributes to, as boxes to tick (the workspace and the admin):
+    the model keeps them as a list of numbers, never empty (`[]`)."""
+    return forms.TypedMultipleChoiceField(
         label=_("Sustainable Development Goals"),
         choices=SDG_CHOICES,
         coerce=int,
@@ -159,6 +158,13 @@ class CommitmentForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The goals this commitment contributes to."),
     )
+
+
+class CommitmentForm(forms.ModelForm):
+    """The OGP commitment template. Milestones come in their own formset; the publish flag
+    and the version are never fields here (see `commitments.services`)."""
+
+    sdgs = sdg_field()
 
     class Meta:
         model = Commitment

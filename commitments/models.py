@@ -18,7 +18,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.i18n import Translated, choice_label
+from core.i18n import Translated, bilingual_names, choice_label
 from core.roles import is_agency_scoped
 from core.storage import private_storage
 from plans.models import ActionPlan, Organisation, on_public_plan
@@ -70,7 +70,7 @@ ADDITIONAL_TEXT_NAMES = ["budget", "national_plan_links"]
 # The parts of the commitment whose wording an agency approves: the template text and
 # the milestones (see `Commitment.approved_text`). Editing any of them makes earlier
 # approval letters stale.
-APPROVED_TEXT_FIELDS = [f"{name}_{code}" for name in TEMPLATE_TEXT_NAMES for code in ("ar", "en")]
+APPROVED_TEXT_FIELDS = bilingual_names(TEMPLATE_TEXT_NAMES)
 # The milestone fields staff write (the workspace form, the admin, the sheets); an agency
 # approves them with the milestone's number.
 MILESTONE_EDIT_FIELDS = [

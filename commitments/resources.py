@@ -40,7 +40,6 @@ from plans.services import create_organisation, remember_organisation_name
 from . import services
 from .models import (
     APPROVED_TEXT_FIELDS,
-    OGP_VALUE_FIELDS,
     ApprovalLetter,
     Commitment,
     CommitmentStatus,
@@ -77,35 +76,12 @@ class CommitmentResource(SpreadsheetResource):
 
     class Meta:
         model = Commitment
+        # Every field the services write, then what moves through its own service.
         fields = (
             "plan",
-            "number",
-            "ogp_id",
-            "title_ar",
-            "title_en",
-            "description_ar",
-            "description_en",
-            "problem_ar",
-            "problem_en",
-            "causes_ar",
-            "causes_en",
-            "solution_ar",
-            "solution_en",
-            "how_it_solves_ar",
-            "how_it_solves_en",
-            *OGP_VALUE_FIELDS,
-            "relevance_ar",
-            "relevance_en",
+            *services.COMMITMENT_EDIT_FIELDS,
             "policy_areas",
-            "lead_institution",
             "supporting_institutions",
-            "contact_name",
-            "contact_title",
-            "contact_email",
-            "contact_phone",
-            "starts_on",
-            "ends_on",
-            "status",
             "is_published",
         )
 

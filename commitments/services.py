@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.concurrency import lock_for_edit, save_as
+from core.i18n import bilingual_names
 
 from .models import (
     ADDITIONAL_TEXT_NAMES,
@@ -35,8 +36,8 @@ COMMITMENT_EDIT_FIELDS = [
     "ogp_id",
     "short_title_ar",
     "short_title_en",
-    *[f"{name}_{code}" for name in TEMPLATE_TEXT_NAMES for code in ("ar", "en")],
-    *[f"{name}_{code}" for name in ADDITIONAL_TEXT_NAMES for code in ("ar", "en")],
+    *bilingual_names(TEMPLATE_TEXT_NAMES),
+    *bilingual_names(ADDITIONAL_TEXT_NAMES),
     "sdgs",
     *OGP_VALUE_FIELDS,
     "lead_institution",

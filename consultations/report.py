@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from commitments.models import Commitment
 from commitments.views import PUBLIC_TEXT_NAMES, label_of
 from core.diffs import changed
+from core.i18n import bilingual_names
 from core.numbers import query_int
 from core.page_cache import generation
 from core.spreadsheets import csv_bytes, xlsx_bytes
@@ -223,7 +224,7 @@ def draft_changes_summary(commitments) -> dict[int, dict]:
     history = (
         Commitment.history.filter(id__in=list(commitments), is_published=True)
         .order_by("id", "history_date", "history_id")
-        .only("id", *[f"{name}_{code}" for name in PUBLIC_TEXT_NAMES for code in ("ar", "en")])
+        .only("id", *bilingual_names(PUBLIC_TEXT_NAMES))
     )
     for row in history:
         first_rows.setdefault(row.id, row)

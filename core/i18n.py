@@ -19,6 +19,11 @@ from django.utils.translation import get_language
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
+def bilingual_names(names) -> list[str]:
+    """The model fields of bilingual texts: "title" gives "title_ar", "title_en"."""
+    return [f"{name}_{code}" for name in names for code in LANGUAGE_CODES]
+
+
 def active_language() -> str:
     code = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE

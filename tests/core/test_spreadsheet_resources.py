@@ -16,8 +16,10 @@ from django.test import TestCase
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from commitments.admin import CommitmentAdmin
 from commitments.models import Commitment
 from commitments.resources import CommitmentResource
+from commitments.services import COMMITMENT_EDIT_FIELDS
 from consultations.resources import CommentResource
 from tests.factories import (
     make_comment,
@@ -216,6 +218,40 @@ class ExportTest(TestCase):
         row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual((row["plan"], row["number"]), ("4", "3"))
         self.assertEqual(row["lead_institution"], "وزارة الشباب")
+
+    def test_the_commitment_export_holds_the_whole_template(self):
+        """Every field the services write is in the raw-data export: the template's parts
+        added after the first export (situation before, results, budget, links to national
+        plans, short title, SDGs) were missing from it."""
+        make_commitment(
+            plan=make_plan(number=4),
+            number=3,
+            short_title_en="Open budgets",
+            status_quo_ar="الوضع الحالي",
+            results_en="Budgets published monthly",
+            budget_ar="٢٠٠ ألف دينار",
+            national_plan_links_en="Economic Modernisation Vision",
+            sdgs=[16, 17],
+        )
+        response = self.client.post(
+            url("commitments_commitment_export"), export_post_data(CommitmentResource, CSV_FORMAT)
+        )
+        row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        for name in COMMITMENT_EDIT_FIELDS:
+            self.assertIn(name, row)
+        self.assertEqual(row["short_title_en"], "Open budgets")
+        self.assertEqual(row["status_quo_ar"], "الوضع الحالي")
+        self.assertEqual(row["results_en"], "Budgets published monthly")
+        self.assertEqual(row["budget_ar"], "٢٠٠ ألف دينار")
+        self.assertEqual(row["national_plan_links_en"], "Economic Modernisation Vision")
+        self.assertIn("16", row["sdgs"])
+
+    def test_the_commitment_admin_shows_every_field_the_services_write(self):
+        fields = [
+            name for _title, options in CommitmentAdmin.fieldsets for name in options["fields"]
+        ]
+        self.assertEqual([name for name in COMMITMENT_EDIT_FIELDS if name not in fields], [])
+        self.assertEqual(len(fields), len(set(fields)))
 
 
 class PermissionTest(TestCase):

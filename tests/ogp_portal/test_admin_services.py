@@ -48,6 +48,18 @@ class AdminWritesThroughServicesTests(TestCase):
         # Publication and the plan are not changed from the form.
         assert (commitment.is_published, commitment.plan_id) == (False, self.plan.pk)
 
+    def test_the_whole_template_is_edited_in_the_admin_sdgs_as_boxes(self):
+        """The parts of the template added after the admin was written (situation before,
+        results, budget, SDGs) have their fields, and SDGs are ticked, not typed as JSON."""
+        url = f"/en/admin/commitments/commitment/{self.commitment.pk}/change/"
+        page = self.client.get(url).content.decode()
+        for name in ("status_quo_ar", "results_en", "budget_ar", "short_title_en"):
+            assert f'name="{name}"' in page, name
+        assert 'type="checkbox" name="sdgs" value="16"' in page
+        self.edit(url, status_quo_ar="الوضع قبل الالتزام", sdgs=["17", "5"])
+        commitment = Commitment.objects.get(pk=self.commitment.pk)
+        assert (commitment.status_quo_ar, commitment.sdgs) == ("الوضع قبل الالتزام", [5, 17])
+
     def test_a_commitment_added_in_the_admin_records_the_superuser(self):
         organisation = make_organisation()
         response = self.client.post(
