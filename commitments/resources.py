@@ -105,9 +105,11 @@ class MilestoneResource(SpreadsheetResource):
             "number",
             *services.MILESTONE_EDIT_FIELDS,
             "status",
+            "progress_percent",
             "evidence_ar",
             "evidence_en",
             "evidence_url",
+            "evidence_file",
         )
 
 

@@ -72,11 +72,12 @@ class CommentResource(SpreadsheetResource):
     commitment = fields.Field(
         attribute="commitment__number", column_name="commitment", readonly=True
     )
+    milestone = fields.Field(attribute="milestone__number", column_name="milestone", readonly=True)
     response_outcome = fields.Field(
         attribute="response__outcome", column_name="response_outcome", readonly=True
     )
     cluster = fields.Field(attribute="group_id", column_name="cluster", readonly=True)
-    export_select_related = ("window", "commitment", "response")
+    export_select_related = ("window", "commitment", "milestone", "response")
 
     class Meta:
         model = Comment
@@ -85,13 +86,21 @@ class CommentResource(SpreadsheetResource):
             "window",
             "window_title",
             "commitment",
+            "milestone",
             "part",
             "body",
+            "redacted_body",
             "author_name",
+            "show_name",
             "author_email",
             "sector",
             "region",
             "channel",
+            # Where a comment received elsewhere came from, and who took it down.
+            "source_event",
+            "source_date",
+            "source_place",
+            "taken_down_by",
             "state",
             "hidden_reason",
             "created_at",

@@ -95,9 +95,12 @@ class ActionPlanAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
         ),
         (_("Period"), {"fields": ("starts_on", "ends_on")}),
         (_("Text"), {"fields": ("title_ar", "title_en", "summary_ar", "summary_en")}),
+        (_("The plan’s text"), {"fields": services.NARRATIVE_EDIT_FIELDS}),
     )
-    # Status moves in its allowed order and public/hidden through plans.services.
+    # Status moves in its allowed order and public/hidden through plans.services; the
+    # plan's text is written on its own workspace page (update_plan_narrative), shown here.
     readonly_fields = ("status", "published_on", "is_public", "version")
+    readonly_fields += tuple(services.NARRATIVE_EDIT_FIELDS)
     inlines = [MethodologyStageInline]
     actions = ["make_public", "take_off_public_site"]
 

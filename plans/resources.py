@@ -25,7 +25,12 @@ from core.sheets import (
 from core.spreadsheets import SpreadsheetResource
 
 from .models import ActionPlan, MethodologyStage, Organisation, Sector
-from .services import ORGANISATION_EDIT_FIELDS, create_organisation
+from .services import (
+    NARRATIVE_EDIT_FIELDS,
+    ORGANISATION_EDIT_FIELDS,
+    PLAN_EDIT_FIELDS,
+    create_organisation,
+)
 
 
 class OrganisationResource(SpreadsheetResource):
@@ -37,17 +42,13 @@ class OrganisationResource(SpreadsheetResource):
 class ActionPlanResource(SpreadsheetResource):
     class Meta:
         model = ActionPlan
+        # What the services write, then what moves through services of its own.
         fields = (
-            "country_code",
-            "number",
-            "title_ar",
-            "title_en",
-            "summary_ar",
-            "summary_en",
-            "starts_on",
-            "ends_on",
+            *PLAN_EDIT_FIELDS,
             "status",
             "published_on",
+            "is_public",
+            *NARRATIVE_EDIT_FIELDS,
         )
 
 

@@ -21,6 +21,7 @@ from commitments.models import Commitment
 from commitments.resources import CommitmentResource
 from commitments.services import COMMITMENT_EDIT_FIELDS
 from consultations.resources import CommentResource
+from plans.resources import ActionPlanResource
 from tests.factories import (
     make_comment,
     make_commitment,
@@ -245,6 +246,35 @@ class ExportTest(TestCase):
         self.assertEqual(row["budget_ar"], "٢٠٠ ألف دينار")
         self.assertEqual(row["national_plan_links_en"], "Economic Modernisation Vision")
         self.assertIn("16", row["sdgs"])
+
+    def test_the_plan_export_holds_the_plans_text_and_a_comment_its_source(self):
+        """The raw-data export of plans holds their narrative (written on the workspace's
+        text page), and of comments where one received elsewhere came from."""
+        make_plan(number=6, introduction_ar="مقدمة الخطة", monitoring_en="Monthly reviews")
+        response = self.client.post(
+            url("plans_actionplan_export"), export_post_data(ActionPlanResource, CSV_FORMAT)
+        )
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        row = next(row for row in rows if row["number"] == "6")
+        self.assertEqual(row["introduction_ar"], "مقدمة الخطة")
+        self.assertEqual(row["monitoring_en"], "Monthly reviews")
+        self.assertIn("is_public", row)
+
+        make_comment(
+            body="من ورشة إربد",
+            channel="workshop",
+            source_event="ورشة عمل إربد",
+            source_place="إربد",
+            taken_down_by="سلمى",
+        )
+        rows = list(
+            csv.DictReader(io.StringIO(self.export(CSV_FORMAT).content.decode("utf-8-sig")))
+        )
+        row = next(row for row in rows if row["body"] == "من ورشة إربد")
+        self.assertEqual(
+            (row["source_event"], row["source_place"], row["taken_down_by"]),
+            ("ورشة عمل إربد", "إربد", "سلمى"),
+        )
 
     def test_the_commitment_admin_shows_every_field_the_services_write(self):
         fields = [
