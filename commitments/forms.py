@@ -9,7 +9,14 @@ from django.utils.translation import pgettext_lazy
 from core.conflicts import VersionedFormMixin
 from plans.models import Organisation, Sector
 
-from .models import SDG_CHOICES, Commitment, Milestone, PolicyArea
+from .models import (
+    ADDITIONAL_SECTIONS,
+    SDG_CHOICES,
+    TEMPLATE_SECTIONS,
+    Commitment,
+    Milestone,
+    PolicyArea,
+)
 from .services import COMMITMENT_EDIT_FIELDS, MILESTONE_EDIT_FIELDS, MilestoneRow, Relations
 
 LANGUAGE_ATTRS = {
@@ -19,23 +26,9 @@ LANGUAGE_ATTRS = {
 # Values written the same way in both languages: codes, e-mails, phone numbers.
 LTR_FIELDS = ["ogp_id", "contact_email", "contact_phone"]
 
-# The bilingual parts of the OGP template, in its order, with the heading shown above the
-# two language columns.
-TEMPLATE_SECTIONS = [
-    ("title", _("Title")),
-    ("description", _("Brief description")),
-    ("problem", _("Problem addressed")),
-    ("causes", _("Causes of the problem")),
-    ("status_quo", _("What has been done so far")),
-    ("solution", _("What the commitment does")),
-    ("how_it_solves", _("How it solves the problem")),
-    ("results", _("Results expected")),
-]
-RELEVANCE_SECTION = ("relevance", _("Why it is relevant to these values"))
-ADDITIONAL_SECTIONS = [
-    ("budget", _("Budget")),
-    ("national_plan_links", _("Links to national plans and strategies")),
-]
+# The relevance text is asked beside the OGP values' boxes, as a question (its heading on
+# pages and documents is `RELEVANCE_SECTION`'s).
+RELEVANCE_QUESTION = ("relevance", _("Why it is relevant to these values"))
 
 
 def mark_languages(form: forms.BaseForm) -> None:
@@ -201,7 +194,7 @@ class CommitmentForm(forms.ModelForm):
         return [bilingual_pair(self, name, label) for name, label in TEMPLATE_SECTIONS]
 
     def relevance_section(self) -> dict:
-        return bilingual_pair(self, *RELEVANCE_SECTION)
+        return bilingual_pair(self, *RELEVANCE_QUESTION)
 
     def additional_sections(self) -> list[dict]:
         return [bilingual_pair(self, name, label) for name, label in ADDITIONAL_SECTIONS]

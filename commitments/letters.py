@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -33,6 +33,8 @@ from .letter_forms import LetterReplyForm, LetterRequestForm
 from .models import (
     APPROVED_MILESTONE_FIELDS,
     APPROVED_TEXT_FIELDS,
+    RELEVANCE_SECTION,
+    TEMPLATE_SECTIONS,
     TEMPLATE_TEXT_NAMES,
     ApprovalLetter,
     Commitment,
@@ -42,17 +44,7 @@ from .models import (
 )
 
 # The headings of the OGP template, as the letter prints them above each part of the text.
-TEMPLATE_HEADINGS = {
-    "title": gettext_lazy("Title"),
-    "description": gettext_lazy("Brief description"),
-    "problem": gettext_lazy("Problem addressed"),
-    "causes": gettext_lazy("Causes of the problem"),
-    "status_quo": gettext_lazy("What has been done so far"),
-    "solution": gettext_lazy("What the commitment does"),
-    "how_it_solves": gettext_lazy("How it solves the problem"),
-    "results": gettext_lazy("Results expected"),
-    "relevance": gettext_lazy("Relevance to OGP values"),
-}
+TEMPLATE_HEADINGS = dict([*TEMPLATE_SECTIONS, RELEVANCE_SECTION])
 
 # Bootstrap colours of each decision's badge.
 DECISION_BADGES = {

@@ -51,21 +51,28 @@ class CommitmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-# The bilingual text of the OGP commitment template, in the template's order. Stage 4
-# ("develop commitments") completes only when every one is written in both languages.
-TEMPLATE_TEXT_NAMES = [
-    "title",
-    "description",
-    "problem",
-    "causes",
-    "status_quo",
-    "solution",
-    "how_it_solves",
-    "results",
-    "relevance",
+# The parts of the OGP template with the headings every page, letter and document gives
+# them, in the template's order: the texts each commitment needs (the title first; its
+# relevance stands with the OGP values), and the optional additional information. Stage 4
+# ("develop commitments") completes only when every needed text is written in both
+# languages (`Commitment.template_gaps`).
+TEMPLATE_SECTIONS = [
+    ("title", _("Title")),
+    ("description", _("Brief description")),
+    ("problem", _("Problem addressed")),
+    ("causes", _("Causes of the problem")),
+    ("status_quo", _("What has been done so far")),
+    ("solution", _("What the commitment does")),
+    ("how_it_solves", _("How it solves the problem")),
+    ("results", _("Results expected")),
 ]
-# Optional additional information of the template (not needed by any gate).
-ADDITIONAL_TEXT_NAMES = ["budget", "national_plan_links"]
+RELEVANCE_SECTION = ("relevance", _("Relevance to OGP values"))
+ADDITIONAL_SECTIONS = [
+    ("budget", _("Budget")),
+    ("national_plan_links", _("Links to national plans and strategies")),
+]
+TEMPLATE_TEXT_NAMES = [name for name, _heading in [*TEMPLATE_SECTIONS, RELEVANCE_SECTION]]
+ADDITIONAL_TEXT_NAMES = [name for name, _heading in ADDITIONAL_SECTIONS]
 
 # The parts of the commitment whose wording an agency approves: the template text and
 # the milestones (see `Commitment.approved_text`). Editing any of them makes earlier
@@ -343,6 +350,13 @@ class Commitment(models.Model):
             "number": self.number,
             "fields": pgettext("list separator", ", ").join(missing),
         }
+
+    def text_sections(self, *, relevance: bool = False) -> list[tuple[str, object]]:
+        """(field, heading) of the template's texts after the title, as pages and documents
+        show them: every needed part, `relevance` with them if asked, then the additional
+        parts this commitment fills in."""
+        sections = [*TEMPLATE_SECTIONS[1:], *([RELEVANCE_SECTION] if relevance else [])]
+        return sections + [(name, h) for name, h in ADDITIONAL_SECTIONS if getattr(self, name)]
 
     def missing_translations(self) -> list[str]:
         """Labels of the template fields written in one language only."""

@@ -55,6 +55,12 @@ def detail_context(commitment: Commitment) -> dict:
         "total_weight": sum(milestone.weight for milestone in milestones),
         "supporting_by_sector": institutions_by_sector(commitment.supporting_institutions.all()),
         "policy_areas": list(commitment.policy_areas.all()),
+        # The template's texts it has, each under its heading (relevance is with the values).
+        "sections": [
+            (name, heading)
+            for name, heading in commitment.text_sections()
+            if getattr(commitment, name)
+        ],
         "changed_since_draft": changed_since_draft(commitment),
     }
 

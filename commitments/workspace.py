@@ -23,9 +23,7 @@ from plans.services import create_organisation
 
 from . import services
 from .forms import (
-    ADDITIONAL_SECTIONS,
-    RELEVANCE_SECTION,
-    TEMPLATE_SECTIONS,
+    RELEVANCE_QUESTION,
     CommitmentEditForm,
     CommitmentForm,
     MilestoneFormSet,
@@ -33,7 +31,7 @@ from .forms import (
     milestone_initial,
     text_rows,
 )
-from .models import Commitment, Decision
+from .models import ADDITIONAL_SECTIONS, TEMPLATE_SECTIONS, Commitment, Decision
 
 FORM_TEMPLATE = "manage/commitments/commitment_form.html"
 MILESTONE_PREFIX = "milestones"
@@ -100,7 +98,7 @@ def commitment_detail(request, pk):
         {
             "commitment": commitment,
             "sections": text_rows(commitment, TEMPLATE_SECTIONS),
-            "relevance": text_rows(commitment, [RELEVANCE_SECTION])[0],
+            "relevance": text_rows(commitment, [RELEVANCE_QUESTION])[0],
             "additional": text_rows(commitment, ADDITIONAL_SECTIONS),
             "sdgs": sorted(commitment.sdgs or []),
             "milestones": sorted(commitment.milestones.all(), key=lambda m: m.number),

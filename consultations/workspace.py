@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from commitments.forms import TEMPLATE_SECTIONS, text_rows
-from commitments.models import Commitment, Milestone
+from commitments.forms import text_rows
+from commitments.models import TEMPLATE_SECTIONS, Commitment, Milestone
 from core.access import show_service_error, workspace_view
 from core.concurrency import StaleEdit
 from core.conflicts import VersionedFormMixin, conflict_page

@@ -78,16 +78,6 @@ TEMPLATES = {SNAPSHOT_FORMAT: TEMPLATE}
 
 COUNTRY_NAMES = {"JO": gettext_lazy("The Hashemite Kingdom of Jordan")}
 
-# The OGP template fields of a commitment, in the order of the OGP template.
-COMMITMENT_TEXT_FIELDS = [
-    "description",
-    "problem",
-    "causes",
-    "solution",
-    "how_it_solves",
-    "relevance",
-]
-
 
 @functools.cache
 def layout_key() -> str:
@@ -145,10 +135,11 @@ def missing_parts(data: PlanData) -> list[str]:
 
 
 def commitment_part(commitment) -> dict:
-    labels = commitment_labels()
+    # Every part of the OGP template as the commitment's model heads it (plans imports no
+    # commitments): the needed texts, their relevance, the additional parts filled in.
     fields = [
-        {"name": name, "label": labels[name], "value": text(commitment, name)}
-        for name in COMMITMENT_TEXT_FIELDS
+        {"name": name, "label": str(heading), "value": text(commitment, name)}
+        for name, heading in commitment.text_sections(relevance=True)
     ]
     lead = commitment.lead_institution
     milestones = sorted(commitment.milestones.all(), key=lambda m: m.number)
@@ -178,18 +169,6 @@ def commitment_part(commitment) -> dict:
             }
             for milestone in milestones
         ],
-    }
-
-
-def commitment_labels() -> dict:
-    """Headings of the OGP template, in the active language."""
-    return {
-        "description": _("Brief description"),
-        "problem": _("Problem addressed"),
-        "causes": _("Causes of the problem"),
-        "solution": _("What the commitment does"),
-        "how_it_solves": _("How it will solve the problem"),
-        "relevance": _("Relevance to the OGP values"),
     }
 
 
