@@ -236,11 +236,19 @@ OFFLINE_CHANNELS = (Channel.WORKSHOP, Channel.LETTER, Channel.PHONE, Channel.SOC
 
 
 class CommentPart(models.TextChoices):
+    """What a comment is about: the commitment as a whole, one part of the OGP template
+    (in the template's order, headed as `commitments.models.TEMPLATE_SECTIONS` heads it on
+    the page the citizen reads), its milestones or its institutions."""
+
     GENERAL = "general", _("The commitment as a whole")
-    PROBLEM = "problem", _("Problem addressed")
     DESCRIPTION = "description", _("Brief description")
-    CAUSES = "causes", _("Causes")
+    PROBLEM = "problem", _("Problem addressed")
+    CAUSES = "causes", _("Causes of the problem")
+    STATUS_QUO = "status_quo", _("What has been done so far")
     SOLUTION = "solution", _("What the commitment does")
+    HOW_IT_SOLVES = "how_it_solves", _("How it solves the problem")
+    RESULTS = "results", _("Results expected")
+    RELEVANCE = "relevance", _("Relevance to OGP values")
     MILESTONES = "milestones", _("A milestone")
     INSTITUTIONS = "institutions", _("Institutions")
 

@@ -8,13 +8,16 @@ headed two other parts with words of their own. The parts and headings now come 
 
 import subprocess
 
+from django.core.cache import cache
 from django.test import TestCase
 from django.utils import translation
 
 from commitments.models import RELEVANCE_SECTION, TEMPLATE_SECTIONS
+from consultations.models import Comment
 from plans.models import PdfAudience
 from plans.pdf import plan_snapshots, render_snapshot
 from tests.factories import make_commitment, make_plan
+from tests.helpers import comment_post, make_open_window
 
 TEXTS = {
     "status_quo": ("أطلقت الوزارة بوابة تجريبية عام 2020", "The ministry piloted a portal in 2020"),
@@ -68,3 +71,42 @@ class TemplateSectionsTests(TestCase):
         for heading in ("What has been done so far", "Results expected"):
             self.assertIn(heading, text)
         self.assertIn("Contracts published in full within 30 days", " ".join(text.split()))
+
+
+class CommentOnEveryPartTests(TestCase):
+    """A citizen reads every part of the template on the commitment page, and can say which
+    one a comment is about: "results expected" too, not only the five parts offered
+    before."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.window, cls.first, _second = make_open_window()
+
+    def setUp(self):
+        cache.clear()
+
+    def test_the_form_offers_every_part_of_the_template_under_the_pages_headings(self):
+        html = self.client.get(self.first.get_absolute_url()).text
+        with translation.override("ar"):
+            for name, heading in [*TEMPLATE_SECTIONS[1:], RELEVANCE_SECTION]:
+                with self.subTest(part=name):
+                    self.assertIn(f'<option value="{name}">{heading}</option>', html)
+
+    def test_a_comment_on_the_expected_results_is_stored_with_its_part(self):
+        response = self.client.post(
+            f"/ar/consultations/{self.window.pk}/comment/",
+            comment_post(
+                self.window, commitment=str(self.first.pk), part="results", origin="commitment"
+            ),
+        )
+        self.assertEqual(response.status_code, 302)
+        comment = Comment.objects.get()
+        self.assertEqual((comment.commitment, comment.part), (self.first, "results"))
+
+    def test_a_part_that_is_no_part_of_the_template_is_refused_and_nothing_is_stored(self):
+        response = self.client.post(
+            f"/ar/consultations/{self.window.pk}/comment/",
+            comment_post(self.window, commitment=str(self.first.pk), part="budget_secret"),
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(Comment.objects.exists())
