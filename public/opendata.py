@@ -18,7 +18,10 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import (
+    ADDITIONAL_SECTIONS,
     OGP_VALUE_FIELDS,
+    RELEVANCE_SECTION,
+    TEMPLATE_SECTIONS,
     CivilSocietyRating,
     Commitment,
     IRMAssessment,
@@ -149,9 +152,10 @@ COMMITMENT_COLUMNS = [
     Column("ogp_id", _("OGP identifier of the commitment, e.g. JO0064"), attr("ogp_id")),
     Column("plan_number", _("Number of the action plan"), attr("plan.number")),
     Column("commitment_number", _("Number of the commitment in its plan"), attr("number")),
-    *bilingual("title", _("Title")),
-    *bilingual("description", _("Brief description")),
-    *bilingual("problem", _("Problem addressed")),
+    # Every part of the OGP template, headed as the commitment page heads it.
+    *[column for name, heading in TEMPLATE_SECTIONS for column in bilingual(name, heading)],
+    *bilingual(*RELEVANCE_SECTION),
+    *[column for name, heading in ADDITIONAL_SECTIONS for column in bilingual(name, heading)],
     *bilingual("lead_institution", _("Lead institution"), "lead_institution.name"),
     *[
         Column(

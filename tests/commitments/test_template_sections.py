@@ -6,6 +6,9 @@ citizens comment on the draft) and the final plan PDF (what goes to OGP) left th
 headed two other parts with words of their own. The parts and headings now come from
 `commitments.models.TEMPLATE_SECTIONS` everywhere."""
 
+import csv
+import io
+import json
 import subprocess
 
 from django.core.cache import cache
@@ -26,7 +29,9 @@ TEXTS = {
 }
 
 
-class TemplateSectionsTests(TestCase):
+class TemplateData(TestCase):
+    """A commitment with every part filled in (the additional ones too), and one bare."""
+
     @classmethod
     def setUpTestData(cls):
         cls.plan = make_plan(number=7, is_public=True)
@@ -38,6 +43,8 @@ class TemplateSectionsTests(TestCase):
         )
         cls.bare = make_commitment(plan=cls.plan, number=2, problem_en="Another problem")
 
+
+class TemplateSectionsTests(TemplateData):
     def test_the_public_page_shows_every_part_under_its_heading(self):
         for language, index in (("ar", 0), ("en", 1)):
             html = self.client.get(f"/{language}/plans/7/commitments/1/").text
@@ -71,6 +78,26 @@ class TemplateSectionsTests(TestCase):
         for heading in ("What has been done so far", "Results expected"):
             self.assertIn(heading, text)
         self.assertIn("Contracts published in full within 30 days", " ".join(text.split()))
+
+
+class OpenDataTests(TemplateData):
+    """The open data's commitments hold every part of the template too (what OGP and the
+    IRM read), each column described with the page's heading."""
+
+    def test_the_commitments_dataset_holds_every_part(self):
+        rows = list(csv.DictReader(io.StringIO(self.client.get("/en/data/commitments.csv").text)))
+        row = next(row for row in rows if row["commitment_number"] == "1")
+        self.assertEqual(row["results_en"], TEXTS["results"][1])
+        self.assertEqual(row["status_quo_ar"], TEXTS["status_quo"][0])
+        self.assertEqual(row["budget_en"], TEXTS["budget"][1])
+        dictionary = json.loads(self.client.get("/en/data/dictionary.json").content)
+        described = {
+            column["name"]: column["description"]
+            for entry in dictionary
+            if entry["dataset"] == "commitments"
+            for column in entry["columns"]
+        }
+        self.assertEqual(described["results_en"], "Results expected in English")
 
 
 class CommentOnEveryPartTests(TestCase):
