@@ -148,9 +148,6 @@ class ApprovalLetterInline(ReadOnlyMixin, admin.TabularInline):
 class CommitmentAdminForm(forms.ModelForm):
     sdgs = sdg_field()
 
-    def clean_sdgs(self):
-        return sorted(self.cleaned_data["sdgs"])
-
 
 @admin.register(Commitment)
 class CommitmentAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):

@@ -140,10 +140,15 @@ def organisation_label(organisation: Organisation) -> str:
     return organisation.name
 
 
-def sdg_field() -> forms.TypedMultipleChoiceField:
+class SdgField(forms.TypedMultipleChoiceField):
+    def clean(self, value):
+        return sorted(super().clean(value))
+
+
+def sdg_field() -> SdgField:
     """The goals a commitment contributes to, as boxes to tick (the workspace and the admin):
-    the model keeps them as a list of numbers, never empty (`[]`)."""
-    return forms.TypedMultipleChoiceField(
+    the model keeps them as a list of numbers in order, never empty (`[]`)."""
+    return SdgField(
         label=_("Sustainable Development Goals"),
         choices=SDG_CHOICES,
         coerce=int,
@@ -200,9 +205,7 @@ class CommitmentForm(forms.ModelForm):
         return [bilingual_pair(self, name, label) for name, label in ADDITIONAL_SECTIONS]
 
     def service_data(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in COMMITMENT_EDIT_FIELDS}
-        data["sdgs"] = sorted(self.cleaned_data["sdgs"])
-        return data
+        return {name: self.cleaned_data[name] for name in COMMITMENT_EDIT_FIELDS}
 
     def relations(self) -> Relations:
         return Relations(
