@@ -40,6 +40,15 @@ class ConsultationsConfig(AppConfig):
         register_public_rule("consultations.comment", comment_is_public)
         register_public_rule("consultations.response", response_is_public)
         register_public_rule("consultations.subscription", never_public)
+        # The report's figures are counted again by the writes that change them.
+        from django.db.models.signals import post_delete, post_save
+
+        for sender, receiver in (
+            ("consultations.Comment", comment_written),
+            ("consultations.Response", response_written),
+        ):
+            post_save.connect(receiver, sender=sender, dispatch_uid=f"figures-{sender}-saved")
+            post_delete.connect(receiver, sender=sender, dispatch_uid=f"figures-{sender}-deleted")
 
 
 def comment_is_public(comment) -> bool:
@@ -50,6 +59,35 @@ def comment_is_public(comment) -> bool:
 
 def response_is_public(response) -> bool:
     return response.published_at is not None
+
+
+def comment_written(sender, instance, raw=False, **kwargs):
+    """A comment the public sees was saved or deleted: its window's report counts anew."""
+    if raw or not comment_is_public(instance):
+        return
+    from .figures import figures_changed
+
+    figures_changed(instance.window_id)
+
+
+def response_written(sender, instance, raw=False, **kwargs):
+    """A published response was saved or deleted: its window's report counts anew."""
+    if raw or not response_is_public(instance):
+        return
+    from .figures import figures_changed
+    from .models import Comment, Response
+
+    if Response.comment.is_cached(instance):
+        window_pk = instance.comment.window_id
+    else:
+        # None when the comment is being deleted with it (its own signal counts anew).
+        window_pk = (
+            Comment.objects.filter(pk=instance.comment_id)
+            .values_list("window_id", flat=True)
+            .first()
+        )
+    if window_pk is not None:
+        figures_changed(window_pk)
 
 
 def check_comment_regions(app_configs=None, **kwargs):

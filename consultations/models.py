@@ -446,7 +446,7 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def chart_counts(self):
-        """How many of these comments per commitment number, sector, governorate, channel
+        """How many of these comments per commitment (its id), sector, governorate, channel
         and hour of arrival (UTC, "YYYY-MM-DD HH"): rows of (chart, value, count), values
         as text ("" or None when not given). One query, five grouped counts in a UNION."""
         counts = self.order_by()
@@ -458,7 +458,7 @@ class CommentQuerySet(models.QuerySet):
                 .annotate(count=Count("pk"))
             )
 
-        return count_by("commitment", Cast("commitment__number", models.CharField())).union(
+        return count_by("commitment", Cast("commitment_id", models.CharField())).union(
             count_by("sector", F("sector")),
             count_by("region", F("region")),
             count_by("channel", F("channel")),

@@ -8,7 +8,8 @@ published, are never in it.
 The page is paginated and filtered (theme, disposition, commitment) in SQL: a fixed number
 of queries whatever the window's size, and only the rows of one page are read. What the
 page shows of the whole window (totals, groups, charts) is counted by the database in two
-grouped queries and kept until the next write the public sees (`window_figures`). The
+grouped queries, counted again by each write that changes them and kept in between
+(`window_figures`, `figures_changed`). The
 downloads and the PDFs (the report's own and annex B of the plan document) hold every row.
 """
 
@@ -17,12 +18,10 @@ import datetime
 import functools
 from collections import Counter
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -33,11 +32,11 @@ from commitments.views import PUBLIC_TEXT_NAMES, label_of
 from core.diffs import changed
 from core.i18n import bilingual_names
 from core.numbers import query_int
-from core.page_cache import generation
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from plans.models import Sector
 from plans.parts import day, raw_text, text
 
+from .figures import local_day, window_figures
 from .models import (
     Channel,
     Comment,
@@ -65,10 +64,6 @@ class Chart:
     key: str
     title: str
     bars: list[Bar]
-
-
-def local_day(moment: datetime.datetime) -> datetime.date:
-    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
 @functools.lru_cache(maxsize=2048)
@@ -463,40 +458,6 @@ def row_queryset(window: CommentWindow, filters: Filters):
     return rows.in_report_order()
 
 
-# How long the window's figures are kept: any write the public sees moves the generation
-# they are kept under, so this bounds only the memory they take.
-FIGURES_SECONDS = 60 * 60
-
-
-def window_figures(window: CommentWindow) -> dict:
-    """What the report shows of the whole window on every page and under every filter:
-    its groups' tallies (`CommentQuerySet.group_tallies`) and the charts' counts
-    (`chart_counts`, each hour of arrival put on its day in Amman), two grouped queries.
-    Kept in the shared cache under the public pages' generation (core.page_cache), which
-    moves whenever a comment, response, group or theme the public sees is written: after
-    a publication the first page reads them again, every other page and filter of the
-    report reuses them."""
-    key = f"consultation-report-figures:{generation()}:{window.pk}"
-    figures = cache.get(key)
-    if figures is None:
-        published = Comment.objects.filter(window=window).published()
-        counts: list[tuple[str, object, int]] = []
-        by_day = Counter()
-        for chart, value, count in published.chart_counts():
-            if chart == "hour":
-                hour = datetime.datetime.strptime(value, "%Y-%m-%d %H").replace(tzinfo=datetime.UTC)
-                by_day[local_day(hour)] += count
-            else:
-                counts.append((chart, value, count))
-        figures = {
-            "tallies": list(published.group_tallies()),
-            "counts": counts,
-            "days": dict(by_day),
-        }
-        cache.set(key, figures, FIGURES_SECONDS)
-    return figures
-
-
 def figures_summary(figures: dict) -> dict:
     """The totals and each group's tally from the window's figures."""
     total = answered = singles = 0
@@ -518,16 +479,28 @@ def figures_summary(figures: dict) -> dict:
     }
 
 
-def figures_charts(figures: dict) -> list[Chart]:
+def commented_commitments(figures: dict) -> set[int]:
+    """The ids of the commitments the window's published comments are about."""
+    return {
+        int(value)
+        for chart, value, _count in figures["counts"]
+        if chart == "commitment" and value is not None
+    }
+
+
+def figures_charts(figures: dict, numbers: dict[int, int]) -> list[Chart]:
     """The charts from the window's counts, in the reader's language: the plan in general
-    and the commitments in order, the days in order, the rest most first (ties in the
-    order of their stored values)."""
+    and the commitments in order (`numbers`: each commented commitment's number), the
+    days in order, the rest most first (ties in the order of their stored values)."""
     values: dict[str, list] = {"commitment": [], "sector": [], "region": [], "channel": []}
     for chart, value, count in figures["counts"]:
         values[chart].append((value, count))
     by_commitment = Counter()
     for number, count in sorted(
-        ((None if value is None else int(value), count) for value, count in values["commitment"]),
+        (
+            (None if value is None else numbers[int(value)], count)
+            for value, count in values["commitment"]
+        ),
         key=lambda item: (item[0] is not None, item[0] or 0),
     ):
         by_commitment[number_label(number)] += count
@@ -623,10 +596,18 @@ def report_page_context(window: CommentWindow, params) -> dict:
         # Unfiltered, the rows are the window's singles and groups: already counted.
         paginator.count = summary["rows"]
     page = paginator.get_page(params.get("page"))
-    charts = figures_charts(figures)
-    commitments = list(
-        window.commitments.published().order_by("number").values_list("number", flat=True)
-    )
+    offered = window.commitments.published().values("pk")
+    numbers, commitments = {}, []
+    for pk, number, in_window in (
+        Commitment.objects.filter(Q(pk__in=offered) | Q(pk__in=commented_commitments(figures)))
+        .annotate(in_window=ExpressionWrapper(Q(pk__in=offered), output_field=BooleanField()))
+        .order_by("number")
+        .values_list("pk", "number", "in_window")
+    ):
+        numbers[pk] = number
+        if in_window:
+            commitments.append(number)
+    charts = figures_charts(figures, numbers)
     report = {
         "window": window.pk,
         "title": text(window, "title"),

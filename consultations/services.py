@@ -23,6 +23,7 @@ from core.concurrency import lock_for_edit
 from core.page_cache import content_changed
 
 from . import grouping
+from .figures import figures_changed
 from .grouping import match_key
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -439,6 +440,7 @@ def save_response(
         comment=comment,
         defaults={"outcome": outcome, "reason_ar": reason_ar, "reason_en": reason_en},
     )
+    was_public = response.published_at is not None
     response.outcome = outcome
     response.reason_ar = reason_ar.strip()
     response.reason_en = reason_en.strip()
@@ -446,6 +448,10 @@ def save_response(
     response.published_at = None
     response.published_by = None
     response.save()
+    if was_public:
+        # Back to draft: the save's signal sees a response the public cannot see, so the
+        # pages and the report that showed it are refreshed here.
+        public_comments_changed(comment.window_id)
     return response
 
 
@@ -842,8 +848,16 @@ def grouping_items(window: CommentWindow) -> list[grouping.Item]:
     return items
 
 
-def moved_public_comments(comment_pks: Iterable[int]) -> None:
-    """A bulk update sends no signal, so the public pages (core.page_cache) would keep
+def public_comments_changed(window_pk: int) -> None:
+    """A bulk write changed what the public sees of the window's comments and sent no
+    signal: refresh the public pages (core.page_cache) and the report's figures
+    (`report.figures_changed`), as the signals do for a single save."""
+    content_changed()
+    figures_changed(window_pk)
+
+
+def moved_public_comments(window: CommentWindow, comment_pks: Iterable[int]) -> None:
+    """A bulk update sends no signal, so the public pages and the report would keep
     showing the groups as they were: refresh them when a published comment moved (asked
     a thousand at a time, as the bulk update wrote them)."""
     pks = list(comment_pks)
@@ -852,7 +866,7 @@ def moved_public_comments(comment_pks: Iterable[int]) -> None:
             pk__in=pks[start : start + 1000], state=ModerationState.PUBLISHED
         )
         if published.exists():
-            content_changed()
+            public_comments_changed(window.pk)
             return
 
 
@@ -911,7 +925,7 @@ def regroup_window(*, window: CommentWindow) -> int:
             if target is not None:
                 joined.setdefault(target, []).append(pk)
     Comment.objects.bulk_update(changed, ["group"], batch_size=1000)
-    moved_public_comments(comment.pk for comment in changed)
+    moved_public_comments(window, (comment.pk for comment in changed))
     for group in CommentGroup.objects.filter(pk__in=joined).exclude(outcome=""):
         give_group_answer(group, joined[group.pk])
     drop_empty_groups(window)
@@ -945,7 +959,7 @@ def place_comment(*, comment: Comment) -> CommentGroup | None:
         group = CommentGroup.objects.create(window=window)
         Comment.objects.filter(pk=found[1]).update(group=group)
     Comment.objects.filter(pk=comment.pk).update(group=group)
-    moved_public_comments([comment.pk])
+    moved_public_comments(window, [comment.pk] + ([found[1]] if found[0] == "single" else []))
     give_group_answer(group, [comment.pk])
     return group
 
@@ -966,11 +980,14 @@ def one_window(comments: Iterable[Comment]) -> CommentWindow:
     return comments[0].window
 
 
-def place_by_staff(comments: Iterable[int], group: CommentGroup | None) -> int:
-    """Staff's placement: the comments go to `group` (None: no group) and stay there."""
+def place_by_staff(
+    window: CommentWindow, comments: Iterable[int], group: CommentGroup | None
+) -> int:
+    """Staff's placement: the comments (of `window`) go to `group` (None: no group) and
+    stay there."""
     pks = list(comments)
     count = Comment.objects.filter(pk__in=pks).update(group=group, group_locked=True)
-    moved_public_comments(pks)
+    moved_public_comments(window, pks)
     return count
 
 
@@ -983,7 +1000,7 @@ def group_comments(*, comments: Iterable[Comment], user) -> CommentGroup:
         raise ValidationError(_("Tick at least two comments to group them."))
     window = lock_window(window)
     group = CommentGroup.objects.create(window=window)
-    place_by_staff([comment.pk for comment in comments], group)
+    place_by_staff(window, [comment.pk for comment in comments], group)
     drop_empty_groups(window)
     return group
 
@@ -993,7 +1010,7 @@ def ungroup_comments(*, comments: Iterable[Comment], user) -> int:
     """Staff take the ticked comments out of their groups; grouping leaves them alone."""
     comments = list(comments)
     window = lock_window(one_window(comments))
-    count = place_by_staff([comment.pk for comment in comments], None)
+    count = place_by_staff(window, [comment.pk for comment in comments], None)
     drop_empty_groups(window)
     return count
 
@@ -1032,10 +1049,10 @@ def split_group(*, group: CommentGroup, parts: list[Collection[int]], user) -> l
     results = []
     for part in further:
         target = CommentGroup.objects.create(window=window) if len(part) > 1 else None
-        place_by_staff(part, target)
+        place_by_staff(window, part, target)
         results.append(target)
     staying = members - set().union(*further)
-    place_by_staff(staying, group if len(staying) > 1 else None)
+    place_by_staff(window, staying, group if len(staying) > 1 else None)
     drop_empty_groups(window)
     return results
 
@@ -1063,7 +1080,7 @@ def merge_groups(*, groups: Iterable[CommentGroup], user) -> CommentGroup:
             target.reason_ar, target.reason_en = answered.reason_ar, answered.reason_en
             target.save(update_fields=["outcome", "reason_ar", "reason_en"])
     pks = list(Comment.objects.filter(group__in=groups).values_list("pk", flat=True))
-    place_by_staff(pks, target)
+    place_by_staff(window, pks, target)
     drop_empty_groups(window)
     return target
 
@@ -1085,7 +1102,13 @@ def answer_problems(*, outcome: str, reason_ar: str, reason_en: str) -> list[str
 
 
 def write_responses(
-    comment_pks: list[int], *, outcome: str, reason_ar: str, reason_en: str, user
+    window: CommentWindow,
+    comment_pks: list[int],
+    *,
+    outcome: str,
+    reason_ar: str,
+    reason_en: str,
+    user,
 ) -> int:
     """One draft response per comment with this outcome and reason (bulk: three queries
     whatever the number); a published response goes back to draft for the coordinator."""
@@ -1108,8 +1131,8 @@ def write_responses(
     Response.objects.bulk_update(list(existing.values()), list(fields), batch_size=500)
     if was_public:
         # Published answers went back to draft without a signal (bulk): the public pages
-        # stop showing them now.
-        content_changed()
+        # and the report stop showing them now.
+        public_comments_changed(window.pk)
     Response.objects.bulk_create(
         [Response(comment_id=pk, **fields) for pk in comment_pks if pk not in existing],
         batch_size=500,
@@ -1132,8 +1155,9 @@ def answer_comments(
     problems = answer_problems(outcome=outcome, reason_ar=reason_ar, reason_en=reason_en)
     if problems:
         raise ValidationError(problems)
-    one_window(comments)
+    window = one_window(comments)
     return write_responses(
+        window,
         [comment.pk for comment in comments],
         outcome=outcome,
         reason_ar=reason_ar,
@@ -1155,7 +1179,7 @@ def answer_group(*, group: CommentGroup, outcome: str, reason_ar: str, reason_en
     group.save(update_fields=["outcome", "reason_ar", "reason_en"])
     pks = list(group.comments.values_list("pk", flat=True))
     return write_responses(
-        pks, outcome=outcome, reason_ar=reason_ar, reason_en=reason_en, user=user
+        group.window, pks, outcome=outcome, reason_ar=reason_ar, reason_en=reason_en, user=user
     )
 
 

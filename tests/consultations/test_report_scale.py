@@ -297,7 +297,7 @@ class WindowFiguresTests(TestCase):
     def test_grouping_pending_comments_keeps_the_public_pages(self):
         other = make_comment(window=self.window, body=CAMPAIGN + " please")
         before = generation()
-        services.place_by_staff([self.pending.pk, other.pk], self.group)
+        services.place_by_staff(self.window, [self.pending.pk, other.pk], self.group)
         assert generation() == before
 
     def test_an_answer_sent_back_to_draft_leaves_the_report_at_once(self):
