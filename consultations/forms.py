@@ -20,10 +20,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from commitments.models import Commitment, Milestone
+from core.i18n import bilingual_names, in_language
 
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -145,18 +146,27 @@ def refuse_filled_honeypot(cleaned_data, message) -> str:
     return ""
 
 
+def commitment_label(number, title: str, *, pattern: str = "") -> str:
+    """How the comment form names a commitment among its choices (`pattern`: the
+    sentence already translated, for a list of them)."""
+    pattern = pattern or gettext("Commitment %(number)s: %(title)s")
+    return pattern % {"number": number, "title": title}
+
+
+def milestone_label(commitment_number, number, title: str, *, pattern: str = "") -> str:
+    """How the comment form names a milestone among its choices (`pattern`: as above)."""
+    pattern = pattern or gettext("Commitment %(commitment)s, milestone %(number)s: %(title)s")
+    return pattern % {"commitment": commitment_number, "number": number, "title": title}
+
+
 class CommitmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return _("Commitment %(number)s: %(title)s") % {"number": obj.number, "title": obj.title}
+        return commitment_label(obj.number, obj.title)
 
 
 class MilestoneChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return _("Commitment %(commitment)s, milestone %(number)s: %(title)s") % {
-            "commitment": obj.commitment.number,
-            "number": obj.number,
-            "title": obj.title,
-        }
+        return milestone_label(obj.commitment.number, obj.number, obj.title)
 
 
 class CommentForm(forms.ModelForm):
@@ -275,25 +285,50 @@ class CommentForm(forms.ModelForm):
 
     def choose_from(self, commitments: list[Commitment], milestones=None) -> None:
         """The choices of a form only shown, from the window's commitments as the page read
-        them: their `milestones` as the page read them too, else in one plain query (their
-        commitment is known); the commitments in none. The fields keep no queryset: such a
-        form is never sent."""
-        by_pk = {commitment.pk: commitment for commitment in commitments}
+        them: their `milestones` as the page read them too, else their number and title
+        only, read as plain rows in one query (a national window offers hundreds, and the
+        form needs no object of them). The fields keep no queryset: such a form is never
+        sent."""
+        numbers = {commitment.pk: commitment.number for commitment in commitments}
         if milestones is None:
-            milestones = Milestone.objects.filter(commitment_id__in=list(by_pk)).only(
-                "commitment_id", "number", "title_ar", "title_en"
+            rows = Milestone.objects.filter(commitment_id__in=list(numbers)).values(
+                "pk", "commitment_id", "number", *bilingual_names(["title"])
             )
-        for milestone in milestones:
-            milestone.commitment = by_pk[milestone.commitment_id]
-        for name, choices in (
-            ("commitment", commitments),
-            ("milestone", sorted(milestones, key=lambda m: (m.commitment.number, m.number))),
-        ):
-            field = self.fields[name]
-            field.choices = [
-                ("", field.empty_label),
-                *((choice.pk, field.label_from_instance(choice)) for choice in choices),
+            milestone_choices = [
+                (
+                    numbers[row["commitment_id"]],
+                    row["number"],
+                    row["pk"],
+                    in_language(row, "title")[0],
+                )
+                for row in rows
             ]
+        else:
+            milestone_choices = [
+                (numbers[milestone.commitment_id], milestone.number, milestone.pk, milestone.title)
+                for milestone in milestones
+            ]
+        milestone_choices.sort(key=lambda choice: choice[:2])
+        commitment_pattern = gettext("Commitment %(number)s: %(title)s")
+        milestone_pattern = gettext("Commitment %(commitment)s, milestone %(number)s: %(title)s")
+        self.offer(
+            "commitment",
+            [
+                (c.pk, commitment_label(c.number, c.title, pattern=commitment_pattern))
+                for c in commitments
+            ],
+        )
+        self.offer(
+            "milestone",
+            [
+                (pk, milestone_label(commitment, number, title, pattern=milestone_pattern))
+                for commitment, number, pk, title in milestone_choices
+            ],
+        )
+
+    def offer(self, name: str, choices: list[tuple[int, str]]) -> None:
+        field = self.fields[name]
+        field.choices = [("", field.empty_label), *choices]
 
     def full_clean(self):
         super().full_clean()

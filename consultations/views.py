@@ -26,6 +26,7 @@ from django_ratelimit.core import is_ratelimited
 
 from commitments.models import Commitment
 from commitments.views import detail_context
+from core.links import links_by_plan
 from core.login_throttle import client_address
 from core.numbers import query_int
 from core.pdf import PdfUnavailable, stored_pdf, unavailable_response
@@ -136,7 +137,8 @@ def render_window(request, window, *, form, status=200, form_error="", notice=""
         "state": state,
         "is_open": state == "open",
         "days_left": window.days_left(now),
-        "commitments": list(window.commitments.all()),
+        # Commitment.get_absolute_url, reversed once per plan: a national window lists dozens.
+        "commitments": links_by_plan("commitments:detail", window.commitments.all()),
         "announcements": list(window.announcements.all()),
         "form": form,
         "form_error": form_error,

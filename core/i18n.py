@@ -29,17 +29,22 @@ def active_language() -> str:
     return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE
 
 
+# Each language's order of reading (itself, then the other): built once, read per text.
+LANGUAGE_ORDERS = {
+    code: (code, *(other for other in LANGUAGE_CODES if other != code)) for code in LANGUAGE_CODES
+}
+
+
 def languages_in_order() -> list[str]:
     """The active language, then the other: the order every bilingual text is read in."""
-    preferred = active_language()
-    return [preferred] + [code for code in LANGUAGE_CODES if code != preferred]
+    return list(LANGUAGE_ORDERS[active_language()])
 
 
 def in_language(source, name: str) -> tuple[str, str]:
     """`<name>_<code>` of `source` (a model row, a history row, or a dict such as a stored
     snapshot) in the active language, else in the other one, with the language it is
     really in (for `lang`/`dir` on fallbacks); ("", active language) when both are empty."""
-    order = languages_in_order()
+    order = LANGUAGE_ORDERS[active_language()]
     for code in order:
         key = f"{name}_{code}"
         value = source.get(key) if isinstance(source, dict) else getattr(source, key, "")

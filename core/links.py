@@ -17,3 +17,17 @@ class UrlPattern:
 
     def __call__(self, key: int) -> str:
         return f"{self.head}{key}{self.tail}"
+
+
+def links_by_plan(viewname: str, objects, key: str = "number") -> list[tuple[object, str]]:
+    """Each of `objects` (rows of one or a few plans, each with `plan.number` read) with its
+    URL of `viewname`, reversed once per plan (`UrlPattern`): the pages that list dozens of
+    a plan's commitments."""
+    patterns: dict[int, UrlPattern] = {}
+    linked = []
+    for obj in objects:
+        number = obj.plan.number
+        if number not in patterns:
+            patterns[number] = UrlPattern(viewname, key, plan_number=number)
+        linked.append((obj, patterns[number](getattr(obj, key))))
+    return linked

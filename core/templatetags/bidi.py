@@ -12,12 +12,17 @@ the page's language is isolated too (`dir` only), as all text people type must b
 
 from django import template
 from django.template.defaultfilters import linebreaks_filter
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 
-from core.i18n import Translated, active_language
+from core.i18n import LANGUAGE_CODES, Translated, active_language
 
 register = template.Library()
+
+
+# Each language's writing direction, from Django's language information (read once).
+DIRECTIONS = {code: "rtl" if get_language_info(code)["bidi"] else "ltr" for code in LANGUAGE_CODES}
 
 
 @register.simple_tag
@@ -34,13 +39,12 @@ def bidi_text(obj, field: str, paragraphs: bool = False):
     html = linebreaks_filter(value, autoescape=True) if paragraphs else conditional_escape(value)
     if not value:
         return html
-    direction = "rtl" if get_language_info(language)["bidi"] else "ltr"
+    element = "div" if paragraphs else "span"
+    # The language and its direction are our own settings' codes, the text is escaped above.
     if language == active_language():
         # In the page's language: isolated all the same, so a number, a Latin name or a
         # phone at either end of the text stays in its place among the words around it.
-        element = "div" if paragraphs else "span"
-        return format_html('<{} dir="{}">{}</{}>', element, direction, html, element)
-    element = "div" if paragraphs else "span"
-    return format_html(
-        '<{} lang="{}" dir="{}">{}</{}>', element, language, direction, html, element
+        return mark_safe(f'<{element} dir="{DIRECTIONS[language]}">{html}</{element}>')
+    return mark_safe(
+        f'<{element} lang="{language}" dir="{DIRECTIONS[language]}">{html}</{element}>'
     )
