@@ -17,29 +17,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from core.page_cache import PAGE_SECONDS, bump_generation
+from core.page_cache import bump_generation, kept_seconds
 
 from .models import Comment, CommentWindow
 
 
 def local_day(moment: datetime.datetime) -> datetime.date:
     return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
-
-
-# The window's figures are counted again by the write that changes them (`figures_changed`),
-# so the time they are kept bounds only the memory they take, and, with the per-process
-# cache of a machine without Redis, how long another worker may show them unchanged (as
-# its pages, core.page_cache).
-SHARED_FIGURES_SECONDS = 60 * 60
-
-
-def figures_seconds() -> int:
-    shared = "redis" in settings.CACHES["default"]["BACKEND"].lower()
-    return SHARED_FIGURES_SECONDS if shared else PAGE_SECONDS
-
-
-def figures_key(window_pk: int) -> str:
-    return f"consultation-report-figures:{window_pk}"
 
 
 def count_figures(window_pk: int) -> dict:
@@ -64,17 +48,41 @@ def count_figures(window_pk: int) -> dict:
     }
 
 
+def count_visible(window_pk: int) -> int:
+    """How many comments the window page lists (published, and hidden with their reason):
+    what pages its list."""
+    return Comment.objects.filter(window_id=window_pk).visible().count()
+
+
+# What is kept of each window, and how it is counted. The shape's version is in the key:
+# figures kept by an earlier release are not read.
+COUNTS = {"figures": count_figures, "visible": count_visible}
+
+
+def kept_key(kind: str, window_pk: int) -> str:
+    return f"consultation-window-{kind}:2:{window_pk}"
+
+
+def kept(kind: str, window: CommentWindow):
+    """The window's `kind` as kept in the shared cache between the writes that change it;
+    counted here only when nothing is kept (first read, or the cache was emptied): after a
+    publication it is already counted (`figures_changed`)."""
+    key = kept_key(kind, window.pk)
+    value = cache.get(key)
+    if value is None:
+        value = COUNTS[kind](window.pk)
+        cache.set(key, value, kept_seconds())
+    return value
+
+
 def window_figures(window: CommentWindow) -> dict:
-    """The window's figures, kept in the shared cache between the writes that change them:
-    every page and filter of the report reads them, and after a publication they are
-    already counted (`figures_changed`). Counted here only when nothing is kept (first
-    read, or the cache was emptied)."""
-    key = figures_key(window.pk)
-    figures = cache.get(key)
-    if figures is None:
-        figures = count_figures(window.pk)
-        cache.set(key, figures, figures_seconds())
-    return figures
+    """The report's figures of the window (`count_figures`)."""
+    return kept("figures", window)
+
+
+def visible_count(window: CommentWindow) -> int:
+    """How many comments the window page lists (`count_visible`)."""
+    return kept("visible", window)
 
 
 # When this thread last began counting each window's figures again (`recount_figures`).
@@ -82,26 +90,29 @@ _counted = threading.local()
 
 
 def figures_changed(window_pk: int) -> None:
-    """A write changed what the report of the window counts (a comment published, hidden or
-    moved to another group, a response published or taken back): forget the kept figures
-    now, and count them again once the transaction commits, so that the first reader after
-    a publication finds them counted. Called by the signals of `consultations.apps` and by
-    the services' bulk writes, which send none."""
-    cache.delete(figures_key(window_pk))
+    """A write changed what the window's pages count (a comment published, hidden or moved
+    to another group, a response published or taken back): forget what is kept now, and
+    count it again once the transaction commits, so that the first reader after a
+    publication finds it counted. Called by the signals of `consultations.apps` and by the
+    services' bulk writes, which send none."""
+    cache.delete_many([kept_key(kind, window_pk) for kind in COUNTS])
     transaction.on_commit(functools.partial(recount_figures, window_pk, time.monotonic()))
 
 
 def recount_figures(window_pk: int, asked_at: float) -> None:
-    """Count the window's committed figures and keep them, once per commit however many
-    rows it wrote: a count begun after the change was asked (by an earlier callback of the
-    same commit, which runs in this thread) holds it already. Then refresh the public pages
-    again, so that no page rendered meanwhile from figures counted before the commit is
-    kept."""
+    """Count what is kept of the window from the committed rows, once per commit however
+    many rows it wrote: a count begun after the change was asked (by an earlier callback
+    of the same commit, which runs in this thread) holds it already. Then refresh the
+    public pages again, so that no page rendered meanwhile from counts made before the
+    commit is kept."""
     counted = getattr(_counted, "at", None)
     if counted is None:
         counted = _counted.at = {}
     if counted.get(window_pk, float("-inf")) >= asked_at:
         return
     counted[window_pk] = time.monotonic()
-    cache.set(figures_key(window_pk), count_figures(window_pk), figures_seconds())
+    cache.set_many(
+        {kept_key(kind, window_pk): count(window_pk) for kind, count in COUNTS.items()},
+        kept_seconds(),
+    )
     bump_generation()

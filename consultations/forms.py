@@ -18,13 +18,17 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Milestone
-from core.i18n import bilingual_names, in_language
+from core.i18n import active_language, bilingual_names, in_language
+from core.page_cache import generation, kept_seconds
 
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -111,16 +115,17 @@ def html_attributes(attrs: dict) -> str:
     return flatatt({name: value for name, value in attrs.items() if value is not False})
 
 
-def select_options(bound_field) -> list[tuple[str, str, bool]]:
-    """A select's options as (value, label, selected): the choices read in one query (a
-    model field's choices have a length, which a template's `for` would ask for first: a
-    COUNT query of its own), each compared with the field's value once, here."""
+def select_options(bound_field) -> list[tuple[str, str, str]]:
+    """A select's options as (value, label, " selected" or ""): the choices read in one
+    query (a model field's choices have a length, which a template's `for` would ask for
+    first: a COUNT query of its own), each compared with the field's value once, here (a
+    national window's form offers hundreds)."""
     current = bound_field.value()
     current = "" if current is None else str(current)
     options = []
     for value, label in bound_field.field.choices:
         value = "" if value is None else str(value)
-        options.append((value, label, value == current))
+        options.append((value, label, " selected" if value == current else ""))
     return options
 
 
@@ -569,3 +574,45 @@ class MemberRemarkForm(forms.Form):
             part=cleaned.get("part") or CommentPart.GENERAL,
             milestone=cleaned.get("milestone"),
         )
+
+
+FORM_TEMPLATE = "consultations/_comment_form.html"
+
+
+def blank_form_html(
+    *,
+    window: CommentWindow,
+    commitment: Commitment | None = None,
+    origin: str = "window",
+    window_commitments: list[Commitment] | None = None,
+) -> str:
+    """The comment form as the cached window and commitment pages carry it: no token, no
+    CSRF value, nothing of one visitor (form-tokens.js asks for those), so the same HTML
+    for every visitor of the window, or of one of its commitments, in one language. Built
+    and rendered once per language and kept under the public pages' generation
+    (core.page_cache), which every write the public sees moves: a page rendered again
+    meanwhile (its minute ran out, another page of its comments) reuses it. A form sent
+    back with its messages is rendered from `FORM_TEMPLATE` as it was sent."""
+    key = ":".join(
+        str(part)
+        for part in (
+            "comment-form",
+            generation(),
+            active_language(),
+            window.pk,
+            commitment.pk if commitment is not None else "",
+            origin,
+        )
+    )
+    html = cache.get(key)
+    if html is None:
+        form = CommentForm(
+            window=window,
+            commitment=commitment,
+            origin=origin,
+            issue_token=False,
+            window_commitments=window_commitments,
+        )
+        html = render_to_string(FORM_TEMPLATE, {"form": form, "window": window})
+        cache.set(key, html, kept_seconds())
+    return mark_safe(html)  # noqa: S308  (rendered by the template above, autoescaped)

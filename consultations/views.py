@@ -33,9 +33,11 @@ from core.pdf import PdfUnavailable, stored_pdf, unavailable_response
 
 from . import report as report_module
 from . import services
+from .figures import visible_count
 from .forms import (
     CommentForm,
     SubscriptionForm,
+    blank_form_html,
     make_form_token,
     read_form_token,
     unexpected_fields,
@@ -117,20 +119,24 @@ def window_detail(request, pk: int):
     """A public comment window: what is open for comment, until when, where announced, the
     comment form while it is open, and the comments with their responses."""
     window = get_object_or_404(public_windows().for_public_page(), pk=pk)
-    form = None
+    form_html = ""
     if window.is_open():
-        form = CommentForm(
-            window=window, issue_token=False, window_commitments=list(window.commitments.all())
+        form_html = blank_form_html(
+            window=window, window_commitments=list(window.commitments.all())
         )
-    return render_window(request, window, form=form)
+    return render_window(request, window, form=None, form_html=form_html)
 
 
-def render_window(request, window, *, form, status=200, form_error="", notice=""):
+def render_window(request, window, *, form, form_html="", status=200, form_error="", notice=""):
     now = timezone.now()
     state = window.state_at(now)
-    comments = Paginator(
+    paginator = Paginator(
         Comment.objects.filter(window=window).for_public_list(), COMMENTS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    )
+    # Counted with the window's figures, by the write that changed them: a national
+    # window's thousands of comments are not counted again for each reader.
+    paginator.count = visible_count(window)
+    comments = paginator.get_page(request.GET.get("page"))
     context = {
         "window": window,
         "plan": window.plan,
@@ -141,6 +147,7 @@ def render_window(request, window, *, form, status=200, form_error="", notice=""
         "commitments": links_by_plan("commitments:detail", window.commitments.all()),
         "announcements": list(window.announcements.all()),
         "form": form,
+        "form_html": form_html,
         "form_error": form_error,
         "notice": notice,
         "comments": comments,

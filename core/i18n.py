@@ -25,7 +25,10 @@ def bilingual_names(names) -> list[str]:
 
 
 def active_language() -> str:
-    code = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    code = get_language()
+    if code in LANGUAGE_CODES:  # "ar" or "en": every request of the site
+        return code
+    code = (code or settings.LANGUAGE_CODE).split("-")[0]
     return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE
 
 

@@ -68,6 +68,17 @@ def new_epoch() -> int:
     return time.time_ns() // 1_000_000
 
 
+# A value kept until the writes that change it (a fragment kept under the generation, the
+# report's figures): an hour in the shared cache, which every write reaches; the pages' own
+# minute in a per-process cache, which another worker's write does not reach.
+SHARED_KEPT_SECONDS = 60 * 60
+
+
+def kept_seconds() -> int:
+    shared = "redis" in settings.CACHES["default"]["BACKEND"].lower()
+    return SHARED_KEPT_SECONDS if shared else PAGE_SECONDS
+
+
 def generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:

@@ -93,7 +93,13 @@ def sqlite_database(path) -> dict:
 
 def cache_from_env(url: str) -> dict:
     if not url:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Per process. Room for every public page in both languages with their pages and
+        # filters, and the fragments kept with them (Django's default, 300 entries, culls a
+        # third of them at random each time it fills).
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
     # Django's Redis backend, logging and falling back to a per-process cache when Redis is

@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ..forms import CommentForm, html_attributes
+from ..forms import blank_form_html, html_attributes
 from ..models import Comment, CommentWindow
 
 register = template.Library()
@@ -41,14 +41,13 @@ def commitment_consultation(context, commitment):
         .order_by("closes_at")
     )
     form = context.get("comment_form")
+    form_html = ""
     if form is not None:
         window = form.window
     else:
         window = next((w for w in windows if w.is_open(now)), None)
         if window is not None:
-            form = CommentForm(
-                window=window, commitment=commitment, origin="commitment", issue_token=False
-            )
+            form_html = blank_form_html(window=window, commitment=commitment, origin="commitment")
     visible = Comment.objects.filter(commitment=commitment).for_public_list()
     comments = list(visible[:COMMENTS_SHOWN])
     total = visible.count()
@@ -58,6 +57,7 @@ def commitment_consultation(context, commitment):
         "window": window,
         "days_left": window.days_left(now) if window else None,
         "form": form,
+        "form_html": form_html,
         "form_error": context.get("form_error", ""),
         "notice": context.get("notice", ""),
         "comments": comments,

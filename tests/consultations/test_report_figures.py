@@ -92,3 +92,22 @@ class FiguresCountedByTheWriteTests(TestCase):
         for url in (self.url(), window_page):
             page = self.client.get(url).content.decode()
             assert "FIRST-REASON" not in page and "SECOND-REASON" not in page, url
+
+    def test_the_window_page_pages_its_list_by_the_kept_count(self):
+        for number in range(19):
+            make_comment(
+                window=self.window,
+                body=f"Published {number}",
+                state=ModerationState.PUBLISHED,
+                published_at=timezone.now(),
+            )
+        window_page = "/en" + reverse("consultations:detail", kwargs={"pk": self.window.pk})[3:]
+        assert "Older comments" not in self.client.get(window_page).content.decode()
+        with self.captureOnCommitCallbacks(execute=True):
+            services.moderate_comments(
+                comments=self.pending[:1], action="publish", user=self.editor
+            )
+        with CaptureQueriesContext(connection) as reading:
+            page = self.client.get(window_page).content.decode()
+        assert "Older comments" in page
+        assert not any("COUNT(" in query["sql"] for query in reading.captured_queries)

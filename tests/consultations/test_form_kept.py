@@ -1,0 +1,75 @@
+"""The comment form of the cached window and commitment pages is built and rendered once per
+language and kept until the next write the public sees: a page rendered again (another page
+of its comments, its minute in the page cache run out) reuses it, byte for byte; a change of
+a commitment's or milestone's title shows in its choices at once; a refused post still
+comes back as it was sent, with its messages."""
+
+from unittest import mock
+
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import translation
+
+from consultations import forms
+from consultations.forms import blank_form_html
+from tests.helpers import comment_post, make_open_window
+
+
+def form_of(html: str) -> str:
+    start = html.index('<form method="post"')
+    return html[start : html.index("</form>", start)]
+
+
+def counting_forms():
+    """Counts the comment forms built (`.call_count`) while it is open."""
+    return mock.patch.object(forms, "CommentForm", wraps=forms.CommentForm)
+
+
+class KeptFormTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.window, cls.first, cls.second = make_open_window()
+
+    def window_page(self, language="en"):
+        return f"/{language}" + reverse("consultations:detail", kwargs={"pk": self.window.pk})[3:]
+
+    def test_a_page_rendered_again_reuses_the_form_without_building_it(self):
+        commitment_page = self.first.get_absolute_url().replace("/ar/", "/en/", 1)
+        for url in (self.window_page(), commitment_page):
+            with counting_forms() as built:
+                first = form_of(self.client.get(url, {"page": 1}).content.decode())
+            assert built.call_count == 1
+            with counting_forms() as built:
+                again = form_of(self.client.get(url, {"other": 1}).content.decode())
+            assert built.call_count == 0
+            assert first == again
+        assert f'name="commitment" value="{self.first.pk}"' in again
+
+    def test_each_language_has_its_own_form(self):
+        arabic = form_of(self.client.get(self.window_page("ar")).content.decode())
+        english = form_of(self.client.get(self.window_page("en")).content.decode())
+        assert "Your comment" in english and "Your comment" not in arabic
+        assert self.first.title_en in english
+        assert self.first.title_ar in arabic
+
+    def test_a_title_changed_by_staff_shows_in_the_choices_at_once(self):
+        self.client.get(self.window_page())
+        self.first.title_en = "Open budget data for every municipality"
+        self.first.save()
+        page = self.client.get(self.window_page(), {"after": 1}).content.decode()
+        assert "Open budget data for every municipality" in form_of(page)
+
+    def test_the_kept_form_carries_nothing_of_one_visitor(self):
+        with translation.override("en"):
+            html = blank_form_html(window=self.window)
+        assert 'name="csrfmiddlewaretoken" value=""' in html
+        assert 'name="form_token" value=""' in html
+
+    def test_a_refused_post_comes_back_as_sent_with_its_messages(self):
+        self.client.get(self.window_page())
+        url = "/en" + reverse("consultations:comment", kwargs={"pk": self.window.pk})[3:]
+        response = self.client.post(url, comment_post(self.window, body=""))
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert "Write your comment." in page
+        assert 'value=""' not in form_of(page).split('name="csrfmiddlewaretoken"')[1][:40]
