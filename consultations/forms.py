@@ -11,6 +11,8 @@ for both when the visitor first reaches the form. A form posted without them (no
 JavaScript) comes back with both filled in, the text kept, to be sent again.
 """
 
+import dataclasses
+import hashlib
 import re
 import time
 import uuid
@@ -28,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Milestone
 from core.i18n import active_language, bilingual_names, in_language
-from core.page_cache import generation, kept_seconds
+from core.page_cache import kept_seconds, release
 
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -237,12 +239,11 @@ class CommentForm(forms.ModelForm):
         commitment: Commitment | None = None,
         origin: str = "window",
         issue_token: bool = True,
-        window_commitments: list[Commitment] | None = None,
+        choices: "ChoiceRows | None" = None,
         **kw,
     ):
-        """`window_commitments`: the window's published commitments when the page has read
-        them already (the window page lists them); the choices of an unbound form are then
-        made from them rather than read again."""
+        """`choices`: for a form only shown, its choices as the page read them; else they
+        are read from the window."""
         super().__init__(*args, **kw)
         self.origin = origin if origin in ORIGINS else "window"
         # The CSRF value the form carries: set by a view that renders it for one visitor.
@@ -252,11 +253,8 @@ class CommentForm(forms.ModelForm):
         if commitment is not None:
             self.fields["commitment"].widget = forms.HiddenInput()
             self.fields["commitment"].initial = commitment.pk
-        if commitment is not None and not self.is_bound:
-            # The commitment page has read the commitment's milestones already.
-            self.choose_from([commitment], milestones=commitment.milestones.all())
-        elif window_commitments is not None and commitment is None and not self.is_bound:
-            self.choose_from(sorted(window_commitments, key=lambda c: c.number))
+        if choices is not None and not self.is_bound:
+            self.offer(choices)
         else:
             self.choose_in_window(window, commitment)
         limit_regions(self.fields["region"])
@@ -288,52 +286,12 @@ class CommentForm(forms.ModelForm):
         self.fields["commitment"].queryset = commitments.order_by("number")
         self.fields["milestone"].queryset = milestones.order_by("commitment__number", "number")
 
-    def choose_from(self, commitments: list[Commitment], milestones=None) -> None:
-        """The choices of a form only shown, from the window's commitments as the page read
-        them: their `milestones` as the page read them too, else their number and title
-        only, read as plain rows in one query (a national window offers hundreds, and the
-        form needs no object of them). The fields keep no queryset: such a form is never
-        sent."""
-        numbers = {commitment.pk: commitment.number for commitment in commitments}
-        if milestones is None:
-            rows = Milestone.objects.filter(commitment_id__in=list(numbers)).values(
-                "pk", "commitment_id", "number", *bilingual_names(["title"])
-            )
-            milestone_choices = [
-                (
-                    numbers[row["commitment_id"]],
-                    row["number"],
-                    row["pk"],
-                    in_language(row, "title")[0],
-                )
-                for row in rows
-            ]
-        else:
-            milestone_choices = [
-                (numbers[milestone.commitment_id], milestone.number, milestone.pk, milestone.title)
-                for milestone in milestones
-            ]
-        milestone_choices.sort(key=lambda choice: choice[:2])
-        commitment_pattern = gettext("Commitment %(number)s: %(title)s")
-        milestone_pattern = gettext("Commitment %(commitment)s, milestone %(number)s: %(title)s")
-        self.offer(
-            "commitment",
-            [
-                (c.pk, commitment_label(c.number, c.title, pattern=commitment_pattern))
-                for c in commitments
-            ],
-        )
-        self.offer(
-            "milestone",
-            [
-                (pk, milestone_label(commitment, number, title, pattern=milestone_pattern))
-                for commitment, number, pk, title in milestone_choices
-            ],
-        )
-
-    def offer(self, name: str, choices: list[tuple[int, str]]) -> None:
-        field = self.fields[name]
-        field.choices = [("", field.empty_label), *choices]
+    def offer(self, choices: "ChoiceRows") -> None:
+        """The choices of a form only shown. The fields keep no queryset: such a form is
+        never sent."""
+        for name, offered in zip(("commitment", "milestone"), choices.offered(), strict=True):
+            field = self.fields[name]
+            field.choices = [("", field.empty_label), *offered]
 
     def full_clean(self):
         super().full_clean()
@@ -576,42 +534,99 @@ class MemberRemarkForm(forms.Form):
         )
 
 
+TITLES = bilingual_names(["title"])
+
+
+@dataclasses.dataclass(frozen=True)
+class ChoiceRows:
+    """What a form only shown offers, as read: the commitments and their milestones, each
+    (pk, number, commitment number, title in each language), in order. The same rows make
+    the same form in a language (`blank_form_html`)."""
+
+    commitments: tuple[tuple, ...]
+    milestones: tuple[tuple, ...]
+
+    @classmethod
+    def read(cls, commitments: list[Commitment], milestones=None) -> "ChoiceRows":
+        """From the commitments as the page read them, and their `milestones` as the page
+        read them too, else read as plain rows in one query (a national window offers
+        hundreds, and the form needs no object of them)."""
+        commitments = sorted(commitments, key=lambda commitment: commitment.number)
+        numbers = {commitment.pk: commitment.number for commitment in commitments}
+        if milestones is None:
+            rows = Milestone.objects.filter(commitment_id__in=list(numbers)).values_list(
+                "pk", "number", "commitment_id", *TITLES
+            )
+        else:
+            rows = [
+                (m.pk, m.number, m.commitment_id, *(getattr(m, name) for name in TITLES))
+                for m in milestones
+            ]
+        found = [
+            (pk, number, numbers[commitment], *titles) for pk, number, commitment, *titles in rows
+        ]
+        return cls(
+            commitments=tuple(
+                (c.pk, c.number, c.number, *(getattr(c, name) for name in TITLES))
+                for c in commitments
+            ),
+            milestones=tuple(sorted(found, key=lambda row: (row[2], row[1]))),
+        )
+
+    def offered(self) -> tuple[list, list]:
+        """The (pk, label) pairs of the commitment and milestone choices, in the active
+        language."""
+        commitment_pattern = gettext("Commitment %(number)s: %(title)s")
+        milestone_pattern = gettext("Commitment %(commitment)s, milestone %(number)s: %(title)s")
+
+        def title(row) -> str:
+            return in_language(dict(zip(TITLES, row[3:], strict=True)), "title")[0]
+
+        return (
+            [
+                (row[0], commitment_label(row[1], title(row), pattern=commitment_pattern))
+                for row in self.commitments
+            ],
+            [
+                (row[0], milestone_label(row[2], row[1], title(row), pattern=milestone_pattern))
+                for row in self.milestones
+            ],
+        )
+
+
 FORM_TEMPLATE = "consultations/_comment_form.html"
 
 
 def blank_form_html(
-    *,
-    window: CommentWindow,
-    commitment: Commitment | None = None,
-    origin: str = "window",
-    window_commitments: list[Commitment] | None = None,
+    *, window: CommentWindow, choices: ChoiceRows, commitment: Commitment | None = None
 ) -> str:
-    """The comment form as the cached window and commitment pages carry it: no token, no
-    CSRF value, nothing of one visitor (form-tokens.js asks for those), so the same HTML
-    for every visitor of the window, or of one of its commitments, in one language. Built
-    and rendered once per language and kept under the public pages' generation
-    (core.page_cache), which every write the public sees moves: a page rendered again
-    meanwhile (its minute ran out, another page of its comments) reuses it. A form sent
-    back with its messages is rendered from `FORM_TEMPLATE` as it was sent."""
+    """The comment form as the cached window page (`commitment` None) and commitment page
+    carry it: no token, no CSRF value, nothing of one visitor (form-tokens.js asks for
+    those), so the same HTML for every visitor who is offered the same `choices` in the
+    same language. Built and rendered once and kept, under the choices themselves: a
+    comment published, a page of comments, a page whose minute in the page cache ran out
+    reuse it; a commitment or milestone renamed, added or withdrawn makes other choices,
+    hence another form; a new release of the site (`core.page_cache.release`), other
+    templates and translations. A form sent back with its messages is rendered from
+    `FORM_TEMPLATE` as it was sent."""
+    origin = "window" if commitment is None else "commitment"
+    digest = hashlib.blake2b(repr(choices).encode(), digest_size=16).hexdigest()
     key = ":".join(
         str(part)
         for part in (
             "comment-form",
-            generation(),
+            release(),
             active_language(),
             window.pk,
-            commitment.pk if commitment is not None else "",
             origin,
+            commitment.pk if commitment is not None else "",
+            digest,
         )
     )
     html = cache.get(key)
     if html is None:
         form = CommentForm(
-            window=window,
-            commitment=commitment,
-            origin=origin,
-            issue_token=False,
-            window_commitments=window_commitments,
+            window=window, commitment=commitment, origin=origin, issue_token=False, choices=choices
         )
         html = render_to_string(FORM_TEMPLATE, {"form": form, "window": window})
         cache.set(key, html, kept_seconds())

@@ -35,6 +35,7 @@ from . import report as report_module
 from . import services
 from .figures import visible_count
 from .forms import (
+    ChoiceRows,
     CommentForm,
     SubscriptionForm,
     blank_form_html,
@@ -121,9 +122,8 @@ def window_detail(request, pk: int):
     window = get_object_or_404(public_windows().for_public_page(), pk=pk)
     form_html = ""
     if window.is_open():
-        form_html = blank_form_html(
-            window=window, window_commitments=list(window.commitments.all())
-        )
+        choices = ChoiceRows.read(list(window.commitments.all()))
+        form_html = blank_form_html(window=window, choices=choices)
     return render_window(request, window, form=None, form_html=form_html)
 
 

@@ -32,11 +32,14 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from .page_cache import new_release
         from .roles import sync_roles
 
         post_save.connect(content_saved, dispatch_uid="public_pages_saved")
         post_delete.connect(content_saved, dispatch_uid="public_pages_deleted")
         m2m_changed.connect(content_m2m_changed, dispatch_uid="public_pages_m2m")
         post_migrate.connect(sync_roles, dispatch_uid="core.sync_roles")
+        # Once per migrated app: the core app has no models, so no signal of its own.
+        post_migrate.connect(new_release, dispatch_uid="core.new_release")
         # The staff second factor notes at sign-in whether the account has an app.
         from . import two_factor  # noqa: F401

@@ -87,6 +87,29 @@ def generation() -> int:
     return value
 
 
+# The release of the site the kept fragments were rendered by: moved by every `migrate`,
+# which every deployment runs (scripts/serve.sh, `make run`), so HTML rendered by earlier
+# templates and translations is not served after it.
+RELEASE_KEY = "public-pages:release"
+
+
+def release() -> int:
+    value = cache.get(RELEASE_KEY)
+    if value is None:
+        cache.add(RELEASE_KEY, new_epoch(), timeout=None)
+        value = cache.get(RELEASE_KEY, 1)
+    return value
+
+
+def new_release(**_signal) -> None:
+    """After `migrate` (a deployment): every kept fragment and page is rendered afresh."""
+    try:
+        cache.incr(RELEASE_KEY)
+    except ValueError:
+        cache.add(RELEASE_KEY, new_epoch() + 1, timeout=None)
+    bump_generation()
+
+
 def bump_generation() -> None:
     """Forget every cached public page (they are looked up under the new generation)."""
     try:

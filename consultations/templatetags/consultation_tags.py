@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ..forms import blank_form_html, html_attributes
+from ..forms import ChoiceRows, blank_form_html, html_attributes
 from ..models import Comment, CommentWindow
 
 register = template.Library()
@@ -47,7 +47,9 @@ def commitment_consultation(context, commitment):
     else:
         window = next((w for w in windows if w.is_open(now)), None)
         if window is not None:
-            form_html = blank_form_html(window=window, commitment=commitment, origin="commitment")
+            # The page has read the commitment's milestones already.
+            choices = ChoiceRows.read([commitment], commitment.milestones.all())
+            form_html = blank_form_html(window=window, choices=choices, commitment=commitment)
     visible = Comment.objects.filter(commitment=commitment).for_public_list()
     comments = list(visible[:COMMENTS_SHOWN])
     total = visible.count()

@@ -1,17 +1,21 @@
-"""The comment form of the cached window and commitment pages is built and rendered once per
-language and kept until the next write the public sees: a page rendered again (another page
-of its comments, its minute in the page cache run out) reuses it, byte for byte; a change of
-a commitment's or milestone's title shows in its choices at once; a refused post still
-comes back as it was sent, with its messages."""
+"""The comment form of the cached window and commitment pages is built and rendered once for
+the choices it offers in one language, and kept: a page rendered again (another page of its
+comments, its minute in the page cache run out, a comment published) reuses it, byte for
+byte; a commitment or milestone renamed or added shows in its choices at once; a deployment
+(`migrate`) renders it afresh; a refused post still comes back as it was sent, with its
+messages."""
 
 from unittest import mock
 
+from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from consultations import forms
-from consultations.forms import blank_form_html
+from consultations.forms import ChoiceRows, blank_form_html
+from consultations.models import ModerationState
+from tests.factories import make_comment, make_milestone
 from tests.helpers import comment_post, make_open_window
 
 
@@ -56,12 +60,35 @@ class KeptFormTests(TestCase):
         self.client.get(self.window_page())
         self.first.title_en = "Open budget data for every municipality"
         self.first.save()
-        page = self.client.get(self.window_page(), {"after": 1}).content.decode()
-        assert "Open budget data for every municipality" in form_of(page)
+        make_milestone(commitment=self.second, number=1, title_en="A register of beneficiaries")
+        page = form_of(self.client.get(self.window_page(), {"after": 1}).content.decode())
+        assert "Open budget data for every municipality" in page
+        assert "A register of beneficiaries" in page
+
+    def test_a_published_comment_keeps_the_form(self):
+        self.client.get(self.window_page())
+        with counting_forms() as built:
+            make_comment(
+                window=self.window,
+                body="Publish the budget.",
+                state=ModerationState.PUBLISHED,
+                published_at=timezone.now(),
+            )
+            page = self.client.get(self.window_page()).content.decode()
+        assert "Publish the budget." in page
+        assert built.call_count == 0
+
+    def test_a_deployment_renders_the_form_afresh(self):
+        self.client.get(self.window_page())
+        call_command("migrate", verbosity=0)
+        with counting_forms() as built:
+            self.client.get(self.window_page(), {"after": 1})
+        assert built.call_count == 1
 
     def test_the_kept_form_carries_nothing_of_one_visitor(self):
         with translation.override("en"):
-            html = blank_form_html(window=self.window)
+            choices = ChoiceRows.read([self.first, self.second])
+            html = blank_form_html(window=self.window, choices=choices)
         assert 'name="csrfmiddlewaretoken" value=""' in html
         assert 'name="form_token" value=""' in html
 

@@ -46,11 +46,11 @@ class FiguresCountedByTheWriteTests(TestCase):
 
     def test_a_moderation_of_many_comments_counts_the_figures_once_after_it_commits(self):
         self.client.get(self.url())
-        with CaptureQueriesContext(connection) as during:
-            with self.captureOnCommitCallbacks(execute=True):
-                services.moderate_comments(
-                    comments=self.pending, action="publish", user=self.editor
-                )
+        with (
+            CaptureQueriesContext(connection) as during,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            services.moderate_comments(comments=self.pending, action="publish", user=self.editor)
         assert chart_counts_run(during) == 1
         with CaptureQueriesContext(connection) as reading:
             page = self.client.get(self.url()).content.decode()
