@@ -1,8 +1,8 @@
 """The report at national scale: one row per campaign group or single comment (quote,
 count, channels, campaign mark, themes, disposition and reason, commitment, what changed
 since the draft), paginated and filtered in SQL with a fixed number of queries; the
-window's figures (totals, groups, charts) counted by the database and kept until the next
-write the public sees; the downloads hold every row and a `cluster` column. The window
+window's figures (totals, groups, charts) counted by the database and kept until a write
+changes them; the downloads hold every row and a `cluster` column. The window
 page, which holds the comment form, reads its commitments once at any size."""
 
 import csv
@@ -234,7 +234,7 @@ DOWNLOAD_QUERIES = 6
 
 
 class WindowFiguresTests(TestCase):
-    """The window's figures are kept under the public pages' generation (core.page_cache):
+    """The window's figures are kept until a write changes them (consultations.figures):
     whatever the public sees change, a publication, an answer sent back to draft or a
     group changed by staff (bulk updates, which send no signal), the report shows it at
     once, and the figures agree with the printed report's."""
