@@ -31,6 +31,7 @@ from commitments.models import Commitment
 from consultations.models import Comment, ModerationState
 from core.access import workspace_view
 from core.errors import permission_denied as refusal_page
+from core.forms import DATE_WIDGET
 from plans.models import ActionPlan, MethodologyStage, StageStatus
 
 from .models import AuditAction, AuditEvent
@@ -90,12 +91,8 @@ class Entry:
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label=gettext_lazy("User"), required=False, max_length=150)
     action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
-    date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

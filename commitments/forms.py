@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.conflicts import VersionedFormMixin
+from core.forms import DATE_WIDGET
 from plans.models import Organisation, Sector
 
 from .models import (
@@ -168,8 +169,8 @@ class CommitmentForm(forms.ModelForm):
         model = Commitment
         fields = [*COMMITMENT_EDIT_FIELDS, "policy_areas", "supporting_institutions"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
             "lead_institution": SectorGroupedSelect,
             "supporting_institutions": SectorGroupedSelectMultiple(attrs={"size": 8}),
             "policy_areas": forms.CheckboxSelectMultiple,
@@ -228,8 +229,8 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = MILESTONE_EDIT_FIELDS
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
             "weight": forms.NumberInput(attrs={"min": 1, "max": 100, "class": "milestone-weight"}),
             "expected_output_ar": forms.Textarea(attrs={"rows": 2}),
             "expected_output_en": forms.Textarea(attrs={"rows": 2}),

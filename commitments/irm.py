@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.access import show_service_error, workspace_view
 from core.concurrency import StaleEdit, lock_for_edit, save_as
 from core.conflicts import VersionedFormMixin, conflict_context, conflict_page, rebase_form
+from core.forms import DATE_WIDGET
 from plans.models import ActionPlan
 
 from .models import (
@@ -170,7 +171,7 @@ class IRMReportForm(VersionedFormMixin, forms.ModelForm):
         fields = REPORT_FIELDS
         widgets = {
             "url": forms.URLInput(attrs={"dir": "ltr"}),
-            "published_on": forms.DateInput(attrs={"type": "date"}),
+            "published_on": DATE_WIDGET,
             "title_ar": forms.TextInput(attrs={"dir": "rtl"}),
             "title_en": forms.TextInput(attrs={"dir": "ltr"}),
         }

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.conflicts import VersionedFormMixin
+from core.forms import DATE_WIDGET
 from core.uploads import validate_document
 
 from .models import ApprovalLetter, Decision
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format="%Y-%m-%d")
 REPLY_DAYS = 14
 
 

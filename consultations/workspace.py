@@ -3,10 +3,8 @@ personal data, draft and publish reasoned responses; windows (list, create, edit
 announcements) and comments received elsewhere. Every write goes through services."""
 
 import uuid
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -26,6 +24,7 @@ from commitments.models import TEMPLATE_SECTIONS, Commitment, Milestone
 from core.access import show_service_error, workspace_view
 from core.concurrency import StaleEdit
 from core.conflicts import VersionedFormMixin, conflict_page
+from core.forms import DATE_WIDGET, LocalDateTimeField
 from core.numbers import query_int
 from core.roles import is_unit_staff
 from plans.models import ActionPlan
@@ -341,8 +340,6 @@ def comment_detail(request, pk: int):
 
 # --- Windows -----------------------------------------------------------------------------
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
 
 class WindowCommitmentsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
@@ -411,26 +408,19 @@ class WindowEditForm(VersionedFormMixin, WindowForm):
 class ScheduleForm(forms.Form):
     """When comments are accepted, in Amman time."""
 
-    opens_at = forms.DateTimeField(
+    opens_at = LocalDateTimeField(
         label=gettext_lazy("Opens (Amman time)"),
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         error_messages={"required": gettext_lazy("Give the opening date and time.")},
     )
     last_day = forms.DateField(
         label=gettext_lazy("Last day for comments"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_WIDGET,
         help_text=gettext_lazy(
             "Comments are accepted until 23:59:59 Amman time on this day. Empty: 14 days,"
             " the opening day included."
         ),
     )
-
-    def clean_opens_at(self):
-        # The form's clock is Amman's, whatever the server's (TIME_ZONE).
-        value = self.cleaned_data["opens_at"]
-        return value.astimezone(ZoneInfo(settings.TIME_ZONE))
 
 
 class WindowCreateForm(WindowForm, ScheduleForm):
@@ -439,11 +429,9 @@ class WindowCreateForm(WindowForm, ScheduleForm):
 
 
 class AnnouncementForm(forms.ModelForm):
-    announced_at = forms.DateTimeField(
+    announced_at = LocalDateTimeField(
         label=gettext_lazy("Posted (Amman time)"),
         required=False,
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         help_text=gettext_lazy("Empty: now."),
     )
 
@@ -671,10 +659,8 @@ class LoggedCommentForm(forms.ModelForm):
     staff. The hidden token makes a double click store it once."""
 
     token = forms.UUIDField(widget=forms.HiddenInput)
-    received_at = forms.DateTimeField(
+    received_at = LocalDateTimeField(
         label=gettext_lazy("Received (Amman time)"),
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         help_text=gettext_lazy("While the window was open."),
     )
     channel = forms.ChoiceField(
@@ -708,7 +694,7 @@ class LoggedCommentForm(forms.ModelForm):
             "author_name": forms.TextInput(attrs={"dir": "auto"}),
             "author_email": forms.EmailInput(attrs={"dir": "ltr"}),
             "source_event": forms.TextInput(attrs={"dir": "auto"}),
-            "source_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "source_date": DATE_WIDGET,
             "source_place": forms.TextInput(attrs={"dir": "auto"}),
             "taken_down_by": forms.TextInput(attrs={"dir": "auto"}),
         }

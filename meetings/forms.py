@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment
 from core.conflicts import VersionedFormMixin
+from core.forms import DATE_WIDGET, DATETIME_WIDGET
 from core.uploads import MAX_UPLOAD_BYTES, validate_document
 from plans.models import Organisation, Sector
 
@@ -28,10 +29,6 @@ from .models import (
 from .richtext import clean_rich_text
 from .services import BODY_EDIT_FIELDS, MEETING_EDIT_FIELDS, MEMBERSHIP_EDIT_FIELDS
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format="%Y-%m-%d")
-DATETIME_WIDGET = forms.DateTimeInput(
-    attrs={"type": "datetime-local", "dir": "ltr"}, format="%Y-%m-%dT%H:%M"
-)
 AR = {"dir": "rtl", "lang": "ar"}
 EN = {"dir": "ltr", "lang": "en"}
 

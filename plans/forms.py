@@ -5,11 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.conflicts import VersionedFormMixin
+from core.forms import DATE_WIDGET
 
 from .models import ActionPlan, MethodologyStage
 from .services import NARRATIVE_EDIT_FIELDS
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format="%Y-%m-%d")
 
 PLAN_FORM_FIELDS = [
     "number",
