@@ -7,7 +7,6 @@ the signals of `consultations.apps` and the services' bulk writes call it), so t
 first reader after a publication does not pay for the count."""
 
 import datetime
-import functools
 import threading
 import time
 from collections import Counter
@@ -96,7 +95,14 @@ def figures_changed(window_pk: int) -> None:
     publication finds it counted. Called by the signals of `consultations.apps` and by the
     services' bulk writes, which send none."""
     cache.delete_many([kept_key(kind, window_pk) for kind in COUNTS])
-    transaction.on_commit(functools.partial(recount_figures, window_pk, time.monotonic()))
+    asked_at = time.monotonic()
+
+    def recount():
+        recount_figures(window_pk, asked_at)
+
+    # Robust: a count that fails (the database gone a moment) is logged, and the next
+    # reader counts; the publication it follows is committed and stays a success.
+    transaction.on_commit(recount, robust=True)
 
 
 def recount_figures(window_pk: int, asked_at: float) -> None:

@@ -3,14 +3,16 @@ once per commit, so the first reader after a publication finds them counted; a w
 report does not count (a pending comment, a draft answer, a commitment's edit) keeps them;
 a published answer taken back to draft leaves the public pages and the report at once."""
 
-from django.db import connection
+from unittest import mock
+
+from django.db import DatabaseError, connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from commitments import services as commitment_services
-from consultations import services
+from consultations import figures, services
 from consultations.models import ModerationState
 from core.page_cache import generation
 from tests.factories import make_comment, make_response, make_user
@@ -111,3 +113,20 @@ class FiguresCountedByTheWriteTests(TestCase):
             page = self.client.get(window_page).content.decode()
         assert "Older comments" in page
         assert not any("COUNT(" in query["sql"] for query in reading.captured_queries)
+
+    def test_a_count_that_fails_after_the_commit_leaves_the_publication_done(self):
+        def gone(window_pk):
+            raise DatabaseError("the database went away a moment")
+
+        with (
+            mock.patch.dict(figures.COUNTS, {"figures": gone}),
+            self.assertLogs("django.test", level="ERROR") as logged,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            count = services.moderate_comments(
+                comments=self.pending[:1], action="publish", user=self.editor
+            )
+        assert count == 1
+        assert "the database went away" in logged.output[0]
+        page = self.client.get(self.url()).content.decode()
+        assert "<bdi>2</bdi> published comments" in page
