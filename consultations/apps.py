@@ -58,7 +58,8 @@ def comment_is_public(comment) -> bool:
 
 
 def response_is_public(response) -> bool:
-    return response.published_at is not None
+    """Published, or published when it was read (a save taking it back to draft)."""
+    return response.published_at is not None or getattr(response, "was_published", False)
 
 
 def comment_written(sender, instance, raw=False, **kwargs):
@@ -71,7 +72,8 @@ def comment_written(sender, instance, raw=False, **kwargs):
 
 
 def response_written(sender, instance, raw=False, **kwargs):
-    """A published response was saved or deleted: its window's report counts anew."""
+    """A response the public sees, or saw, was saved or deleted: its window's report
+    counts anew."""
     if raw or not response_is_public(instance):
         return
     from .figures import figures_changed

@@ -10,19 +10,14 @@ import datetime
 import threading
 import time
 from collections import Counter
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from core.dates import local_day
 from core.page_cache import bump_generation, kept_seconds
 
 from .models import Comment, CommentWindow
-
-
-def local_day(moment: datetime.datetime) -> datetime.date:
-    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
 def count_figures(window_pk: int) -> dict:
@@ -66,12 +61,9 @@ def kept(kind: str, window: CommentWindow):
     """The window's `kind` as kept in the shared cache between the writes that change it;
     counted here only when nothing is kept (first read, or the cache was emptied): after a
     publication it is already counted (`figures_changed`)."""
-    key = kept_key(kind, window.pk)
-    value = cache.get(key)
-    if value is None:
-        value = COUNTS[kind](window.pk)
-        cache.set(key, value, kept_seconds())
-    return value
+    return cache.get_or_set(
+        kept_key(kind, window.pk), lambda: COUNTS[kind](window.pk), kept_seconds()
+    )
 
 
 def window_figures(window: CommentWindow) -> dict:

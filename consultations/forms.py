@@ -623,11 +623,11 @@ def blank_form_html(
             digest,
         )
     )
-    html = cache.get(key)
-    if html is None:
+
+    def render() -> str:
         form = CommentForm(
             window=window, commitment=commitment, origin=origin, issue_token=False, choices=choices
         )
-        html = render_to_string(FORM_TEMPLATE, {"form": form, "window": window})
-        cache.set(key, html, kept_seconds())
-    return mark_safe(html)  # noqa: S308  (rendered by the template above, autoescaped)
+        return render_to_string(FORM_TEMPLATE, {"form": form, "window": window})
+
+    return mark_safe(cache.get_or_set(key, render, kept_seconds()))  # noqa: S308  (rendered by the template above, autoescaped)

@@ -813,6 +813,14 @@ class Response(models.Model):
     def __str__(self):
         return f"{self.comment} – {self.get_outcome_display()}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        response = super().from_db(db, field_names, values)
+        # Whether the public saw it as it was read: a save that takes it back to draft
+        # still changes what the public sees (`consultations.apps.response_is_public`).
+        response.was_published = response.__dict__.get("published_at") is not None
+        return response
+
 
 class SubscriptionQuerySet(models.QuerySet):
     def active(self):

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from commitments.models import Commitment
 from commitments.views import PUBLIC_TEXT_NAMES, label_of
+from core.dates import local_day
 from core.diffs import changed
 from core.i18n import bilingual_names
 from core.numbers import query_int
@@ -36,7 +37,7 @@ from core.spreadsheets import csv_bytes, xlsx_bytes
 from plans.models import Sector
 from plans.parts import day, raw_text, text
 
-from .figures import local_day, window_figures
+from .figures import window_figures
 from .models import (
     Channel,
     Comment,

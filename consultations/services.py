@@ -440,7 +440,6 @@ def save_response(
         comment=comment,
         defaults={"outcome": outcome, "reason_ar": reason_ar, "reason_en": reason_en},
     )
-    was_public = response.published_at is not None
     response.outcome = outcome
     response.reason_ar = reason_ar.strip()
     response.reason_en = reason_en.strip()
@@ -448,10 +447,6 @@ def save_response(
     response.published_at = None
     response.published_by = None
     response.save()
-    if was_public:
-        # Back to draft: the save's signal sees a response the public cannot see, so the
-        # pages and the report that showed it are refreshed here.
-        public_comments_changed(comment.window_id)
     return response
 
 

@@ -68,8 +68,8 @@ def new_epoch() -> int:
     return time.time_ns() // 1_000_000
 
 
-# A value kept until the writes that change it (a fragment kept under the generation, the
-# report's figures): an hour in the shared cache, which every write reaches; the pages' own
+# A value kept until the writes that change it (the comment form kept under its choices,
+# the report's figures): an hour in the shared cache, which every write reaches; the pages' own
 # minute in a per-process cache, which another worker's write does not reach.
 SHARED_KEPT_SECONDS = 60 * 60
 
@@ -79,12 +79,25 @@ def kept_seconds() -> int:
     return SHARED_KEPT_SECONDS if shared else PAGE_SECONDS
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
+def counter(key: str) -> int:
+    """A counter kept in the shared cache (the generation, the release), started at the
+    epoch when there is none."""
+    value = cache.get(key)
     if value is None:
-        cache.add(GENERATION_KEY, new_epoch(), timeout=None)
-        value = cache.get(GENERATION_KEY, 1)  # 1 while the cache does not answer
+        cache.add(key, new_epoch(), timeout=None)
+        value = cache.get(key, 1)  # 1 while the cache does not answer
     return value
+
+
+def advance(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # no counter yet (or it was evicted): start one above any old one
+        cache.add(key, new_epoch() + 1, timeout=None)
+
+
+def generation() -> int:
+    return counter(GENERATION_KEY)
 
 
 # The release of the site the kept fragments were rendered by: moved by every `migrate`,
@@ -94,28 +107,18 @@ RELEASE_KEY = "public-pages:release"
 
 
 def release() -> int:
-    value = cache.get(RELEASE_KEY)
-    if value is None:
-        cache.add(RELEASE_KEY, new_epoch(), timeout=None)
-        value = cache.get(RELEASE_KEY, 1)
-    return value
+    return counter(RELEASE_KEY)
 
 
 def new_release(**_signal) -> None:
     """After `migrate` (a deployment): every kept fragment and page is rendered afresh."""
-    try:
-        cache.incr(RELEASE_KEY)
-    except ValueError:
-        cache.add(RELEASE_KEY, new_epoch() + 1, timeout=None)
+    advance(RELEASE_KEY)
     bump_generation()
 
 
 def bump_generation() -> None:
     """Forget every cached public page (they are looked up under the new generation)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no counter yet (or it was evicted): start one above any old one
-        cache.add(GENERATION_KEY, new_epoch() + 1, timeout=None)
+    advance(GENERATION_KEY)
 
 
 def content_changed() -> None:

@@ -10,17 +10,13 @@ workspace dashboard warns from them and the compliance page records them.
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
+from core.dates import local_day
 
 FORUM_WARNING_DAYS = 150  # 5 months: time to hold a meeting before the 6 are up
 AGENDA_LEAD_DAYS = 7
 MINUTES_WITHIN_DAYS = 14
 
 ON_TIME, LATE, DUE, NOT_YET = "on_time", "late", "due", "not_yet"
-
-
-def local_day(moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment).date()
 
 
 def agenda_due_on(starts_at: datetime.datetime) -> datetime.date:

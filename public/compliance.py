@@ -21,7 +21,8 @@ from django.utils.translation import ngettext
 
 from commitments.models import IRMFinding
 from consultations.models import DEFAULT_WINDOW_DAYS, CommentWindow, ModerationState
-from meetings.calendar_rules import MeetingDeadlines, forum_overdue, local_day, meeting_deadlines
+from core.dates import local_day
+from meetings.calendar_rules import MeetingDeadlines, forum_overdue, meeting_deadlines
 from meetings.models import AttendanceShares, BodyKind, Meeting, MinutesState
 from plans.models import ActionPlan, Document, DocumentKind
 
