@@ -145,6 +145,30 @@ def changed_rows(model, field: str, initial, output_field):
     ).exclude(previous=F(field))
 
 
+def changes(filters: Filters, model, field: str, initial, output_field, *names):
+    """The history rows of `model` that changed `field` (`changed_rows`), as `filters`
+    narrow them, with their id, time, user and `names`."""
+    return filters.apply(
+        changed_rows(model, field, initial, output_field).values(
+            "id", "history_date", "history_user__username", *names
+        ),
+        time="history_date",
+        user="history_user__username",
+    )
+
+
+def change_entry(row, action: str, kind: str, subject: str, detail: str) -> Entry:
+    """The entry of one row of `changes`, linked to the history of the `kind` it changed."""
+    return Entry(
+        row["history_date"],
+        action,
+        row["history_user__username"] or "",
+        subject,
+        detail,
+        history_url(kind, row["id"]),
+    )
+
+
 def sign_ins(filters: Filters) -> list[Entry]:
     rows = filters.apply(
         AccessLog.objects.values("attempt_time", "username", "ip_address"),
@@ -203,45 +227,35 @@ def recorded(action: str):
 
 
 def publishing(filters: Filters) -> list[Entry]:
-    plans = filters.apply(
-        changed_rows(ActionPlan, "is_public", False, BooleanField()).values(
-            "id", "history_date", "history_user__username", "number", "is_public"
-        ),
-        time="history_date",
-        user="history_user__username",
-    )
-    commitments = filters.apply(
-        changed_rows(Commitment, "is_published", False, BooleanField()).values(
-            "id",
-            "history_date",
-            "history_user__username",
-            "number",
-            "plan__number",
-            "is_published",
-        ),
-        time="history_date",
-        user="history_user__username",
+    plans = changes(filters, ActionPlan, "is_public", False, BooleanField(), "number", "is_public")
+    commitments = changes(
+        filters,
+        Commitment,
+        "is_published",
+        False,
+        BooleanField(),
+        "number",
+        "plan__number",
+        "is_published",
     )
     entries = [
-        Entry(
-            row["history_date"],
+        change_entry(
+            row,
             "publish",
-            row["history_user__username"] or "",
+            "plan",
             _("Action plan %(number)s") % {"number": row["number"]},
             _("made public") if row["is_public"] else _("taken off the public site"),
-            history_url("plan", row["id"]),
         )
         for row in plans
     ]
     entries += [
-        Entry(
-            row["history_date"],
+        change_entry(
+            row,
             "publish",
-            row["history_user__username"] or "",
+            "commitment",
             _("Commitment %(number)s of plan %(plan)s")
             % {"number": row["number"], "plan": row["plan__number"]},
             _("published") if row["is_published"] else _("unpublished"),
-            history_url("commitment", row["id"]),
         )
         for row in commitments
     ]
@@ -249,23 +263,25 @@ def publishing(filters: Filters) -> list[Entry]:
 
 
 def stage_changes(filters: Filters) -> list[Entry]:
-    rows = filters.apply(
-        changed_rows(MethodologyStage, "status", StageStatus.NOT_STARTED, CharField()).values(
-            "id", "history_date", "history_user__username", "number", "plan__number", "status"
-        ),
-        time="history_date",
-        user="history_user__username",
+    rows = changes(
+        filters,
+        MethodologyStage,
+        "status",
+        StageStatus.NOT_STARTED,
+        CharField(),
+        "number",
+        "plan__number",
+        "status",
     )
     labels = dict(StageStatus.choices)
     return [
-        Entry(
-            row["history_date"],
+        change_entry(
+            row,
             "stage",
-            row["history_user__username"] or "",
+            "stage",
             _("Stage %(number)s of plan %(plan)s")
             % {"number": row["number"], "plan": row["plan__number"]},
             str(labels.get(row["status"], row["status"])),
-            history_url("stage", row["id"]),
         )
         for row in rows
     ]

@@ -10,6 +10,8 @@ through `set_commitment_published`, a new approval letter through `send_approval
 progress reports. A rule the services refuse shows on the form and nothing is saved.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -17,7 +19,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyMixin, form_data, save_versioned_formset, take_saved
+from core.admin import ReadOnlyMixin, form_data, save_versioned, save_versioned_formset, take_saved
 from core.i18n import bilingual_names
 from core.spreadsheets import SpreadsheetExportMixin
 
@@ -52,17 +54,6 @@ class PolicyAreaAdmin(admin.ModelAdmin):
     list_display = ("name_ar", "name_en")
     search_fields = ("name_ar", "name_en")
     fields = ("name_ar", "name_en")
-
-
-# Milestone fields that move only through progress reports (services.report_progress).
-MILESTONE_PROGRESS_FIELDS = (
-    "status",
-    "progress_percent",
-    "evidence_ar",
-    "evidence_en",
-    "evidence_url",
-    "evidence_file",
-)
 
 
 def milestone_rows(formset) -> list[services.MilestoneRow]:
@@ -238,15 +229,15 @@ class CommitmentAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form_data(form, services.COMMITMENT_EDIT_FIELDS)
-        if change:
-            saved = services.update_commitment(
-                commitment=obj, data=data, expected_version=obj.version, by=request.user
-            )
-        else:
-            saved = services.create_commitment(
+        save_versioned(
+            obj,
+            change,
+            # The plan is a form field only on the add page.
+            create=lambda: services.create_commitment(
                 plan=form.cleaned_data["plan"], data=data, by=request.user
-            )
-        take_saved(obj, saved, "version")
+            ),
+            update=partial(services.update_commitment, commitment=obj, data=data, by=request.user),
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Milestone:
@@ -326,7 +317,7 @@ class MilestoneAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
         "progress_percent",
         "version",
     )
-    readonly_fields = (*MILESTONE_PROGRESS_FIELDS, "version")
+    readonly_fields = (*services.MILESTONE_PROGRESS_FIELDS, "version")
 
     def get_readonly_fields(self, request, obj=None):
         # A milestone stays in its commitment, at its number (the services renumber).

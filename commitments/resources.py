@@ -28,6 +28,7 @@ from core.sheets import (
     model_problems,
     register,
     report_problems,
+    row_error,
     text_changes,
 )
 from core.spreadsheets import (
@@ -104,12 +105,7 @@ class MilestoneResource(SpreadsheetResource):
             "commitment",
             "number",
             *services.MILESTONE_EDIT_FIELDS,
-            "status",
-            "progress_percent",
-            "evidence_ar",
-            "evidence_en",
-            "evidence_url",
-            "evidence_file",
+            *services.MILESTONE_PROGRESS_FIELDS,
         )
 
 
@@ -1083,12 +1079,7 @@ class CommitmentSheet(Sheet):
                     % {"number": result.obj.number}
                 ) from None
             except ValidationError as error:
-                raise ValidationError(
-                    [
-                        gettext("Row %(row)s: %(error)s") % {"row": result.number, "error": m}
-                        for m in error.messages
-                    ]
-                ) from error
+                raise row_error(result.number, error) from error
 
 
 def numbers_text(numbers) -> str:
@@ -1285,12 +1276,7 @@ class ProgressSheet(Sheet):
             try:
                 services.report_progress(milestone=result.obj, by=user, now=now, **result.data)
             except ValidationError as error:
-                raise ValidationError(
-                    [
-                        gettext("Row %(row)s: %(error)s") % {"row": result.number, "error": message}
-                        for message in error.messages
-                    ]
-                ) from error
+                raise row_error(result.number, error) from error
 
 
 MILESTONE_TEXTS = ["title", "expected_output"]

@@ -49,6 +49,16 @@ COMMITMENT_EDIT_FIELDS = [
     "ends_on",
     "status",
 ]
+# The milestone fields that move only through progress reports (`report_progress`), beside
+# the `MILESTONE_EDIT_FIELDS` staff write.
+MILESTONE_PROGRESS_FIELDS = (
+    "status",
+    "progress_percent",
+    "evidence_ar",
+    "evidence_en",
+    "evidence_url",
+    "evidence_file",
+)
 TOTAL_WEIGHT = 100
 
 
@@ -125,6 +135,22 @@ def save_relations(commitment: Commitment, relations: Relations | None) -> None:
         commitment.policy_areas.set(relations.policy_areas)
 
 
+def save_commitment(
+    commitment: Commitment,
+    *,
+    by,
+    milestones: list[MilestoneRow] | None,
+    relations: Relations | None,
+) -> None:
+    """Validate and save `commitment` as `by`, then its relations and milestones (each only
+    when given): the steps a new commitment and an edit share."""
+    commitment.full_clean()
+    save_as(commitment, by)
+    save_relations(commitment, relations)
+    if milestones is not None:
+        save_milestones(commitment, milestones, by)
+
+
 @transaction.atomic
 def create_commitment(
     *,
@@ -137,11 +163,7 @@ def create_commitment(
     """A new commitment of `plan`, unpublished, with its milestones."""
     commitment = Commitment(plan=plan)
     apply_fields(commitment, data, COMMITMENT_EDIT_FIELDS)
-    commitment.full_clean()
-    save_as(commitment, by)
-    save_relations(commitment, relations)
-    if milestones is not None:
-        save_milestones(commitment, milestones, by)
+    save_commitment(commitment, by=by, milestones=milestones, relations=relations)
     return commitment
 
 
@@ -159,11 +181,7 @@ def update_commitment(
     current = lock_for_edit(commitment, expected_version)
     apply_fields(current, data, COMMITMENT_EDIT_FIELDS)
     current.version += 1
-    current.full_clean()
-    save_as(current, by)
-    save_relations(current, relations)
-    if milestones is not None:
-        save_milestones(current, milestones, by)
+    save_commitment(current, by=by, milestones=milestones, relations=relations)
     return current
 
 

@@ -29,6 +29,7 @@ from core.sheets import (
     display,
     field_label,
     register,
+    row_error,
 )
 from core.spreadsheets import SpreadsheetResource
 from plans.models import ActionPlan, Sector
@@ -450,12 +451,7 @@ class CommentSheet(Sheet):
                     logged_by=user,
                 )
             except ValidationError as error:
-                raise ValidationError(
-                    [
-                        gettext("Row %(row)s: %(error)s") % {"row": result.number, "error": message}
-                        for message in error.messages
-                    ]
-                ) from error
+                raise row_error(result.number, error) from error
 
 
 register(CommentSheet())

@@ -401,9 +401,6 @@ class WindowForm(forms.ModelForm):
 class WindowEditForm(VersionedFormMixin, WindowForm):
     """A saved window's subject, carrying the version it was opened on."""
 
-    class Meta(WindowForm.Meta):
-        pass
-
 
 class ScheduleForm(forms.Form):
     """When comments are accepted, in Amman time."""
@@ -424,8 +421,7 @@ class ScheduleForm(forms.Form):
 
 
 class WindowCreateForm(WindowForm, ScheduleForm):
-    class Meta(WindowForm.Meta):
-        pass
+    """A new window: its subject and when it takes comments."""
 
 
 class AnnouncementForm(forms.ModelForm):

@@ -47,6 +47,14 @@ def take_saved(obj, saved, *names) -> None:
     obj._state.adding = False
 
 
+def save_versioned(obj, change: bool, *, create, update) -> None:
+    """An admin's save of a versioned row through its services: `update(expected_version=)`
+    for a change page (the version the row has), `create()` for a new row; the admin goes on
+    with the saved row's key and version (`take_saved`)."""
+    saved = update(expected_version=obj.version) if change else create()
+    take_saved(obj, saved, "version")
+
+
 def form_data(form, names) -> dict:
     return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
 

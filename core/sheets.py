@@ -405,10 +405,19 @@ class Preview:
                         % {"row": row.number, "column": column, "error": message}
                     )
                 else:
-                    lines.append(
-                        _("Row %(row)s: %(error)s") % {"row": row.number, "error": message}
-                    )
+                    lines.append(row_message(row.number, message))
         return lines
+
+
+def row_message(number: int, message: str) -> str:
+    """A message about one row of a sheet, with the row's number as the preview numbers it."""
+    return _("Row %(row)s: %(error)s") % {"row": number, "error": message}
+
+
+def row_error(number: int, error: ValidationError) -> ValidationError:
+    """A service's refusal of one row (every sheet's `apply` writes its rows through the
+    services): `error`'s messages, each with the row's number (`row_message`)."""
+    return ValidationError([row_message(number, message) for message in error.messages])
 
 
 # Sheets ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ device in the admin (django-otp's TOTP devices), and the member sets up a new on
 """
 
 from base64 import b32encode
+from functools import wraps
 
 from django import forms
 from django.conf import settings
@@ -87,25 +88,38 @@ class CodeForm(forms.Form):
         return code
 
 
-def refuse_anonymous(request):
-    from .access import is_workspace_user
-
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_workspace_user(request.user):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
-    return None
+def refuse_code(form) -> int:
+    """A code the app did not confirm: said on the form (a malformed one already is there);
+    the page's status."""
+    if form.is_valid():
+        form.add_error("code", _("This code is not right, or it has expired."))
+    return 400
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
+def second_step_view(view):
+    """A page of the second step of signing in: never cached, GET or POST, for a signed-in
+    staff member (anyone else: the sign-in page, or 403 when signed in)."""
+
+    @never_cache
+    @require_http_methods(["GET", "POST"])
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        from .access import is_workspace_user
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_workspace_user(request.user):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@second_step_view
 def verify(request):
     """The second step of signing in: the code from the member's authenticator app."""
-    refused = refuse_anonymous(request)
-    if refused:
-        return refused
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None or request.user.is_verified():
         return redirect(safe_next(request))
@@ -121,9 +135,7 @@ def verify(request):
             otp_login(request, device)
             return redirect(safe_next(request))
         else:
-            if form.is_valid():
-                form.add_error("code", _("This code is not right, or it has expired."))
-            status = 400
+            status = refuse_code(form)
     return render(
         request,
         "manage/two_factor/verify.html",
@@ -136,13 +148,9 @@ def grouped(key: str) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
+@second_step_view
 def setup(request):
     """Set up (or replace) the member's authenticator app: show its key, check one code."""
-    refused = refuse_anonymous(request)
-    if refused:
-        return refused
     user = request.user
     if request.session.get(HAS_DEVICE) and not user.is_verified():
         # Replacing the app needs the current one first.
@@ -161,9 +169,7 @@ def setup(request):
             otp_login(request, pending)
             request.session[HAS_DEVICE] = True
             return redirect(safe_next(request))
-        if form.is_valid():
-            form.add_error("code", _("This code is not right, or it has expired."))
-        status = 400
+        status = refuse_code(form)
     return render(
         request,
         "manage/two_factor/setup.html",

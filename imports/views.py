@@ -1,6 +1,7 @@
 """Spreadsheet import and export in the staff workspace: upload, preview, confirm (the
 sheets themselves: `core.sheets` and each app's `resources.py`)."""
 
+import functools
 import secrets
 
 from django import forms
@@ -314,14 +315,31 @@ def columns_sheet(columns) -> tuple:
     return (_("Columns"), headers, rows)
 
 
+def sheet_file_view(permissions: str):
+    """For a view that sends one sheet's file: the sheet named by the URL's `kind` (404 if
+    none), for a user with the sheet's `permissions` (the name of its import or export
+    permissions; 403 otherwise), and the format of `?format=` (a bad one: the list page
+    again). The view is called with the sheet and the format."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, kind):
+            sheet = sheet_or_404(kind)
+            require(request.user, getattr(sheet, permissions))
+            file_format = chosen_format(request, sheet)
+            if file_format is None:
+                return bad_request(request, sheet, _("Choose the file format: XLSX or CSV."))
+            return view(request, sheet, file_format)
+
+        return wrapped
+
+    return decorator
+
+
 @require_http_methods(["GET"])
 @workspace_view()
-def import_template(request, kind):
-    sheet = sheet_or_404(kind)
-    require(request.user, sheet.import_permissions)
-    file_format = chosen_format(request, sheet)
-    if file_format is None:
-        return bad_request(request, sheet, _("Choose the file format: XLSX or CSV."))
+@sheet_file_view("import_permissions")
+def import_template(request, sheet, file_format):
     columns = sheet.columns
     return file_response(
         sheet,
@@ -335,12 +353,8 @@ def import_template(request, kind):
 
 @require_http_methods(["GET"])
 @workspace_view()
-def export(request, kind):
-    sheet = sheet_or_404(kind)
-    require(request.user, sheet.export_permissions)
-    file_format = chosen_format(request, sheet)
-    if file_format is None:
-        return bad_request(request, sheet, _("Choose the file format: XLSX or CSV."))
+@sheet_file_view("export_permissions")
+def export(request, sheet, file_format):
     plan = chosen_plan(request, sheet)
     if plan is None:
         return bad_request(request, sheet, _("There is no plan with this number."))

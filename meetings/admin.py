@@ -9,12 +9,14 @@ membership is checked for a second seat like in the workspace. A rule the servic
 shows on the form and nothing is saved.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyMixin, form_data, take_saved
+from core.admin import ReadOnlyMixin, form_data, save_versioned, take_saved
 from core.concurrency import save_as
 from core.spreadsheets import SpreadsheetExportMixin
 
@@ -251,13 +253,12 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form_data(form, [*services.MEETING_EDIT_FIELDS, *services.MINUTES_TEXT_FIELDS])
-        if change:
-            saved = services.update_meeting(
-                meeting=obj, data=data, expected_version=obj.version, by=request.user
-            )
-        else:
-            saved = services.create_meeting(data=data, by=request.user)
-        take_saved(obj, saved, "version")
+        save_versioned(
+            obj,
+            change,
+            create=partial(services.create_meeting, data=data, by=request.user),
+            update=partial(services.update_meeting, meeting=obj, data=data, by=request.user),
+        )
 
     def save_formset(self, request, form, formset, change):
         services.save_meeting_rows(meeting=form.instance, formset=formset, by=request.user)

@@ -26,6 +26,7 @@ from core.sheets import (
     model_problems,
     register,
     report_problems,
+    row_error,
 )
 from core.spreadsheets import SpreadsheetResource
 from plans.models import Organisation
@@ -386,7 +387,7 @@ class MemberSheet(PeopleSheet):
                 else:
                     services.update_membership(membership=result.obj, data=data["fields"], by=user)
             except ValidationError as error:
-                raise _row_error(result, error) from error
+                raise row_error(result.number, error) from error
 
 
 class AttendanceSheet(PeopleSheet):
@@ -511,7 +512,7 @@ class AttendanceSheet(PeopleSheet):
                 elif result.action == "update":
                     services.update_attendance(attendance=result.obj, data=data["fields"], by=user)
             except ValidationError as error:
-                raise _row_error(result, error) from error
+                raise row_error(result.number, error) from error
 
 
 def _new_person(name_ar: str) -> Person:
@@ -519,15 +520,6 @@ def _new_person(name_ar: str) -> Person:
     person.full_clean()
     person.save()
     return person
-
-
-def _row_error(result, error: ValidationError) -> ValidationError:
-    return ValidationError(
-        [
-            gettext("Row %(row)s: %(error)s") % {"row": result.number, "error": message}
-            for message in error.messages
-        ]
-    )
 
 
 register(MemberSheet())

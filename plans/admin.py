@@ -7,11 +7,13 @@ services' rules: gates, the status order), and every save bumps the row's versio
 records who made it.
 """
 
+from functools import partial
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyMixin, form_data, save_versioned_formset, take_saved
+from core.admin import ReadOnlyMixin, form_data, save_versioned, save_versioned_formset
 from core.concurrency import save_as
 from core.spreadsheets import SpreadsheetExportMixin
 
@@ -106,13 +108,12 @@ class ActionPlanAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form_data(form, services.PLAN_EDIT_FIELDS)
-        if change:
-            saved = services.update_plan(
-                plan=obj, data=data, expected_version=obj.version, by=request.user
-            )
-        else:
-            saved = services.create_plan(data=data, by=request.user)
-        take_saved(obj, saved, "version")
+        save_versioned(
+            obj,
+            change,
+            create=partial(services.create_plan, data=data, by=request.user),
+            update=partial(services.update_plan, plan=obj, data=data, by=request.user),
+        )
 
     def save_formset(self, request, form, formset, change):
         save_versioned_formset(formset, request.user)

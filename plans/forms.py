@@ -8,17 +8,10 @@ from core.conflicts import VersionedFormMixin
 from core.forms import DATE_WIDGET
 
 from .models import ActionPlan, MethodologyStage
-from .services import NARRATIVE_EDIT_FIELDS
+from .services import NARRATIVE_EDIT_FIELDS, PLAN_EDIT_FIELDS
 
-PLAN_FORM_FIELDS = [
-    "number",
-    "title_ar",
-    "title_en",
-    "summary_ar",
-    "summary_en",
-    "starts_on",
-    "ends_on",
-]
+# Every field staff edit but the country code, which the admin alone sets.
+PLAN_FORM_FIELDS = [name for name in PLAN_EDIT_FIELDS if name != "country_code"]
 
 
 class PlanCreateForm(forms.ModelForm):

@@ -21,6 +21,7 @@ from core.sheets import (
     model_problems,
     register,
     report_problems,
+    row_error,
 )
 from core.spreadsheets import SpreadsheetResource
 
@@ -224,12 +225,7 @@ class OrganisationSheet(Sheet):
                     organisation.full_clean()
                     save_as(organisation, user)
             except ValidationError as error:
-                raise ValidationError(
-                    [
-                        gettext("Row %(row)s: %(error)s") % {"row": result.number, "error": message}
-                        for message in error.messages
-                    ]
-                ) from error
+                raise row_error(result.number, error) from error
 
 
 register(OrganisationSheet())
