@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.diffs import changed, word_diff
-from core.i18n import LANGUAGE_CODES, active_language, languages_in_order
+from core.i18n import DIRECTIONS, LANGUAGE_CODES, active_language, languages_in_order
 from plans.models import Organisation, Sector
 
 from .models import (
@@ -68,10 +68,6 @@ def detail_context(commitment: Commitment) -> dict:
 # --- what changed since the draft ----------------------------------------------------
 
 
-def direction(code: str) -> str:
-    return "rtl" if code == "ar" else "ltr"
-
-
 def shown(value) -> str:
     if value in (None, ""):
         return ""
@@ -93,7 +89,7 @@ def change_row(label: str, old, new, code: str | None = None) -> dict | None:
         "label": label,
         "diff": word_diff(before, after),
         "lang": code or "",
-        "dir": direction(code) if code else "auto",
+        "dir": DIRECTIONS[code] if code else "auto",
     }
 
 

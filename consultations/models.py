@@ -366,6 +366,29 @@ class Theme(models.Model):
         return self.name
 
 
+# What a comment's public line shows (templates/consultations/_comment_list.html), and
+# all that the public lists read of it.
+PUBLIC_LINE = (
+    "commitment",
+    "milestone__number",
+    "part",
+    "body",
+    "redacted_body",
+    "author_name",
+    "show_name",
+    "tracking_number",
+    "state",
+    "hidden_reason",
+    "created_at",
+    "published_at",
+    "response__comment",
+    "response__outcome",
+    "response__reason_ar",
+    "response__reason_en",
+    "response__published_at",
+)
+
+
 class CommentQuerySet(models.QuerySet):
     def without_disposition(self):
         """Inputs the unit still owes a disposition: published comments and members'
@@ -402,12 +425,20 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(state=ModerationState.PENDING)
 
     def for_public_list(self):
-        """Visible comments with what their public line needs, in a fixed number of queries."""
+        """Visible comments with what their public line needs (`PUBLIC_LINE`), in a fixed
+        number of queries: nothing else of a comment is read, the author's e-mail and the
+        text as sent before a redaction included. Their commitment is known when read
+        through it (`commitment.comments`); a list of several commitments' comments selects
+        it too (`with_commitment`)."""
         return (
             self.visible()
-            .select_related("commitment", "milestone", "response")
+            .select_related("milestone", "response")
+            .only(*PUBLIC_LINE)
             .order_by("-published_at", "-created_at")
         )
+
+    def with_commitment(self):
+        return self.select_related("commitment").only(*PUBLIC_LINE, "commitment__number")
 
     # --- The report of a window ("you said, we did", consultations.report) --------------
 

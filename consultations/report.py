@@ -132,8 +132,7 @@ REPORT_COLUMNS = (
 
 def published_comments(window: CommentWindow) -> list[Comment]:
     """Every published comment of the window with what its report row needs, in four
-    queries whatever their number: the commitments (long bilingual texts) and the themes
-    are read once each, not joined to every comment."""
+    queries whatever their number (`with_report_parts`)."""
     comments = list(
         Comment.objects.filter(window=window)
         .published()
@@ -141,15 +140,23 @@ def published_comments(window: CommentWindow) -> list[Comment]:
         .only(*REPORT_COLUMNS)
         .order_by("commitment__number", "created_at", "pk")
     )
+    themes = Theme.objects.filter(window=window)
+    return with_report_parts(
+        comments, themes, Comment.themes.through.objects.filter(comment__window=window)
+    )
+
+
+def with_report_parts(comments: list[Comment], themes, tagged) -> list[Comment]:
+    """`comments` with their commitments and theme names attached: the commitments (long
+    bilingual texts) and the themes are read once each, not joined to every comment.
+    `themes`: the window's; `tagged`: the comment-theme pairs to read."""
     commitments = Commitment.objects.select_related("plan").in_bulk(
         {comment.commitment_id for comment in comments if comment.commitment_id}
     )
-    themes = {theme.pk: theme.name for theme in Theme.objects.filter(window=window)}
+    names_of = {theme.pk: theme.name for theme in themes}
     names: dict[int, list[str]] = {}
-    for comment_pk, theme_pk in Comment.themes.through.objects.filter(
-        comment__window=window
-    ).values_list("comment_id", "theme_id"):
-        names.setdefault(comment_pk, []).append(themes[theme_pk])
+    for comment_pk, theme_pk in tagged.values_list("comment_id", "theme_id"):
+        names.setdefault(comment_pk, []).append(names_of[theme_pk])
     for comment in comments:
         if comment.commitment_id:
             comment.commitment = commitments[comment.commitment_id]
@@ -524,36 +531,40 @@ def figures_charts(figures: dict, numbers: dict[int, int]) -> list[Chart]:
     )
 
 
-def page_comments(pks: list[int]) -> list[Comment]:
-    """The comments of one page of rows, in the page's order, with what their rows show."""
+def page_comments(pks: list[int], themes: list[Theme]) -> list[Comment]:
+    """The comments of one page of rows, in the page's order, with what their rows show
+    (`with_report_parts`; `themes`: the window's)."""
     found = (
-        Comment.objects.select_related("commitment__plan", "milestone", "response")
-        .prefetch_related("themes")
-        .in_bulk(pks)
+        Comment.objects.select_related("milestone", "response").only(*REPORT_COLUMNS).in_bulk(pks)
     )
-    return [found[pk] for pk in pks if pk in found]
+    comments = [found[pk] for pk in pks if pk in found]
+    if not comments:
+        return comments
+    tagged = Comment.themes.through.objects.filter(comment_id__in=pks)
+    return with_report_parts(comments, themes, tagged)
 
 
 def page_rows(window: CommentWindow, comments: list[Comment], groups: dict) -> list[dict]:
     """The rows of one page: `groups`, the window's group tallies (`figures_summary`); the
     page's groups' channels and themes in two queries, whatever the groups' sizes."""
     published = Comment.objects.filter(window=window).published().order_by()
-    group_pks = [c.group_id for c in comments if c.group_id in groups]
+    group_pks = [c.group_id for c in comments if groups.get(c.group_id, {}).get("size", 0) > 1]
     labels = channel_labels()
     channels: dict[int, set] = {}
-    for group_pk, channel in (
-        published.filter(group_id__in=group_pks).values_list("group_id", "channel").distinct()
-    ):
-        channels.setdefault(group_pk, set()).add(labels[channel])
     themes: dict[int, set] = {}
-    for theme in (
-        Theme.objects.filter(
-            comments__group_id__in=group_pks, comments__state=ModerationState.PUBLISHED
-        )
-        .annotate(group_pk=F("comments__group_id"))
-        .distinct()
-    ):
-        themes.setdefault(theme.group_pk, set()).add(theme.name)
+    if group_pks:  # a page of single comments has them all
+        for group_pk, channel in (
+            published.filter(group_id__in=group_pks).values_list("group_id", "channel").distinct()
+        ):
+            channels.setdefault(group_pk, set()).add(labels[channel])
+        for theme in (
+            Theme.objects.filter(
+                comments__group_id__in=group_pks, comments__state=ModerationState.PUBLISHED
+            )
+            .annotate(group_pk=F("comments__group_id"))
+            .distinct()
+        ):
+            themes.setdefault(theme.group_pk, set()).add(theme.name)
     changes = draft_changes_summary({c.commitment for c in comments if c.commitment})
     rows = []
     for comment in comments:
@@ -576,7 +587,7 @@ def page_rows(window: CommentWindow, comments: list[Comment], groups: dict) -> l
                     comment,
                     size=1,
                     channels=[labels[comment.channel]],
-                    themes=sorted(theme.name for theme in comment.themes.all()),
+                    themes=comment.theme_names,
                     first=comment.created_at,
                     last=comment.created_at,
                     changes=changes,
@@ -619,7 +630,7 @@ def report_page_context(window: CommentWindow, params) -> dict:
         "row_count": page.paginator.count,
         "campaigns": summary["campaigns"],
         "charts": [dataclasses.asdict(chart) for chart in charts],
-        "rows": page_rows(window, page_comments(list(page)), summary["groups"]),
+        "rows": page_rows(window, page_comments(list(page), themes), summary["groups"]),
         "first_number": page.start_index(),
     }
     return {

@@ -131,7 +131,7 @@ def render_window(request, window, *, form, form_html="", status=200, form_error
     now = timezone.now()
     state = window.state_at(now)
     paginator = Paginator(
-        Comment.objects.filter(window=window).for_public_list(), COMMENTS_PER_PAGE
+        Comment.objects.filter(window=window).for_public_list().with_commitment(), COMMENTS_PER_PAGE
     )
     # Counted with the window's figures, by the write that changed them: a national
     # window's thousands of comments are not counted again for each reader.

@@ -14,9 +14,12 @@ tables and import resources then miss).
 from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+# Each language's writing direction, from Django's language information (read once).
+DIRECTIONS = {code: "rtl" if get_language_info(code)["bidi"] else "ltr" for code in LANGUAGE_CODES}
 
 
 def bilingual_names(names) -> list[str]:
@@ -43,11 +46,12 @@ def languages_in_order() -> list[str]:
     return list(LANGUAGE_ORDERS[active_language()])
 
 
-def in_language(source, name: str) -> tuple[str, str]:
+def in_language(source, name: str, active: str | None = None) -> tuple[str, str]:
     """`<name>_<code>` of `source` (a model row, a history row, or a dict such as a stored
-    snapshot) in the active language, else in the other one, with the language it is
-    really in (for `lang`/`dir` on fallbacks); ("", active language) when both are empty."""
-    order = LANGUAGE_ORDERS[active_language()]
+    snapshot) in the active language (`active` when the caller has it already), else in
+    the other one, with the language it is really in (for `lang`/`dir` on fallbacks);
+    ("", active language) when both are empty."""
+    order = LANGUAGE_ORDERS[active or active_language()]
     for code in order:
         key = f"{name}_{code}"
         value = source.get(key) if isinstance(source, dict) else getattr(source, key, "")
@@ -70,9 +74,9 @@ class Translated:
             return self
         return self.value_with_language(instance)[0]
 
-    def value_with_language(self, instance) -> tuple[str, str]:
+    def value_with_language(self, instance, active: str | None = None) -> tuple[str, str]:
         """The text and the language it is really in (for `lang`/`dir` on fallbacks)."""
-        return in_language(instance, self.name)
+        return in_language(instance, self.name, active)
 
 
 def choice_label(choices, value):

@@ -10,6 +10,7 @@ once per content and language and then served from storage (`stored_minutes_pdf`
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.links import links_by_plan
 from core.pdf import PDF_BASE_URL, render_pdf, stored_pdf
 from plans.parts import clock, day, text
 
@@ -19,12 +20,21 @@ from .models import AttendanceStatus, Meeting
 def minutes_context(meeting: Meeting) -> dict:
     """What the public minutes page shows (`meeting` from `for_detail()`)."""
     attendances = list(meeting.attendances.all())
+    outcomes = list(meeting.outcomes.all())
+    # Each outcome's related commitments with their links, reversed once per plan.
+    links = dict(
+        links_by_plan(
+            "commitments:detail", {c for outcome in outcomes for c in outcome.commitments.all()}
+        )
+    )
     return {
         "meeting": meeting,
         "present": [a for a in attendances if a.status == AttendanceStatus.PRESENT],
         "not_present": [a for a in attendances if a.status != AttendanceStatus.PRESENT],
         "agenda_items": list(meeting.agenda_items.all()),
-        "outcomes": list(meeting.outcomes.all()),
+        "outcomes": [
+            (outcome, [(c, links[c]) for c in outcome.commitments.all()]) for outcome in outcomes
+        ],
     }
 
 

@@ -18,6 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import formats
 from django.utils.module_loading import import_string
 
+from core.i18n import DIRECTIONS
+
 MINUTES = "minutes"  # (meeting from Meeting.objects.for_detail()) -> dict
 CONSULTATION_REPORT = "consultation_report"  # (window, its published comments) -> dict
 IRM = "irm"  # (commitment from the COMMITMENTS source) -> dict or None
@@ -86,7 +88,7 @@ def part_builder(name: str):
 def text(obj, name: str) -> dict:
     """`obj.<name>` in the active language (else the other) with the language it is in."""
     value, language = type(obj).__dict__[name].value_with_language(obj)
-    return {"text": value, "lang": language, "dir": "rtl" if language == "ar" else "ltr"}
+    return {"text": value, "lang": language, "dir": DIRECTIONS[language]}
 
 
 def raw_text(value: str) -> dict:

@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..forms import ChoiceRows, blank_form_html, html_attributes
-from ..models import Comment, CommentWindow
+from ..models import CommentWindow
 
 register = template.Library()
 
@@ -50,7 +50,9 @@ def commitment_consultation(context, commitment):
             # The page has read the commitment's milestones already.
             choices = ChoiceRows.read([commitment], commitment.milestones.all())
             form_html = blank_form_html(window=window, choices=choices, commitment=commitment)
-    visible = Comment.objects.filter(commitment=commitment).for_public_list()
+    # Through the commitment's own manager: each comment's `commitment` is this one, with
+    # no join.
+    visible = commitment.comments.for_public_list()
     comments = list(visible[:COMMENTS_SHOWN])
     total = visible.count()
     return {

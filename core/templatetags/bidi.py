@@ -14,15 +14,10 @@ from django import template
 from django.template.defaultfilters import linebreaks_filter
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
 
-from core.i18n import LANGUAGE_CODES, Translated, active_language
+from core.i18n import DIRECTIONS, Translated, active_language
 
 register = template.Library()
-
-
-# Each language's writing direction, from Django's language information (read once).
-DIRECTIONS = {code: "rtl" if get_language_info(code)["bidi"] else "ltr" for code in LANGUAGE_CODES}
 
 
 @register.simple_tag
@@ -35,13 +30,14 @@ def bidi_text(obj, field: str, paragraphs: bool = False):
         raise template.TemplateSyntaxError(
             f"{type(obj).__name__}.{field} is not a bilingual (Translated) field."
         )
-    value, language = descriptor.value_with_language(obj)
+    active = active_language()
+    value, language = descriptor.value_with_language(obj, active)
     html = linebreaks_filter(value, autoescape=True) if paragraphs else conditional_escape(value)
     if not value:
         return html
     element = "div" if paragraphs else "span"
     # The language and its direction are our own settings' codes, the text is escaped above.
-    if language == active_language():
+    if language == active:
         # In the page's language: isolated all the same, so a number, a Latin name or a
         # phone at either end of the text stays in its place among the words around it.
         return mark_safe(f'<{element} dir="{DIRECTIONS[language]}">{html}</{element}>')
