@@ -43,6 +43,37 @@ def empty_cache():
         caches["default"].clear()
 
 
+@pytest.fixture
+def fresh_cache():
+    """The default cache emptied before the test and after it, whatever its backend
+    (a module asks for it with `pytest.mark.usefixtures("fresh_cache")`)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def english():
+    """Pages and messages in English, so the assertions read them as written in the code
+    (a module asks for it with `pytest.mark.usefixtures("english")`)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def editor(client, db):
+    """An editor, signed in on `client`."""
+    from tests.factories import make_user
+
+    user = make_user(role="editor")
+    client.force_login(user)
+    return user
+
+
 def skip_or_fail_in_ci(reason: str):
     """Elsewhere a missing browser skips, with the reason shown; in CI it is a failure."""
     if os.environ.get("CI"):
@@ -73,3 +104,15 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def two_editors(transactional_db):
+    """The editors "first" and "second", who sign in with `tests.helpers.PASSWORD` (two
+    browsers on the same edit page)."""
+    from tests.factories import make_user
+    from tests.helpers import PASSWORD
+
+    return [
+        make_user(username=name, password=PASSWORD, role="editor") for name in ("first", "second")
+    ]

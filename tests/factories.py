@@ -17,7 +17,7 @@ from commitments.models import (
     PolicyArea,
     ProgressReport,
 )
-from consultations.models import Announcement, Comment, CommentWindow, Response
+from consultations.models import Announcement, Comment, CommentWindow, ModerationState, Response
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -25,6 +25,7 @@ from meetings.models import (
     BodyKind,
     Meeting,
     Membership,
+    MinutesState,
     Mode,
     Outcome,
     Person,
@@ -95,6 +96,11 @@ def make_plan(**fields) -> ActionPlan:
     return ActionPlan.objects.create(**fields)
 
 
+def make_fifth_plan(**fields) -> ActionPlan:
+    """The 5th plan, titled in both languages."""
+    return make_plan(number=5, title_en="Fifth plan", title_ar="الخطة الخامسة", **fields)
+
+
 def make_stages(plan: ActionPlan, **fields) -> list[MethodologyStage]:
     return [MethodologyStage.objects.create(plan=plan, number=n, **fields) for n in range(1, 8)]
 
@@ -119,6 +125,26 @@ def make_milestone(**fields) -> Milestone:
     fields.setdefault("starts_on", datetime.date(2022, 1, 1))
     fields.setdefault("ends_on", datetime.date(2022, 6, 30))
     return Milestone.objects.create(**fields)
+
+
+def make_complete_commitment(plan, **fields) -> Commitment:
+    """A commitment with every OGP template field in both languages and one milestone."""
+    from commitments.models import TEMPLATE_TEXT_NAMES
+
+    text = {
+        f"{name}_{code}": f"{name} ({code})"
+        for name in TEMPLATE_TEXT_NAMES
+        for code in ("ar", "en")
+    }
+    commitment = make_commitment(
+        plan=plan,
+        starts_on=datetime.date(2022, 1, 1),
+        ends_on=datetime.date(2023, 12, 31),
+        transparency=True,
+        **(text | fields),
+    )
+    make_milestone(commitment=commitment, number=1, title_ar="معلم", title_en="Milestone")
+    return commitment
 
 
 def make_progress_report(**fields) -> ProgressReport:
@@ -153,6 +179,13 @@ def make_comment(**fields) -> Comment:
     return Comment.objects.create(**fields)
 
 
+def make_published_comment(**fields) -> Comment:
+    """A comment moderated and published."""
+    fields.setdefault("state", ModerationState.PUBLISHED)
+    fields.setdefault("published_at", timezone.now())
+    return make_comment(**fields)
+
+
 def make_response(**fields) -> Response:
     if "comment" not in fields:
         fields["comment"] = make_comment()
@@ -182,6 +215,17 @@ def make_meeting(**fields) -> Meeting:
     return Meeting.objects.create(**fields)
 
 
+# A moment minutes were published at, for pages that print it (2 December 2021).
+MINUTES_PUBLISHED_AT = datetime.datetime(2021, 12, 2, 8, tzinfo=datetime.UTC)
+
+
+def make_published_meeting(**fields) -> Meeting:
+    """A meeting whose minutes are published (now unless told otherwise)."""
+    fields.setdefault("minutes_state", MinutesState.PUBLISHED)
+    fields.setdefault("minutes_published_at", timezone.now())
+    return make_meeting(**fields)
+
+
 def make_attendance(**fields) -> Attendance:
     if "meeting" not in fields:
         fields["meeting"] = make_meeting()
@@ -190,6 +234,26 @@ def make_attendance(**fields) -> Attendance:
     if "organisation" not in fields:
         fields["organisation"] = make_organisation()
     return Attendance.objects.create(**fields)
+
+
+def make_published_minutes(*, attendees: int, agenda: int, **fields) -> Meeting:
+    """A meeting with published Arabic minutes, `attendees` attendees with an honorific and
+    a position (every third excused) and `agenda` numbered items with a presenter."""
+    from meetings.models import AttendanceStatus, Honorific
+
+    fields.setdefault("minutes_ar", "محضر")
+    meeting = make_published_meeting(**fields)
+    for n in range(attendees):
+        make_attendance(
+            meeting=meeting,
+            person=make_person(honorific=Honorific.MR),
+            position_ar="منصب",
+            order=n,
+            status=AttendanceStatus.EXCUSED if n % 3 == 0 else AttendanceStatus.PRESENT,
+        )
+    for n in range(1, agenda + 1):
+        make_agenda_item(meeting=meeting, number=n, presenter=make_person(), discussion_ar="نقاش")
+    return meeting
 
 
 def make_agenda_item(**fields) -> AgendaItem:
@@ -403,6 +467,13 @@ def make_one_of_everything(user):
     make_remark(meeting=meeting, author=user)
 
 
+def make_superuser_with_everything():
+    """A superuser, and one row of every model of the domain apps, some of them theirs."""
+    superuser = make_user(is_staff=True, is_superuser=True)
+    make_one_of_everything(superuser)
+    return superuser
+
+
 # A plan with everything its PDF prints (the PDF tests) --------------------------------------
 
 NARRATIVE = {
@@ -429,6 +500,31 @@ def complete_text(name: str) -> dict:
     return {f"{name}_ar": arabic, f"{name}_en": english}
 
 
+def make_titled_commitments(plan, lead, titles, **fields) -> list[Commitment]:
+    """A commitment of `plan` led by `lead` for each (Arabic, English) title, numbered from
+    1, with a brief description in both languages."""
+    return [
+        make_commitment(
+            plan=plan,
+            number=number,
+            title_ar=title_ar,
+            title_en=title_en,
+            lead_institution=lead,
+            description_ar="وصف موجز",
+            description_en="A brief description",
+            **fields,
+        )
+        for number, (title_ar, title_en) in enumerate(titles, start=1)
+    ]
+
+
+def make_first_forum_meeting(**fields) -> Meeting:
+    """The forum's first meeting, its minutes published (the PDFs print it)."""
+    fields.setdefault("title_ar", "اجتماع المنتدى الأول")
+    fields.setdefault("title_en", "First forum meeting")
+    return make_published_meeting(**fields)
+
+
 def build_plan(*, complete: bool = True, **fields):
     """A plan with everything the document prints: narrative, stages, a forum, two
     commitments with milestones, a published meeting, an answered comment, a letter."""
@@ -447,33 +543,29 @@ def build_plan(*, complete: bool = True, **fields):
     )
     make_stages(plan, planned_start=datetime.date(2021, 1, 1))
     lead = make_organisation(name_ar="وزارة التخطيط", name_en="Ministry of Planning")
-    for number, (title_ar, title_en) in enumerate(COMMITMENTS, start=1):
-        commitment = make_commitment(
-            plan=plan,
-            number=number,
-            title_ar=title_ar,
-            title_en=title_en,
-            lead_institution=lead,
-            description_ar="وصف موجز",
-            description_en="A brief description",
-            problem_ar="المشكلة",
-            problem_en="The problem",
-            solution_ar="الحل",
-            solution_en="The solution",
-            causes_ar="الأسباب",
-            causes_en="The causes",
-            status_quo_ar="الوضع الراهن",
-            status_quo_en="The status quo",
-            how_it_solves_ar="كيف يحل المشكلة",
-            how_it_solves_en="How it solves the problem",
-            results_ar="النتائج المتوقعة",
-            results_en="The expected results",
-            relevance_ar="الصلة بقيم الشراكة",
-            relevance_en="The relevance to OGP values",
-            transparency=True,
-            starts_on=datetime.date(2022, 1, 1),
-            ends_on=datetime.date(2024, 12, 31),
-        )
+    for commitment in make_titled_commitments(
+        plan,
+        lead,
+        COMMITMENTS,
+        problem_ar="المشكلة",
+        problem_en="The problem",
+        solution_ar="الحل",
+        solution_en="The solution",
+        causes_ar="الأسباب",
+        causes_en="The causes",
+        status_quo_ar="الوضع الراهن",
+        status_quo_en="The status quo",
+        how_it_solves_ar="كيف يحل المشكلة",
+        how_it_solves_en="How it solves the problem",
+        results_ar="النتائج المتوقعة",
+        results_en="The expected results",
+        relevance_ar="الصلة بقيم الشراكة",
+        relevance_en="The relevance to OGP values",
+        transparency=True,
+        starts_on=datetime.date(2022, 1, 1),
+        ends_on=datetime.date(2024, 12, 31),
+    ):
+        number = commitment.number
         for m_number, (m_ar, m_en) in enumerate(MILESTONES, start=1):
             make_milestone(
                 commitment=commitment,
@@ -485,14 +577,7 @@ def build_plan(*, complete: bool = True, **fields):
     forum = make_body(name_ar="منتدى الحكومة المنفتحة", name_en="Open government forum")
     person_org = make_organisation(name_ar="جمعية الشفافية", name_en="Transparency society")
     make_membership(body=forum, organisation=person_org)
-    meeting = make_meeting(
-        body=forum,
-        plan=plan,
-        title_ar="اجتماع المنتدى الأول",
-        title_en="First forum meeting",
-        minutes_state="published",
-        minutes_published_at=timezone.now(),
-    )
+    meeting = make_first_forum_meeting(body=forum, plan=plan)
     make_attendance(
         meeting=meeting,
         status="present",
@@ -513,12 +598,7 @@ def build_plan(*, complete: bool = True, **fields):
     )
     make_outcome(meeting=meeting, decision_ar="اعتماد المسودة", decision_en="Adopt the draft")
     window = make_window(plan=plan, title_ar="مسودة الخطة", title_en="The draft plan")
-    comment = make_comment(
-        window=window,
-        body="يرجى نشر البيانات شهريا",
-        state="published",
-        published_at=timezone.now(),
-    )
+    comment = make_published_comment(window=window, body="يرجى نشر البيانات شهريا")
     make_response(
         comment=comment,
         reason_ar="تمت إضافة معلم للنشر الشهري",

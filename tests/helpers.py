@@ -2,8 +2,12 @@
 
 import importlib.util
 import io
+import json
+import os
 import re
 import subprocess
+import sys
+import threading
 import time
 import unicodedata
 import uuid
@@ -19,15 +23,16 @@ from django.contrib import admin
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, connections, transaction
 from django.db.models import UniqueConstraint
 from django.forms import MultiWidget
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
 from consultations.forms import TOKEN_SALT
 from core.pdf import Rendered
-from tests.factories import make_commitment, make_milestone, make_plan, make_window
+from tests.factories import make_commitment, make_milestone, make_plan, make_user, make_window
 
 # Constraint checks ----------------------------------------------------------------------
 
@@ -91,6 +96,19 @@ def validation_errors(instance) -> dict[str, list[str]]:
     raise AssertionError(f"{instance!r} passed full_clean()")
 
 
+# Pages ----------------------------------------------------------------------------------
+
+# The opening tag of a page in each language.
+ARABIC_PAGE = '<html lang="ar" dir="rtl">'
+ENGLISH_PAGE = '<html lang="en" dir="ltr">'
+
+
+def html_of(response, status: int = 200) -> str:
+    """The page of `response`, once its status is `status`."""
+    assert response.status_code == status
+    return response.content.decode()
+
+
 # The admin ------------------------------------------------------------------------------
 
 
@@ -143,6 +161,19 @@ def change_form_data(response) -> dict:
         for form in inline.formset.forms:
             data.update(form_values(form))
     return data
+
+
+# Writes through the services ---------------------------------------------------------------
+
+
+def edit_commitment(commitment, by, **data):
+    """`data` saved on the commitment's latest version through the service, by `by`."""
+    from commitments.services import update_commitment
+
+    commitment.refresh_from_db()
+    return update_commitment(
+        commitment=commitment, data=data, expected_version=commitment.version, by=by
+    )
 
 
 # Edit conflicts: two browsers on the same edit page -------------------------------------
@@ -216,6 +247,37 @@ def browser_form_data(html: str | bytes, form_id: str = "edit-form") -> dict[str
     return reader.data
 
 
+def opened_form(client, url: str) -> dict:
+    """The edit form of the page `url`, which opens, as a browser would post it unchanged."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return browser_form_data(response.content)
+
+
+def two_browsers(client_class, users: tuple, url: str):
+    """A's and B's browsers (test clients), signed in as `users`, each with the page `url`
+    open: (A's, B's, A's form, B's form)."""
+    first, second = client_class(), client_class()
+    first.force_login(users[0])
+    second.force_login(users[1])
+    return first, second, opened_form(first, url), opened_form(second, url)
+
+
+def assert_posts_refused(test, pages: dict, roles) -> None:
+    """Each POST of `pages` ({url: data}) sends an anonymous visitor to sign in and is
+    refused (403) to each of `roles`; a subtest of the TestCase `test` each."""
+    for url, data in pages.items():
+        with test.subTest(url=url):
+            response = test.client.post(url, data)
+            test.assertEqual(response.status_code, 302)
+            test.assertIn("/login/", response["Location"])
+    for role in roles:
+        test.client.force_login(make_user(role=role))
+        for url, data in pages.items():
+            with test.subTest(role=role, url=url):
+                test.assertEqual(test.client.post(url, data).status_code, 403)
+
+
 def two_browsers_edit(
     client_class,
     *,
@@ -240,6 +302,24 @@ def two_browsers_edit(
         return _two_browsers_edit(
             client_class, url, users, reload, theirs, yours, both, choice, value
         )
+
+
+def two_browsers_edit_both_ways(test, *, theirs, yours, both):
+    """`two_browsers_edit` of the TestCase `test`'s `url` by its users `a` and `b`, read back
+    by its `reload()`, once for each choice (a subtest each); every text ends with the
+    choice, so the second run changes every field again."""
+    for choice in ("saved", "mine"):
+        with test.subTest(choice=choice):
+            two_browsers_edit(
+                test.client_class,
+                url=test.url,
+                users=(test.a, test.b),
+                reload=test.reload,
+                theirs=(theirs[0], f"{theirs[1]} ({choice})"),
+                yours=(yours[0], f"{yours[1]} ({choice})"),
+                both=(both[0], f"{both[1]} ({choice})", f"{both[2]} ({choice})"),
+                choice=choice,
+            )
 
 
 def _two_browsers_edit(client_class, url, users, reload, theirs, yours, both, choice, value):
@@ -392,6 +472,52 @@ def comment_post(window, **overrides) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
+# Writes from several threads at once ------------------------------------------------------
+
+# At most this many connections at once: PostgreSQL's default limit is 100 clients for the
+# whole server, which a CI machine shares with whatever else it runs.
+MOST_THREADS = 20
+
+
+def in_threads(count: int, work, *, timeout: float = 120):
+    """Call `work(index)` for every index below `count` from up to MOST_THREADS threads
+    released together, each thread doing its share one after another; (results, errors)."""
+    workers = min(count, MOST_THREADS)
+    barrier = threading.Barrier(workers)
+    results, errors = [], []
+
+    def run(first):
+        try:
+            barrier.wait(timeout=10)
+            for index in range(first, count, workers):
+                results.append(work(index))
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(first,)) for first in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results, errors
+
+
+def waiting_for_sqlite(write):
+    """`write()`; on SQLite, wait while another thread writes. The in-memory test database
+    reports "table is locked" at once, where the file database of
+    `settings.sqlite_database` waits up to 20 seconds (its busy timeout)."""
+    for _attempt in range(200):
+        try:
+            return write()
+        except OperationalError as error:
+            if connection.vendor != "sqlite" or "locked" not in str(error):
+                raise
+            time.sleep(0.01)
+    raise AssertionError("the database stayed locked")
+
+
 # PDFs read back as a reader's tools would ---------------------------------------------------
 
 
@@ -431,6 +557,29 @@ CLOSED_REDIS = {
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }
 }
+
+
+def settings_in_a_fresh_process(snippet: str, **env: str) -> dict:
+    """The JSON that `snippet` prints last, run by a fresh Python process with BASE_ENV
+    updated by `env` (None removes a variable), as at start-up."""
+    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1"}
+    environment |= BASE_ENV
+    for name, value in env.items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    result = subprocess.run(
+        [sys.executable, "-c", snippet],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def directives(response) -> dict[str, str]:
@@ -475,8 +624,6 @@ def demo_site_database() -> Path:
     test run and shared by the xdist workers (under a lock), for the scripts that serve a
     whole site from disk (the load benchmark's smoke run). Copy it before changing it."""
     import fcntl
-    import os
-    import sys
     import tempfile
 
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid{os.getpid()}"
@@ -507,3 +654,38 @@ def demo_site_database() -> Path:
                 )
             os.replace(building, made)
     return made
+
+
+# Signing in quickly: tests that sign in with a password need no slow hash.
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+FAST = override_settings(PASSWORD_HASHERS=FAST_HASHER)
+
+
+# Browsers signed in to the workspace --------------------------------------------------------
+
+PASSWORD = "correct-horse-battery"  # make_user's default
+
+
+def sign_in_browser(page, base: str, username: str, password: str = PASSWORD):
+    """`page` signed in through the workspace's sign-in form under `base` (".../ar/manage"),
+    on the dashboard."""
+    page.goto(f"{base}/login/")
+    page.fill("[name=username]", username)
+    page.fill("[name=password]", password)
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def signed_in(browser, base: str, username: str):
+    """A page of a browser context of its own, signed in as `username`."""
+    return sign_in_browser(browser.new_context().new_page(), base, username)
+
+
+def both_editors_open(browser, base: str, url: str):
+    """The editors "first" and "second" (the `two_editors` fixture), each in a browser of
+    their own, on the page `url`."""
+    pages = signed_in(browser, base, "first"), signed_in(browser, base, "second")
+    for page in pages:
+        page.goto(url)
+    return pages

@@ -19,6 +19,7 @@ from tests.factories import (
     make_stages,
     make_user,
 )
+from tests.helpers import edit_commitment
 
 
 def url(kind: str, pk: int, language: str = "en", **params) -> str:
@@ -31,13 +32,6 @@ def url(kind: str, pk: int, language: str = "en", **params) -> str:
 
 def between(old, new) -> dict:
     return {"from": old.history_id, "to": new.history_id}
-
-
-def edit(commitment, by, **data):
-    commitment.refresh_from_db()
-    return services.update_commitment(
-        commitment=commitment, data=data, expected_version=commitment.version, by=by
-    )
 
 
 class HistorySetup(TestCase):
@@ -65,8 +59,10 @@ class HistorySetup(TestCase):
             },
             by=cls.editor,
         )
-        edit(cls.commitment, cls.editor, description_ar="نشر البيانات المفتوحة للمواطنين")
-        edit(cls.commitment, cls.coordinator, status="agreed")
+        edit_commitment(
+            cls.commitment, cls.editor, description_ar="نشر البيانات المفتوحة للمواطنين"
+        )
+        edit_commitment(cls.commitment, cls.coordinator, status="agreed")
         cls.milestone = make_milestone(commitment=cls.commitment, number=1, weight=100)
 
 
@@ -80,16 +76,16 @@ class HistoryDiffTests(HistorySetup):
         self.assertContains(response, "<del>Draft</del><ins>Agreed</ins>", html=False)
         self.assertNotContains(response, "<del>draft</del>", html=False)
 
-    def test_two_chosen_versions_show_the_changed_arabic_word(self):
+    def first_two_versions(self, *language):
+        """The page comparing the commitment's first two versions, read by the editor."""
         first, second, _third = reversed(list(self.commitment.history.all()))
         self.client.force_login(self.editor)
-        response = self.client.get(
-            url(
-                "commitment",
-                self.commitment.pk,
-                **{"from": first.history_id, "to": second.history_id},
-            )
+        return self.client.get(
+            url("commitment", self.commitment.pk, *language, **between(first, second))
         )
+
+    def test_two_chosen_versions_show_the_changed_arabic_word(self):
+        response = self.first_two_versions()
         self.assertContains(response, "Brief description (Arabic)")
         self.assertContains(response, "<del>للجميع</del><ins>للمواطنين</ins>", html=False)
         self.assertNotContains(response, "<del>Draft</del>", html=False)
@@ -98,16 +94,7 @@ class HistoryDiffTests(HistorySetup):
         self.assertContains(response, "Changed")
 
     def test_labels_follow_the_users_language(self):
-        first, second, _third = reversed(list(self.commitment.history.all()))
-        self.client.force_login(self.editor)
-        response = self.client.get(
-            url(
-                "commitment",
-                self.commitment.pk,
-                "ar",
-                **{"from": first.history_id, "to": second.history_id},
-            )
-        )
+        response = self.first_two_versions("ar")
         self.assertContains(response, 'lang="ar"')
         self.assertContains(response, "<del>للجميع</del><ins>للمواطنين</ins>", html=False)
 
@@ -184,7 +171,7 @@ def test_history_page_query_count_does_not_grow_with_versions(
     editor = make_user(role=EDITOR)
     commitment = make_commitment(lead_institution=make_organisation())
     for number in range(versions - 1):
-        edit(commitment, editor, description_ar=f"النص رقم {number}")
+        edit_commitment(commitment, editor, description_ar=f"النص رقم {number}")
     assert commitment.history.count() == versions
     client.force_login(editor)
     target = url("commitment", commitment.pk)

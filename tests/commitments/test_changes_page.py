@@ -10,6 +10,7 @@ from django.utils import translation
 from commitments import services
 from commitments.models import Commitment
 from tests.factories import make_milestone, make_organisation, make_plan, make_user
+from tests.helpers import edit_commitment
 
 
 def changes_url(commitment, language: str = "en") -> str:
@@ -57,13 +58,6 @@ def draft(plan, editor, *, number: int = 1, milestones: int = 1) -> Commitment:
     return services.set_commitment_published(commitment=commitment, published=True, by=editor)
 
 
-def edit(commitment, editor, **data) -> Commitment:
-    commitment.refresh_from_db()
-    return services.update_commitment(
-        commitment=commitment, data=data, expected_version=commitment.version, by=editor
-    )
-
-
 class ChangesPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -79,7 +73,7 @@ class ChangesPageTests(TestCase):
         self.assertNotContains(detail, changes_url(self.commitment))
 
     def test_shows_the_changed_words_and_is_linked_from_the_commitment(self):
-        edit(
+        edit_commitment(
             self.commitment,
             self.editor,
             description_ar="نشر البيانات المفتوحة للمواطنين",
@@ -93,7 +87,7 @@ class ChangesPageTests(TestCase):
         self.assertContains(detail, changes_url(self.commitment, "ar"))
 
     def test_contact_fields_are_never_shown(self):
-        edit(
+        edit_commitment(
             self.commitment,
             self.editor,
             problem_en="Data is hard to find and to reuse",
@@ -106,7 +100,7 @@ class ChangesPageTests(TestCase):
             self.assertNotContains(response, private)
 
     def test_a_change_of_contact_alone_is_no_public_change(self):
-        edit(self.commitment, self.editor, contact_email="new.contact@example.org")
+        edit_commitment(self.commitment, self.editor, contact_email="new.contact@example.org")
         response = self.client.get(changes_url(self.commitment))
         self.assertContains(response, "The text has not changed since it was first published.")
         self.assertNotContains(
@@ -149,7 +143,7 @@ class ChangesPageTests(TestCase):
         self.assertContains(response, "<del>100</del><ins>60</ins>", html=False)
 
     def test_unpublished_commitment_is_404(self):
-        edit(self.commitment, self.editor, description_ar="نص آخر")
+        edit_commitment(self.commitment, self.editor, description_ar="نص آخر")
         services.set_commitment_published(
             commitment=self.commitment, published=False, by=self.editor
         )
@@ -176,7 +170,7 @@ def test_changes_page_query_count_does_not_grow(client, django_assert_num_querie
     for milestone in commitment.milestones.all():
         milestone.title_ar += " (معدل)"
         milestone.save()
-    edit(commitment, editor, description_ar="نص جديد")
+    edit_commitment(commitment, editor, description_ar="نص جديد")
     make_milestone(commitment=commitment, number=99, weight=1)
     target = changes_url(commitment)
     # Commitment (+ plan, lead institution), milestones, first published version,

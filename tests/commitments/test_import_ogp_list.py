@@ -238,7 +238,8 @@ class OgpListTests(TestCase):
         # The file's numbers (OGP's order) are not applied to the chosen commitments.
         self.assertEqual(dict(Commitment.objects.values_list("pk", "number")), numbers)
 
-    def test_the_preview_says_what_changes_beyond_the_rows(self):
+    def approve_integrity(self):
+        """The integrity commitment, approved by its agency for its current text."""
         integrity = self.ours["JIACC"]
         make_approval_letter(
             commitment=integrity,
@@ -246,6 +247,10 @@ class OgpListTests(TestCase):
             received_on=datetime.date(2021, 12, 20),
             text_fingerprint=integrity.text_fingerprint(),
         )
+        return integrity
+
+    def test_the_preview_says_what_changes_beyond_the_rows(self):
+        self.approve_integrity()
         url = self.upload()
         page = self.client.get(url)
         self.assertContains(page, "approval of commitments 4 will be for an earlier text")
@@ -258,13 +263,7 @@ class OgpListTests(TestCase):
         self.assertEqual(self.snapshot(), before)
 
     def test_only_ogp_ids_keeps_our_text_and_approvals(self):
-        integrity = self.ours["JIACC"]
-        make_approval_letter(
-            commitment=integrity,
-            decision="approved",
-            received_on=datetime.date(2021, 12, 20),
-            text_fingerprint=integrity.text_fingerprint(),
-        )
+        integrity = self.approve_integrity()
         before = {
             c.pk: (c.title_en, c.starts_on, c.lead_institution_id) for c in self.ours.values()
         }

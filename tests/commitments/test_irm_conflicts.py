@@ -28,7 +28,15 @@ from tests.factories import (
     make_plan,
     make_user,
 )
-from tests.helpers import admin_url, browser_form_data, change_form_data, two_browsers_edit
+from tests.helpers import (
+    admin_url,
+    assert_posts_refused,
+    browser_form_data,
+    change_form_data,
+    two_browsers,
+    two_browsers_edit,
+    two_browsers_edit_both_ways,
+)
 
 
 class Scenario(TestCase):
@@ -44,16 +52,7 @@ class Scenario(TestCase):
         self.enterContext(translation.override(translation.get_language()))
 
     def browsers(self, url: str):
-        first, second = self.client_class(), self.client_class()
-        first.force_login(self.a)
-        second.force_login(self.b)
-        return first, second, page(first, url), page(second, url)
-
-
-def page(client, url: str) -> dict:
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return browser_form_data(response.content)
+        return two_browsers(self.client_class, (self.a, self.b), url)
 
 
 def statuses(response) -> dict:
@@ -78,18 +77,12 @@ class AssessmentConflictTests(Scenario):
         return IRMAssessment.objects.get(pk=self.assessment.pk)
 
     def test_fields_changed_by_each_merge_and_the_one_both_changed_is_chosen(self):
-        for choice in ("saved", "mine"):
-            with self.subTest(choice=choice):
-                two_browsers_edit(
-                    self.client_class,
-                    url=self.url,
-                    users=(self.a, self.b),
-                    reload=self.reload,
-                    theirs=("notes_en", f"A's design text ({choice})"),
-                    yours=("results_text_ar", f"نص النتائج من ب ({choice})"),
-                    both=("notes_ar", f"نص أ ({choice})", f"نص ب ({choice})"),
-                    choice=choice,
-                )
+        two_browsers_edit_both_ways(
+            self,
+            theirs=("notes_en", "A's design text"),
+            yours=("results_text_ar", "نص النتائج من ب"),
+            both=("notes_ar", "نص أ", "نص ب"),
+        )
 
     def test_choices_and_boxes_merge_too(self):
         first, second, opened_a, opened_b = self.browsers(self.url)
@@ -271,16 +264,7 @@ class IRMRoleTests(TestCase):
         }
 
     def test_anonymous_and_wrong_roles_are_refused(self):
-        for url, data in self.pages.items():
-            with self.subTest(url=url):
-                response = self.client.post(url, data)
-                self.assertEqual(response.status_code, 302)
-                self.assertIn("/login/", response["Location"])
-        for role in (FORUM_MEMBER, FOCAL_POINT):
-            self.client.force_login(make_user(role=role))
-            for url, data in self.pages.items():
-                with self.subTest(role=role, url=url):
-                    self.assertEqual(self.client.post(url, data).status_code, 403)
+        assert_posts_refused(self, self.pages, (FORUM_MEMBER, FOCAL_POINT))
         self.assertEqual(IRMAssessment.objects.get().notes_en, "Kept.")
         self.assertEqual(
             (IRMAssessment.objects.get().version, IRMReport.objects.get().version), (1, 1)

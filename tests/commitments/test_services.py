@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import TestCase
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from commitments import services
 from commitments.models import Commitment, Decision, Milestone, MilestoneStatus
@@ -16,11 +16,7 @@ from tests.factories import make_commitment, make_milestone, make_organisation, 
 
 DAY = datetime.date(2022, 1, 1)
 
-
-@pytest.fixture(autouse=True)
-def in_english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def row(title: str, weight: int, pk=None) -> MilestoneRow:

@@ -7,22 +7,15 @@ the others').
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from commitments.models import Commitment
 from plans.models import Organisation
 from tests.factories import make_commitment, make_milestone, make_organisation, make_plan, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 ROLES = ["forum_member", "focal_point", "editor", "coordinator"]
 ANONYMOUS = None
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -65,62 +58,54 @@ def assert_sent_to_sign_in(response):
     assert reverse("manage:login") in response.url
 
 
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [
-        (ANONYMOUS, 302),
-        ("forum_member", 200),
-        ("focal_point", 200),
-        ("editor", 200),
-        ("coordinator", 200),
-    ],
-)
-def test_list(client, plan, commitment, role, status):
-    sign_in(client, role, commitment)
-    response = client.get(reverse("manage:commitment_list", kwargs={"number": plan.number}))
+# (role, status of a GET): anonymous visitors are sent to sign in.
+EVERY_ROLE_READS = [
+    (ANONYMOUS, 302),
+    ("forum_member", 200),
+    ("focal_point", 200),
+    ("editor", 200),
+    ("coordinator", 200),
+]
+EDITORS_ONLY = [
+    (ANONYMOUS, 302),
+    ("forum_member", 403),
+    ("focal_point", 403),
+    ("editor", 200),
+    ("coordinator", 200),
+]
+
+
+def get_as(client, role, url, status):
+    """GET `url` as signed in: anonymous visitors are sent to sign in, others get `status`."""
+    response = client.get(url)
     if role is ANONYMOUS:
         assert_sent_to_sign_in(response)
     else:
         assert response.status_code == status
+    return response
+
+
+@pytest.mark.parametrize(("role", "status"), EVERY_ROLE_READS)
+def test_list(client, plan, commitment, role, status):
+    sign_in(client, role, commitment)
+    url = reverse("manage:commitment_list", kwargs={"number": plan.number})
+    response = get_as(client, role, url, status)
+    if role is not ANONYMOUS:
         assert "Open budget" in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [
-        (ANONYMOUS, 302),
-        ("forum_member", 200),
-        ("focal_point", 200),
-        ("editor", 200),
-        ("coordinator", 200),
-    ],
-)
+@pytest.mark.parametrize(("role", "status"), EVERY_ROLE_READS)
 def test_detail(client, commitment, role, status):
     sign_in(client, role, commitment)
-    response = client.get(reverse("manage:commitment_detail", kwargs={"pk": commitment.pk}))
-    if role is ANONYMOUS:
-        assert_sent_to_sign_in(response)
-    else:
-        assert response.status_code == status
+    get_as(client, role, reverse("manage:commitment_detail", kwargs={"pk": commitment.pk}), status)
 
 
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [
-        (ANONYMOUS, 302),
-        ("forum_member", 403),
-        ("focal_point", 403),
-        ("editor", 200),
-        ("coordinator", 200),
-    ],
-)
+@pytest.mark.parametrize(("role", "status"), EDITORS_ONLY)
 def test_create_get(client, plan, commitment, role, status):
     sign_in(client, role, commitment)
-    response = client.get(reverse("manage:commitment_create", kwargs={"number": plan.number}))
-    if role is ANONYMOUS:
-        assert_sent_to_sign_in(response)
-    else:
-        assert response.status_code == status
+    get_as(
+        client, role, reverse("manage:commitment_create", kwargs={"number": plan.number}), status
+    )
 
 
 @pytest.mark.parametrize("role", [ANONYMOUS, "forum_member", "focal_point"])
@@ -134,23 +119,10 @@ def test_create_post_refused_creates_nothing(client, plan, commitment, role):
     assert Commitment.objects.count() == 1
 
 
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [
-        (ANONYMOUS, 302),
-        ("forum_member", 403),
-        ("focal_point", 403),
-        ("editor", 200),
-        ("coordinator", 200),
-    ],
-)
+@pytest.mark.parametrize(("role", "status"), EDITORS_ONLY)
 def test_edit_get(client, commitment, role, status):
     sign_in(client, role, commitment)
-    response = client.get(reverse("manage:commitment_edit", kwargs={"pk": commitment.pk}))
-    if role is ANONYMOUS:
-        assert_sent_to_sign_in(response)
-    else:
-        assert response.status_code == status
+    get_as(client, role, reverse("manage:commitment_edit", kwargs={"pk": commitment.pk}), status)
 
 
 @pytest.mark.parametrize("role", [ANONYMOUS, "forum_member", "focal_point"])
@@ -219,16 +191,7 @@ def test_publish_button_only_for_the_coordinator(client, commitment):
     assert "Publish</button>" in client.get(url).content.decode()
 
 
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [
-        (ANONYMOUS, 302),
-        ("forum_member", 403),
-        ("focal_point", 403),
-        ("editor", 200),
-        ("coordinator", 200),
-    ],
-)
+@pytest.mark.parametrize(("role", "status"), EDITORS_ONLY)
 def test_inline_organisation(client, commitment, role, status):
     sign_in(client, role, commitment)
     data = {"org-name_ar": "منظمة جديدة", "org-sector": "civil_society"}

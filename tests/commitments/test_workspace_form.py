@@ -9,13 +9,12 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from commitments.models import Commitment, Milestone
 from plans.models import Organisation
 from tests.factories import make_commitment, make_milestone, make_organisation, make_plan, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 ARABIC_TITLE = "نشر بيانات الموازنة بصيغة مفتوحة"
 
@@ -82,20 +81,6 @@ def edit_data(commitment, milestones, **fields):
     return form_data(
         lead=commitment.lead_institution, milestones=milestones, version=commitment.version, **base
     )
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Pages in English, so the assertions read the messages as written in the code."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def editor(client):
-    user = make_user(role="editor")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from commitments.models import Decision
 from commitments.services import send_approval_request
@@ -19,20 +18,7 @@ from tests.factories import (
     make_user,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def editor(client):
-    user = make_user(role="editor")
-    client.force_login(user)
-    return user
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def list_url(plan):

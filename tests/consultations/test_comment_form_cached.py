@@ -11,8 +11,8 @@ from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.models import Comment, ModerationState
-from tests.factories import make_comment, make_meeting, make_response
+from consultations.models import Comment
+from tests.factories import make_meeting, make_published_comment, make_response
 from tests.helpers import comment_post, make_open_window
 
 HIDDEN_VALUE = re.compile(r'name="(csrfmiddlewaretoken|form_token)" value="([^"]*)"')
@@ -138,14 +138,12 @@ class DirectionTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.window, cls.commitment, _other = make_open_window()
-        comment = make_comment(
+        comment = make_published_comment(
             window=cls.window,
             commitment=cls.commitment,
             body="اتصلوا بنا على +962 6 4644466 للمزيد",
             author_name="Salma K.",
             show_name=True,
-            state=ModerationState.PUBLISHED,
-            published_at=timezone.now(),
         )
         make_response(
             comment=comment,

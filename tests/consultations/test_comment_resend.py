@@ -7,18 +7,17 @@ region, both counted in the report.
 """
 
 import datetime
-import threading
 import time
 from unittest import mock
 
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connection
 from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 
 from consultations.models import Comment
 from consultations.report import published_comments, report_charts
 from consultations.views import SENT_COOKIE
-from tests.helpers import comment_post, form_token, make_open_window
+from tests.helpers import comment_post, form_token, in_threads, make_open_window
 
 SUPPORT = "أوافق على هذا الالتزام"
 
@@ -141,11 +140,6 @@ class TwoBrowsersTests(TestCase):
         self.assertContains(report, SUPPORT, count=2)
 
 
-# At most this many connections at once: PostgreSQL's default limit is 100 clients for the
-# whole server, which a CI machine shares with whatever else it runs.
-MOST_THREADS = 20
-
-
 def wait_while_locked(execute, sql, params, many, context):
     """SQLite's busy timeout for the in-memory test database: its shared cache reports
     "table is locked" at once where the file database waits (up to 20 seconds), so each
@@ -168,31 +162,17 @@ class ParallelIdenticalCommentsTests(TransactionTestCase):
         window, _first, _second = make_open_window()
         url = f"/ar/consultations/{window.pk}/comment/"
         count = 50
-        workers = min(count, MOST_THREADS)
-        barrier = threading.Barrier(workers)
-        locations, errors = [], []
 
-        def run(first):
-            try:
-                barrier.wait(timeout=10)
-                for index in range(first, count, workers):
-                    browser = Client()
-                    data = comment_post(window, form_token=form_token(window), body=SUPPORT)
-                    address = f"198.51.100.{index + 1}"
-                    with connection.execute_wrapper(wait_while_locked):
-                        response = browser.post(url, data, REMOTE_ADDR=address)
-                    self.assertEqual(response.status_code, 302, response.content[:300])
-                    locations.append(response["Location"])
-            except Exception as error:  # noqa: BLE001 - reported by the test
-                errors.append(error)
-            finally:
-                connections.close_all()
+        def post(index):
+            browser = Client()
+            data = comment_post(window, form_token=form_token(window), body=SUPPORT)
+            address = f"198.51.100.{index + 1}"
+            with connection.execute_wrapper(wait_while_locked):
+                response = browser.post(url, data, REMOTE_ADDR=address)
+            self.assertEqual(response.status_code, 302, response.content[:300])
+            return response["Location"]
 
-        threads = [threading.Thread(target=run, args=(first,)) for first in range(workers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        locations, errors = in_threads(count, post)
         self.assertEqual(errors, [])
         self.assertEqual(len(set(locations)), count)
         self.assertEqual(Comment.objects.filter(body=SUPPORT).count(), count)

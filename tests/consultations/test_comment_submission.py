@@ -3,8 +3,6 @@ forged fields. Posts go to consultations:comment and end on consultations:receip
 
 import dataclasses
 import datetime
-import threading
-import time
 import uuid
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -12,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection, connections
+from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +20,13 @@ from consultations.forms import read_form_token
 from consultations.models import Comment, CommentPart, ModerationState
 from consultations.services import CommentData, WindowClosed, submit_comment
 from tests.factories import make_comment, make_commitment, make_milestone, make_window
-from tests.helpers import comment_post, form_token, make_open_window
+from tests.helpers import (
+    comment_post,
+    form_token,
+    in_threads,
+    make_open_window,
+    waiting_for_sqlite,
+)
 
 AMMAN = ZoneInfo("Asia/Amman")
 
@@ -325,48 +329,12 @@ class TrackingNumberTests(TestCase):
         self.assertEqual(Comment.objects.count(), 0)
 
 
-def submit_waiting_for_sqlite(args):
-    """submit_comment; on SQLite, wait while another thread writes. The in-memory test
-    database reports "table is locked" at once, where the file database of
-    `settings.sqlite_database` waits up to 20 seconds (its busy timeout)."""
-    for _attempt in range(200):
-        try:
-            return submit_comment(**args)
-        except OperationalError as error:
-            if connection.vendor != "sqlite" or "locked" not in str(error):
-                raise
-            time.sleep(0.01)
-    raise AssertionError("the database stayed locked")
-
-
-# At most this many connections at once: PostgreSQL's default limit is 100 clients for the
-# whole server, which a CI machine shares with whatever else it runs.
-MOST_THREADS = 20
-
-
 def post_in_threads(count, make_args):
     """Run submit_comment `count` times from up to MOST_THREADS threads released together,
     each thread submitting its share one after another; (results, errors)."""
-    workers = min(count, MOST_THREADS)
-    barrier = threading.Barrier(workers)
-    results, errors = [], []
-
-    def run(first):
-        try:
-            barrier.wait(timeout=10)
-            for index in range(first, count, workers):
-                results.append(submit_waiting_for_sqlite(make_args(index)))
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(first,)) for first in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
+    return in_threads(
+        count, lambda index: waiting_for_sqlite(lambda: submit_comment(**make_args(index)))
+    )
 
 
 class ParallelSubmissionTests(TransactionTestCase):

@@ -6,20 +6,13 @@ page's language."""
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import timezone
 
 from consultations import services
 from consultations.gates import every_window_closed_and_answered
-from consultations.models import Comment, ModerationState, Response, Theme
-from tests.factories import make_comment, make_user, make_window
+from consultations.models import Comment, Response, Theme
+from tests.factories import make_published_comment, make_user, make_window
 
 CAMPAIGN = "نطالب بنشر بيانات الموازنة العامة بصيغة مفتوحة وقابلة للقراءة الآلية على البوابة"
-
-
-def published(**fields):
-    fields.setdefault("state", ModerationState.PUBLISHED)
-    fields.setdefault("published_at", timezone.now())
-    return make_comment(**fields)
 
 
 class DispositionTests(TestCase):
@@ -30,7 +23,9 @@ class DispositionTests(TestCase):
         cls.editor = make_user(role="editor")
         cls.coordinator = make_user(role="coordinator")
         cls.focal_point = make_user(role="focal_point")
-        cls.copies = [published(window=cls.window, body=CAMPAIGN + end) for end in ("", ".", "!")]
+        cls.copies = [
+            make_published_comment(window=cls.window, body=CAMPAIGN + end) for end in ("", ".", "!")
+        ]
         cls.group = services.group_comments(comments=cls.copies, user=cls.editor)
         cls.list_url = reverse("manage:consultation_comments")
 
@@ -44,7 +39,7 @@ class DispositionTests(TestCase):
         responses = Response.objects.filter(comment__in=self.copies)
         assert responses.count() == 3
         assert {(r.outcome, r.reason_ar) for r in responses} == {("partly_accepted", "أضيف معلم")}
-        late = published(window=self.window, body=CAMPAIGN + "؟")
+        late = make_published_comment(window=self.window, body=CAMPAIGN + "؟")
         assert services.place_comment(comment=late).pk == self.group.pk
         assert Response.objects.get(comment=late).outcome == "partly_accepted"
         self.client.force_login(self.coordinator)
@@ -70,7 +65,7 @@ class DispositionTests(TestCase):
         assert not Response.objects.exists()
 
     def test_bulk_operations_on_two_windows_are_refused_and_change_nothing(self):
-        stranger = published(window=self.other_window, body="تعليق آخر")
+        stranger = make_published_comment(window=self.other_window, body="تعليق آخر")
         self.client.force_login(self.editor)
         for action in ("answer", "group", "ungroup"):
             response = self.client.post(
@@ -103,13 +98,13 @@ class DispositionTests(TestCase):
         )
         assert response.status_code == 302
         assert theme.comments.count() == 3
-        stranger = published(window=self.other_window, body="تعليق آخر")
+        stranger = make_published_comment(window=self.other_window, body="تعليق آخر")
         with self.assertRaises(ValidationError):
             services.assign_theme(theme=theme, comments=[stranger], user=self.editor)
         assert theme.comments.count() == 3
 
     def test_the_dashboard_and_the_stage_7_gate_count_inputs_without_a_disposition(self):
-        published(window=self.other_window, body="تعليق آخر")
+        make_published_comment(window=self.other_window, body="تعليق آخر")
         self.client.force_login(self.editor)
         response = self.client.get(
             "/en" + reverse("manage:dashboard")[3:], {"plan": self.window.plan.number}

@@ -8,14 +8,11 @@ Nothing of it ever reaches a public page, the open data or the public report.
 """
 
 import datetime
-import threading
-import time
 import uuid
 
 from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection, connections
 from django.test import TestCase, TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -40,6 +37,7 @@ from tests.factories import (
     make_user,
     make_window,
 )
+from tests.helpers import in_threads, waiting_for_sqlite
 
 REMARK = "ملاحظة العضو: يجب تحديد جهة مسؤولة عن نشر البيانات"
 PRIVATE_REMARK = "Private forum remark never published 7Q"
@@ -527,38 +525,16 @@ class ParallelRemarkTests(TransactionTestCase):
         member = make_user(role=FORUM_MEMBER)
         token = uuid.uuid4()
         count = 4
-        barrier = threading.Barrier(count)
-        results, errors = [], []
 
         def send():
-            for _attempt in range(200):
-                try:
-                    return services.submit_member_remark(
-                        window=window,
-                        data=services.CommentData(body=REMARK, commitment=commitment),
-                        token=token,
-                        user=member,
-                    )
-                except OperationalError as error:  # SQLite: another thread writes
-                    if connection.vendor != "sqlite" or "locked" not in str(error):
-                        raise
-                    time.sleep(0.01)
-            raise AssertionError("the database stayed locked")
+            return services.submit_member_remark(
+                window=window,
+                data=services.CommentData(body=REMARK, commitment=commitment),
+                token=token,
+                user=member,
+            )
 
-        def run():
-            try:
-                barrier.wait(timeout=10)
-                results.append(send())
-            except Exception as error:  # noqa: BLE001 - reported by the test
-                errors.append(error)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=run) for _index in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        results, errors = in_threads(count, lambda _index: waiting_for_sqlite(send), timeout=60)
         self.assertEqual(errors, [])
         self.assertEqual(Comment.objects.count(), 1)
         self.assertEqual({remark.pk for remark, _created in results}, {Comment.objects.get().pk})

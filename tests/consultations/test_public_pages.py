@@ -9,16 +9,10 @@ from django.test import TestCase
 from django.utils import timezone
 
 from consultations.models import Comment, HiddenReason, ModerationState
-from tests.factories import make_comment, make_response
+from tests.factories import make_comment, make_published_comment, make_response
 from tests.helpers import make_open_window
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-def published(**fields):
-    fields.setdefault("state", ModerationState.PUBLISHED)
-    fields.setdefault("published_at", timezone.now())
-    return make_comment(**fields)
 
 
 class CommitmentPageTests(TestCase):
@@ -45,9 +39,13 @@ class CommitmentPageTests(TestCase):
         self.assertNotContains(response, 'name="form_token"')
 
     def test_only_published_comments_and_public_responses_show(self):
-        shown = published(window=self.window, commitment=self.commitment, body="نص منشور")
+        shown = make_published_comment(
+            window=self.window, commitment=self.commitment, body="نص منشور"
+        )
         make_response(comment=shown, reason_ar="سبب منشور", published_at=timezone.now())
-        draft = published(window=self.window, commitment=self.commitment, body="نص آخر")
+        draft = make_published_comment(
+            window=self.window, commitment=self.commitment, body="نص آخر"
+        )
         make_response(comment=draft, reason_ar="مسودة رد")
         make_comment(window=self.window, commitment=self.commitment, body="نص معلق")
         hidden = make_comment(
@@ -71,13 +69,13 @@ class CommitmentPageTests(TestCase):
         )
 
     def test_name_shown_only_when_asked_and_email_never(self):
-        published(
+        make_published_comment(
             window=self.window,
             commitment=self.commitment,
             author_name="Hidden Person",
             author_email="secret@example.org",
         )
-        published(
+        make_published_comment(
             window=self.window,
             commitment=self.commitment,
             author_name="Shown Person",
@@ -89,7 +87,7 @@ class CommitmentPageTests(TestCase):
         self.assertNotIn("secret@example.org", page)
 
     def test_redacted_comment_shows_the_redacted_text_and_says_so(self):
-        published(
+        make_published_comment(
             window=self.window,
             commitment=self.commitment,
             body="اتصلوا بي على 0791234567",
@@ -101,7 +99,7 @@ class CommitmentPageTests(TestCase):
         self.assertContains(response, "Redacted: personal data was removed")
 
     def test_xss_payloads_are_inert(self):
-        comment = published(
+        comment = make_published_comment(
             window=self.window,
             commitment=self.commitment,
             body=XSS,
@@ -114,13 +112,13 @@ class CommitmentPageTests(TestCase):
         self.assertNotIn("<img src=x", page)
         self.assertIn("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;", page)
 
-    def create_published(self, count: int):
+    def create_published(self, count: int, body="تعليق {}", tracking="C-2026-{:06d}"):
         Comment.objects.bulk_create(
             Comment(
                 window=self.window,
                 commitment=self.commitment,
-                body=f"تعليق {index}",
-                tracking_number=f"C-2026-{index:06d}",
+                body=body.format(index),
+                tracking_number=tracking.format(index),
                 submission_token=uuid.uuid4(),
                 state=ModerationState.PUBLISHED,
                 published_at=timezone.now(),
@@ -139,25 +137,11 @@ class CommitmentPageTests(TestCase):
         cache.clear()  # the page is cached: measure it rendered
         with CaptureQueriesContext(connection) as small:
             self.assertEqual(self.client.get(self.url).status_code, 200)
-        self.create_published_more(990)
+        self.create_published(990, body="تعليق إضافي {}", tracking="C-2026-X{:05d}")
         cache.clear()
         with self.assertNumQueries(len(small.captured_queries)):
             response = self.client.get(self.url)
         self.assertContains(response, "1000")
-
-    def create_published_more(self, count: int):
-        Comment.objects.bulk_create(
-            Comment(
-                window=self.window,
-                commitment=self.commitment,
-                body=f"تعليق إضافي {index}",
-                tracking_number=f"C-2026-X{index:05d}",
-                submission_token=uuid.uuid4(),
-                state=ModerationState.PUBLISHED,
-                published_at=timezone.now(),
-            )
-            for index in range(count)
-        )
 
 
 class WindowPageTests(TestCase):
@@ -166,7 +150,7 @@ class WindowPageTests(TestCase):
         cls.window, cls.commitment, _ = make_open_window()
 
     def test_window_page_lists_visible_comments_with_xss_inert(self):
-        published(window=self.window, body=XSS)
+        make_published_comment(window=self.window, body=XSS)
         make_comment(window=self.window, body="pending text")
         page = self.client.get(self.window.get_absolute_url()).content.decode()
         self.assertNotIn("<script>alert", page)
@@ -180,14 +164,14 @@ class WindowPageTests(TestCase):
         from django.test.utils import CaptureQueriesContext
 
         for _ in range(5):
-            published(window=self.window, commitment=self.commitment)
+            make_published_comment(window=self.window, commitment=self.commitment)
         url = self.window.get_absolute_url()
         self.client.get(url)
         cache.clear()  # the page is cached: measure it rendered
         with CaptureQueriesContext(connection) as small:
             self.client.get(url)
         for _ in range(55):
-            published(window=self.window, commitment=self.commitment)
+            make_published_comment(window=self.window, commitment=self.commitment)
         cache.clear()
         with self.assertNumQueries(len(small.captured_queries)):
             self.client.get(url)

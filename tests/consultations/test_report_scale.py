@@ -19,13 +19,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from consultations import services
-from consultations.models import ModerationState
 from consultations.report import REPORT_PER_PAGE, report_context
 from core.page_cache import generation
 from tests.factories import (
     make_comment,
     make_commitment,
     make_milestone,
+    make_published_comment,
     make_response,
     make_user,
 )
@@ -37,12 +37,6 @@ CAMPAIGN = (
 )
 
 
-def published(**fields):
-    fields.setdefault("state", ModerationState.PUBLISHED)
-    fields.setdefault("published_at", timezone.now())
-    return make_comment(**fields)
-
-
 class ReportRowsTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -50,10 +44,12 @@ class ReportRowsTests(TestCase):
         cls.editor = make_user(role="editor")
         cls.coordinator = make_user(role="coordinator")
         cls.copies = [
-            published(window=cls.window, commitment=cls.first, body=CAMPAIGN + end, channel=ch)
+            make_published_comment(
+                window=cls.window, commitment=cls.first, body=CAMPAIGN + end, channel=ch
+            )
             for end, ch in (("", "site"), (" Thanks", "workshop"), ("!", "letter"))
         ]
-        cls.single = published(
+        cls.single = make_published_comment(
             window=cls.window,
             commitment=cls.second,
             body="Schools should publish their budgets.",
@@ -154,17 +150,7 @@ class ReportRowsTests(TestCase):
 def test_the_report_page_runs_a_fixed_number_of_queries(size, client, django_assert_num_queries):
     """Guards the N+1 of the report page: rows, group sizes, channels, themes, changes and
     charts are read per page or per window, never per row; and only one page is read."""
-    window, first, second = make_open_window()
-    editor = make_user(role="editor")
-    theme = services.create_theme(window=window, name_ar="موضوع", user=editor)
-    for number in range(size):
-        pair = [
-            published(window=window, commitment=first, body=f"{CAMPAIGN} {number}", channel="x"),
-            published(window=window, commitment=second, body=f"{CAMPAIGN} {number}!"),
-        ]
-        services.group_comments(comments=pair, user=editor)
-        services.assign_theme(theme=theme, comments=pair, user=editor)
-        published(window=window, commitment=second, body=f"single {number}")
+    window = national_window(size, answered=False)
     url = reverse("consultations:report", kwargs={"pk": window.pk})
     with django_assert_num_queries(REPORT_PAGE_QUERIES):
         response = client.get(url)
@@ -172,7 +158,7 @@ def test_the_report_page_runs_a_fixed_number_of_queries(size, client, django_ass
     assert len(response.context["report"]["rows"]) == min(REPORT_PER_PAGE, 2 * size)
 
 
-REPORT_PAGE_QUERIES = 11
+REPORT_PAGE_QUERIES = 12
 
 
 # The same page once the window's figures are kept (another page or filter of the report,
@@ -180,20 +166,24 @@ REPORT_PAGE_QUERIES = 11
 REPORT_PAGE_QUERIES_FIGURES_KEPT = REPORT_PAGE_QUERIES - 2
 
 
-def national_window(size: int):
-    """A window with `size` campaign pairs (themed) and `size` single comments."""
+def national_window(size: int, *, answered: bool = True):
+    """A window with `size` campaign pairs (themed) and `size` single comments, each
+    single one `answered` by a published response."""
     window, first, second = make_open_window()
     editor = make_user(role="editor")
     theme = services.create_theme(window=window, name_ar="موضوع", user=editor)
     for number in range(size):
         pair = [
-            published(window=window, commitment=first, body=f"{CAMPAIGN} {number}", channel="x"),
-            published(window=window, commitment=second, body=f"{CAMPAIGN} {number}!"),
+            make_published_comment(
+                window=window, commitment=first, body=f"{CAMPAIGN} {number}", channel="x"
+            ),
+            make_published_comment(window=window, commitment=second, body=f"{CAMPAIGN} {number}!"),
         ]
         services.group_comments(comments=pair, user=editor)
         services.assign_theme(theme=theme, comments=pair, user=editor)
-        single = published(window=window, commitment=second, body=f"single {number}")
-        make_response(comment=single, published_at=timezone.now())
+        single = make_published_comment(window=window, commitment=second, body=f"single {number}")
+        if answered:
+            make_response(comment=single, published_at=timezone.now())
     return window
 
 
@@ -245,19 +235,19 @@ class WindowFiguresTests(TestCase):
         cls.editor = make_user(role="editor")
         cls.coordinator = make_user(role="coordinator")
         cls.copies = [
-            published(window=cls.window, commitment=cls.first, body=CAMPAIGN + end)
+            make_published_comment(window=cls.window, commitment=cls.first, body=CAMPAIGN + end)
             for end in ("", " Thanks", "!")
         ]
         cls.group = services.group_comments(comments=cls.copies, user=cls.editor)
         # Received a minute before and after midnight in Amman (UTC+3): two days.
-        cls.late = published(
+        cls.late = make_published_comment(
             window=cls.window,
             body="Late at night.",
             sector="academia",
             region="zarqa",
             created_at=datetime.datetime(2026, 3, 1, 20, 59, tzinfo=datetime.UTC),
         )
-        cls.early = published(
+        cls.early = make_published_comment(
             window=cls.window,
             commitment=cls.second,
             body="Early in the morning.",
@@ -346,7 +336,7 @@ def test_the_window_page_runs_a_fixed_number_of_queries(
         commitment = make_commitment(plan=window.plan)
         make_milestone(commitment=commitment)
         window.commitments.add(commitment)
-    published(window=window, commitment=first)
+    make_published_comment(window=window, commitment=first)
     with django_assert_num_queries(WINDOW_PAGE_QUERIES):
         response = client.get(window.get_absolute_url())
     assert response.status_code == 200

@@ -1,12 +1,7 @@
 """The comment settings are declared, read from the environment, and a bad value stops
 start-up with a message naming it (each case in a fresh process, as at start-up)."""
 
-import json
-import os
-import subprocess
-import sys
-
-from tests.helpers import BASE_DIR, BASE_ENV
+from tests.helpers import settings_in_a_fresh_process
 
 SNIPPET = """
 import json
@@ -23,19 +18,7 @@ else:
 
 
 def load(**env: str) -> dict:
-    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1"}
-    environment |= BASE_ENV | env
-    result = subprocess.run(
-        [sys.executable, "-c", SNIPPET],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return settings_in_a_fresh_process(SNIPPET, **env)
 
 
 def test_defaults_are_declared():

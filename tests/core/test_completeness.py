@@ -1,40 +1,20 @@
 """One rule of "a commitment is complete" (`Commitment.template_gaps`): the stage-4 gate
 and the final plan document agree on every commitment, in both directions."""
 
-import datetime
-
 from django.test import TestCase
 from django.utils import translation
 
-from commitments.models import OGP_VALUE_FIELDS, TEMPLATE_TEXT_NAMES, Commitment, Milestone
+from commitments.models import OGP_VALUE_FIELDS, Commitment, Milestone
 from plans.gates import gate_problems
 from plans.pdf import PlanData, missing_parts
-from tests.factories import make_commitment, make_milestone, make_plan
-
-
-def complete_commitment(plan, number: int) -> Commitment:
-    text = {
-        f"{name}_{code}": f"{name} ({code})"
-        for name in TEMPLATE_TEXT_NAMES
-        for code in ("ar", "en")
-    }
-    commitment = make_commitment(
-        plan=plan,
-        number=number,
-        starts_on=datetime.date(2022, 1, 1),
-        ends_on=datetime.date(2023, 12, 31),
-        transparency=True,
-        **text,
-    )
-    make_milestone(commitment=commitment, number=1, title_ar="معلم", title_en="Milestone")
-    return commitment
+from tests.factories import make_complete_commitment, make_plan
 
 
 class CompletenessTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.plan = make_plan()
-        cls.commitment = complete_commitment(cls.plan, 1)
+        cls.commitment = make_complete_commitment(cls.plan, number=1)
 
     def verdicts(self) -> tuple[list[str], list[str]]:
         """(the stage-4 gate's problems, the document's lines about commitments)."""

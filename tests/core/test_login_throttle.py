@@ -10,19 +10,19 @@ import datetime
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db.models import F
-from django.test import RequestFactory, TestCase, override_settings
+from django.test import RequestFactory, TestCase
 
 from core.login_throttle import FAILURES_PER_ACCOUNT, client_address
 from tests.factories import make_user
+from tests.helpers import FAST
 
 LOGIN = "/ar/manage/login/"
 PASSWORD = "correct-horse-battery"
 LOCKED = 429
 FAILURES_PER_ADDRESS = settings.AXES_FAILURE_LIMIT
-FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
-@FAST_HASHER
+@FAST
 class LoginThrottleTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -165,7 +165,7 @@ class ClientAddressTests(TestCase):
             assert client_address(self.request("10.0.0.1")) == "10.0.0.1"
 
 
-@FAST_HASHER
+@FAST
 class ThrottleBehindProxyTests(TestCase):
     """The address axes counts is the one our proxies saw, not one the visitor wrote."""
 

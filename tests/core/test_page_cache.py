@@ -5,7 +5,6 @@ audit row (one per signed-in 403), a stored draft PDF or a subscription threw ev
 page away. Each app now says which of its rows the public sees (page_cache.register_public_rule)."""
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from audit.models import AuditAction
@@ -15,8 +14,8 @@ from consultations.services import moderate_comments, publish_response
 from core.page_cache import generation
 from tests.factories import (
     make_comment,
+    make_fifth_plan,
     make_meeting,
-    make_plan,
     make_plan_pdf,
     make_remark,
     make_response,
@@ -25,19 +24,12 @@ from tests.factories import (
     make_window,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture
 def window():
-    plan = make_plan(number=5, title_en="Fifth plan", title_ar="الخطة الخامسة")
+    plan = make_fifth_plan()
     return make_window(plan=plan)
 
 

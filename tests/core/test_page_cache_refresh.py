@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from core.page_cache import generation
 from plans.services import update_plan
-from tests.factories import make_commitment, make_plan, make_user, make_window
+from tests.factories import make_commitment, make_fifth_plan, make_user, make_window
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 CACHED_PATHS = [
     "/ar/",
@@ -29,16 +29,9 @@ CACHED_PATHS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def plan():
-    return make_plan(number=5, title_en="Fifth plan", title_ar="الخطة الخامسة")
+    return make_fifth_plan()
 
 
 @pytest.mark.parametrize("path", CACHED_PATHS)

@@ -32,9 +32,9 @@ from demo import loader as demo
 from meetings.models import Attendance, Meeting, Membership, Role
 from meetings.pasting import parse_attendees
 from plans.models import ActionPlan, MethodologyStage, Organisation, PlanStatus, StageStatus
+from tests.helpers import FAST_HASHER
 
 PASSWORD = "demo-test-password-9f2c"
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AMMAN = ZoneInfo("Asia/Amman")
 
 

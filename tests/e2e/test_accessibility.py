@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core import roles
 from demo import loader as demo
-from tests.helpers import Crawl, kind
+from tests.helpers import FAST_HASHER, Crawl, kind
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +30,6 @@ SHOTS = {"manage/": "dashboard", "manage/consultations/comments/": "comments", "
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 PASSWORD = "demo-password-long-enough"
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # WCAG 2.0-2.2 A and AA rules, and axe's best practices that are about reading order.
 AXE_RUN = """async () => {
     const result = await axe.run(document, {

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from consultations.models import Comment, ModerationState
-from tests.factories import make_comment, make_response
+from consultations.models import Comment
+from tests.factories import make_published_comment, make_response
 from tests.helpers import make_open_window
 
 pytestmark = pytest.mark.e2e
@@ -24,14 +24,12 @@ SIZES = {"390": {"width": 390, "height": 844}, "1366": {"width": 1366, "height":
 def test_cached_commitment_page_refusal_counter_and_badge(page, live_server, settings):
     settings.COMMENT_MIN_FILL_SECONDS = 0
     window, commitment, _other = make_open_window()
-    comment = make_comment(
+    comment = make_published_comment(
         window=window,
         commitment=commitment,
         body="يرجى التواصل على +962 6 4644466 لتحديد موعد ورشة العمل",
         author_name="سلمى",
         show_name=True,
-        state=ModerationState.PUBLISHED,
-        published_at=timezone.now(),
     )
     make_response(
         comment=comment,

@@ -9,17 +9,14 @@ from pathlib import Path
 import pytest
 
 from commitments.models import Commitment
-from tests.factories import make_commitment, make_milestone, make_organisation, make_user
+from tests.factories import make_commitment, make_milestone, make_organisation
+from tests.helpers import both_editors_open
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct-horse-battery"
-
 
 @pytest.fixture
-def commitment(transactional_db):
-    make_user(username="first", password=PASSWORD, role="editor")
-    make_user(username="second", password=PASSWORD, role="editor")
+def commitment(two_editors):
     commitment = make_commitment(
         title_en="Open budget data",
         problem_en="Budget data is hard to find.",
@@ -32,16 +29,6 @@ def commitment(transactional_db):
     )
     make_milestone(commitment=commitment, number=1, weight=100)
     return commitment
-
-
-def signed_in(browser, base: str, username: str):
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/login/")
-    page.fill("[name=username]", username)
-    page.fill("[name=password]", PASSWORD)
-    page.locator("main form [type=submit]").click()
-    page.wait_for_url(f"{base}/")
-    return page
 
 
 def screenshots(page, name: str) -> None:
@@ -58,9 +45,7 @@ def screenshots(page, name: str) -> None:
 def test_second_editor_merges_on_the_conflict_page(browser, live_server, commitment):
     base = f"{live_server.url}/ar/manage"
     url = f"{base}/commitments/{commitment.pk}/edit/"
-    first, second = signed_in(browser, base, "first"), signed_in(browser, base, "second")
-    first.goto(url)
-    second.goto(url)
+    first, second = both_editors_open(browser, base, url)
 
     first.fill("[name=problem_en]", "Budget data is scattered across ministries.")
     first.fill("[name=title_en]", "Open budget data for all")

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.factories import make_commitment, make_organisation, make_plan, make_user, make_xlsx
+from tests.helpers import PASSWORD, sign_in_browser
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct-horse-battery"
 # Where to keep screenshots for a person to look at (unset: none are taken).
 SCREENSHOTS = os.environ.get("IMPORT_SCREENSHOTS")
 
@@ -56,11 +56,7 @@ def test_changing_a_pairing_refreshes_the_preview(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     base = f"{live_server.url}/ar/manage"
-    page.goto(f"{base}/login/")
-    page.fill("[name=username]", "editor")
-    page.fill("[name=password]", PASSWORD)
-    page.locator("main form [type=submit]").click()
-    page.wait_for_url(f"{base}/")
+    sign_in_browser(page, base, "editor")
 
     # OGP's order: integrity first, numbered 1; its English names.
     sheet = tmp_path / "ogp.xlsx"

@@ -7,7 +7,7 @@ import pytest
 from consultations.models import Comment
 from meetings.models import AgendaItem
 from tests.factories import make_meeting, make_plan, make_user
-from tests.helpers import make_open_window
+from tests.helpers import FAST_HASHER, make_open_window
 
 pytestmark = pytest.mark.e2e
 
@@ -75,7 +75,7 @@ def test_a_citizen_comments_with_the_keyboard_only(page, live_server, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_staff_add_agenda_items_with_the_keyboard_only(page, live_server, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHER
     make_user(username="coordinator", password=PASSWORD, role="coordinator")
     meeting = make_meeting(plan=make_plan(number=5))
     page.set_viewport_size(DESKTOP)

@@ -5,31 +5,18 @@ changed and saves the merged version: A's change and B's are both kept."""
 import pytest
 
 from meetings.models import AgendaItem
-from tests.factories import make_agenda_item, make_meeting, make_user
+from tests.factories import make_agenda_item, make_meeting
+from tests.helpers import both_editors_open
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct-horse-battery"
-
 
 @pytest.fixture
-def meeting(transactional_db):
-    make_user(username="first", password=PASSWORD, role="editor")
-    make_user(username="second", password=PASSWORD, role="editor")
+def meeting(two_editors):
     meeting = make_meeting()
     make_agenda_item(meeting=meeting, number=1, title_ar="عرض خطة العمل")
     make_agenda_item(meeting=meeting, number=2, title_ar="ما يستجد من أعمال")
     return meeting
-
-
-def signed_in(browser, base: str, username: str):
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/login/")
-    page.fill("[name=username]", username)
-    page.fill("[name=password]", PASSWORD)
-    page.locator("main form [type=submit]").click()
-    page.wait_for_url(f"{base}/")
-    return page
 
 
 def save(page) -> None:
@@ -39,9 +26,7 @@ def save(page) -> None:
 def test_second_editor_merges_the_agenda_rows(browser, live_server, meeting):
     base = f"{live_server.url}/ar/manage"
     url = f"{base}/meetings/{meeting.pk}/agenda/"
-    first, second = signed_in(browser, base, "first"), signed_in(browser, base, "second")
-    first.goto(url)
-    second.goto(url)
+    first, second = both_editors_open(browser, base, url)
 
     first.fill("[name=agenda_items-0-title_ar]", "عرض مسودة خطة العمل الخامسة")
     first.fill("[name=agenda_items-1-title_en]", "Any other business")

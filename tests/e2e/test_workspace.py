@@ -8,10 +8,10 @@ import pytest
 from commitments.models import Commitment
 from plans.models import MethodologyStage, StageStatus
 from tests.factories import make_organisation, make_plan, make_stages, make_user
+from tests.helpers import PASSWORD, sign_in_browser
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct-horse-battery"
 START = datetime.date(2021, 2, 1)
 
 
@@ -115,11 +115,7 @@ def test_workspace_pages_fit_a_phone_in_arabic(page, live_server, plan_at_stage_
     make_plan(number=4)  # the dashboard offers a plan picker when there is a choice
     page.set_viewport_size({"width": 390, "height": 844})
     base = f"{live_server.url}/ar/manage"
-    page.goto(f"{base}/login/")
-    page.fill("[name=username]", "coordinator")
-    page.fill("[name=password]", PASSWORD)
-    page.locator("main form [type=submit]").click()
-    page.wait_for_url(f"{base}/")
+    sign_in_browser(page, base, "coordinator")
     for path in ["/", f"/plans/{plan.number}/", f"/plans/{plan.number}/commitments/new/"]:
         page.goto(base + path)
         assert page.evaluate(SIDEWAYS) <= 0, path

@@ -3,7 +3,7 @@ present, by the organisation's sector), flagged when no one from outside governm
 computed once in `Meeting.objects.with_attendance_shares()`, shown on the public minutes
 page and on the workspace meeting page."""
 
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
 from core.roles import EDITOR
@@ -15,6 +15,7 @@ from tests.factories import (
     make_organisation,
     make_user,
 )
+from tests.helpers import FAST
 
 FLAG = "No one from outside government attended this meeting"
 
@@ -80,7 +81,7 @@ class SharesTests(TestCase):
         assert flags == [True, False, False]
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+@FAST
 class PagesTests(TestCase):
     def test_public_minutes_page_shows_shares_and_flag(self):
         meeting = published_meeting()

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
 from core.roles import EDITOR, FORUM_MEMBER
@@ -20,8 +20,8 @@ from tests.factories import (
     make_person,
     make_user,
 )
+from tests.helpers import FAST
 
-FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 DAY = datetime.date(2021, 11, 25)
 
 

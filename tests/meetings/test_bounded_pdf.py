@@ -4,33 +4,29 @@ one (written past the form) gives the public "not available", never a 500, and i
 rendered again on every hit; public pages answer while a minutes PDF is being made; the
 minutes published are printed once in the background and then served from storage."""
 
-import datetime
 from unittest import mock
 
 from django.core.files.storage import default_storage
-from django.test import Client, TestCase, override_settings
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from core.pdf import PdfUnavailable, RenderTimeout, write_pdf_limited
 from core.roles import EDITOR, FOCAL_POINT, FORUM_MEMBER
 from meetings import tasks
 from meetings.forms import AgendaItemForm
-from meetings.models import AgendaItem, MinutesState
+from meetings.models import AgendaItem
 from meetings.richtext import MAX_CHARS, MAX_NESTING, nesting_depth
 from tests.factories import (
+    MINUTES_PUBLISHED_AT,
     make_agenda_item,
     make_attendance,
     make_document,
     make_meeting,
     make_plan,
+    make_published_meeting,
     make_user,
 )
-
-FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-PUBLISHED = {
-    "minutes_state": MinutesState.PUBLISHED,
-    "minutes_published_at": datetime.datetime(2021, 12, 2, 8, tzinfo=datetime.UTC),
-}
+from tests.helpers import FAST
 
 
 def nested_lists(depth: int) -> str:
@@ -120,17 +116,17 @@ class WorkspaceAgendaTests(TestCase):
                 assert self.client.post(self.url, agenda_post(DEEP)).status_code == 403
         assert not AgendaItem.objects.exists()
 
-    def test_editor_gets_the_reason_in_english_and_nothing_is_saved(self):
+    def editor_posts_deep_nesting(self, language: str):
         self.client.force_login(self.editor)
-        url = "/en" + self.url[3:]
-        response = self.client.post(url, agenda_post(DEEP))
+        return self.client.post(f"/{language}" + self.url[3:], agenda_post(DEEP))
+
+    def test_editor_gets_the_reason_in_english_and_nothing_is_saved(self):
+        response = self.editor_posts_deep_nesting("en")
         self.assertContains(response, "nested more than 20 levels deep")
         assert not AgendaItem.objects.exists()
 
     def test_editor_gets_the_reason_in_arabic(self):
-        self.client.force_login(self.editor)
-        url = "/ar" + self.url[3:]
-        response = self.client.post(url, agenda_post(DEEP))
+        response = self.editor_posts_deep_nesting("ar")
         self.assertContains(response, "أكثر من 20 مستوى")
         assert not AgendaItem.objects.exists()
 
@@ -141,14 +137,22 @@ class WorkspaceAgendaTests(TestCase):
         assert AgendaItem.objects.get().discussion_ar == "<ul><li>أ</li></ul>"
 
 
+def published_meeting(*, attendee: bool = True):
+    """A meeting of a plan, its minutes published on 2 December 2021, with an `attendee`
+    and agenda item 1."""
+    meeting = make_published_meeting(plan=make_plan(), minutes_published_at=MINUTES_PUBLISHED_AT)
+    if attendee:
+        make_attendance(meeting=meeting)
+    make_agenda_item(meeting=meeting, number=1)
+    return meeting
+
+
 class StoredDeepNestingTests(TestCase):
     """A row written past the form (`.update()`, as an old import or the admin could)."""
 
     @classmethod
     def setUpTestData(cls):
-        cls.meeting = make_meeting(plan=make_plan(), **PUBLISHED)
-        make_attendance(meeting=cls.meeting)
-        make_agenda_item(meeting=cls.meeting, number=1)
+        cls.meeting = published_meeting()
         AgendaItem.objects.filter(meeting=cls.meeting).update(
             discussion_ar=DEEP, discussion_en=DEEP
         )
@@ -187,8 +191,7 @@ class StoredDeepNestingTests(TestCase):
 class RenderInProgressTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.meeting = make_meeting(plan=make_plan(), **PUBLISHED)
-        make_agenda_item(meeting=cls.meeting, number=1)
+        cls.meeting = published_meeting(attendee=False)
         cls.pdf_url = f"/en/meetings/{cls.meeting.pk}/minutes.pdf"
         cls.page_url = f"/en/meetings/{cls.meeting.pk}/"
 
@@ -218,9 +221,7 @@ class RenderInProgressTests(TestCase):
 class PublishedMinutesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.meeting = make_meeting(plan=make_plan(), **PUBLISHED)
-        make_attendance(meeting=cls.meeting)
-        make_agenda_item(meeting=cls.meeting, number=1)
+        cls.meeting = published_meeting()
         cls.document = make_document(plan=cls.meeting.plan, language="ar", title_ar="محضر")
 
     def setUp(self):

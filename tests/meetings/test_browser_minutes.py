@@ -7,10 +7,9 @@ import pytest
 from demo.loader import ATTENDEE_LIST, ATTENDEES, ORGANISATIONS
 from meetings.models import Attendance, MinutesState
 from tests.factories import make_body, make_meeting, make_organisation, make_plan, make_user
+from tests.helpers import PASSWORD, sign_in_browser
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
@@ -28,11 +27,7 @@ def test_paste_the_seed_attendees_confirm_and_publish(page, live_server, seed_me
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     base = f"{live_server.url}/ar/manage"
-    page.goto(f"{base}/login/")
-    page.fill("[name=username]", "coordinator")
-    page.fill("[name=password]", PASSWORD)
-    page.locator("main form [type=submit]").click()
-    page.wait_for_url(f"{base}/")
+    sign_in_browser(page, base, "coordinator")
 
     page.goto(f"{base}/meetings/{meeting.pk}/attendance/paste/")
     page.fill("[name=text]", ATTENDEE_LIST)

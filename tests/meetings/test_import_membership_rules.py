@@ -7,7 +7,7 @@ import csv
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
 
@@ -20,6 +20,7 @@ from tests.factories import (
     make_person,
     make_user,
 )
+from tests.helpers import FAST
 
 FORUM = "منتدى أصحاب المصلحة المتعددين"
 
@@ -30,7 +31,7 @@ def csv_file(rows) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+@FAST
 class MembershipRuleTests(TestCase):
     @classmethod
     def setUpTestData(cls):

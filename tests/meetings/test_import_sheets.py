@@ -6,7 +6,7 @@ import csv
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
 from core.roles import EDITOR, FORUM_MEMBER
@@ -20,8 +20,7 @@ from tests.factories import (
     make_person,
     make_user,
 )
-
-FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+from tests.helpers import FAST
 
 
 def csv_file(rows) -> bytes:

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import TestCase, override_settings
+from django.test import TestCase
 
 from core.roles import COORDINATOR, EDITOR
 from meetings import services
@@ -22,12 +22,13 @@ from tests.factories import (
     make_plan,
     make_user,
 )
+from tests.helpers import FAST
 
 NOW = datetime.datetime(2021, 12, 2, 8, 0, tzinfo=datetime.UTC)
 URL = "https://ogp.example.jo/ar/meetings/1/"
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+@FAST
 class LifecycleTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -129,7 +130,7 @@ class LifecycleTests(TestCase):
         assert Meeting.objects.get(pk=meeting.pk).title_ar == meeting.title_ar
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+@FAST
 class CirculationEmailTests(TestCase):
     def test_each_member_with_an_address_gets_one_email_after_commit(self):
         meeting = make_meeting()

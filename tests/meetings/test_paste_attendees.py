@@ -2,7 +2,7 @@
 organisations (Arabic spelling variants folded), correct, confirm; nothing saved before."""
 
 from django.template.loader import render_to_string
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
 
@@ -20,8 +20,7 @@ from tests.factories import (
     make_person,
     make_user,
 )
-
-FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+from tests.helpers import FAST
 
 
 def make_forum():

@@ -1,27 +1,25 @@
 """The public minutes page and PDF: only published minutes, agenda text made inert, and a
 fixed number of queries whatever the number of attendees."""
 
-import datetime
 import subprocess
 
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
 from core.roles import EDITOR
 from meetings.models import AgendaItem, MinutesState
 from tests.factories import (
+    MINUTES_PUBLISHED_AT,
     make_agenda_item,
     make_attendance,
     make_meeting,
     make_outcome,
     make_plan,
+    make_published_meeting,
     make_user,
 )
+from tests.helpers import FAST
 
-PUBLISHED = {
-    "minutes_state": MinutesState.PUBLISHED,
-    "minutes_published_at": datetime.datetime(2021, 12, 2, 8, tzinfo=datetime.UTC),
-}
 HOSTILE = (
     '<p>BEFORE</p><script>alert("x1")</script><img src="x" onerror="alert(2)">'
     '<a href="javascript:alert(3)">رابط</a><p>AFTER</p>'
@@ -29,7 +27,8 @@ HOSTILE = (
 
 
 def build_meeting(attendees: int, **fields):
-    meeting = make_meeting(plan=make_plan(), **(PUBLISHED | fields))
+    fields.setdefault("minutes_published_at", MINUTES_PUBLISHED_AT)
+    meeting = make_published_meeting(plan=make_plan(), **fields)
     for order in range(attendees):
         make_attendance(meeting=meeting, order=order)
     for number in (1, 2, 3):
@@ -68,7 +67,7 @@ class VisibilityTests(TestCase):
         assert "alert" not in text
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+@FAST
 class QueryCountTests(TestCase):
     def test_public_minutes_page_queries_do_not_grow_with_attendees(self):
         """Guards the N+1 of the public minutes page: a query per attendee's person or

@@ -12,17 +12,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.pdf import Rendered
-from meetings.models import AttendanceStatus, Honorific, Meeting, MinutesState
+from meetings.models import Meeting
 from meetings.pdf import minutes_part
 from tests.factories import (
-    make_agenda_item,
-    make_attendance,
     make_commitment,
     make_meeting,
     make_organisation,
     make_outcome,
-    make_person,
     make_plan,
+    make_published_minutes,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,22 +37,9 @@ def build_meeting(size: str, number: int):
     title, some with an Arabic one only; and one unpublished commitment, never linked."""
     counts = SIZES[size]
     plan = make_plan(number=number)
-    meeting = make_meeting(
-        plan=plan,
-        minutes_ar="محضر",
-        minutes_state=MinutesState.PUBLISHED,
-        minutes_published_at=timezone.now(),
+    meeting = make_published_minutes(
+        plan=plan, attendees=counts["attendees"], agenda=counts["agenda"]
     )
-    for n in range(counts["attendees"]):
-        make_attendance(
-            meeting=meeting,
-            person=make_person(honorific=Honorific.MR),
-            position_ar="منصب",
-            order=n,
-            status=AttendanceStatus.EXCUSED if n % 3 == 0 else AttendanceStatus.PRESENT,
-        )
-    for n in range(1, counts["agenda"] + 1):
-        make_agenda_item(meeting=meeting, number=n, presenter=make_person(), discussion_ar="نقاش")
     linked = [
         make_commitment(
             plan=plan,

@@ -2,15 +2,14 @@
 (plain text, linked to the account); the staff see them on the meeting page with who and
 when; outside the circulation period they are refused."""
 
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import EDITOR, FOCAL_POINT, FORUM_MEMBER
 from meetings.models import Meeting, Remark
 from tests.factories import make_attendance, make_meeting, make_user
-
-FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+from tests.helpers import FAST
 
 
 @FAST

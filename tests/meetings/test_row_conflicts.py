@@ -37,16 +37,10 @@ from tests.factories import (
     make_plan,
     make_user,
 )
-from tests.helpers import browser_form_data
+from tests.helpers import assert_posts_refused, browser_form_data, opened_form, two_browsers
 
 CHOOSE_AR = "اختر"  # "choose", in Arabic
 MERGE_REFUSED_AR = "غيّر شخص آخر بعض الحقول نفسها"  # "Someone else changed some of the same fields"
-
-
-def page(client, url: str) -> dict:
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return browser_form_data(response.content)
 
 
 def statuses(response) -> dict:
@@ -97,10 +91,7 @@ class RowsScenario(TestCase):
 
     def browsers(self, url: str):
         """A's and B's browsers, each with the page `url` open."""
-        first, second = self.client_class(), self.client_class()
-        first.force_login(self.a)
-        second.force_login(self.b)
-        return first, second, page(first, url), page(second, url)
+        return two_browsers(self.client_class, (self.a, self.b), url)
 
     def both_save(self, url: str, theirs: dict, yours: dict):
         """A saves `theirs`, then B saves `yours` from the page opened before: refused with
@@ -348,7 +339,7 @@ class OtherPagesOfTheMeetingTests(RowsScenario):
 
     def test_rows_saved_after_another_page_was_saved_go_through(self):
         first, second, opened_a, opened_b = self.browsers(self.attendance_url)
-        agenda = page(first, self.agenda_url)
+        agenda = opened_form(first, self.agenda_url)
         first.post(self.agenda_url, agenda | {"agenda_items-0-title_en": ["First item"]})
         saved = second.post(self.attendance_url, opened_b | {"attendances-0-role": [Role.CHAIR]})
         self.assertEqual(saved.status_code, 302)
@@ -369,7 +360,7 @@ class OtherPagesOfTheMeetingTests(RowsScenario):
     def test_the_meeting_form_goes_through_after_rows_were_saved(self):
         url = f"/ar/manage/meetings/{self.meeting.pk}/edit/"
         first, second, _opened_a, opened_b = self.browsers(url)
-        rows = page(first, self.attendance_url)
+        rows = opened_form(first, self.attendance_url)
         first.post(self.attendance_url, rows | {"attendances-0-status": ["absent"]})
         saved = second.post(url, opened_b | {"title_en": ["Forum meeting"]})
         self.assertEqual(saved.status_code, 302)
@@ -396,15 +387,6 @@ class RowsRoleTests(RowsScenario):
             self.outcomes_url: {"version": "1", "outcomes-TOTAL_FORMS": "0"},
         }
         version = self.version()
-        for url, data in pages.items():
-            with self.subTest(url=url):
-                response = self.client.post(url, data)
-                self.assertEqual(response.status_code, 302)
-                self.assertIn("/login/", response["Location"])
-        for role in (FORUM_MEMBER, FOCAL_POINT):
-            self.client.force_login(make_user(role=role))
-            for url, data in pages.items():
-                with self.subTest(role=role, url=url):
-                    self.assertEqual(self.client.post(url, data).status_code, 403)
+        assert_posts_refused(self, pages, (FORUM_MEMBER, FOCAL_POINT))
         self.assertEqual(self.version(), version)
         self.assertEqual(Attendance.objects.get(pk=self.attendances[0].pk).status, "present")

@@ -4,7 +4,7 @@ rich text), outcomes, attachments, and the minutes steps, per role."""
 import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
 from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
@@ -21,8 +21,7 @@ from tests.factories import (
     make_plan,
     make_user,
 )
-
-FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+from tests.helpers import FAST
 
 
 def meeting_data(body, **overrides) -> dict:

@@ -7,7 +7,7 @@ from import_export.admin import ExportMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import HistoricalChanges
 
-from tests.factories import make_milestone, make_one_of_everything, make_user
+from tests.factories import make_milestone, make_superuser_with_everything
 from tests.helpers import DOMAIN_APPS as OUR_APPS
 from tests.helpers import admin_url, our_admins
 
@@ -23,8 +23,7 @@ HISTORIED = {
 class AdminPagesTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.superuser = make_user(is_staff=True, is_superuser=True)
-        make_one_of_everything(cls.superuser)
+        cls.superuser = make_superuser_with_everything()
 
     def setUp(self):
         self.client.force_login(self.superuser)

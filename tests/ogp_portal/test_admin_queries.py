@@ -28,7 +28,6 @@ from tests.factories import (
     make_meeting,
     make_membership,
     make_milestone,
-    make_one_of_everything,
     make_organisation,
     make_organisation_name,
     make_outcome,
@@ -41,6 +40,7 @@ from tests.factories import (
     make_remark,
     make_response,
     make_subscription,
+    make_superuser_with_everything,
     make_theme,
     make_user,
     make_window,
@@ -107,8 +107,7 @@ MAKERS = {
 class ChangelistQueryCountTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.superuser = make_user(is_staff=True, is_superuser=True)
-        make_one_of_everything(cls.superuser)
+        cls.superuser = make_superuser_with_everything()
 
     def setUp(self):
         self.client.force_login(self.superuser)

@@ -38,6 +38,7 @@ from tests.factories import (
     make_person,
     make_plan,
     make_progress_report,
+    make_published_meeting,
     make_remark,
     make_response,
     make_subscription,
@@ -85,10 +86,6 @@ CHECKED = {
     "commitments.IRMFinding": "plain data: the IRM's own finding, copied in",
     "audit.AuditEvent": (None, "test_read_only_admins_write_nothing"),
 }
-
-
-def published_meeting(**fields):
-    return make_meeting(minutes_state="published", minutes_published_at=timezone.now(), **fields)
 
 
 class AdminRulesTestCase(TestCase):
@@ -251,7 +248,7 @@ class MeetingRulesTest(AdminRulesTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.meeting = make_meeting(title_en="Forum")
-        cls.published = published_meeting(title_en="Published")
+        cls.published = make_published_meeting(title_en="Published")
         cls.item = make_agenda_item(meeting=cls.published)
         cls.rows = [
             make_attendance(meeting=cls.published),
@@ -453,7 +450,7 @@ class ReadOnlyAdminsTest(AdminRulesTestCase):
         changes = {
             comment: {"state": "hidden", "hidden_reason": "spam", "body": "مزور"},
             ProgressReport.objects.get(): {"status": "completed", "progress_percent": "100"},
-            make_remark(meeting=published_meeting()): {"body": "مزور"},
+            make_remark(meeting=make_published_meeting()): {"body": "مزور"},
             Subscription.objects.get(): {"unsubscribed_at_0": "2022-01-01", "email": "x@y.jo"},
         }
         for obj, data in changes.items():

@@ -4,37 +4,33 @@ from django.test import RequestFactory, TestCase
 from django.utils import translation
 from django.views.defaults import server_error
 
+from tests.helpers import ARABIC_PAGE, ENGLISH_PAGE, html_of
+
 
 class NotFoundTests(TestCase):
     def test_arabic_not_found_page(self):
-        response = self.client.get("/ar/plans/99/")
-        html = response.content.decode()
-        assert response.status_code == 404
-        assert '<html lang="ar" dir="rtl">' in html
+        html = html_of(self.client.get("/ar/plans/99/"), 404)
+        assert ARABIC_PAGE in html
         assert "الصفحة غير موجودة" in html
 
     def test_english_not_found_page(self):
-        response = self.client.get("/en/plans/99/")
-        html = response.content.decode()
-        assert response.status_code == 404
-        assert '<html lang="en" dir="ltr">' in html
+        html = html_of(self.client.get("/en/plans/99/"), 404)
+        assert ENGLISH_PAGE in html
         assert "Page not found" in html
 
 
 class ServerErrorTests(TestCase):
     def test_arabic_server_error_page_stands_alone(self):
         with translation.override("ar"):
-            response = server_error(RequestFactory().get("/ar/"))
-        html = response.content.decode()
-        assert response.status_code == 500
-        assert '<html lang="ar" dir="rtl">' in html
+            html = html_of(server_error(RequestFactory().get("/ar/")), 500)
+        assert ARABIC_PAGE in html
         assert "bootstrap.rtl.min.css" in html
 
     def test_english_server_error_page(self):
         with translation.override("en"):
             response = server_error(RequestFactory().get("/en/"))
         html = response.content.decode()
-        assert '<html lang="en" dir="ltr">' in html
+        assert ENGLISH_PAGE in html
         assert "Something went wrong" in html
 
 
@@ -51,20 +47,16 @@ class RefusalPagesTests(TestCase):
 
     def test_refused_editor_keeps_the_workspace_in_arabic(self):
         self.client.force_login(self.editor)
-        response = self.client.get("/ar/manage/audit/")
-        html = response.content.decode()
-        assert response.status_code == 403
-        assert '<html lang="ar" dir="rtl">' in html
+        html = html_of(self.client.get("/ar/manage/audit/"), 403)
+        assert ARABIC_PAGE in html
         assert "workspace-nav" in html
         assert "لا يمكنك فتح هذه الصفحة" in html
         assert 'href="/ar/manage/"' in html
 
     def test_refused_editor_in_english(self):
         self.client.force_login(self.editor)
-        response = self.client.get("/en/manage/audit/")
-        html = response.content.decode()
-        assert response.status_code == 403
-        assert '<html lang="en" dir="ltr">' in html
+        html = html_of(self.client.get("/en/manage/audit/"), 403)
+        assert ENGLISH_PAGE in html
         assert "You may not open this page" in html
         assert "Forbidden" not in html
 
@@ -76,10 +68,9 @@ class RefusalPagesTests(TestCase):
 
     def test_method_not_allowed_is_a_page(self):
         response = self.client.delete("/ar/plans/")
-        html = response.content.decode()
-        assert response.status_code == 405
+        html = html_of(response, 405)
         assert "Allow" in response
-        assert '<html lang="ar" dir="rtl">' in html
+        assert ARABIC_PAGE in html
         assert "site-header" in html
         response = self.client.delete("/en/plans/")
         assert "This page cannot be used that way" in response.content.decode()
@@ -88,10 +79,8 @@ class RefusalPagesTests(TestCase):
         from django.test import Client
 
         client = Client(enforce_csrf_checks=True)
-        response = client.post("/ar/manage/login/", {"username": "x", "password": "y"})
-        html = response.content.decode()
-        assert response.status_code == 403
-        assert '<html lang="ar" dir="rtl">' in html
+        html = html_of(client.post("/ar/manage/login/", {"username": "x", "password": "y"}), 403)
+        assert ARABIC_PAGE in html
         assert "انتهت صلاحية النموذج" in html
         response = client.post("/en/manage/login/", {"username": "x", "password": "y"})
         assert "The form has expired" in response.content.decode()
@@ -109,10 +98,8 @@ class HandlerPagesTests(TestCase):
     def test_bad_request_in_both_languages(self):
         from core.errors import bad_request
 
-        response = self.render(bad_request, "/ar/", "ar")
-        html = response.content.decode()
-        assert response.status_code == 400
-        assert '<html lang="ar" dir="rtl">' in html
+        html = html_of(self.render(bad_request, "/ar/", "ar"), 400)
+        assert ARABIC_PAGE in html
         assert "تعذّرت قراءة الطلب" in html
         response = self.render(bad_request, "/en/", "en")
         assert "The request could not be read" in response.content.decode()
@@ -139,10 +126,8 @@ class HandlerPagesTests(TestCase):
             try:
                 raise OperationalError("down")
             except OperationalError:
-                response = server_error(RequestFactory().get("/ar/"))
-        html = response.content.decode()
-        assert response.status_code == 503
-        assert '<html lang="ar" dir="rtl">' in html
+                html = html_of(server_error(RequestFactory().get("/ar/")), 503)
+        assert ARABIC_PAGE in html
         assert "site-header" in html
 
 

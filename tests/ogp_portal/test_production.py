@@ -22,10 +22,9 @@ from core import cache as tolerant
 from core.roles import EDITOR
 from demo import loader as demo
 from tests.factories import make_commitment, make_user
-from tests.helpers import CLOSED_REDIS
+from tests.helpers import CLOSED_REDIS, FAST_HASHER
 
 PASSWORD = "correct-horse-battery"
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN = "/ar/manage/login/"
 
 

@@ -4,14 +4,13 @@ Each test imports `ogp_portal.settings` in a fresh Python process with a control
 environment, as `gunicorn` or `manage.py` would at start-up.
 """
 
-import json
 import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.helpers import BASE_DIR, BASE_ENV
+from tests.helpers import BASE_DIR, settings_in_a_fresh_process
 
 SNIPPET = """
 import json
@@ -35,24 +34,7 @@ else:
 
 def load_settings(**env: str) -> dict:
     """The settings a fresh process gets from BASE_ENV updated by `env` (None removes)."""
-    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1"}
-    environment |= BASE_ENV
-    for name, value in env.items():
-        if value is None:
-            environment.pop(name, None)
-        else:
-            environment[name] = value
-    result = subprocess.run(
-        [sys.executable, "-c", SNIPPET],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return settings_in_a_fresh_process(SNIPPET, **env)
 
 
 def error_for(**env: str) -> str:

@@ -7,15 +7,15 @@ tests/meetings/test_bounded_pdf.py."""
 
 from unittest import mock
 
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
 from core.pdf import Rendered, RenderFailed, RenderTimeout
 from core.roles import EDITOR, FOCAL_POINT
 from plans.models import PdfAudience, PlanPdf, PlanPublication
 from tests.factories import make_plan, make_plan_publication, make_user
+from tests.helpers import FAST
 
-FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 STAND_IN_PDF = b"%PDF-1.7 stand-in " + b"x" * 500
 
 

@@ -10,22 +10,14 @@ from django.db import transaction
 from django.test import TestCase
 from django.utils import timezone
 
-from commitments import services as commitment_services
 from commitments.models import Commitment, Milestone
 from meetings.models import Attendance, Outcome
 from plans import services, tasks
 from plans.models import PdfAudience, PlanPdf, PlanPublication
 from tests.factories import build_plan, make_commitment, make_organisation, make_plan, make_user
-from tests.helpers import fake_render, normalised, pdf_text_of
+from tests.helpers import edit_commitment, fake_render, normalised, pdf_text_of
 
 NEW_TITLE = "نشر تقارير الموازنة الشهرية"
-
-
-def edit_commitment(commitment: Commitment, by, **data) -> Commitment:
-    commitment.refresh_from_db()
-    return commitment_services.update_commitment(
-        commitment=commitment, data=data, expected_version=commitment.version, by=by
-    )
 
 
 class RefreshTestCase(TestCase):

@@ -42,16 +42,16 @@ from tests.factories import (
     make_approval_letter,
     make_attendance,
     make_body,
-    make_comment,
-    make_commitment,
-    make_meeting,
+    make_first_forum_meeting,
     make_membership,
     make_milestone,
     make_organisation,
     make_person,
     make_plan,
+    make_published_comment,
     make_response,
     make_stages,
+    make_titled_commitments,
     make_window,
 )
 
@@ -90,29 +90,17 @@ def build():
     )
     make_stages(plan, planned_start=datetime.date(2021, 1, 1))
     lead = make_organisation(name_ar="وزارة التخطيط", name_en="Ministry of Planning")
-    for number, (title_ar, title_en) in enumerate(COMMITMENTS, start=1):
-        commitment = make_commitment(
-            plan=plan,
-            number=number,
-            title_ar=title_ar,
-            title_en=title_en,
-            lead_institution=lead,
-            description_ar="وصف موجز",
-            description_en="A brief description",
-            starts_on=datetime.date(2022, 3, 1),
-            ends_on=datetime.date(2024, 6, 30),
-        )
+    for commitment in make_titled_commitments(
+        plan,
+        lead,
+        COMMITMENTS,
+        starts_on=datetime.date(2022, 3, 1),
+        ends_on=datetime.date(2024, 6, 30),
+    ):
         for m_number, (m_ar, m_en) in enumerate(MILESTONES, start=1):
             make_milestone(commitment=commitment, number=m_number, title_ar=m_ar, title_en=m_en)
     forum = make_body(name_ar="منتدى الحكومة المنفتحة", name_en="Open government forum")
-    meeting = make_meeting(
-        body=forum,
-        plan=plan,
-        title_ar="اجتماع المنتدى الأول",
-        title_en="First forum meeting",
-        minutes_state="published",
-        minutes_published_at=timezone.now(),
-    )
+    meeting = make_first_forum_meeting(body=forum, plan=plan)
     for name_ar, name_en in ATTENDEES:
         make_attendance(
             meeting=meeting,
@@ -122,9 +110,7 @@ def build():
     make_agenda_item(meeting=meeting, number=1, title_ar=AGENDA[0], title_en=AGENDA[1])
     make_membership(body=forum, organisation=lead)
     window = make_window(plan=plan, title_ar="مسودة الخطة", title_en="The draft plan")
-    comment = make_comment(
-        window=window, body=COMMENT, state="published", published_at=timezone.now()
-    )
+    comment = make_published_comment(window=window, body=COMMENT)
     make_response(
         comment=comment,
         reason_ar=REASON[0],

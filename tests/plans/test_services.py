@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import TestCase
-from django.utils import translation
 
 from commitments.models import Decision
 from core.concurrency import StaleEdit
@@ -23,6 +22,8 @@ from tests.factories import (
 
 TODAY = datetime.date(2021, 12, 1)
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def stage(plan, number) -> MethodologyStage:
     return MethodologyStage.objects.get(plan=plan, number=number)
@@ -33,12 +34,6 @@ def complete_up_to(plan, number, by):
     for n in range(1, number + 1):
         services.start_stage(stage=stage(plan, n), by=by, today=TODAY)
         services.complete_stage(stage=stage(plan, n), by=by, today=TODAY)
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    with translation.override("en"):
-        yield
 
 
 class StageOrderTests(TestCase):

@@ -9,14 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from commitments.models import TEMPLATE_TEXT_NAMES, Commitment
+from commitments.models import Commitment
 from core.roles import COORDINATOR, EDITOR, FOCAL_POINT, FORUM_MEMBER
 from plans.models import MethodologyStage, StageStatus
 from tests.factories import (
     make_approval_letter,
     make_comment,
     make_commitment,
-    make_milestone,
+    make_complete_commitment,
     make_organisation,
     make_plan,
     make_response,
@@ -37,24 +37,6 @@ def reach_stage(plan, number: int) -> MethodologyStage:
         status=StageStatus.IN_PROGRESS, actual_start=DAY
     )
     return MethodologyStage.objects.get(plan=plan, number=number)
-
-
-def make_complete_commitment(plan, **fields) -> Commitment:
-    """A commitment with every OGP template field in both languages and one milestone."""
-    text = {
-        f"{name}_{code}": f"{name} ({code})"
-        for name in TEMPLATE_TEXT_NAMES
-        for code in ("ar", "en")
-    }
-    commitment = make_commitment(
-        plan=plan,
-        starts_on=datetime.date(2022, 1, 1),
-        ends_on=datetime.date(2023, 12, 31),
-        transparency=True,
-        **(text | fields),
-    )
-    make_milestone(commitment=commitment, number=1, title_ar="معلم", title_en="Milestone")
-    return commitment
 
 
 def stage_status(plan, number: int) -> str:

@@ -10,7 +10,6 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from commitments.models import Commitment, CommitmentStatus, MilestoneStatus
-from meetings.models import MinutesState
 from plans.models import DocumentKind, MethodologyStage
 from tests.factories import (
     make_commitment,
@@ -19,9 +18,10 @@ from tests.factories import (
     make_milestone,
     make_organisation,
     make_plan,
+    make_published_meeting,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 LIST_PATHS = ["plans/", "commitments/", "meetings/", "documents/"]
 BAD_QUERIES = [
@@ -34,19 +34,6 @@ BAD_QUERIES = [
     "?unknown=1&page=%00",
     "?plan=%D9%A5",
 ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def published_meeting(**fields):
-    fields.setdefault("minutes_state", MinutesState.PUBLISHED)
-    fields.setdefault("minutes_published_at", timezone.now())
-    return make_meeting(**fields)
 
 
 def public_document(**fields):
@@ -69,7 +56,7 @@ def build_site(size: int, *, number: int = 5):
         )
         for m in range(1, 4):
             make_milestone(commitment=commitment, number=m, weight=10 * m)
-        published_meeting(plan=plan, title_en=f"Meeting {n}")
+        make_published_meeting(plan=plan, title_en=f"Meeting {n}")
         public_document(plan=plan, stage=stage, kind=DocumentKind.MINUTES)
     return plan
 

@@ -2,16 +2,10 @@
 mix the public pages. And public pages answer HEAD as well as GET."""
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import make_commitment, make_plan
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture

@@ -34,6 +34,14 @@ def html_tag(response) -> str:
     return re.search(r"<html[^>]*>", response.content.decode()).group(0)
 
 
+def page_in(client, path: str, direction: str) -> str:
+    """The page at `path`, which opens and reads in `direction`."""
+    response = client.get(path)
+    assert response.status_code == 200
+    assert f'dir="{direction}"' in html_tag(response)
+    return response.content.decode()
+
+
 def make_stages_done(plan, *, completed: int, in_progress: int = 0):
     """Seven stages: the first `completed` completed, then `in_progress` in progress."""
     for number in range(1, 8):
@@ -237,12 +245,9 @@ def test_home_without_any_plan_says_so(client):
 def test_plan_page(client, plan, commitment, lang, direction):
     older = make_plan(number=4, title_en="Fourth national action plan")
 
-    response = client.get(f"/{lang}/plans/5/")
-
-    assert response.status_code == 200
-    assert f'dir="{direction}"' in html_tag(response)
-    assert commitment.get_absolute_url().replace("/ar/", f"/{lang}/") in response.content.decode()
-    assert f"/{lang}/plans/4/" in response.content.decode()  # link to the other plan
+    text = page_in(client, f"/{lang}/plans/5/", direction)
+    assert commitment.get_absolute_url().replace("/ar/", f"/{lang}/") in text
+    assert f"/{lang}/plans/4/" in text  # link to the other plan
     assert client.get(f"/{lang}/plans/4/").status_code == 200
     assert older.title_en in client.get("/en/plans/4/").content.decode()
 
@@ -265,11 +270,7 @@ def test_plan_without_stage_rows_shows_seven_stages_not_started(client):
 
 @pytest.mark.parametrize(("lang", "direction"), LANGUAGES)
 def test_commitment_page(client, commitment, lang, direction):
-    response = client.get(f"/{lang}/plans/5/commitments/5/")
-
-    assert response.status_code == 200
-    assert f'dir="{direction}"' in html_tag(response)
-    text = response.content.decode()
+    text = page_in(client, f"/{lang}/plans/5/commitments/5/", direction)
     assert "JO0099" in text
     assert 'value="50.0"' in text
     assert (commitment.lead_institution.name_ar if lang == "ar" else "Integrity Commission") in text
@@ -352,11 +353,7 @@ def test_commitment_title_is_escaped(client, plan):
 
 @pytest.mark.parametrize(("lang", "direction"), LANGUAGES)
 def test_meeting_page(client, meeting, lang, direction):
-    response = client.get(f"/{lang}/meetings/{meeting.pk}/")
-
-    assert response.status_code == 200
-    assert f'dir="{direction}"' in html_tag(response)
-    text = response.content.decode()
+    text = page_in(client, f"/{lang}/meetings/{meeting.pk}/", direction)
     assert ("مروان الرفاعي" if lang == "ar" else "Marwan") in text
     assert ("أمين عام" if lang == "ar" else "Secretary General") in text
     assert "Webex" in text
@@ -410,13 +407,9 @@ def test_open_window_page(client, plan, commitment):
     Announcement.objects.create(window=window, channel="facebook", url="https://facebook.com/x")
 
     for lang, direction in LANGUAGES:
-        response = client.get(f"/{lang}/consultations/{window.pk}/")
-        assert response.status_code == 200
-        assert f'dir="{direction}"' in html_tag(response)
-        assert commitment.get_absolute_url().replace("/ar/", f"/{lang}/") in (
-            response.content.decode()
-        )
-        assert "https://facebook.com/x" in response.content.decode()
+        text = page_in(client, f"/{lang}/consultations/{window.pk}/", direction)
+        assert commitment.get_absolute_url().replace("/ar/", f"/{lang}/") in text
+        assert "https://facebook.com/x" in text
 
     text = client.get(f"/en/consultations/{window.pk}/").content.decode()
     assert "Open for comments" in text

@@ -12,18 +12,16 @@ from django.utils import timezone
 
 from commitments.models import MilestoneStatus, PolicyArea
 from consultations.models import Announcement, AnnouncementChannel
-from meetings.models import AttendanceStatus, Honorific, MinutesState
+from meetings.models import MinutesState
 from plans.models import MethodologyStage, Sector, StageStatus
 from tests.factories import (
-    make_agenda_item,
-    make_attendance,
     make_commitment,
     make_meeting,
     make_milestone,
     make_organisation,
     make_outcome,
-    make_person,
     make_plan,
+    make_published_minutes,
     make_window,
 )
 
@@ -106,22 +104,9 @@ def build_plan(size: str, *, number: int = 10):
 def build_meeting(size: str):
     counts = MEETING_SIZES[size]
     plan, commitments = build_plan(SMALL)
-    meeting = make_meeting(
-        plan=plan,
-        minutes_ar="محضر",
-        minutes_state=MinutesState.PUBLISHED,
-        minutes_published_at=timezone.now(),
+    meeting = make_published_minutes(
+        plan=plan, attendees=counts["attendees"], agenda=counts["agenda"]
     )
-    for n in range(counts["attendees"]):
-        make_attendance(
-            meeting=meeting,
-            person=make_person(honorific=Honorific.MR),
-            position_ar="منصب",
-            order=n,
-            status=AttendanceStatus.EXCUSED if n % 3 == 0 else AttendanceStatus.PRESENT,
-        )
-    for n in range(1, counts["agenda"] + 1):
-        make_agenda_item(meeting=meeting, number=n, presenter=make_person(), discussion_ar="نقاش")
     more = [make_commitment(plan=plan) for _ in range(counts["linked"])]
     for n in range(1, counts["outcomes"] + 1):
         outcome = make_outcome(

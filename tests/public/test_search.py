@@ -9,12 +9,7 @@ from meetings.models import MinutesState
 from public.search import BETWEEN, FIELDS, query_words, searched_rows, word_pattern
 from tests.factories import make_commitment, make_document, make_meeting, make_plan
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def found(client, query: str, language: str = "ar") -> str:

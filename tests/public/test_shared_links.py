@@ -4,14 +4,14 @@ never carries one visitor's parameters to the next; parameters a page reads stil
 
 import pytest
 
-from tests.factories import make_commitment, make_plan
+from tests.factories import make_commitment, make_fifth_plan
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def commitment():
-    plan = make_plan(number=5, title_en="Fifth plan", title_ar="الخطة الخامسة")
+    plan = make_fifth_plan()
     return make_commitment(plan=plan, number=1, title_en="Open contracting", is_published=True)
 
 

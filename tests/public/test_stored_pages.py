@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 
-from tests.factories import make_plan, make_user
+from tests.factories import make_fifth_plan, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ BEFORE_THE_VIEW = mock.patch(
 
 @pytest.fixture
 def plan():
-    return make_plan(number=5, title_en="Fifth plan", title_ar="الخطة الخامسة")
+    return make_fifth_plan()
 
 
 def headers(response) -> dict:

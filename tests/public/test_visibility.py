@@ -12,14 +12,14 @@ from django.utils import timezone
 from commitments.models import Commitment
 from consultations.models import Comment, CommentWindow, ModerationState
 from core.roles import EDITOR
-from meetings.models import Meeting, MinutesState
+from meetings.models import Meeting
 from plans.models import ActionPlan, Document
 from tests.factories import (
     make_comment,
     make_commitment,
     make_document,
-    make_meeting,
     make_plan,
+    make_published_meeting,
     make_user,
     make_window,
 )
@@ -28,19 +28,13 @@ SHOWN = "Shown everywhere"
 HIDDEN = "Never on the public site"
 
 
-def published_minutes(**fields) -> Meeting:
-    return make_meeting(
-        minutes_state=MinutesState.PUBLISHED, minutes_published_at=timezone.now(), **fields
-    )
-
-
 def rows_of(plan, label: str) -> dict:
     """A commitment, published minutes, a public window with a published comment and a
     public document on `plan`, each titled `label`."""
     window = make_window(plan=plan, title_en=f"{label} window")
     return {
         "commitment": make_commitment(plan=plan, title_en=f"{label} commitment"),
-        "meeting": published_minutes(plan=plan, title_en=f"{label} meeting"),
+        "meeting": make_published_meeting(plan=plan, title_en=f"{label} meeting"),
         "window": window,
         "comment": make_comment(
             window=window,
@@ -59,7 +53,7 @@ class VisibilityTests(TestCase):
     def setUpTestData(cls):
         cls.public_plan = make_plan(number=71, title_en=f"{SHOWN} plan")
         cls.shown = rows_of(cls.public_plan, SHOWN)
-        cls.shown["forum"] = published_minutes(title_en=f"{SHOWN} forum meeting")
+        cls.shown["forum"] = make_published_meeting(title_en=f"{SHOWN} forum meeting")
         cls.private_plan = make_plan(number=72, is_public=False, title_en=f"{HIDDEN} plan")
         cls.foreign_plan = make_plan(number=73, country_code="TN", title_en=f"{HIDDEN} plan")
         cls.hidden = [rows_of(cls.private_plan, HIDDEN), rows_of(cls.foreign_plan, HIDDEN)]

@@ -11,12 +11,12 @@ from html.parser import HTMLParser
 
 from django.contrib.auth.models import User
 from django.db import models
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.utils import timezone
 
 from core import roles
 from demo import loader as demo
-from tests.helpers import Crawl, domain_models, kind
+from tests.helpers import FAST, Crawl, domain_models, kind
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 # Text no element can isolate inside: the window title, scripts, and form controls' values.
@@ -86,7 +86,7 @@ def user_texts() -> set[str]:
     return texts
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+@FAST
 class IsolationTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -1,15 +1,16 @@
 """The staff workspace's own sign-in and sign-out pages."""
 
-from django.test import TestCase, override_settings
+from django.test import TestCase
 
 from core.roles import EDITOR
 from tests.factories import make_user
+from tests.helpers import FAST
 
 LOGIN = "/ar/manage/login/"
 PASSWORD = "correct-horse-battery"
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+@FAST
 class SignInPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):

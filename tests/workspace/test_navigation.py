@@ -10,7 +10,7 @@ import re
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.utils import timezone, translation
 
 from commitments.models import Commitment
@@ -19,12 +19,12 @@ from core import roles
 from demo import loader as demo
 from meetings.models import Meeting
 from plans.models import ActionPlan
-from tests.helpers import Crawl, kind, links_of
+from tests.helpers import FAST, Crawl, kind, links_of
 
 PASSWORD = "demo-password-long-enough"
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+@FAST
 class NavigationTests(TestCase):
     @classmethod
     def setUpTestData(cls):
