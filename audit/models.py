@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.constraints import one_of
 
 # Only what nothing else records: permission refusals and imports. Sign-ins come from
 # django-axes, publishing, stage changes and moderation from the rows that already carry who
@@ -42,9 +43,7 @@ class AuditEvent(models.Model):
         db_table = "plans_auditevent"
         ordering = ["-at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=AuditAction.values), name="auditevent_action_valid"
-            ),
+            one_of("auditevent", "action", AuditAction.values),
         ]
 
     def __str__(self):

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -18,6 +18,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.constraints import not_before, not_empty, one_of, positive
 from core.i18n import Translated, bilingual_names, choice_label
 from core.roles import is_agency_scoped
 from core.storage import private_storage
@@ -261,20 +262,14 @@ class Commitment(models.Model):
                 name="commitment_unique_ogp_id",
                 violation_error_message=_("Another commitment already has this OGP id."),
             ),
-            models.CheckConstraint(
-                condition=Q(number__gte=1),
-                name="commitment_number_positive",
-                violation_error_message=_("The commitment number must be 1 or more."),
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=CommitmentStatus.values), name="commitment_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True)
-                | Q(starts_on__isnull=True)
-                | Q(ends_on__gte=F("starts_on")),
+            positive("commitment", "number", _("The commitment number must be 1 or more.")),
+            one_of("commitment", "status", CommitmentStatus.values),
+            not_before(
+                "ends_on",
+                "starts_on",
                 name="commitment_dates_in_order",
-                violation_error_message=_("The commitment must not end before it starts."),
+                message=_("The commitment must not end before it starts."),
+                optional=("ends_on", "starts_on"),
             ),
             models.CheckConstraint(
                 condition=~Q(title_ar="") | ~Q(title_en=""),
@@ -484,24 +479,15 @@ class Milestone(models.Model):
             models.UniqueConstraint(
                 fields=["commitment", "number"], name="milestone_unique_number_per_commitment"
             ),
-            models.CheckConstraint(
-                condition=Q(number__gte=1),
-                name="milestone_number_positive",
-                violation_error_message=_("The milestone number must be 1 or more."),
-            ),
-            models.CheckConstraint(
-                condition=Q(weight__gte=1),
-                name="milestone_weight_positive",
-                violation_error_message=_("The milestone weight must be 1 or more."),
-            ),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")),
+            positive("milestone", "number", _("The milestone number must be 1 or more.")),
+            positive("milestone", "weight", _("The milestone weight must be 1 or more.")),
+            not_before(
+                "ends_on",
+                "starts_on",
                 name="milestone_dates_in_order",
-                violation_error_message=_("The milestone must not end before it starts."),
+                message=_("The milestone must not end before it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=MilestoneStatus.values), name="milestone_status_valid"
-            ),
+            one_of("milestone", "status", MilestoneStatus.values),
             models.CheckConstraint(
                 condition=Q(progress_percent__lte=100),
                 name="milestone_percent_at_most_100",
@@ -571,9 +557,7 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("progress reports")
         ordering = ["milestone", "-reported_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=MilestoneStatus.values), name="progressreport_status_valid"
-            ),
+            one_of("progressreport", "status", MilestoneStatus.values),
             models.CheckConstraint(
                 condition=Q(progress_percent__lte=100),
                 name="progressreport_percent_at_most_100",
@@ -651,18 +635,20 @@ class ApprovalLetter(models.Model):
         verbose_name_plural = _("approval letters")
         ordering = ["commitment", "-sent_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(decision__in=Decision.values), name="approval_decision_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(due_on__isnull=True) | Q(due_on__gte=F("sent_on")),
+            one_of("approval", "decision", Decision.values),
+            not_before(
+                "due_on",
+                "sent_on",
                 name="approval_due_after_sent",
-                violation_error_message=_("The reply cannot be due before the letter was sent."),
+                message=_("The reply cannot be due before the letter was sent."),
+                optional=("due_on",),
             ),
-            models.CheckConstraint(
-                condition=Q(received_on__isnull=True) | Q(received_on__gte=F("sent_on")),
+            not_before(
+                "received_on",
+                "sent_on",
                 name="approval_received_after_sent",
-                violation_error_message=_("The reply cannot arrive before the letter was sent."),
+                message=_("The reply cannot arrive before the letter was sent."),
+                optional=("received_on",),
             ),
             models.CheckConstraint(
                 condition=Q(decision=Decision.PENDING) | Q(received_on__isnull=False),
@@ -761,10 +747,8 @@ class IRMReport(models.Model):
         verbose_name_plural = _("IRM reports")
         ordering = ["plan", "published_on", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=IRMReportKind.values), name="irmreport_kind_valid"
-            ),
-            models.CheckConstraint(condition=~Q(title_en=""), name="irmreport_title_not_empty"),
+            one_of("irmreport", "kind", IRMReportKind.values),
+            not_empty("", "title_en", name="irmreport_title_not_empty"),
         ]
 
     def __str__(self):
@@ -817,13 +801,8 @@ class IRMFinding(models.Model):
             models.UniqueConstraint(
                 fields=["report", "requirement"], name="irmfinding_unique_requirement_per_report"
             ),
-            models.CheckConstraint(
-                condition=Q(verdict__in=RequirementVerdict.values), name="irmfinding_verdict_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(requirement__in=MinimumRequirement.values),
-                name="irmfinding_requirement_valid",
-            ),
+            one_of("irmfinding", "verdict", RequirementVerdict.values),
+            one_of("irmfinding", "requirement", MinimumRequirement.values),
         ]
 
     def __str__(self):
@@ -888,22 +867,22 @@ class IRMAssessment(models.Model):
         verbose_name = _("IRM assessment")
         verbose_name_plural = _("IRM assessments")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(potential_for_results="")
-                | Q(potential_for_results__in=Potential.values),
+            one_of(
+                "",
+                "potential_for_results",
+                Potential.values,
+                blank=True,
                 name="irm_potential_valid",
             ),
-            models.CheckConstraint(
-                condition=Q(completion="") | Q(completion__in=Completion.values),
-                name="irm_completion_valid",
+            one_of("", "completion", Completion.values, blank=True, name="irm_completion_valid"),
+            one_of(
+                "", "early_results", EarlyResults.values, blank=True, name="irm_early_results_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(early_results="") | Q(early_results__in=EarlyResults.values),
-                name="irm_early_results_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(opened_government="")
-                | Q(opened_government__in=OpenedGovernment.values),
+            one_of(
+                "",
+                "opened_government",
+                OpenedGovernment.values,
+                blank=True,
                 name="irm_opened_government_valid",
             ),
         ]
@@ -999,13 +978,9 @@ class CivilSocietyRating(models.Model):
             models.UniqueConstraint(
                 fields=["milestone", "organisation"], name="csrating_one_per_organisation"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=MilestoneStatus.values), name="csrating_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(rating__in=ProgressLevel.values), name="csrating_rating_valid"
-            ),
-            models.CheckConstraint(condition=~Q(evidence=""), name="csrating_evidence_not_empty"),
+            one_of("csrating", "status", MilestoneStatus.values),
+            one_of("csrating", "rating", ProgressLevel.values),
+            not_empty("csrating", "evidence"),
         ]
 
     def __str__(self):

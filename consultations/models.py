@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Milestone
+from core.constraints import language, not_before, not_empty, one_of
 from core.i18n import Translated
 from plans.models import ActionPlan, Sector, on_public_plan
 
@@ -130,17 +131,15 @@ class CommentWindow(models.Model):
         ordering = ["-opens_at"]
         permissions = [("schedule_window", _("Can open and close a comment window"))]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closes_at__gt=F("opens_at")),
+            not_before(
+                "closes_at",
+                "opens_at",
                 name="window_closes_after_opens",
-                violation_error_message=_("The window must close after it opens."),
+                message=_("The window must close after it opens."),
+                strict=True,
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=WindowKind.values), name="window_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(audience__in=Audience.values), name="window_audience_valid"
-            ),
+            one_of("window", "kind", WindowKind.values),
+            one_of("window", "audience", Audience.values),
         ]
 
     def __str__(self):
@@ -209,10 +208,7 @@ class Announcement(models.Model):
         verbose_name_plural = _("announcements")
         ordering = ["window", "announced_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(channel__in=AnnouncementChannel.values),
-                name="announcement_channel_valid",
-            ),
+            one_of("announcement", "channel", AnnouncementChannel.values),
         ]
 
     def __str__(self):
@@ -359,7 +355,7 @@ class Theme(models.Model):
         ordering = ["window", "name_ar"]
         constraints = [
             models.UniqueConstraint(fields=["window", "name_ar"], name="theme_unique_name"),
-            models.CheckConstraint(condition=~Q(name_ar=""), name="theme_has_arabic_name"),
+            not_empty("", "name_ar", name="theme_has_arabic_name"),
         ]
 
     def __str__(self):
@@ -682,15 +678,9 @@ class Comment(models.Model):
             models.UniqueConstraint(
                 fields=["tracking_number"], name="comment_unique_tracking_number"
             ),
-            models.CheckConstraint(
-                condition=Q(state__in=ModerationState.values), name="comment_state_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(channel__in=Channel.values), name="comment_channel_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(part__in=CommentPart.values), name="comment_part_valid"
-            ),
+            one_of("comment", "state", ModerationState.values),
+            one_of("comment", "channel", Channel.values),
+            one_of("comment", "part", CommentPart.values),
             models.CheckConstraint(
                 condition=(
                     Q(state=ModerationState.HIDDEN) & Q(hidden_reason__in=HiddenReason.values)
@@ -701,7 +691,7 @@ class Comment(models.Model):
                     "A hidden comment needs a reason; a comment that is not hidden has none."
                 ),
             ),
-            models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
+            not_empty("comment", "body"),
             # A member's remark is never published nor shown hidden: whatever a screen or
             # the admin tries, the database keeps it for staff and its author only.
             models.CheckConstraint(
@@ -709,12 +699,8 @@ class Comment(models.Model):
                 name="comment_member_remark_stays_private",
                 violation_error_message=_("A forum member's remark is never published or hidden."),
             ),
-            models.CheckConstraint(
-                condition=Q(sector="") | Q(sector__in=Sector.values), name="comment_sector_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(region="") | Q(region__in=Region.values), name="comment_region_valid"
-            ),
+            one_of("", "sector", Sector.values, blank=True, name="comment_sector_valid"),
+            one_of("", "region", Region.values, blank=True, name="comment_region_valid"),
         ]
 
     def __str__(self):
@@ -831,9 +817,7 @@ class Response(models.Model):
         permissions = [("publish_response", _("Can publish a response"))]
         # One response per comment: the one-to-one `comment` field's own unique index.
         constraints = [
-            models.CheckConstraint(
-                condition=Q(outcome__in=Outcome.values), name="response_outcome_valid"
-            ),
+            one_of("response", "outcome", Outcome.values),
             models.CheckConstraint(
                 condition=~Q(reason_ar="") | ~Q(reason_en=""),
                 name="response_has_reason",
@@ -889,10 +873,7 @@ class Subscription(models.Model):
                 name="subscription_has_a_topic",
                 violation_error_message=_("Choose at least one kind of news."),
             ),
-            models.CheckConstraint(
-                condition=Q(language__in=[code for code, _label in settings.LANGUAGES]),
-                name="subscription_language_valid",
-            ),
+            language("subscription"),
         ]
 
     def __str__(self):

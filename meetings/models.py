@@ -5,13 +5,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment
+from core.constraints import not_before, not_empty, one_of, positive
 from core.i18n import Translated, choice_label
 from core.storage import private_storage  # migration 0003 names it from here
 from plans.models import ActionPlan, Organisation, Sector, on_public_plan
@@ -54,7 +55,7 @@ class Body(models.Model):
         verbose_name_plural = _("bodies")
         ordering = ["kind", "name_ar"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=BodyKind.values), name="body_kind_valid"),
+            one_of("body", "kind", BodyKind.values),
             models.CheckConstraint(
                 condition=(Q(kind=BodyKind.TASK_FORCE) & Q(commitment__isnull=False))
                 | (~Q(kind=BodyKind.TASK_FORCE) & Q(commitment__isnull=True)),
@@ -118,10 +119,8 @@ class Person(models.Model):
         verbose_name_plural = _("people")
         ordering = ["name_ar"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name_ar=""), name="person_name_ar_not_empty"),
-            models.CheckConstraint(
-                condition=Q(honorific__in=Honorific.values), name="person_honorific_valid"
-            ),
+            not_empty("person", "name_ar"),
+            one_of("person", "honorific", Honorific.values),
         ]
 
     def __str__(self):
@@ -183,13 +182,13 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["body", "person", "organisation"], name="membership_unique_person_per_body"
             ),
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True)
-                | Q(starts_on__isnull=True)
-                | Q(ends_on__gte=F("starts_on")),
+            one_of("membership", "role", Role.values),
+            not_before(
+                "ends_on",
+                "starts_on",
                 name="membership_dates_in_order",
-                violation_error_message=_("A membership must not end before it starts."),
+                message=_("A membership must not end before it starts."),
+                optional=("ends_on", "starts_on"),
             ),
         ]
 
@@ -372,15 +371,15 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
         permissions = [("publish_minutes", _("Can publish meeting minutes"))]
         constraints = [
-            models.CheckConstraint(condition=Q(mode__in=Mode.values), name="meeting_mode_valid"),
-            models.CheckConstraint(
-                condition=Q(minutes_state__in=MinutesState.values),
-                name="meeting_minutes_state_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+            one_of("meeting", "mode", Mode.values),
+            one_of("meeting", "minutes_state", MinutesState.values),
+            not_before(
+                "ends_at",
+                "starts_at",
                 name="meeting_ends_after_start",
-                violation_error_message=_("The meeting must end after it starts."),
+                message=_("The meeting must end after it starts."),
+                strict=True,
+                optional=("ends_at",),
             ),
             models.CheckConstraint(
                 condition=Q(mode=Mode.IN_PERSON) | ~Q(platform=""),
@@ -469,10 +468,8 @@ class Attendance(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "person"], name="attendance_unique_person_per_meeting"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=AttendanceStatus.values), name="attendance_status_valid"
-            ),
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="attendance_role_valid"),
+            one_of("attendance", "status", AttendanceStatus.values),
+            one_of("attendance", "role", Role.values),
         ]
 
     def __str__(self):
@@ -516,11 +513,7 @@ class AgendaItem(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "number"], name="agendaitem_unique_number_per_meeting"
             ),
-            models.CheckConstraint(
-                condition=Q(number__gte=1),
-                name="agendaitem_number_positive",
-                violation_error_message=_("The agenda item number must be 1 or more."),
-            ),
+            positive("agendaitem", "number", _("The agenda item number must be 1 or more.")),
         ]
 
     def __str__(self):
@@ -573,15 +566,9 @@ class Outcome(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "number"], name="outcome_unique_number_per_meeting"
             ),
-            models.CheckConstraint(
-                condition=Q(number__gte=1),
-                name="outcome_number_positive",
-                violation_error_message=_("The outcome number must be 1 or more."),
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=OutcomeStatus.values), name="outcome_status_valid"
-            ),
-            models.CheckConstraint(condition=~Q(decision_ar=""), name="outcome_decision_not_empty"),
+            positive("outcome", "number", _("The outcome number must be 1 or more.")),
+            one_of("outcome", "status", OutcomeStatus.values),
+            not_empty("", "decision_ar", name="outcome_decision_not_empty"),
         ]
 
     def __str__(self):
@@ -617,7 +604,7 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
         ordering = ["agenda_item", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(title=""), name="attachment_title_not_empty"),
+            not_empty("attachment", "title"),
         ]
 
     def __str__(self):
@@ -653,7 +640,7 @@ class Remark(models.Model):
         verbose_name_plural = _("remarks on the minutes")
         ordering = ["meeting", "created_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(body=""), name="remark_body_not_empty"),
+            not_empty("remark", "body"),
         ]
 
     def __str__(self):

@@ -6,12 +6,13 @@ approved? is every comment answered?) reach the stage gates through `plans.gates
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.constraints import language, not_before, not_empty, one_of, positive
 from core.i18n import Translated, choice_label
 from core.pdf import failure_text
 
@@ -55,10 +56,8 @@ class Organisation(models.Model):
         ordering = ["name_ar"]
         constraints = [
             models.UniqueConstraint(fields=["name_ar"], name="organisation_unique_name_ar"),
-            models.CheckConstraint(
-                condition=Q(sector__in=Sector.values), name="organisation_sector_valid"
-            ),
-            models.CheckConstraint(condition=~Q(name_ar=""), name="organisation_name_ar_not_empty"),
+            one_of("organisation", "sector", Sector.values),
+            not_empty("organisation", "name_ar"),
         ]
 
     def __str__(self):
@@ -86,7 +85,7 @@ class OrganisationName(models.Model):
         ordering = ["organisation", "name"]
         constraints = [
             models.UniqueConstraint(fields=["key"], name="organisationname_unique_key"),
-            models.CheckConstraint(condition=~Q(key=""), name="organisationname_key_not_empty"),
+            not_empty("organisationname", "key"),
         ]
 
     def __str__(self):
@@ -200,19 +199,15 @@ class ActionPlan(models.Model):
             models.UniqueConstraint(
                 fields=["country_code", "number"], name="actionplan_unique_number_per_country"
             ),
-            models.CheckConstraint(
-                condition=Q(number__gte=1),
-                name="actionplan_number_positive",
-                violation_error_message=_("The plan number must be 1 or more."),
-            ),
-            models.CheckConstraint(
-                condition=Q(ends_on__gt=F("starts_on")),
+            positive("actionplan", "number", _("The plan number must be 1 or more.")),
+            not_before(
+                "ends_on",
+                "starts_on",
                 name="actionplan_period_in_order",
-                violation_error_message=_("The plan period must end after it starts."),
+                message=_("The plan period must end after it starts."),
+                strict=True,
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=PlanStatus.values), name="actionplan_status_valid"
-            ),
+            one_of("actionplan", "status", PlanStatus.values),
             models.CheckConstraint(
                 condition=~Q(status__in=PUBLISHED_PLAN_STATUSES) | Q(published_on__isnull=False),
                 name="actionplan_published_has_date",
@@ -285,22 +280,20 @@ class MethodologyStage(models.Model):
             models.CheckConstraint(
                 condition=Q(number__gte=1, number__lte=STAGE_COUNT), name="stage_number_1_to_7"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=StageStatus.values), name="stage_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(planned_end__isnull=True)
-                | Q(planned_start__isnull=True)
-                | Q(planned_end__gte=F("planned_start")),
+            one_of("stage", "status", StageStatus.values),
+            not_before(
+                "planned_end",
+                "planned_start",
                 name="stage_planned_dates_in_order",
-                violation_error_message=_("The planned end must not be before the planned start."),
+                message=_("The planned end must not be before the planned start."),
+                optional=("planned_end", "planned_start"),
             ),
-            models.CheckConstraint(
-                condition=Q(actual_end__isnull=True)
-                | Q(actual_start__isnull=True)
-                | Q(actual_end__gte=F("actual_start")),
+            not_before(
+                "actual_end",
+                "actual_start",
                 name="stage_actual_dates_in_order",
-                violation_error_message=_("The actual end must not be before the actual start."),
+                message=_("The actual end must not be before the actual start."),
+                optional=("actual_end", "actual_start"),
             ),
             models.CheckConstraint(
                 condition=~Q(status=StageStatus.COMPLETED) | Q(actual_end__isnull=False),
@@ -382,9 +375,7 @@ class Document(models.Model):
         verbose_name_plural = _("documents")
         ordering = ["-published_at", "-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=DocumentKind.values), name="document_kind_valid"
-            ),
+            one_of("document", "kind", DocumentKind.values),
             models.CheckConstraint(
                 condition=~Q(file="") | ~Q(url=""),
                 name="document_has_file_or_link",
@@ -395,10 +386,7 @@ class Document(models.Model):
                 name="document_public_has_timestamp",
                 violation_error_message=_("A public document needs its publication time."),
             ),
-            models.CheckConstraint(
-                condition=Q(language__in=[code for code, _label in settings.LANGUAGES]),
-                name="document_language_valid",
-            ),
+            language("document"),
         ]
 
     def __str__(self):
@@ -470,13 +458,8 @@ class PlanPublication(models.Model):
             models.UniqueConstraint(
                 fields=["plan", "number", "language"], name="planpublication_unique_version"
             ),
-            models.CheckConstraint(
-                condition=Q(number__gte=1), name="planpublication_number_positive"
-            ),
-            models.CheckConstraint(
-                condition=Q(language__in=[code for code, _label in settings.LANGUAGES]),
-                name="planpublication_language_valid",
-            ),
+            positive("planpublication", "number"),
+            language("planpublication"),
         ]
 
     def __str__(self):
@@ -519,13 +502,8 @@ class PlanPdf(models.Model):
                 fields=["plan", "language", "audience", "content_key"],
                 name="planpdf_unique_content",
             ),
-            models.CheckConstraint(
-                condition=Q(audience__in=PdfAudience.values), name="planpdf_audience_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(language__in=[code for code, _label in settings.LANGUAGES]),
-                name="planpdf_language_valid",
-            ),
+            one_of("planpdf", "audience", PdfAudience.values),
+            language("planpdf"),
             # A stored draft is either a file or the reason there is none, never both.
             models.CheckConstraint(
                 condition=(Q(failure="") & ~Q(file="")) | (~Q(failure="") & Q(file="")),
