@@ -598,6 +598,14 @@ def window_detail(request, pk: int):
     )
 
 
+# The schedule page's buttons that act at once: the service each calls, and what it says.
+SCHEDULE_STEPS = {
+    "open": (services.open_window_now, gettext_lazy("The window is open for comments.")),
+    "report": (services.announce_report, gettext_lazy("Subscribers are being told of the report.")),
+    "close": (services.close_window_now, gettext_lazy("The window is closed: no more comments.")),
+}
+
+
 @workspace_view("consultations.change_commentwindow", services.SCHEDULE_PERMISSION)
 @require_http_methods(["GET", "POST"])
 def window_schedule(request, pk: int):
@@ -620,17 +628,10 @@ def window_schedule(request, pk: int):
                     )
                     messages.success(request, _("The schedule was saved."))
                     return redirect("manage:consultation_window", pk=window.pk)
-            elif step == "open":
-                services.open_window_now(window=window, user=request.user)
-                messages.success(request, _("The window is open for comments."))
-                return redirect("manage:consultation_window", pk=window.pk)
-            elif step == "report":
-                services.announce_report(window=window, user=request.user)
-                messages.success(request, _("Subscribers are being told of the report."))
-                return redirect("manage:consultation_window", pk=window.pk)
-            elif step == "close":
-                services.close_window_now(window=window, user=request.user)
-                messages.success(request, _("The window is closed: no more comments."))
+            elif step in SCHEDULE_STEPS:
+                service, done = SCHEDULE_STEPS[step]
+                service(window=window, user=request.user)
+                messages.success(request, done)
                 return redirect("manage:consultation_window", pk=window.pk)
             else:
                 raise ValidationError(_("Unknown action."))
