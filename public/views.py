@@ -75,6 +75,17 @@ def query_without_page(request, allowed: list[str]) -> str:
     return query.urlencode()
 
 
+def filter_context(request, selected: dict) -> dict:
+    """What a filtered list's template shows of its filters (`selected`: each filter's value
+    read from the query string, None when unset): the values as its form shows them,
+    whether any is set, and the filters' query string for the pager's links."""
+    return {
+        "selected": {key: str(value) if value else "" for key, value in selected.items()},
+        "filtered": any(selected.values()),
+        "query": query_without_page(request, list(selected)),
+    }
+
+
 def choice_list(choices) -> list[dict]:
     return [{"value": str(value), "label": label} for value, label in choices]
 
@@ -90,8 +101,6 @@ def plan_list(request):
 
 
 # --- commitments ------------------------------------------------------------------------
-
-COMMITMENT_FILTERS = ["plan", "institution", "value", "status"]
 
 
 def lead_institutions():
@@ -137,9 +146,7 @@ def commitment_list(request):
         "institutions": list(lead_institutions()),
         "values": choice_list(values),
         "statuses": choice_list(CommitmentStatus.choices),
-        "selected": {key: str(value) if value else "" for key, value in selected.items()},
-        "filtered": any(selected.values()),
-        "query": query_without_page(request, COMMITMENT_FILTERS),
+        **filter_context(request, selected),
     }
     return render(request, "commitments/commitment_list.html", context)
 
@@ -160,15 +167,12 @@ def meeting_list(request):
         "page": page,
         "meetings": list(page.object_list),
         "plans": plans,
-        "selected": {"plan": str(plan_number or "")},
-        "query": query_without_page(request, ["plan"]),
+        **filter_context(request, {"plan": plan_number}),
     }
     return render(request, "meetings/meeting_list.html", context)
 
 
 # --- the document repository -----------------------------------------------------------
-
-DOCUMENT_FILTERS = ["plan", "stage", "kind"]
 
 
 @require_safe
@@ -197,9 +201,7 @@ def document_list(request):
         "plans": plans,
         "stages": choice_list(STAGE_NAMES.items()),
         "kinds": choice_list(DocumentKind.choices),
-        "selected": {key: str(value) if value else "" for key, value in selected.items()},
-        "filtered": any(selected.values()),
-        "query": query_without_page(request, DOCUMENT_FILTERS),
+        **filter_context(request, selected),
     }
     return render(request, "plans/document_list.html", context)
 
