@@ -60,16 +60,16 @@ def client_key(_group, request) -> str:
     return client_address(request) or "unknown"
 
 
-def comment_rate_limited(request) -> bool:
-    """Count this post against its address; True once the address is over the limit."""
+def rate_limited(request, group: str) -> bool:
+    """Count this post of `group` (comments, subscriptions) against its address; True once
+    the address is over the limit."""
     return is_ratelimited(
-        request,
-        group="consultations.comment",
-        key=client_key,
-        rate=comment_rate(),
-        method="POST",
-        increment=True,
+        request, group=group, key=client_key, rate=comment_rate(), method="POST", increment=True
     )
+
+
+def comment_rate_limited(request) -> bool:
+    return rate_limited(request, "consultations.comment")
 
 
 # The tokens of the comments this browser sent lately, kept in a signed cookie: a form the
@@ -397,17 +397,6 @@ def report_pdf(request, pk: int):
 # --- Subscriptions -----------------------------------------------------------------------
 
 
-def subscribe_rate_limited(request) -> bool:
-    return is_ratelimited(
-        request,
-        group="consultations.subscribe",
-        key=client_key,
-        rate=comment_rate(),
-        method="POST",
-        increment=True,
-    )
-
-
 # The sign-up page is served from the page cache, so its form carries no CSRF value:
 # subscribe-form.js asks `subscribe_token` for one when the visitor reaches the form. The
 # CSRF check runs inside: a form sent without it (no JavaScript) comes back with it and the
@@ -430,7 +419,7 @@ def subscribe(request):
                 "notice": _("Your sign-up is not sent yet. Check it below, then press “Sign up”."),
             }
             return render(request, "consultations/subscribe.html", context)
-        if subscribe_rate_limited(request):
+        if rate_limited(request, "consultations.subscribe"):
             form.add_error(None, _("Too many sign-ups from your connection. Try again later."))
             status = 429
         elif form.is_valid():
