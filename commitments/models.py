@@ -18,7 +18,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.constraints import not_before, not_empty, one_of, positive
+from core.constraints import not_before, not_empty, one_of, percent_done, positive
 from core.i18n import Translated, bilingual_names, choice_label
 from core.roles import is_agency_scoped
 from core.storage import private_storage
@@ -488,11 +488,7 @@ class Milestone(models.Model):
                 message=_("The milestone must not end before it starts."),
             ),
             one_of("milestone", "status", MilestoneStatus.values),
-            models.CheckConstraint(
-                condition=Q(progress_percent__lte=100),
-                name="milestone_percent_at_most_100",
-                violation_error_message=_("The percent done must be between 0 and 100."),
-            ),
+            percent_done("milestone"),
         ]
 
     def __str__(self):
@@ -558,11 +554,7 @@ class ProgressReport(models.Model):
         ordering = ["milestone", "-reported_at"]
         constraints = [
             one_of("progressreport", "status", MilestoneStatus.values),
-            models.CheckConstraint(
-                condition=Q(progress_percent__lte=100),
-                name="progressreport_percent_at_most_100",
-                violation_error_message=_("The percent done must be between 0 and 100."),
-            ),
+            percent_done("progressreport"),
         ]
 
     def __str__(self):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import PERCENT_DONE_MESSAGE, is_percent
 from core.uploads import validate_document
 
 from .models import MilestoneStatus, ProgressReport
@@ -35,8 +36,8 @@ class ProgressReportForm(forms.ModelForm):
 
     def clean_progress_percent(self):
         value = self.cleaned_data["progress_percent"]
-        if value is not None and not 0 <= value <= 100:
-            raise forms.ValidationError(_("The percent done must be between 0 and 100."))
+        if value is not None and not is_percent(value):
+            raise forms.ValidationError(PERCENT_DONE_MESSAGE)
         return value
 
     def clean_evidence_file(self):

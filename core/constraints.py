@@ -14,8 +14,17 @@ import functools
 import operator
 
 from django.db.models import CheckConstraint, F, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.i18n import LANGUAGE_CODES
+
+# A share done of a milestone (its record, a progress report, a spreadsheet's cell, a form):
+# a whole percent from 0 to 100, refused with this message wherever it is typed.
+PERCENT_DONE_MESSAGE = _("The percent done must be between 0 and 100.")
+
+
+def is_percent(value) -> bool:
+    return 0 <= value <= 100
 
 
 def one_of(
@@ -66,4 +75,13 @@ def not_before(
         condition=functools.reduce(operator.or_, parts),
         name=name,
         violation_error_message=message,
+    )
+
+
+def percent_done(prefix: str, field: str = "progress_percent") -> CheckConstraint:
+    """`field` (a positive whole number) is at most 100: "<prefix>_percent_at_most_100"."""
+    return CheckConstraint(
+        condition=Q(**{f"{field}__lte": 100}),
+        name=f"{prefix}_percent_at_most_100",
+        violation_error_message=PERCENT_DONE_MESSAGE,
     )

@@ -36,6 +36,7 @@ from import_export import fields, resources, widgets
 
 from core.access import is_workspace_user
 from core.arabic import ascii_digits, normalise
+from core.constraints import PERCENT_DONE_MESSAGE, is_percent
 from core.i18n import isolated, left_to_right
 from core.spreadsheets import (
     HEADER_SEARCH_ROWS,
@@ -122,8 +123,8 @@ class PercentCell(IntCell):
         if isinstance(value, float) and 0 < value < 1:
             value = value * 100  # a cell formatted as a percentage
         number = super().read(value)
-        if not 0 <= number <= 100:
-            raise ValueError(_("The percent done must be between 0 and 100."))
+        if not is_percent(number):
+            raise ValueError(str(PERCENT_DONE_MESSAGE))
         return number
 
 

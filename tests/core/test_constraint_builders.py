@@ -56,3 +56,28 @@ class ConstraintBuilderTests(SimpleTestCase):
             not_before("closes_at", "opens_at", name="w", strict=True),
             CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="w"),
         )
+
+
+class PercentDoneTests(SimpleTestCase):
+    """A milestone's share done is refused outside 0–100 with one message, by the database
+    (both tables), the progress form and a spreadsheet's cell alike."""
+
+    def test_the_constraint_and_the_message(self):
+        from django.utils import translation
+
+        from core.constraints import PERCENT_DONE_MESSAGE, is_percent, percent_done
+
+        self.assertEqual(
+            percent_done("milestone"),
+            CheckConstraint(
+                condition=Q(progress_percent__lte=100),
+                name="milestone_percent_at_most_100",
+                violation_error_message=PERCENT_DONE_MESSAGE,
+            ),
+        )
+        self.assertTrue(is_percent(0) and is_percent(100))
+        self.assertFalse(is_percent(101) or is_percent(-1))
+        with translation.override("ar"):
+            self.assertNotEqual(
+                str(PERCENT_DONE_MESSAGE), "The percent done must be between 0 and 100."
+            )
