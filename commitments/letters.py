@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,7 +23,7 @@ from core.access import workspace_view
 from core.concurrency import StaleEdit
 from core.conflicts import conflict_context, rebase_form
 from core.diffs import field_changes
-from core.i18n import active_language, in_language
+from core.i18n import DIRECTIONS, active_language, in_language
 from core.pdf import PDF_BASE_URL, PdfUnavailable, render_pdf, unavailable_response
 from core.roles import is_agency_scoped
 
@@ -99,7 +98,7 @@ def text_in_language(text: dict, name: str) -> dict:
     return {
         "value": value,
         "lang": code,
-        "dir": "rtl" if get_language_info(code)["bidi"] else "ltr",
+        "dir": DIRECTIONS[code],
         "foreign": code != active_language(),
     }
 

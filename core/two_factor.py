@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -109,8 +110,6 @@ def second_step_view(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_workspace_user(request.user):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -6,9 +6,11 @@ import datetime
 from django.test import TestCase
 
 from commitments.models import ApprovalLetter, Commitment, Milestone
-from plans.models import ActionPlan, MethodologyStage
+from meetings.models import Meeting
+from plans.models import STAGE_COUNT, ActionPlan, MethodologyStage
 from tests.factories import (
     make_commitment,
+    make_meeting,
     make_milestone,
     make_organisation,
     make_plan,
@@ -26,6 +28,7 @@ class AdminWritesThroughServicesTests(TestCase):
         make_stages(cls.plan)
         cls.commitment = make_commitment(plan=cls.plan, is_published=False)
         cls.milestone = make_milestone(commitment=cls.commitment, number=1, weight=100)
+        cls.meeting = make_meeting(plan=cls.plan)
 
     def setUp(self):
         self.client.force_login(self.superuser)
@@ -38,6 +41,40 @@ class AdminWritesThroughServicesTests(TestCase):
             form.errors for form in [response.context["adminform"].form]
         ]
         return response
+
+    # The plan and meeting admins save through their services (`core.admin.save_versioned`):
+    # an edit is a new version recorded with the superuser, a new plan gets its seven stages.
+
+    def test_a_plan_edit_is_a_new_version_by_the_superuser(self):
+        self.edit(f"/en/admin/plans/actionplan/{self.plan.pk}/change/", title_en="Edited")
+        plan = ActionPlan.objects.get(pk=self.plan.pk)
+        self.assertEqual((plan.title_en, plan.version), ("Edited", self.plan.version + 1))
+        self.assertEqual(plan.history.latest().history_user, self.superuser)
+
+    def test_a_plan_added_in_the_admin_has_its_stages(self):
+        response = self.client.post(
+            "/en/admin/plans/actionplan/add/",
+            {
+                "number": 77,
+                "country_code": "JO",
+                "title_ar": "خطة جديدة",
+                "starts_on": "2026-01-01",
+                "ends_on": "2027-12-31",
+                "stages-TOTAL_FORMS": "0",
+                "stages-INITIAL_FORMS": "0",
+                "_save": "Save",
+            },
+        )
+        self.assertEqual(response.status_code, 302, response.context and response.context["errors"])
+        plan = ActionPlan.objects.get(number=77)
+        self.assertEqual(plan.stages.count(), STAGE_COUNT)
+        self.assertEqual(plan.history.get().history_user, self.superuser)
+
+    def test_a_meeting_edit_is_a_new_version_by_the_superuser(self):
+        self.edit(f"/en/admin/meetings/meeting/{self.meeting.pk}/change/", title_en="Edited")
+        meeting = Meeting.objects.get(pk=self.meeting.pk)
+        self.assertEqual((meeting.title_en, meeting.version), ("Edited", self.meeting.version + 1))
+        self.assertEqual(meeting.history.latest().history_user, self.superuser)
 
     def test_a_commitment_edit_bumps_the_version_and_records_the_superuser(self):
         url = f"/en/admin/commitments/commitment/{self.commitment.pk}/change/"
