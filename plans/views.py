@@ -29,7 +29,6 @@ FAILED = "failed"
 # How long the storage name of a published version stays in the shared cache.
 FINAL_FILE_SECONDS = 24 * 3600
 # Plan numbers are unique per country only: the public site shows this country's plans.
-COUNTRY_CODE = settings.OGP_COUNTRY_CODE
 
 
 def public_plans():
@@ -132,7 +131,7 @@ def published_file(number: int, version: int, language: str) -> str | None:
     version never changes, and anything else that could (the plan taken off the public
     site) moves the public pages' generation, so a storage name is kept in the shared cache
     under that generation: serving a stored PDF then costs no database query."""
-    key = f"plan-final-pdf:{generation()}:{COUNTRY_CODE}:{number}:{version}:{language}"
+    key = f"plan-final-pdf:{generation()}:{settings.OGP_COUNTRY_CODE}:{number}:{version}:{language}"
     name = cache.get(key)
     if name is None:
         publication = (

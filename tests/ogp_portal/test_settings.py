@@ -26,7 +26,8 @@ else:
          **{name: getattr(s, name, None) for name in (
              "SECURE_PROXY_SSL_HEADER", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
              "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
-             "DATA_UPLOAD_MAX_MEMORY_SIZE", "FILE_UPLOAD_MAX_MEMORY_SIZE")}},
+             "DATA_UPLOAD_MAX_MEMORY_SIZE", "FILE_UPLOAD_MAX_MEMORY_SIZE",
+             "OGP_COUNTRY_CODE")}},
         default=str,
     ))
 """
@@ -255,3 +256,12 @@ def test_deploy_check_with_the_production_settings_prints_no_warning(tmp_path):
     assert result.returncode == 0, output
     assert "System check identified no issues" in output
     assert "WARNING" not in output
+
+
+def test_the_country_is_jordan_unless_the_environment_names_another():
+    """`OGP_COUNTRY_CODE` is a real setting: the plans the public site shows are this
+    country's (tests/public/test_visibility.py hides another country's plan)."""
+    assert load_settings()["OGP_COUNTRY_CODE"] == "JO"
+    assert load_settings(OGP_COUNTRY_CODE="tn")["OGP_COUNTRY_CODE"] == "TN"
+    for bad in ("Jordan", "J1", "ج"):
+        assert "OGP_COUNTRY_CODE" in error_for(OGP_COUNTRY_CODE=bad), bad
