@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from commitments.models import Commitment, Milestone
 from core.roles import COORDINATOR
-from core.sheets import SHEETS
+from core.sheets import FIRST_ROWS, SHEETS
 from tests.factories import (
     make_attendance,
     make_body,
@@ -186,6 +186,28 @@ class PreviewQueryTests(TestCase):
                     f"{kind}: {small} queries for {SMALL} rows, {large} for {LARGE}:\n"
                     + "\n".join(q["sql"][:200] for q in captured.captured_queries),
                 )
+
+    def test_a_long_file_previews_its_summary_every_error_and_the_first_rows(self):
+        """A file longer than the page shows (FIRST_ROWS) lists the first rows and every row
+        with an error, says how many it shows of how many, and counts every row; the
+        error is also named above the table."""
+        rows = self.organisations_rows(FIRST_ROWS + 150)
+        rows[FIRST_ROWS + 120][2] = "no_such_sector"  # one bad row far down the file
+        _count, preview, _ = self.preview_queries("organisations", rows)
+        shown = preview.shown_rows
+        self.assertEqual(len(preview.rows), FIRST_ROWS + 150)
+        self.assertEqual(len(shown), FIRST_ROWS + 1)
+        self.assertEqual(shown[-1].action, "error")
+        self.assertEqual(sum(preview.counts().values()), FIRST_ROWS + 150)
+        page = self.client.get(
+            self.client.post(
+                "/en/manage/imports/organisations/",
+                {"file": SimpleUploadedFile("sheet.xlsx", make_xlsx(rows))},
+            )["Location"]
+        ).content.decode()
+        self.assertIn(f"The table shows {FIRST_ROWS + 1} of the file", page)
+        self.assertIn(f"Row {shown[-1].number}", page)
+        self.assertLess(len(page), 400_000)
 
     def test_the_preview_of_the_milestones_sheet_names_no_error(self):
         _count, preview, _ = self.preview_queries("milestones", self.milestones_rows(LARGE))
