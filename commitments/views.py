@@ -45,8 +45,8 @@ def commitment_detail(request, plan_number: int, number: int):
 
 
 def detail_context(commitment: Commitment) -> dict:
-    """What the commitment page shows of `commitment` (loaded `for_detail()`); also used by
-    a refused comment, which comes back on this page."""
+    """What the commitment page shows of `commitment` (loaded `for_public_page()`); also
+    used by a refused comment, which comes back on this page."""
     milestones = list(commitment.milestones.all())
     return {
         "commitment": commitment,
@@ -55,6 +55,7 @@ def detail_context(commitment: Commitment) -> dict:
         "total_weight": sum(milestone.weight for milestone in milestones),
         "supporting_by_sector": institutions_by_sector(commitment.supporting_institutions.all()),
         "policy_areas": list(commitment.policy_areas.all()),
+        "ogp_values": [capfirst(str(value)) for value in commitment.ogp_values],
         # The template's texts it has, each under its heading (relevance is with the values).
         "sections": [
             (name, heading)

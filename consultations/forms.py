@@ -166,6 +166,11 @@ def milestone_label(commitment_number, number, title: str, *, pattern: str = "")
     return pattern % {"commitment": commitment_number, "number": number, "title": title}
 
 
+def offered_commitments(window: CommentWindow):
+    """The commitments the comment form of `window` offers: its published ones."""
+    return Commitment.objects.published().filter(comment_windows=window)
+
+
 class CommitmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return commitment_label(obj.number, obj.title)
@@ -272,7 +277,7 @@ class CommentForm(forms.ModelForm):
 
     def choose_in_window(self, window: CommentWindow, commitment: Commitment | None) -> None:
         """The window's published commitments (or only `commitment`) and their milestones."""
-        commitments = Commitment.objects.published().filter(comment_windows=window)
+        commitments = offered_commitments(window)
         milestones = Milestone.objects.filter(commitment__in=commitments).select_related(
             "commitment"
         )
@@ -554,8 +559,12 @@ class ChoiceRows:
         commitments = sorted(commitments, key=lambda commitment: commitment.number)
         numbers = {commitment.pk: commitment.number for commitment in commitments}
         if milestones is None:
-            rows = Milestone.objects.filter(commitment_id__in=list(numbers)).values_list(
-                "pk", "number", "commitment_id", *TITLES
+            # Sorted below: the model's ordering (by commitment, hence by plan) would join
+            # both tables to sort them first.
+            rows = (
+                Milestone.objects.filter(commitment_id__in=list(numbers))
+                .order_by()
+                .values_list("pk", "number", "commitment_id", *TITLES)
             )
         else:
             rows = [
@@ -572,6 +581,14 @@ class ChoiceRows:
             ),
             milestones=tuple(sorted(found, key=lambda row: (row[2], row[1]))),
         )
+
+    @classmethod
+    def of_window(cls, window: CommentWindow, commitment: Commitment | None = None):
+        """What the form of `window` offers, read as plain rows: only `commitment` (one of
+        its published commitments, already read) and its milestones when given."""
+        if commitment is not None:
+            return cls.read([commitment])
+        return cls.read(list(offered_commitments(window).order_by().only("number", *TITLES)))
 
     def offered(self) -> tuple[list, list]:
         """The (pk, label) pairs of the commitment and milestone choices, in the active

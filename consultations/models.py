@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Milestone
 from core.constraints import language, not_before, not_empty, one_of
-from core.i18n import Translated
+from core.i18n import Translated, choice_label
 from plans.models import ActionPlan, Sector, on_public_plan
 
 DEFAULT_WINDOW_DAYS = 14
@@ -61,25 +61,11 @@ class WindowQuerySet(models.QuerySet):
         """Windows the public site shows: open to everyone, on the site's public plans."""
         return self.filter(on_public_plan(), audience=Audience.PUBLIC)
 
-    def for_public_page(self):
-        """What a window's public pages show of it: its plan, where it was announced, and
-        its published commitments with their lead institution, read for their links only
-        (a commitment's template texts are long, and a national window covers dozens)."""
-        commitments = (
-            Commitment.objects.published()
-            .select_related("plan", "lead_institution")
-            .only(
-                "plan__number",
-                "number",
-                "title_ar",
-                "title_en",
-                "lead_institution__name_ar",
-                "lead_institution__name_en",
-            )
-        )
-        return self.select_related("plan").prefetch_related(
-            models.Prefetch("commitments", queryset=commitments), "announcements"
-        )
+    def for_links(self):
+        """What a list of links to windows shows of each: its title, its dates and from
+        them its state (the link is by pk). A window's texts are long, and each column read
+        is work on every request."""
+        return self.only("title_ar", "title_en", "opens_at", "closes_at")
 
 
 class CommentWindow(models.Model):
@@ -152,8 +138,32 @@ class CommentWindow(models.Model):
     def get_absolute_url(self):
         return reverse("consultations:detail", kwargs={"pk": self.pk})
 
+    def get_kind_display(self):
+        return choice_label(WindowKind, self.kind)
+
+    def get_audience_display(self):
+        return choice_label(Audience, self.audience)
+
     def clean(self):
         self.fill_default_close()
+
+    def public_commitments(self):
+        """Its published commitments, as its public page lists them: with their plan and
+        lead institution, read for their links only (a commitment's template texts are
+        long, and a national window covers dozens)."""
+        return (
+            Commitment.objects.published()
+            .filter(comment_windows=self)
+            .select_related("plan", "lead_institution")
+            .only(
+                "plan__number",
+                "number",
+                "title_ar",
+                "title_en",
+                "lead_institution__name_ar",
+                "lead_institution__name_en",
+            )
+        )
 
     def fill_default_close(self) -> None:
         if self.opens_at and not self.closes_at:
@@ -213,6 +223,9 @@ class Announcement(models.Model):
 
     def __str__(self):
         return f"{self.window} – {self.get_channel_display()}"
+
+    def get_channel_display(self):
+        return choice_label(AnnouncementChannel, self.channel)
 
 
 class Channel(models.TextChoices):
@@ -711,6 +724,13 @@ class Comment(models.Model):
             self.tracking_number = new_tracking_number(self.created_at)
         super().save(*args, **kwargs)
 
+    # The labels the public comment list shows once per comment (`choice_label`).
+    def get_part_display(self):
+        return choice_label(CommentPart, self.part)
+
+    def get_hidden_reason_display(self):
+        return choice_label(HiddenReason, self.hidden_reason)
+
     @property
     def is_offline(self) -> bool:
         return self.channel in OFFLINE_CHANNELS
@@ -827,6 +847,9 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.comment} – {self.get_outcome_display()}"
+
+    def get_outcome_display(self):
+        return choice_label(Outcome, self.outcome)
 
     @classmethod
     def from_db(cls, db, field_names, values):

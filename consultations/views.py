@@ -119,16 +119,29 @@ def public_windows():
 def window_detail(request, pk: int):
     """A public comment window: what is open for comment, until when, where announced, the
     comment form while it is open, and the comments with their responses."""
-    window = get_object_or_404(public_windows().for_public_page(), pk=pk)
+    window = get_object_or_404(public_windows(), pk=pk)
+    commitments = list(window.public_commitments())
     form_html = ""
     if window.is_open():
-        choices = ChoiceRows.read(list(window.commitments.all()))
-        form_html = blank_form_html(window=window, choices=choices)
-    return render_window(request, window, form=None, form_html=form_html)
+        form_html = blank_form_html(window=window, choices=ChoiceRows.read(commitments))
+    return render_window(request, window, form=None, form_html=form_html, commitments=commitments)
 
 
-def render_window(request, window, *, form, form_html="", status=200, form_error="", notice=""):
+def render_window(
+    request,
+    window,
+    *,
+    form,
+    form_html="",
+    status=200,
+    form_error="",
+    notice="",
+    commitments=None,
+):
+    """The window page; `commitments`: its `public_commitments()` when read already."""
     now = timezone.now()
+    if commitments is None:
+        commitments = list(window.public_commitments())
     state = window.state_at(now)
     paginator = Paginator(
         Comment.objects.filter(window=window).for_public_list().with_commitment(), COMMENTS_PER_PAGE
@@ -144,8 +157,10 @@ def render_window(request, window, *, form, form_html="", status=200, form_error
         "is_open": state == "open",
         "days_left": window.days_left(now),
         # Commitment.get_absolute_url, reversed once per plan: a national window lists dozens.
-        "commitments": links_by_plan("commitments:detail", window.commitments.all()),
-        "announcements": list(window.announcements.all()),
+        "commitments": links_by_plan("commitments:detail", commitments),
+        # In their order within the window: the model's ordering (by window first) would
+        # join the windows to sort them.
+        "announcements": list(window.announcements.order_by("announced_at")),
         "form": form,
         "form_html": form_html,
         "form_error": form_error,
@@ -202,6 +217,19 @@ def comment_token(request, pk: int):
     return JsonResponse({"csrf": get_token(request), "form_token": make_form_token(window)})
 
 
+def comment_form_page(request, pk: int):
+    """The form alone, with this visitor's tokens; the window page once it is closed. The
+    form is only shown: its choices are read as plain rows (`ChoiceRows`)."""
+    window = get_object_or_404(public_windows(), pk=pk)
+    if not window.is_open():
+        return render_window(request, window, form=None)
+    fixed = fixed_commitment(window, request.GET.get("commitment"))
+    choices = ChoiceRows.of_window(window, fixed)
+    form = CommentForm(window=window, commitment=fixed, origin="form", choices=choices)
+    form.csrf_value = get_token(request)
+    return render(request, "consultations/comment_form_page.html", {"window": window, "form": form})
+
+
 # The CSRF check runs inside: a form sent without its tokens (no JavaScript) comes back with
 # them and the text kept, rather than as the bare "forbidden" page.
 @csrf_exempt
@@ -211,17 +239,9 @@ def comment(request, pk: int):
     """Post a comment without an account. Exactly once: a double click, a resubmit or two
     parallel posts of one rendered form end on the same receipt (Post/Redirect/Get).
     GET: the form alone on a light page of its own (for one commitment with ?commitment=)."""
-    window = get_object_or_404(public_windows().for_public_page(), pk=pk)
     if request.method == "GET":
-        if not window.is_open():
-            return render_window(request, window, form=None)
-        fixed = fixed_commitment(window, request.GET.get("commitment"))
-        form = CommentForm(window=window, commitment=fixed, origin="form")
-        form.csrf_value = get_token(request)
-        return render(
-            request, "consultations/comment_form_page.html", {"window": window, "form": form}
-        )
-
+        return comment_form_page(request, pk)
+    window = get_object_or_404(public_windows(), pk=pk)
     origin = request.POST.get("origin", "window")
     fixed = None
     if origin in ("commitment", "form"):

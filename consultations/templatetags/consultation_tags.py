@@ -39,6 +39,7 @@ def commitment_consultation(context, commitment):
         CommentWindow.objects.public()
         .filter(commitments=commitment, opens_at__lte=now)
         .order_by("closes_at")
+        .for_links()
     )
     form = context.get("comment_form")
     form_html = ""
@@ -79,7 +80,7 @@ def consultation_reports(plan):
     if plan is None:  # a meeting of no plan
         return {"closed_windows": []}
     windows = CommentWindow.objects.public().filter(plan=plan, closes_at__lte=timezone.now())
-    return {"closed_windows": list(windows.order_by("-closes_at"))}
+    return {"closed_windows": list(windows.order_by("-closes_at").for_links())}
 
 
 # A widget's attributes as HTML (the comment form's honeypot; its other fields get theirs
@@ -120,15 +121,19 @@ def absolute_url(request, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-def share_context(context, *, title: str, description: str) -> dict:
+def page_url(context) -> str:
+    """The address of the page being rendered, as a shared post links to it."""
     request = context.get("request")
-    path = request.path if request is not None else "/"
+    return absolute_url(request, request.path if request is not None else "/")
+
+
+def share_context(context, *, title: str, description: str) -> dict:
     language = get_language() or settings.LANGUAGE_CODE
     return {
         "title": title,
         "description": Truncator(" ".join(description.split())).chars(200),
-        "url": absolute_url(request, path),
-        "image": absolute_url(request, static(SHARE_IMAGE)),
+        "url": page_url(context),
+        "image": absolute_url(context.get("request"), static(SHARE_IMAGE)),
         "image_width": SHARE_IMAGE_SIZE[0],
         "image_height": SHARE_IMAGE_SIZE[1],
         "locale": OG_LOCALES.get(language[:2], "ar_JO"),
@@ -144,16 +149,19 @@ def window_share(context, window) -> dict:
     return share_context(context, title=window.title, description=description)
 
 
-def commitment_share(context, commitment) -> dict:
-    title = _("Commitment %(number)s: %(title)s") % {
+def commitment_title(commitment) -> str:
+    return _("Commitment %(number)s: %(title)s") % {
         "number": commitment.number,
         "title": commitment.title,
     }
+
+
+def commitment_share(context, commitment) -> dict:
     description = _(
         "A commitment of Jordan's national action plan in the Open Government Partnership:"
         " read it, follow its progress and comment while it is open for consultation."
     )
-    return share_context(context, title=title, description=description)
+    return share_context(context, title=commitment_title(commitment), description=description)
 
 
 @register.inclusion_tag("consultations/_share_meta.html", takes_context=True)
@@ -166,9 +174,11 @@ def commitment_share_meta(context, commitment):
     return commitment_share(context, commitment)
 
 
-def with_links(share: dict) -> dict:
-    url, title = share["url"], share["title"]
-    return share | {
+def share_links(url: str, title: str) -> dict:
+    """Each network's share page for `url`, with `title` where it takes a text: all that the
+    share links show (the card's description and image are the meta tags')."""
+    return {
+        "url": url,
         "facebook": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
         "x": "https://twitter.com/intent/tweet?" + urlencode({"url": url, "text": title}),
         "whatsapp": "https://wa.me/?" + urlencode({"text": f"{title} {url}"}),
@@ -177,9 +187,9 @@ def with_links(share: dict) -> dict:
 
 @register.inclusion_tag("consultations/_share_links.html", takes_context=True)
 def window_share_links(context, window):
-    return with_links(window_share(context, window))
+    return share_links(page_url(context), window.title)
 
 
 @register.inclusion_tag("consultations/_share_links.html", takes_context=True)
 def commitment_share_links(context, commitment):
-    return with_links(commitment_share(context, commitment))
+    return share_links(page_url(context), commitment_title(commitment))
