@@ -21,17 +21,17 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
-from django.urls import NoReverseMatch, reverse
+from django.db.models import F, Q
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from commitments.models import Commitment
+from commitments.models import Commitment, HistoricalCommitment
 from commitments.views import PUBLIC_TEXT_NAMES, label_of
 from core.dates import local_day
 from core.diffs import changed
 from core.i18n import bilingual_names
+from core.links import links_by_plan
 from core.numbers import query_int
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from plans.models import Sector
@@ -146,13 +146,23 @@ def published_comments(window: CommentWindow) -> list[Comment]:
     )
 
 
-def with_report_parts(comments: list[Comment], themes, tagged) -> list[Comment]:
+def report_commitments():
+    """The commitments as a report row reads them: number, title and the public texts
+    compared with the draft (`draft_changes_summary`), and their plan's number."""
+    return Commitment.objects.select_related("plan").only(
+        "number", "is_published", "plan__number", *bilingual_names(PUBLIC_TEXT_NAMES)
+    )
+
+
+def with_report_parts(comments: list[Comment], themes, tagged, commitments=None) -> list[Comment]:
     """`comments` with their commitments and theme names attached: the commitments (long
     bilingual texts) and the themes are read once each, not joined to every comment.
-    `themes`: the window's; `tagged`: the comment-theme pairs to read."""
-    commitments = Commitment.objects.select_related("plan").in_bulk(
-        {comment.commitment_id for comment in comments if comment.commitment_id}
-    )
+    `themes`: the window's; `tagged`: the comment-theme pairs to read; `commitments`: the
+    comments' commitments by id when already read (`report_commitments`)."""
+    if commitments is None:
+        commitments = report_commitments().in_bulk(
+            {comment.commitment_id for comment in comments if comment.commitment_id}
+        )
     names_of = {theme.pk: theme.name for theme in themes}
     names: dict[int, list[str]] = {}
     for comment_pk, theme_pk in tagged.values_list("comment_id", "theme_id"):
@@ -199,6 +209,19 @@ def charts_from_counts(
     ]
 
 
+def chart_data(chart: Chart) -> dict:
+    """A chart as plain data (JSON), as `dataclasses.asdict` gives it, without its deep
+    copy of every value."""
+    return {
+        "key": chart.key,
+        "title": chart.title,
+        "bars": [
+            {"label": bar.label, "count": bar.count, "percent": bar.percent, "offset": bar.offset}
+            for bar in chart.bars
+        ],
+    }
+
+
 def report_charts(comments: list[Comment]) -> list[Chart]:
     """The counts behind the charts, from a list of published comments (no query)."""
     not_given = _("Not given")
@@ -225,12 +248,19 @@ def draft_changes_summary(commitments) -> dict[int, dict]:
         return {}
     first_rows = {}
     history = (
-        Commitment.history.filter(id__in=list(commitments), is_published=True)
+        HistoricalCommitment.objects.filter(id__in=list(commitments), is_published=True)
         .order_by("id", "history_date", "history_id")
         .only("id", *bilingual_names(PUBLIC_TEXT_NAMES))
     )
     for row in history:
         first_rows.setdefault(row.id, row)
+    # The changes page of each published commitment with a draft, reversed once per plan.
+    urls = dict(
+        links_by_plan(
+            "commitments:changes",
+            [c for pk, c in commitments.items() if c.is_published and pk in first_rows],
+        )
+    )
     summary = {}
     for pk, commitment in commitments.items():
         first = first_rows.get(pk)
@@ -242,16 +272,11 @@ def draft_changes_summary(commitments) -> dict[int, dict]:
                     before = str(getattr(first, field) or "")
                     if changed(before, str(getattr(commitment, field) or "")):
                         fields.append(label_of(Commitment, field))
-        url = ""
-        if commitment.is_published and first is not None:
-            try:
-                url = reverse(
-                    "commitments:changes",
-                    kwargs={"plan_number": commitment.plan.number, "number": commitment.number},
-                )
-            except NoReverseMatch:
-                url = ""
-        summary[pk] = {"fields": fields, "url": url, "published": first is not None}
+        summary[pk] = {
+            "fields": fields,
+            "url": urls.get(commitment, ""),
+            "published": first is not None,
+        }
     return summary
 
 
@@ -388,8 +413,7 @@ def report_part(window: CommentWindow, comments: list[Comment], *, charts=None) 
         "row_count": len(rows),
         "campaigns": sum(1 for row in rows if row["campaign"]),
         "charts": [
-            dataclasses.asdict(chart)
-            for chart in (report_charts(comments) if charts is None else charts)
+            chart_data(chart) for chart in (report_charts(comments) if charts is None else charts)
         ],
         "rows": rows,
     }
@@ -531,28 +555,26 @@ def figures_charts(figures: dict, numbers: dict[int, int]) -> list[Chart]:
     )
 
 
-def page_comments(pks: list[int], themes: list[Theme]) -> list[Comment]:
-    """The comments of one page of rows, in the page's order, with what their rows show
-    (`with_report_parts`; `themes`: the window's)."""
-    found = (
-        Comment.objects.select_related("milestone", "response").only(*REPORT_COLUMNS).in_bulk(pks)
-    )
-    comments = [found[pk] for pk in pks if pk in found]
+def page_comments(comments: list[Comment], themes: list[Theme], commitments: dict) -> list:
+    """The comments of one page of rows with what their rows show (`with_report_parts`;
+    `themes`: the window's; `commitments`: theirs, by id)."""
     if not comments:
         return comments
-    tagged = Comment.themes.through.objects.filter(comment_id__in=pks)
-    return with_report_parts(comments, themes, tagged)
+    tagged = Comment.themes.through.objects
+    # A window without themes has no comment tagged: nothing to read.
+    tagged = tagged.filter(comment_id__in=[c.pk for c in comments]) if themes else tagged.none()
+    return with_report_parts(comments, themes, tagged, commitments)
 
 
 def page_rows(window: CommentWindow, comments: list[Comment], groups: dict) -> list[dict]:
     """The rows of one page: `groups`, the window's group tallies (`figures_summary`); the
     page's groups' channels and themes in two queries, whatever the groups' sizes."""
-    published = Comment.objects.filter(window=window).published().order_by()
     group_pks = [c.group_id for c in comments if groups.get(c.group_id, {}).get("size", 0) > 1]
     labels = channel_labels()
     channels: dict[int, set] = {}
     themes: dict[int, set] = {}
     if group_pks:  # a page of single comments has them all
+        published = Comment.objects.filter(window=window).published().order_by()
         for group_pk, channel in (
             published.filter(group_id__in=group_pks).values_list("group_id", "channel").distinct()
         ):
@@ -597,40 +619,41 @@ def page_rows(window: CommentWindow, comments: list[Comment], groups: dict) -> l
 
 
 def report_page_context(window: CommentWindow, params) -> dict:
-    themes = list(Theme.objects.filter(window=window))
+    # One window's themes: in name order without the default order's join to the window.
+    themes = list(Theme.objects.filter(window=window).order_by("name_ar"))
     filters = read_filters(window, params, themes)
+    filter_query = filters.query()
     figures = window_figures(window)
     summary = figures_summary(figures)
     paginator = Paginator(
-        row_queryset(window, filters).values_list("pk", flat=True), REPORT_PER_PAGE
+        row_queryset(window, filters).select_related("milestone", "response").only(*REPORT_COLUMNS),
+        REPORT_PER_PAGE,
     )
-    if not filters.query():
+    if not filter_query:
         # Unfiltered, the rows are the window's singles and groups: already counted.
         paginator.count = summary["rows"]
     page = paginator.get_page(params.get("page"))
-    offered = window.commitments.published().values("pk")
-    numbers, commitments = {}, []
-    for pk, number, in_window in (
-        Commitment.objects.filter(Q(pk__in=offered) | Q(pk__in=commented_commitments(figures)))
-        .annotate(in_window=ExpressionWrapper(Q(pk__in=offered), output_field=BooleanField()))
-        .order_by("number")
-        .values_list("pk", "number", "in_window")
-    ):
-        numbers[pk] = number
-        if in_window:
-            commitments.append(number)
+    comments = list(page)
+    # The numbers of the commitments open for comment (the filter), and what the rows and
+    # the charts read of the others: the page's, and any commented but not open.
+    offered = dict(window.commitments.published().order_by("number").values_list("pk", "number"))
+    wanted = {c.commitment_id for c in comments if c.commitment_id}
+    wanted |= commented_commitments(figures) - offered.keys()
+    commitments = report_commitments().in_bulk(wanted) if wanted else {}
+    numbers = offered | {pk: commitment.number for pk, commitment in commitments.items()}
     charts = figures_charts(figures, numbers)
     report = {
         "window": window.pk,
-        "title": text(window, "title"),
-        "opens": day(local_day(window.opens_at)),
-        "last_day": day(window.last_day),
         "total": summary["total"],
         "answered": summary["answered"],
         "row_count": page.paginator.count,
         "campaigns": summary["campaigns"],
-        "charts": [dataclasses.asdict(chart) for chart in charts],
-        "rows": page_rows(window, page_comments(list(page), themes), summary["groups"]),
+        "charts": [chart_data(chart) for chart in charts],
+        "rows": page_rows(
+            window,
+            page_comments(comments, themes, commitments),
+            summary["groups"],
+        ),
         "first_number": page.start_index(),
     }
     return {
@@ -640,11 +663,18 @@ def report_page_context(window: CommentWindow, params) -> dict:
         "report": report,
         "page": page,
         "filters": filters,
-        "filter_query": filters.query(),
+        "filter_query": filter_query,
         "themes": themes,
-        "outcomes": Outcome.choices,
-        "commitment_numbers": commitments,
-        "filtered": bool(filters.query()),
+        # The filter's options: (value, label, selected).
+        "outcomes": [
+            (value, name, value == filters.disposition)
+            for value, name in choice_labels(Outcome, get_language()).items()
+        ],
+        "commitment_options": [
+            (str(number), number_label(number), str(number) == filters.commitment)
+            for number in offered.values()
+        ],
+        "filtered": bool(filter_query),
     }
 
 

@@ -158,7 +158,7 @@ def test_the_report_page_runs_a_fixed_number_of_queries(size, client, django_ass
     assert len(response.context["report"]["rows"]) == min(REPORT_PER_PAGE, 2 * size)
 
 
-REPORT_PAGE_QUERIES = 12
+REPORT_PAGE_QUERIES = 11
 
 
 # The same page once the window's figures are kept (another page or filter of the report,
