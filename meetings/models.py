@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment
 from core.constraints import not_before, not_empty, one_of, positive
-from core.i18n import Translated, choice_label
+from core.i18n import Translated, bilingual_names, choice_label
 from core.storage import private_storage  # migration 0003 names it from here
 from plans.models import ActionPlan, Organisation, Sector, on_public_plan
 
@@ -72,6 +72,9 @@ class Body(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:body_detail", kwargs={"pk": self.pk})
+
+    def get_kind_display(self):
+        return choice_label(BodyKind, self.kind)
 
 
 class Honorific(models.TextChoices):
@@ -195,6 +198,9 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.person} – {self.body}"
 
+    def get_role_display(self):
+        return choice_label(Role, self.role)
+
 
 class Mode(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
@@ -265,35 +271,71 @@ class MeetingQuerySet(models.QuerySet):
     def for_minutes(self):
         """What the minutes print (`meetings.pdf.minutes_part`), in a fixed number of
         queries: the body, attendees with person and organisation, agenda items with
-        presenter, outcomes with owner."""
+        presenter, outcomes with owner. Each meeting's rows come in their order within it,
+        without the join back to the meeting that their models' default order needs."""
         return self.select_related("body").prefetch_related(
             models.Prefetch(
                 "attendances",
-                queryset=Attendance.objects.select_related("person", "organisation"),
+                queryset=Attendance.objects.select_related("person", "organisation").order_by(
+                    "order", "pk"
+                ),
             ),
             models.Prefetch(
-                "agenda_items", queryset=AgendaItem.objects.select_related("presenter")
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("presenter").order_by("number"),
             ),
-            models.Prefetch("outcomes", queryset=Outcome.objects.select_related("owner")),
+            models.Prefetch(
+                "outcomes", queryset=Outcome.objects.select_related("owner").order_by("number")
+            ),
+        )
+
+    def with_outcome_commitments(self):
+        """Each outcome's published related commitments, each a link: its number, title and
+        plan's number (read with `for_minutes()`)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "outcomes__commitments",
+                queryset=Commitment.objects.published()
+                .select_related("plan")
+                .only("number", "title_ar", "title_en", "plan__number"),
+            ),
+        )
+
+    def for_public_page(self):
+        """The public minutes page (`meetings.pdf.minutes_context`) in a fixed number of
+        queries: what the minutes print (`for_minutes`), the outcomes' published related
+        commitments, the attendance shares, and of the meeting, its body and its plan only
+        what the page shows."""
+        return (
+            self.for_minutes()
+            .with_attendance_shares()
+            .with_outcome_commitments()
+            .select_related("plan")
+            .only(
+                *bilingual_names(["title", "place", "minutes"]),
+                "starts_at",
+                "ends_at",
+                "mode",
+                "platform",
+                "agenda_published_at",
+                "minutes_published_at",
+                "body__name_ar",
+                "body__name_en",
+                "plan__number",
+                "plan__starts_on",
+                "plan__ends_on",
+            )
         )
 
     def for_detail(self):
-        """The minutes page in a fixed number of queries: what the minutes print
-        (`for_minutes`), the plan, the attendance shares, and the outcomes' published
-        related commitments."""
+        """A meeting with its minutes in a fixed number of queries (the workspace meeting
+        page, annex A of the plan document): what the minutes print (`for_minutes`), the
+        plan, the attendance shares, and the outcomes' published related commitments."""
         return (
             self.for_minutes()
             .with_attendance_shares()
             .select_related("plan")
-            .prefetch_related(
-                # Each related commitment is a link: its number, title and plan's number.
-                models.Prefetch(
-                    "outcomes__commitments",
-                    queryset=Commitment.objects.published()
-                    .select_related("plan")
-                    .only("number", "title_ar", "title_en", "plan__number"),
-                ),
-            )
+            .with_outcome_commitments()
         )
 
 
@@ -404,6 +446,9 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:detail", kwargs={"pk": self.pk})
+
+    def get_mode_display(self):
+        return choice_label(Mode, self.mode)
 
     @property
     def is_published(self) -> bool:

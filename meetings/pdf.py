@@ -18,7 +18,7 @@ from .models import AttendanceStatus, Meeting
 
 
 def minutes_context(meeting: Meeting) -> dict:
-    """What the public minutes page shows (`meeting` from `for_detail()`)."""
+    """What the public minutes page shows (`meeting` from `for_public_page()`)."""
     attendances = list(meeting.attendances.all())
     outcomes = list(meeting.outcomes.all())
     # Each outcome's related commitments with their links, reversed once per plan.

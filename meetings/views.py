@@ -14,7 +14,7 @@ from .pdf import minutes_context, stored_minutes_pdf
 @require_safe
 def meeting_detail(request, pk: int):
     """A meeting whose minutes are published: attendees, agenda and agreed outcomes."""
-    meeting = get_object_or_404(Meeting.objects.public().for_detail(), pk=pk)
+    meeting = get_object_or_404(Meeting.objects.public().for_public_page(), pk=pk)
     return render(request, "meetings/meeting_detail.html", minutes_context(meeting))
 
 
@@ -42,7 +42,7 @@ def minutes_pdf_view(request, pk: int):
 def body_detail(request, pk: int):
     """A forum body with its current members grouped by sector, and its published minutes
     (three queries whatever the number of members)."""
-    body = get_object_or_404(Body.objects.select_related("plan", "commitment__plan"), pk=pk)
+    body = get_object_or_404(Body, pk=pk)
     memberships = (
         Membership.objects.current()
         .filter(body=body)
@@ -57,7 +57,12 @@ def body_detail(request, pk: int):
         for value, label in Sector.choices
         if value in by_sector
     ]
-    meetings = Meeting.objects.public().filter(body=body).order_by("-starts_at")
+    meetings = (
+        Meeting.objects.public()
+        .filter(body=body)
+        .only("title_ar", "title_en", "starts_at")
+        .order_by("-starts_at")
+    )
     context = {
         "body": body,
         "sectors": sectors,
