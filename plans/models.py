@@ -523,7 +523,8 @@ class PlanPdf(models.Model):
 # --- Audit trail (audit.trail) ------------------------------------------------------
 def all_stages(plan: ActionPlan, stages=None) -> list:
     """The seven stages in order; a stage without a row yet shows as not started (unsaved).
-    `stages`: rows to use instead of the plan's MethodologyStage instances (StageRow)."""
+    `stages`: the plan's stages as already read (a queryset of some columns only, say)
+    instead of `plan.stages.all()`."""
     stages = plan.stages.all() if stages is None else stages
     by_number = {stage.number: stage for stage in stages}
     return [

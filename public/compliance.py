@@ -23,7 +23,7 @@ from commitments.models import IRMFinding
 from consultations.models import DEFAULT_WINDOW_DAYS, CommentWindow, ModerationState
 from core.dates import local_day
 from meetings.calendar_rules import MeetingDeadlines, forum_overdue, meeting_deadlines
-from meetings.models import AttendanceShares, BodyKind, Meeting, MinutesState
+from meetings.models import AttendanceShares, BodyKind, Meeting
 from plans.models import ActionPlan, Document, DocumentKind
 
 MET, NOT_MET, NOT_YET_DUE = "met", "not_met", "not_yet_due"
@@ -165,7 +165,7 @@ def compliance_report(plan: ActionPlan, today: datetime.date | None = None) -> C
     windows = list(
         CommentWindow.objects.public()
         .filter(plan=plan)
-        .only("title_ar", "title_en", "opens_at", "closes_at")
+        .for_links()
         .annotate(
             published_comments=Count(
                 "comments", filter=Q(comments__state=ModerationState.PUBLISHED)
@@ -180,18 +180,11 @@ def compliance_report(plan: ActionPlan, today: datetime.date | None = None) -> C
         )
         .order_by("opens_at")
     )
-    forum_minutes = (
-        Meeting.objects.public()
-        .filter(plan=plan, body__kind=BodyKind.FORUM)
-        .select_related("body")
-        .only("title_ar", "title_en", "starts_at", "body__name_ar", "body__name_en")
-        .with_attendance_shares()
-        .order_by("starts_at", "pk")
-    )
+    forum = forum_meetings(plan)
     minutes = [
         HeldMeeting(meeting, day)
-        for meeting in forum_minutes
-        if (day := local_date(meeting.starts_at)) <= today
+        for meeting in forum
+        if meeting.is_published and (day := local_date(meeting.starts_at)) <= today
     ]
     window_links = [
         Evidence(window.title, window.get_absolute_url(), local_date(window.opens_at))
@@ -206,7 +199,30 @@ def compliance_report(plan: ActionPlan, today: datetime.date | None = None) -> C
         repository_updates(plan, started, documents, minutes, today),
     ]
     irm_findings(plan, checks)
-    return Compliance(checks, minutes, forum_calendar(plan, today))
+    return Compliance(checks, minutes, forum_calendar(plan, forum, today))
+
+
+def forum_meetings(plan: ActionPlan) -> list[Meeting]:
+    """Every forum meeting of `plan`, oldest first, with who was present counted by sector,
+    in one query for the checks (those with published minutes: `plan` is one of the site's
+    public plans, so these are its public minutes, `Meeting.objects.public()`) and for the
+    calendar (all of them)."""
+    return list(
+        Meeting.objects.filter(plan=plan, body__kind=BodyKind.FORUM)
+        .select_related("body")
+        .only(
+            "title_ar",
+            "title_en",
+            "starts_at",
+            "agenda_published_at",
+            "minutes_published_at",
+            "minutes_state",
+            "body__name_ar",
+            "body__name_en",
+        )
+        .with_attendance_shares()
+        .order_by("starts_at", "pk")
+    )
 
 
 def irm_findings(plan: ActionPlan, checks: list[Check]) -> None:
@@ -223,28 +239,18 @@ def irm_findings(plan: ActionPlan, checks: list[Check]) -> None:
             check.irm_findings.append(finding)
 
 
-def forum_calendar(plan: ActionPlan, today: datetime.date) -> ForumCalendar:
-    """The forum's calendar of `plan` by `today`, in one query. A public plan's meeting
-    dates are public (the calendar feed lists them), whatever the state of their minutes;
-    only published minutes are linked, and the title of a meeting whose minutes are not
-    out stays in the workspace."""
-    meetings = (
-        Meeting.objects.filter(plan=plan, body__kind=BodyKind.FORUM)
-        .only(
-            "title_ar",
-            "title_en",
-            "starts_at",
-            "agenda_published_at",
-            "minutes_published_at",
-            "minutes_state",
-        )
-        .order_by("starts_at", "pk")
-    )
+def forum_calendar(
+    plan: ActionPlan, meetings: list[Meeting], today: datetime.date
+) -> ForumCalendar:
+    """The forum's calendar of `plan` by `today`, from its forum meetings (`forum_meetings`).
+    A public plan's meeting dates are public (the calendar feed lists them), whatever the
+    state of their minutes; only published minutes are linked, and the title of a meeting
+    whose minutes are not out stays in the workspace."""
     rows = []
     for meeting in meetings:
         if local_day(meeting.starts_at) > today:
             continue
-        published = meeting.minutes_state == MinutesState.PUBLISHED
+        published = meeting.is_published
         deadlines = meeting_deadlines(
             meeting.starts_at,
             meeting.agenda_published_at,

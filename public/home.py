@@ -11,7 +11,7 @@ from meetings.models import Meeting
 from plans.models import STAGE_COUNT, ActionPlan, MethodologyStage, StageStatus, all_stages
 from plans.views import public_document_links
 
-from .views import commitment_cards
+from .views import commitment_cards, commitment_links
 
 # What the plan overview and its "other action plans" list show: only these columns are read
 # (each column read is Python work on every request).
@@ -63,7 +63,7 @@ def window_lists(plan: ActionPlan) -> dict:
     now = timezone.now()
     windows = CommentWindow.objects.public().filter(plan=plan)
     windows = list(
-        windows.order_by("opens_at").only("pk", "title_ar", "title_en", "opens_at", "closes_at")
+        windows.order_by("opens_at").for_links()
     )
     open_windows = sorted((w for w in windows if w.is_open(now)), key=lambda w: w.closes_at)
     for window in open_windows:
@@ -100,12 +100,14 @@ def render_plan(
                 (stage for stage in stages if stage.status == StageStatus.IN_PROGRESS), None
             ),
             "commitments": commitments,
+            "cards": commitment_links(commitments),
             "achievement": plan_achievement(commitments),
             **window_lists(plan),
             "meetings": list(
                 Meeting.objects.public()
                 .filter(plan=plan)
                 .select_related("body")
+                .only("title_ar", "title_en", "starts_at", "body__name_ar", "body__name_en")
                 .order_by("-starts_at")
             ),
             "other_plans": other_plans,

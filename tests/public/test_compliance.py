@@ -181,10 +181,10 @@ def test_the_page_shows_verdicts_and_links_to_the_evidence(client):
     assert client.head("/ar/plans/5/compliance/").status_code == 200
 
 
-# The plan, its stages, forum minutes, public documents, windows with their comment
-# counts, and for the charts the published commitments and their milestones; the forum's
-# calendar (its meetings' dates) and the IRM's findings.
-COMPLIANCE_QUERIES = 9
+# The plan, its stages, the forum's meetings (its minutes and its calendar), public
+# documents, windows with their comment counts, and for the charts the published
+# commitments and their milestones; the IRM's findings.
+COMPLIANCE_QUERIES = 8
 
 
 def test_the_chart_links_each_published_commitment_with_its_weighted_progress(client):
