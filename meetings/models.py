@@ -248,6 +248,11 @@ class AttendanceShares:
 
 
 class MeetingQuerySet(models.QuerySet):
+    def of_forum(self, plan):
+        """The meetings of `plan`'s Multi-Stakeholder Forum (OGP's minimum requirements
+        count these, not other bodies' meetings)."""
+        return self.filter(plan=plan, body__kind=BodyKind.FORUM)
+
     def published(self):
         """Meetings whose minutes are published, whatever their plan (the plan document
         prints its own plan's)."""

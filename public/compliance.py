@@ -23,7 +23,7 @@ from commitments.models import IRMFinding
 from consultations.models import DEFAULT_WINDOW_DAYS, CommentWindow, ModerationState
 from core.dates import local_day
 from meetings.calendar_rules import MeetingDeadlines, forum_overdue, meeting_deadlines
-from meetings.models import AttendanceShares, BodyKind, Meeting
+from meetings.models import AttendanceShares, Meeting
 from plans.models import ActionPlan, Document, DocumentKind
 
 MET, NOT_MET, NOT_YET_DUE = "met", "not_met", "not_yet_due"
@@ -180,7 +180,7 @@ def compliance_report(plan: ActionPlan, today: datetime.date | None = None) -> C
         )
         .order_by("opens_at")
     )
-    forum = forum_meetings(plan)
+    forum = forum_with_shares(plan)
     minutes = [
         HeldMeeting(meeting, day)
         for meeting in forum
@@ -202,13 +202,13 @@ def compliance_report(plan: ActionPlan, today: datetime.date | None = None) -> C
     return Compliance(checks, minutes, forum_calendar(plan, forum, today))
 
 
-def forum_meetings(plan: ActionPlan) -> list[Meeting]:
+def forum_with_shares(plan: ActionPlan) -> list[Meeting]:
     """Every forum meeting of `plan`, oldest first, with who was present counted by sector,
     in one query for the checks (those with published minutes: `plan` is one of the site's
     public plans, so these are its public minutes, `Meeting.objects.public()`) and for the
     calendar (all of them)."""
     return list(
-        Meeting.objects.filter(plan=plan, body__kind=BodyKind.FORUM)
+        Meeting.objects.of_forum(plan)
         .select_related("body")
         .only(
             "title_ar",
@@ -242,7 +242,7 @@ def irm_findings(plan: ActionPlan, checks: list[Check]) -> None:
 def forum_calendar(
     plan: ActionPlan, meetings: list[Meeting], today: datetime.date
 ) -> ForumCalendar:
-    """The forum's calendar of `plan` by `today`, from its forum meetings (`forum_meetings`).
+    """The forum's calendar of `plan` by `today`, from its forum meetings (`forum_with_shares`).
     A public plan's meeting dates are public (the calendar feed lists them), whatever the
     state of their minutes; only published minutes are linked, and the title of a meeting
     whose minutes are not out stays in the workspace."""

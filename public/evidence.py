@@ -26,7 +26,7 @@ from commitments.models import Commitment
 from commitments.ogp import ogp_commitments, ogp_row
 from core.page_cache import generation
 from core.spreadsheets import csv_bytes
-from meetings.models import AttendanceStatus, BodyKind, Meeting
+from meetings.models import AttendanceStatus, Meeting
 from plans.models import ActionPlan, PlanPublication, Sector
 
 from . import opendata
@@ -77,7 +77,7 @@ def forum_meetings(plan):
     }
     return list(
         Meeting.objects.public()
-        .filter(plan=plan, body__kind=BodyKind.FORUM)
+        .of_forum(plan)
         .select_related("body")
         .annotate(**counts)
         .order_by("starts_at")

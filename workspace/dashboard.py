@@ -23,7 +23,7 @@ from consultations.services import is_forum_member
 from core.access import workspace_view
 from core.roles import is_agency_scoped, is_unit_staff
 from meetings.calendar_rules import AGENDA, FORUM_GAP, calendar_warnings
-from meetings.models import BodyKind, Meeting, MinutesState, Outcome, OutcomeStatus
+from meetings.models import Meeting, MinutesState, Outcome, OutcomeStatus
 from plans.models import STAGE_COUNT, ActionPlan, StageStatus, all_stages
 
 FIRST_ITEMS = 5
@@ -167,7 +167,7 @@ def forum_calendar(user, plan: ActionPlan, today) -> WorkList:
     """The forum's calendar kept (`meetings.calendar_rules`): each warning links to the
     action that clears it (schedule a meeting, publish the agenda, publish the minutes).
     One query: the plan's forum meetings."""
-    meetings = Meeting.objects.filter(plan=plan, body__kind=BodyKind.FORUM).only(
+    meetings = Meeting.objects.of_forum(plan).only(
         "pk",
         "plan_id",
         "title_ar",
