@@ -11,7 +11,9 @@ large/small time ratio. A ratio near 1 means the page's cost does not grow with 
 With `--demo` it loads the demo data instead and renders every page of its sitemap (both
 languages) and the other public pages (commitment changes, forum bodies, reports, the
 comment form's own page, the minutes PDFs, the sign-up pages, the calendar feed), uncached,
-and prints each page's median milliseconds against the goal of 10 ms.
+and prints each page's median milliseconds against the goal of 10 ms. With `--calls` it
+prints instead each page's Python function calls per request (cProfile): unlike a time,
+the same on a busy machine as on a quiet one, so two trees can be compared anywhere.
 
 It uses its own SQLite file and media folder under var/bench/, never the development
 database or files.
@@ -134,12 +136,34 @@ def demo_urls(client: Client) -> list[str]:
     return sorted(set(urls + more))
 
 
-def demo_main(rounds: int) -> None:
-    """Each public page of the demo, rendered (never from the cache): median ms."""
+def demo_calls(client: Client, urls: list[str], requests: int = 3) -> None:
+    """Each page's Python function calls per request, counted by cProfile over `requests`
+    renderings (each with its own ignored parameter, so the page cache never answers)."""
+    import cProfile
+    import pstats
+
+    print(f"{'url':<48}{'queries':>8}{'calls':>9}")
+    for url in urls:
+        _elapsed, queries = measure(client, url, -1)
+        profile = cProfile.Profile()
+        profile.enable()
+        for round_number in range(requests):
+            client.get(url, {"bench": round_number})
+        profile.disable()
+        calls = sum(row[1] for row in pstats.Stats(profile).stats.values()) // requests
+        print(f"{url:<48}{queries:>8}{calls:>9}")
+
+
+def demo_main(rounds: int, calls: bool = False) -> None:
+    """Each public page of the demo, rendered (never from the cache): median ms, or with
+    `calls` the Python function calls per request."""
     call_command("migrate", verbosity=0)
     call_command("load_demo", force=True, verbosity=0)
     client = Client()
     urls = demo_urls(client)
+    if calls:
+        demo_calls(client, urls)
+        return
     print(f"{rounds} rounds per page, the demo data; SQLite, in-process, uncached, CPU time")
     print(f"{'url':<48}{'queries':>8}{'median ms':>11}")
     over = []
@@ -168,10 +192,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--demo", action="store_true", help="every public page of the demo")
+    parser.add_argument(
+        "--calls", action="store_true", help="with --demo: Python calls per request, not ms"
+    )
     args = parser.parse_args()
     if args.demo:
         try:
-            demo_main(args.rounds)
+            demo_main(args.rounds, calls=args.calls)
         finally:
             connection.close()
             for suffix in ("", "-wal", "-shm"):

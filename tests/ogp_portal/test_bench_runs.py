@@ -25,6 +25,24 @@ def test_public_pages_benchmark_runs_and_reports_every_page():
         assert any(line.startswith(page) for line in lines), result.stdout
 
 
+def test_the_demo_pages_calls_are_counted_for_every_page():
+    """`--demo --calls`: each page of the demo with its queries and Python calls, the
+    figure bench/README.md compares trees by."""
+    result = subprocess.run(
+        [sys.executable, str(BENCH), "--demo", "--calls"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [line.split() for line in result.stdout.splitlines() if line.startswith("/")]
+    pages = {row[0]: int(row[2]) for row in rows}
+    for page in ("/ar/", "/en/", "/ar/plans/5/commitments/1/", "/ar/meetings/1/"):
+        assert pages[page] > 1000, result.stdout
+    assert all(len(row) == 3 and row[1].isdigit() for row in rows), result.stdout
+
+
 def test_public_load_benchmark_runs_and_reports_ratios():
     """One short round: gunicorn twice (bare view and portal), the load generator, the table."""
     result = subprocess.run(
