@@ -62,9 +62,7 @@ def window_lists(plan: ActionPlan) -> dict:
     their reports, newest first), in one query."""
     now = timezone.now()
     windows = CommentWindow.objects.public().filter(plan=plan)
-    windows = list(
-        windows.order_by("opens_at").for_links()
-    )
+    windows = list(windows.order_by("opens_at").for_links())
     open_windows = sorted((w for w in windows if w.is_open(now)), key=lambda w: w.closes_at)
     for window in open_windows:
         window.days_remaining = window.days_left(now)
