@@ -307,29 +307,21 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def for_public_page(self):
-        """The public minutes page (`meetings.pdf.minutes_context`) in a fixed number of
-        queries: what the minutes print (`for_minutes`), the outcomes' published related
-        commitments, the attendance shares, and of the meeting, its body and its plan only
-        what the page shows."""
-        return (
-            self.for_minutes()
-            .with_attendance_shares()
-            .with_outcome_commitments()
-            .select_related("plan")
-            .only(
-                *bilingual_names(["title", "place", "minutes"]),
-                "starts_at",
-                "ends_at",
-                "mode",
-                "platform",
-                "agenda_published_at",
-                "minutes_published_at",
-                "body__name_ar",
-                "body__name_en",
-                "plan__number",
-                "plan__starts_on",
-                "plan__ends_on",
-            )
+        """The public minutes page (`meetings.pdf.minutes_context`): `for_detail`, reading
+        of the meeting, its body and its plan only what the page shows."""
+        return self.for_detail().only(
+            *bilingual_names(["title", "place", "minutes"]),
+            "starts_at",
+            "ends_at",
+            "mode",
+            "platform",
+            "agenda_published_at",
+            "minutes_published_at",
+            "body__name_ar",
+            "body__name_en",
+            "plan__number",
+            "plan__starts_on",
+            "plan__ends_on",
         )
 
     def for_detail(self):

@@ -559,11 +559,19 @@ CLOSED_REDIS = {
 }
 
 
+def child_environment(*layers: dict) -> dict[str, str]:
+    """The environment of a process of the project's own, as at start-up: this one's PATH
+    only (no bytecode written into the tree), then each of `layers` in turn."""
+    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1"}
+    for layer in layers:
+        environment |= layer
+    return environment
+
+
 def settings_in_a_fresh_process(snippet: str, **env: str) -> dict:
     """The JSON that `snippet` prints last, run by a fresh Python process with BASE_ENV
     updated by `env` (None removes a variable), as at start-up."""
-    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1"}
-    environment |= BASE_ENV
+    environment = child_environment(BASE_ENV)
     for name, value in env.items():
         if value is None:
             environment.pop(name, None)

@@ -6,13 +6,14 @@ sequence goes on from the same number, every file is back. Needs PostgreSQL at
 127.0.0.1:5432 (user postgres), as CI starts it; skipped, with the reason, without it.
 """
 
-import os
 import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.helpers import child_environment
 
 psycopg2 = pytest.importorskip("psycopg2")
 
@@ -48,13 +49,9 @@ def databases():
 
 
 def run(command: list[str], **env: str) -> subprocess.CompletedProcess:
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "SECRET_KEY": "backup-test-key",
-        "STATIC_MANIFEST": "false",
-        "DEBUG": "false",
-    } | env
+    environment = child_environment(
+        {"SECRET_KEY": "backup-test-key", "STATIC_MANIFEST": "false", "DEBUG": "false"}, env
+    )
     return subprocess.run(
         command, cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=300
     )

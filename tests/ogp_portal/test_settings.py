@@ -4,13 +4,12 @@ Each test imports `ogp_portal.settings` in a fresh Python process with a control
 environment, as `gunicorn` or `manage.py` would at start-up.
 """
 
-import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.helpers import BASE_DIR, settings_in_a_fresh_process
+from tests.helpers import BASE_DIR, child_environment, settings_in_a_fresh_process
 
 SNIPPET = """
 import json
@@ -240,9 +239,9 @@ def test_env_example_names_every_variable_the_settings_read():
 
 def test_deploy_check_with_the_production_settings_prints_no_warning(tmp_path):
     """`manage.py check --deploy` with .env.example's values: not one warning."""
-    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1"}
-    environment |= production_environment()
-    environment |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}"}
+    environment = child_environment(
+        production_environment(), {"DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}"}
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
