@@ -53,9 +53,7 @@ def commitment_consultation(context, commitment):
             form_html = blank_form_html(window=window, choices=choices, commitment=commitment)
     # Through the commitment's own manager: each comment's `commitment` is this one, with
     # no join.
-    visible = commitment.comments.for_public_list()
-    comments = list(visible[:COMMENTS_SHOWN])
-    total = visible.count()
+    comments, total = commitment.comments.for_public_list().first_with_total(COMMENTS_SHOWN)
     return {
         "request": context.get("request"),
         "commitment": commitment,

@@ -126,6 +126,22 @@ class CommitmentPageTests(TestCase):
             for index in range(count)
         )
 
+    def test_the_heading_counts_every_visible_comment_and_the_list_shows_twenty(self):
+        """25 published and 1 hidden comment count as 26; a pending one and another
+        commitment's comment do not; the list shows the newest 20."""
+        self.create_published(25)
+        make_comment(
+            window=self.window,
+            commitment=self.commitment,
+            state=ModerationState.HIDDEN,
+            hidden_reason=HiddenReason.ABUSIVE,
+        )
+        make_comment(window=self.window, commitment=self.commitment, body="نص معلق")
+        make_published_comment(window=self.window, commitment=self.other)
+        page = self.client.get(self.url.replace("/ar/", "/en/")).content.decode()
+        self.assertIn("<bdi>26</bdi> comments", page)
+        self.assertEqual(page.count('class="comment-item"'), 20)
+
     def test_query_count_does_not_grow_with_comments(self):
         """Guards the N+1 of the commitment page's comment list: each comment's commitment,
         milestone and response come with the list, not one query per comment."""

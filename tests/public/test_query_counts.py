@@ -48,9 +48,9 @@ PLAN_PAGE_QUERIES = HOME_PAGE_QUERIES + 2
 # and for the "what changed since the draft" link: its first published version and its
 # milestones as they were then. The consultation block (consultations.templatetags): the
 # windows covering it (the open one's form, whose choices are the milestones above; the
-# closed ones' reports), its visible comments (+ commitment, milestone, response), their
-# count. Civil society's ratings of the milestones (+ organisation).
-COMMITMENT_PAGE_QUERIES = 10
+# closed ones' reports), its visible comments (+ commitment, milestone, response) with
+# their count. Civil society's ratings of the milestones (+ organisation).
+COMMITMENT_PAGE_QUERIES = 9
 # Meeting (+ body, plan), attendances (+ person, organisation), agenda items (+ presenter),
 # outcomes (+ owner), the outcomes' published commitments (+ plan), the closed consultations
 # whose reports it links.
