@@ -59,7 +59,7 @@ PLAN_TITLES = {
     "ar": "خطة العمل الوطنية الخامسة 2021-2025",
     "en": "Fifth national action plan 2021-2025",
 }
-# The words that came back wrong before the fix (issue 17), in titles and names.
+# Titles and names whose letters a PDF's text layer must give back whole and in order.
 COMMITMENTS = [
     ("تحسين عملية المصلحة العامة في الملحق الإلكتروني", "Improve the public-interest process"),
     ("ترجمة الوثائق إلى اللغة الإنجليزية كما فعلناه سابقا", "Translate documents into English"),
@@ -227,7 +227,7 @@ class PdfTextTests(TestCase):
             assert wrong not in text, wrong
 
     def test_arabic_indic_digits_print_as_digits_with_their_space(self):
-        """«التجربة ٧٣١٩» printed as «التجربةچچچچ» in the report (issue 17)."""
+        """«التجربة ٧٣١٩» reads back with its Arabic-Indic digits, not other glyphs."""
         for kind in ("report-ar", "report-en", "plan-ar"):
             assert "٧٣١٩" in tokens(self.texts[kind]), kind
             assert "چ" not in self.texts[kind], kind
