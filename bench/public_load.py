@@ -10,8 +10,9 @@ loopback port twice, once for the portal and once for `bench/bare_wsgi.py`, both
 same settings: by default production's (the project's gunicorn.conf.py with 2 workers:
 2 threads each, the access log written to stdout, here thrown away); `--gunicorn quiet`
 uses bench/gunicorn_bench.py (2 sync workers, no access log). `--costs` measures instead
-the bare view and /healthz under four settings (production, without the access log,
-without threads, without either) to say what each costs. The portal and the bare view are
+the bare view and /healthz under five settings (production, without the access log,
+without threads, with workers recycled every 2,000 requests and no preload as before
+2026-12-07, without the log and threads) to say what each costs. The portal and the bare view are
 served
 and loads each URL with `--clients` connections: with `wrk` (one thread) when it is
 installed, else with Python client processes (one new connection per request). wrk matters
@@ -62,6 +63,11 @@ COST_VARIANTS = {
     "production (access log, 2 threads)": "",
     "without the access log": "accesslog = None\n",
     "without threads (sync workers)": "threads = 1\n",
+    # The settings before 2026-12-07: each worker imported the portal itself, and was
+    # replaced after 2,000 requests.
+    "recycled at 2,000, no preload": (
+        "preload_app = False\nmax_requests = 2000\nmax_requests_jitter = 200\n"
+    ),
     "without either": "accesslog = None\nthreads = 1\n",
 }
 PAGES = [
@@ -310,7 +316,7 @@ def variant_config(extra: str) -> Path:
 
 def measure_costs(env: dict, args) -> None:
     """The bare view and /healthz under production's settings and without each of its
-    choices: what the access log and the threads cost."""
+    choices: what the access log, the threads and the recycling of workers cost."""
     print(
         f"{args.clients} connections, {args.rounds} rounds of {args.seconds:g} s; "
         "requests per second (median of the rounds), ratio to the last line's bare view"
@@ -358,7 +364,7 @@ def main() -> None:
         help="gunicorn settings of both servers (default: production's gunicorn.conf.py)",
     )
     parser.add_argument(
-        "--costs", action="store_true", help="what the access log and the threads cost"
+        "--costs", action="store_true", help="what the access log, the threads and recycling cost"
     )
     parser.add_argument(
         "--client",
