@@ -29,7 +29,7 @@ keepalive = 5
 preload_app = True
 # Recycle workers now and then so that a slow leak cannot grow for ever; not so often that
 # recycling costs a crowd: under load a worker serves thousands of cached pages a second,
-# and recycling every 2,000 requests took more than half the throughput (bench/README.md).
+# and recycling every 2,000 requests costs more than half the throughput (bench/README.md).
 max_requests = 20000
 max_requests_jitter = 2000
 # Logs to the console, where the process manager collects them.

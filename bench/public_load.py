@@ -11,8 +11,8 @@ same settings: by default production's (the project's gunicorn.conf.py with 2 wo
 2 threads each, the access log written to stdout, here thrown away); `--gunicorn quiet`
 uses bench/gunicorn_bench.py (2 sync workers, no access log). `--costs` measures instead
 the bare view and /healthz under five settings (production, without the access log,
-without threads, with workers recycled every 2,000 requests and no preload as before
-2026-12-07, without the log and threads) to say what each costs. The portal and the bare view are
+without threads, with workers that each import the portal and are replaced after 2,000
+requests, without the log and threads) to say what each costs. The portal and the bare view are
 served
 and loads each URL with `--clients` connections: with `wrk` (one thread) when it is
 installed, else with Python client processes (one new connection per request). wrk matters
@@ -63,8 +63,8 @@ COST_VARIANTS = {
     "production (access log, 2 threads)": "",
     "without the access log": "accesslog = None\n",
     "without threads (sync workers)": "threads = 1\n",
-    # The settings before 2026-12-07: each worker imported the portal itself, and was
-    # replaced after 2,000 requests.
+    # Workers that each import the portal and are replaced after 2,000 requests: what
+    # recycling costs a crowd when every new worker starts from nothing.
     "recycled at 2,000, no preload": (
         "preload_app = False\nmax_requests = 2000\nmax_requests_jitter = 200\n"
     ),

@@ -135,8 +135,8 @@ def test_gunicorn_settings_come_from_the_environment():
 def test_workers_start_from_the_loaded_portal_and_are_recycled_rarely():
     """A crowd is served by workers forked from a master that has imported the portal once,
     and a worker is recycled only after tens of thousands of requests: recycling every
-    2,000, each new worker importing the portal again, took more than half of what gunicorn
-    served under load (bench/README.md)."""
+    2,000, each new worker importing the portal again, costs more than half of what
+    gunicorn serves under load (bench/README.md)."""
     with mock.patch.dict("os.environ", {}, clear=True):
         config = runpy.run_path(str(GUNICORN_CONF))
     assert config["preload_app"] is True
