@@ -247,6 +247,14 @@ class AttendanceShares:
         return self.recorded and self.non_government == 0
 
 
+def present_count(condition: Q) -> models.Count:
+    """A meeting's attendees who were present and meet `condition` (on `attendances__`):
+    the one rule of who counts as present, for every count by sector."""
+    return models.Count(
+        "attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT) & condition
+    )
+
+
 class MeetingQuerySet(models.QuerySet):
     def of_forum(self, plan):
         """The meetings of `plan`'s Multi-Stakeholder Forum (OGP's minimum requirements
@@ -266,11 +274,20 @@ class MeetingQuerySet(models.QuerySet):
     def with_attendance_shares(self):
         """Count who was present by sector in the same query (no query per meeting);
         read the result as `meeting.attendance_shares`."""
-        present = Q(attendances__status=AttendanceStatus.PRESENT)
         government = Q(attendances__organisation__sector=Sector.GOVERNMENT)
         return self.annotate(
-            present_government=models.Count("attendances", filter=present & government),
-            present_non_government=models.Count("attendances", filter=present & ~government),
+            present_government=present_count(government),
+            present_non_government=present_count(~government),
+        )
+
+    def with_presence_by_sector(self):
+        """Count who was present from each sector (`present_<sector>`, as `Sector.values`
+        names them) in the same query."""
+        return self.annotate(
+            **{
+                f"present_{value}": present_count(Q(attendances__organisation__sector=value))
+                for value in Sector.values
+            }
         )
 
     def for_minutes(self):

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Count, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
@@ -26,7 +25,7 @@ from commitments.models import Commitment
 from commitments.ogp import ogp_commitments, ogp_row
 from core.page_cache import generation
 from core.spreadsheets import csv_bytes
-from meetings.models import AttendanceStatus, Meeting
+from meetings.models import Meeting
 from plans.models import ActionPlan, PlanPublication, Sector
 
 from . import opendata
@@ -68,18 +67,11 @@ REQUIREMENT_COLUMNS = [
 def forum_meetings(plan):
     """The plan's forum meetings with published minutes, with who was present by sector
     counted in the same query."""
-    present = Q(attendances__status=AttendanceStatus.PRESENT)
-    counts = {
-        f"present_{value}": Count(
-            "attendances", filter=present & Q(attendances__organisation__sector=value)
-        )
-        for value in Sector.values
-    }
     return list(
         Meeting.objects.public()
         .of_forum(plan)
         .select_related("body")
-        .annotate(**counts)
+        .with_presence_by_sector()
         .order_by("starts_at")
     )
 
