@@ -13,7 +13,10 @@ languages) and the other public pages (commitment changes, forum bodies, reports
 comment form's own page, the minutes PDFs, the sign-up pages, the calendar feed), uncached,
 and prints each page's median milliseconds against the goal of 10 ms. With `--calls` it
 prints instead each page's Python function calls per request (cProfile): unlike a time,
-the same on a busy machine as on a quiet one, so two trees can be compared anywhere.
+the same on a busy machine as on a quiet one, so two trees can be compared anywhere. With
+`--split` it prints where each page's time goes: building and running its SQL (the ORM's
+compiler and the database), rendering its templates (without the SQL they run), and the
+rest (building querysets and model rows, the view, the middleware, the test client).
 
 It uses its own SQLite file and media folder under var/bench/, never the development
 database or files.
@@ -156,7 +159,65 @@ def demo_calls(client: Client, urls: list[str], requests: int = 3) -> None:
         print(f"{url:<48}{queries:>8}{calls:>9}")
 
 
-def demo_main(rounds: int, calls: bool = False) -> None:
+class Split:
+    """CPU time spent in SQL (compiled and run by `SQLCompiler.execute_sql`) and in template
+    rendering without the SQL it runs, counted from the outermost call of each."""
+
+    def __init__(self):
+        from django.db.models.sql.compiler import SQLCompiler
+        from django.template.base import Template
+
+        self.sql = self.templates = 0.0
+        self._depth = {"sql": 0, "templates": 0}
+        self._patch(SQLCompiler, "execute_sql", "sql")
+        self._patch(Template, "render", "templates")
+
+    def _patch(self, owner, name, part):
+        original = getattr(owner, name)
+        split = self
+
+        def counted(*args, **kwargs):
+            if split._depth[part]:
+                return original(*args, **kwargs)
+            split._depth[part] += 1
+            sql_before, start = split.sql, time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                elapsed = time.process_time() - start
+                if part == "templates":
+                    elapsed -= split.sql - sql_before
+                setattr(split, part, getattr(split, part) + elapsed)
+                split._depth[part] -= 1
+
+        setattr(owner, name, counted)
+
+    def reset(self):
+        self.sql = self.templates = 0.0
+
+
+def demo_split(client: Client, urls: list[str], rounds: int) -> None:
+    """Each page's median CPU ms, and how much of it went to SQL, to templates, and to the
+    rest, its pages interleaved as in `demo_main`."""
+    split = Split()
+    parts = {url: ([], [], []) for url in urls}
+    for url in urls:
+        measure(client, url, -1)
+    for round_number in range(rounds):
+        for url in urls:
+            split.reset()
+            elapsed, _queries = measure(client, url, round_number, time.process_time)
+            total, sql, templates = parts[url]
+            total.append(elapsed)
+            sql.append(split.sql * 1000)
+            templates.append(split.templates * 1000)
+    print(f"{'url':<48}{'ms':>8}{'sql':>8}{'templ':>8}{'rest':>8}")
+    for url in urls:
+        total, sql, templates = (statistics.median(part) for part in parts[url])
+        print(f"{url:<48}{total:>8.2f}{sql:>8.2f}{templates:>8.2f}{total - sql - templates:>8.2f}")
+
+
+def demo_main(rounds: int, calls: bool = False, split: bool = False) -> None:
     """Each public page of the demo, rendered (never from the cache): median ms, or with
     `calls` the Python function calls per request."""
     call_command("migrate", verbosity=0)
@@ -165,6 +226,10 @@ def demo_main(rounds: int, calls: bool = False) -> None:
     urls = demo_urls(client)
     if calls:
         demo_calls(client, urls)
+        return
+    if split:
+        print(f"Python {platform.python_version()} at {sys.executable}")
+        demo_split(client, urls, rounds)
         return
     print(f"{rounds} rounds per page, the demo data; SQLite, in-process, uncached, CPU time")
     # The interpreter's build changes every figure (Debian's 3.11 ran these pages 14 %
@@ -200,10 +265,13 @@ def main() -> None:
     parser.add_argument(
         "--calls", action="store_true", help="with --demo: Python calls per request, not ms"
     )
+    parser.add_argument(
+        "--split", action="store_true", help="with --demo: ms in SQL, templates and the rest"
+    )
     args = parser.parse_args()
     if args.demo:
         try:
-            demo_main(args.rounds, calls=args.calls)
+            demo_main(args.rounds, calls=args.calls, split=args.split)
         finally:
             connection.close()
             for suffix in ("", "-wal", "-shm"):

@@ -42,6 +42,18 @@ def test_the_demo_pages_calls_are_counted_for_every_page():
     assert all(len(row) == 3 and row[1].isdigit() for row in rows), output
 
 
+def test_the_demo_pages_time_is_split_into_sql_templates_and_the_rest():
+    """`--demo --split`: where each page's time goes, the parts adding up to its total."""
+    output = run_bench(BENCH, "--demo", "--split", "--rounds", "1")
+    rows = [line.split() for line in output.splitlines() if line.startswith("/")]
+    parts = {row[0]: [float(value) for value in row[1:]] for row in rows}
+    total, sql, templates, rest = parts["/ar/meetings/1/"]
+    assert sql > 0 and templates > 0, output
+    assert abs(total - (sql + templates + rest)) < 0.02, output
+    # A page without a query spends nothing in SQL.
+    assert parts["/ar/consultations/moderation-policy/"][1] == 0, output
+
+
 def test_public_load_benchmark_runs_and_reports_ratios():
     """One short round: gunicorn twice (bare view and portal), the load generator, the table."""
     output = run_bench(
