@@ -219,7 +219,7 @@ def demo_split(client: Client, urls: list[str], rounds: int) -> None:
 
 def demo_main(rounds: int, calls: bool = False, split: bool = False) -> None:
     """Each public page of the demo, rendered (never from the cache): median ms, or with
-    `calls` the Python function calls per request."""
+    `calls` the Python function calls per request, or with `split` where the ms go."""
     call_command("migrate", verbosity=0)
     call_command("load_demo", force=True, verbosity=0)
     client = Client()
@@ -227,14 +227,13 @@ def demo_main(rounds: int, calls: bool = False, split: bool = False) -> None:
     if calls:
         demo_calls(client, urls)
         return
+    # The interpreter's build moves the figures (Debian's 3.11 ran these pages 3-14 %
+    # faster than a 3.11 built from source with default flags): name it.
+    print(f"Python {platform.python_version()} at {sys.executable}")
     if split:
-        print(f"Python {platform.python_version()} at {sys.executable}")
         demo_split(client, urls, rounds)
         return
     print(f"{rounds} rounds per page, the demo data; SQLite, in-process, uncached, CPU time")
-    # The interpreter's build changes every figure (Debian's 3.11 ran these pages 14 %
-    # faster than a 3.11 built from source with default flags): name it.
-    print(f"Python {platform.python_version()} at {sys.executable}")
     print(f"{'url':<48}{'queries':>8}{'median ms':>11}")
     over = []
     results = {url: [] for url in urls}

@@ -449,12 +449,6 @@ class CommentQuerySet(models.QuerySet):
     def with_commitment(self):
         return self.select_related("commitment").only(*PUBLIC_LINE, "commitment__number")
 
-    def first_with_total(self, shown: int) -> tuple[list, int]:
-        """The first `shown` rows and how many there are in all, in one query: the total
-        rides on each row (a window count, taken before the limit)."""
-        rows = list(self.annotate(total=models.Window(Count("pk")))[:shown])
-        return rows, rows[0].total if rows else 0
-
     # --- The report of a window ("you said, we did", consultations.report) --------------
 
     def report_rows(self):

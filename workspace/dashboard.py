@@ -7,7 +7,7 @@ per list, the count coming with the first rows through a window function.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -21,6 +21,7 @@ from commitments.monitoring import disagreements
 from consultations.models import Audience, Comment, CommentWindow, ModerationState
 from consultations.services import is_forum_member
 from core.access import workspace_view
+from core.queries import first_with_total
 from core.roles import is_agency_scoped, is_unit_staff
 from meetings.calendar_rules import AGENDA, FORUM_GAP, calendar_warnings
 from meetings.models import Meeting, MinutesState, Outcome, OutcomeStatus
@@ -112,10 +113,9 @@ class WorkList:
 
 def first_items(user, key: str, title, explanation, queryset: QuerySet) -> WorkList:
     """The first rows of `queryset` and how many there are, in one query."""
-    rows = list(queryset.annotate(rows_total=Window(Count("pk")))[:FIRST_ITEMS])
+    rows, total = first_with_total(queryset, FIRST_ITEMS)
     for row in rows:
         row.link = work_link(row, user)
-    total = rows[0].rows_total if rows else 0
     return WorkList(key, title, explanation, total, rows)
 
 

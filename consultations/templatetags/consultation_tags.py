@@ -21,6 +21,8 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.queries import first_with_total
+
 from ..forms import ChoiceRows, blank_form_html, html_attributes
 from ..models import CommentWindow
 
@@ -53,7 +55,7 @@ def commitment_consultation(context, commitment):
             form_html = blank_form_html(window=window, choices=choices, commitment=commitment)
     # Through the commitment's own manager: each comment's `commitment` is this one, with
     # no join.
-    comments, total = commitment.comments.for_public_list().first_with_total(COMMENTS_SHOWN)
+    comments, total = first_with_total(commitment.comments.for_public_list(), COMMENTS_SHOWN)
     return {
         "request": context.get("request"),
         "commitment": commitment,
